@@ -1,0 +1,260 @@
+"""The arrays view of participants: numpy arrays indexed by participant number.
+
+Rules (`matcher.constraints`) and score components (`matcher.scoring`) see only this
+view. Multi-valued fields are packed bitsets (uint64 words) over a shared vocabulary, so
+overlaps over millions of pairs are popcounts, not Python sets.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .config import ProgramConfig
+from .models import CATEGORY_ALIASES, SPHERE_INDEX, WISH_NAMES, Participant
+from .text import norm
+
+CATEGORIES: list[str] = list(CATEGORY_ALIASES)
+GENDER_CODE = {None: 0, "f": 1, "m": 2}
+WISH_BIT = {name: 1 << k for k, name in enumerate(WISH_NAMES)}
+
+# Which vocabulary each multi-valued field is packed over.
+SET_FIELDS = {
+    "subjects": "subjects",
+    "interests": "interests",
+    "want_interests": "interests",
+    "offers": "spheres",
+    "needs": "spheres",
+    "want_offers": "spheres",
+    "availability": "slots",
+}
+
+
+def _key(kind: str, value: str) -> str:
+    k = norm(value)
+    if kind == "spheres":
+        return SPHERE_INDEX.get(k, k)
+    return k
+
+
+def _tri(value: bool | None) -> int:
+    return -1 if value is None else int(bool(value))
+
+
+@dataclass
+class Side:
+    """One side of the bipartite graph (mentors or mentees), column-wise."""
+
+    ids: list[str]
+    names: list[str]
+    participants: list[Participant]
+    age: np.ndarray  # float64, nan = unknown
+    gender: np.ndarray  # int8: 0 unknown, 1 f, 2 m
+    grade: np.ndarray  # int16, -1 unknown
+    experience: np.ndarray  # float64, nan
+    category: np.ndarray  # int16 index into CATEGORIES, -1 unknown
+    forms: np.ndarray  # uint64 bitmask over Roster.form_ids
+    sets: dict[str, np.ndarray]  # field -> uint64 [n, words]
+    capacity: np.ndarray  # int32
+    group_min: np.ndarray  # int32, 0 = no group minimum
+    consent: np.ndarray  # int8: 1 yes, 0 no, -1 unknown
+    data_consent: np.ndarray
+    guardian_consent: np.ndarray
+    trained: np.ndarray
+    priority: np.ndarray  # int32
+    psych: np.ndarray  # float64 [n, scales], normalised 0..1, nan missing
+    want_gender: np.ndarray  # int8 like gender
+    want_age_min: np.ndarray  # float64 nan
+    want_age_max: np.ndarray
+    hard_wishes: np.ndarray  # uint8 bits, WISH_BIT
+    index: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
+class Roster:
+    config: ProgramConfig
+    reference_date: dt.date
+    form_ids: list[str]
+    vocab: dict[str, list[str]]
+    psych_scales: list[str]
+    psych_complementary: np.ndarray  # bool [scales]
+    mentors: Side
+    mentees: Side
+    # Ranked choices after speed meetings: rank 1 = first choice.
+    mentee_rank_pairs: np.ndarray  # int64 [k, 3]: mentee, mentor, rank (mentee's ranking of mentors)
+    mentor_rank_pairs: np.ndarray  # int64 [k, 3]: mentee, mentor, rank (mentor's ranking of mentees)
+    avoid_pairs: np.ndarray  # int64 [k, 2]: mentee, mentor (either side asked to avoid)
+    same_person_pairs: np.ndarray  # int64 [k, 2]: mentee, mentor that are one person (role both)
+
+    def form_bit(self, form_id: str) -> int:
+        return 1 << self.form_ids.index(form_id)
+
+    @staticmethod
+    def pair_key(mentee: np.ndarray, mentor: np.ndarray, n_mentors: int) -> np.ndarray:
+        return np.asarray(mentee, dtype=np.int64) * np.int64(n_mentors) + np.asarray(mentor, dtype=np.int64)
+
+    def lookup_pairs(self, table: np.ndarray, mentee: np.ndarray, mentor: np.ndarray,
+                     default: int = 0) -> np.ndarray:
+        """Value column of a [k, 3] (mentee, mentor, value) table for the given pairs, by a sorted join."""
+        out = np.full(len(mentee), default, dtype=np.int64)
+        if len(table) == 0 or len(mentee) == 0:
+            return out
+        nm = self.mentors.n
+        keys = self.pair_key(table[:, 0], table[:, 1], nm)
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        vals = table[order, 2]
+        q = self.pair_key(mentee, mentor, nm)
+        pos = np.searchsorted(keys, q)
+        pos_c = np.minimum(pos, len(keys) - 1)
+        hit = keys[pos_c] == q
+        out[hit] = vals[pos_c[hit]]
+        return out
+
+    def pair_in(self, table: np.ndarray, mentee: np.ndarray, mentor: np.ndarray) -> np.ndarray:
+        """Whether each (mentee, mentor) pair is listed in a [k, >=2] table."""
+        if len(table) == 0 or len(mentee) == 0:
+            return np.zeros(len(mentee), dtype=bool)
+        keys = np.unique(self.pair_key(table[:, 0], table[:, 1], self.mentors.n))
+        q = self.pair_key(mentee, mentor, self.mentors.n)
+        pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+        return keys[pos] == q
+
+
+def popcount_and(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|A ∩ B| for row-aligned packed bitsets [E, words]."""
+    return np.bitwise_count(a & b).sum(axis=1, dtype=np.int32)
+
+
+def popcount(a: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(a).sum(axis=1, dtype=np.int32)
+
+
+def build_roster(participants: list[Participant], config: ProgramConfig) -> Roster:
+    """Column-wise view of validated participants; a person with role 'both' sits on both sides."""
+    ref = config.reference_date()
+    form_ids = config.form_ids
+    mentors = [p for p in participants if p.is_mentor]
+    mentees = [p for p in participants if p.is_mentee]
+
+    vocab_maps: dict[str, dict[str, int]] = {k: {} for k in dict.fromkeys(SET_FIELDS.values())}
+    vocab: dict[str, list[str]] = {k: [] for k in vocab_maps}
+    for p in participants:
+        for fname, kind in SET_FIELDS.items():
+            for v in getattr(p, fname):
+                key = _key(kind, v)
+                if key and key not in vocab_maps[kind]:
+                    vocab_maps[kind][key] = len(vocab[kind])
+                    vocab[kind].append(key)
+
+    scales = sorted({s for p in participants for s in p.psych})
+    comp = {norm(s).removeprefix("psych_") for s in config.psych.complementary}
+    complementary = np.array([norm(s).removeprefix("psych_") in comp for s in scales], dtype=bool)
+    # Normalise every scale to 0..1 by its range in the input.
+    lo = {s: min((p.psych[s] for p in participants if s in p.psych), default=0.0) for s in scales}
+    hi = {s: max((p.psych[s] for p in participants if s in p.psych), default=1.0) for s in scales}
+
+    def side(people: list[Participant]) -> Side:
+        n = len(people)
+        words = {kind: max(1, (len(vocab[kind]) + 63) // 64) for kind in vocab}
+        sets = {f: np.zeros((n, words[k]), dtype=np.uint64) for f, k in SET_FIELDS.items()}
+        psych = np.full((n, len(scales)), np.nan)
+        form_bits = np.zeros(n, dtype=np.uint64)
+        for i, p in enumerate(people):
+            for fname, kind in SET_FIELDS.items():
+                arr = sets[fname]
+                for v in getattr(p, fname):
+                    key = _key(kind, v)
+                    if key:
+                        b = vocab_maps[kind][key]
+                        arr[i, b >> 6] |= np.uint64(1) << np.uint64(b & 63)
+            bits = 0
+            for f in p.forms:
+                if f in form_ids:
+                    bits |= 1 << form_ids.index(f)
+            form_bits[i] = bits
+            for s, v in p.psych.items():
+                k = scales.index(s)
+                span = hi[s] - lo[s]
+                psych[i, k] = (v - lo[s]) / span if span > 0 else 0.5
+        hard = np.array([sum(WISH_BIT[w] for w in p.hard_wishes if w in WISH_BIT) for p in people],
+                        dtype=np.uint8)
+
+        def fl(values):
+            return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+        return Side(
+            ids=[p.id for p in people],
+            names=[p.name for p in people],
+            participants=people,
+            age=fl(p.age_at(ref) for p in people),
+            gender=np.array([GENDER_CODE[p.gender] for p in people], dtype=np.int8),
+            grade=np.array([-1 if p.grade is None else p.grade for p in people], dtype=np.int16),
+            experience=fl(p.experience_years for p in people),
+            category=np.array([CATEGORIES.index(p.category) if p.category in CATEGORIES else -1
+                               for p in people], dtype=np.int16),
+            forms=form_bits,
+            sets=sets,
+            capacity=np.array([p.capacity for p in people], dtype=np.int32),
+            group_min=np.array([p.group_min or 0 for p in people], dtype=np.int32),
+            consent=np.array([_tri(p.consent) for p in people], dtype=np.int8),
+            data_consent=np.array([_tri(p.data_consent) for p in people], dtype=np.int8),
+            guardian_consent=np.array([_tri(p.guardian_consent) for p in people], dtype=np.int8),
+            trained=np.array([_tri(p.trained) for p in people], dtype=np.int8),
+            priority=np.array([p.priority for p in people], dtype=np.int32),
+            psych=psych,
+            want_gender=np.array([GENDER_CODE[p.want_gender] for p in people], dtype=np.int8),
+            want_age_min=fl(p.want_age_min for p in people),
+            want_age_max=fl(p.want_age_max for p in people),
+            hard_wishes=hard,
+            index={p.id: i for i, p in enumerate(people)},
+        )
+
+    mentor_side = side(mentors)
+    mentee_side = side(mentees)
+
+    mentee_ranks, mentor_ranks, avoid, same = [], [], [], []
+    for i, p in enumerate(mentees):
+        for r, other in enumerate(p.ranking, start=1):
+            j = mentor_side.index.get(other)
+            if j is not None:
+                mentee_ranks.append((i, j, r))
+        for other in p.avoid:
+            j = mentor_side.index.get(other)
+            if j is not None:
+                avoid.append((i, j))
+        j = mentor_side.index.get(p.id)
+        if j is not None:
+            same.append((i, j))
+    for j, p in enumerate(mentors):
+        for r, other in enumerate(p.ranking, start=1):
+            i = mentee_side.index.get(other)
+            if i is not None:
+                mentor_ranks.append((i, j, r))
+        for other in p.avoid:
+            i = mentee_side.index.get(other)
+            if i is not None:
+                avoid.append((i, j))
+
+    def table(rows, width):
+        return np.array(rows, dtype=np.int64).reshape(-1, width)
+
+    return Roster(
+        config=config,
+        reference_date=ref,
+        form_ids=form_ids,
+        vocab=vocab,
+        psych_scales=scales,
+        psych_complementary=complementary,
+        mentors=mentor_side,
+        mentees=mentee_side,
+        mentee_rank_pairs=table(mentee_ranks, 3),
+        mentor_rank_pairs=table(mentor_ranks, 3),
+        avoid_pairs=table(avoid, 2),
+        same_person_pairs=table(same, 2),
+    )

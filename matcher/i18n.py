@@ -1,0 +1,80 @@
+"""Message catalogue: reason and problem codes -> Russian and English text.
+
+Everything a curator reads is rendered here, at the edge. The solver, the rules and
+the explainer deal in codes and parameters only (STYLE.md, "reasons are data").
+"""
+from __future__ import annotations
+
+import locale
+import os
+from string import Formatter
+
+LANGS = ("ru", "en")
+
+# code -> (russian, english); parameters in {braces}.
+MESSAGES: dict[str, tuple[str, str]] = {}
+
+
+def register(messages: dict[str, tuple[str, str]]) -> None:
+    """Add codes to the catalogue; a module that owns codes registers them at import."""
+    for code, pair in messages.items():
+        if code in MESSAGES and MESSAGES[code] != pair:
+            raise ValueError(f"message code {code!r} registered twice with different text")
+        MESSAGES[code] = pair
+
+
+def default_lang() -> str:
+    """The user's language from the environment: Russian locales give 'ru', others 'en'."""
+    for var in ("MATCHER_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ru" if value.lower().startswith("ru") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "ru" if loc.lower().startswith("ru") else "en"
+
+
+class _SafeDict(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(code: str, params: dict | None = None, lang: str = "en") -> str:
+    """The message for a code in a language; unknown codes fall back to the code itself."""
+    pair = MESSAGES.get(code)
+    if pair is None:
+        text = code
+    else:
+        text = pair[0] if lang == "ru" else pair[1]
+    if params:
+        shown = {k: _show(v, lang) for k, v in params.items()}
+        text = Formatter().vformat(text, (), _SafeDict(shown))
+    return text
+
+
+def _show(value, lang: str):
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        if lang == "ru":
+            return "да" if value else "нет"
+        return "yes" if value else "no"
+    return value
+
+
+def t(code: str, lang: str, **params) -> str:
+    return render(code, params, lang)
+
+
+register({
+    # generic UI words
+    "ui.error": ("ошибка", "error"),
+    "ui.warning": ("предупреждение", "warning"),
+    "ui.row": ("строка", "row"),
+    "ui.column": ("столбец", "column"),
+    "ui.value": ("значение", "value"),
+})
