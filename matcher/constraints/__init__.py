@@ -1,0 +1,69 @@
+"""Hard rules, one module each. The registry below lists them in one place.
+
+Every rule module exposes:
+
+    CODE: str                 reason code, also the key of its message in the catalogue
+    FORM_DEPENDENT: bool      whether the verdict depends on the form of mentoring
+    def check(roster, mentee, mentor, form) -> np.ndarray[bool]
+        True where the pair passes; `mentee`, `mentor` are int64 index arrays of equal
+        length into roster.mentees / roster.mentors; `form` a form id of roster.form_ids
+        (ignored by form-independent rules). Bulk numpy, no Python loop per pair.
+    def details(roster, mentee: int, mentor: int, form) -> dict
+        parameters of the reason for one blocked pair, for explanations
+        (e.g. {"gap": 6, "min": 9}); rendered through the message catalogue.
+
+A rule sees only the arrays view (`matcher.arrays.Roster`): never another rule, the
+solver or the CLI. Adding a rule touches its module, the RULES line and its test.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+import numpy as np
+
+from . import (
+    age_gap,
+    avoid,
+    consent,
+    experience,
+    form_compat,
+    grade_order,
+    hard_wishes,
+    same_subject,
+    self_pair,
+    trained,
+)
+
+# Order matters only for display; bit k of a blocked pair's reason mask is RULES[k].
+RULES: list[ModuleType] = [
+    self_pair,
+    form_compat,
+    consent,
+    age_gap,
+    grade_order,
+    experience,
+    same_subject,
+    trained,
+    avoid,
+    hard_wishes,
+]
+# Codes of pair-level verdicts decided outside this package (graph and consilium input).
+EXTRA_CODES = ["forbidden", "min_score"]
+RULE_CODES: list[str] = [r.CODE for r in RULES] + EXTRA_CODES
+RULE_BIT: dict[str, int] = {code: 1 << k for k, code in enumerate(RULE_CODES)}
+
+
+def reasons_mask(roster, mentee: np.ndarray, mentor: np.ndarray, form: str) -> np.ndarray:
+    """Bitmask of failed rules per pair for one form (0 = passes every rule)."""
+    mask = np.zeros(len(mentee), dtype=np.uint32)
+    for k, rule in enumerate(RULES):
+        ok = rule.check(roster, mentee, mentor, form)
+        mask |= np.where(ok, np.uint32(0), np.uint32(1 << k))
+    return mask
+
+
+def rule_by_code(code: str) -> ModuleType | None:
+    for rule in RULES:
+        if rule.CODE == code:
+            return rule
+    return None

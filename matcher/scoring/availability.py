@@ -1,0 +1,7 @@
+"""TODO"""
+NAME = "availability"
+import numpy as np
+def score(roster, mentee, mentor):
+    return np.zeros(len(mentee), dtype=np.float32)
+def explain(roster, mentee, mentor):
+    return "availability", {}
