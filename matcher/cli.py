@@ -22,6 +22,41 @@ register({
     "cli.no_input": ("укажите --participants или --mentors и --mentees",
                      "give --participants, or --mentors and --mentees"),
     "cli.sample_written": ("записаны файлы: {files}", "wrote: {files}"),
+    "cli.stage": ("{stage}… ({seconds} с)", "{stage}... ({seconds} s)"),
+    "stage.read": ("чтение анкет", "reading questionnaires"),
+    "stage.match": ("подбор пар", "matching"),
+    "stage.write": ("запись результатов", "writing results"),
+    "stage.explain": ("объяснения", "explanations"),
+    "cli.summary_status": ("Статус решения: {status} ({proof}), метод: {engine}",
+                           "Solver status: {status} ({proof}), engine: {engine}"),
+    "cli.summary_status_feasible": ("Статус решения: FEASIBLE — оптимальность не доказана, разрыв {gap}%",
+                                    "Solver status: FEASIBLE — optimality not proven, gap {gap}%"),
+    "cli.summary_counts": ("Пар: {pairs}; наставляемых с парой: {matched} из {mentees}; без пары: {unmatched}; "
+                           "допустимых пар-кандидатов: {candidates}",
+                           "Pairs: {pairs}; mentees paired: {matched} of {mentees}; unpaired: {unmatched}; "
+                           "candidate pairs: {candidates}"),
+    "cli.summary_form": ("  {form}: {matched} из {mentees}", "  {form}: {matched} of {mentees}"),
+    "cli.summary_priority": ("  приоритет {priority}: {matched} из {mentees}", "  priority {priority}: {matched} of {mentees}"),
+    "cli.by_form": ("По формам:", "By form:"),
+    "cli.by_priority": ("По приоритету:", "By priority:"),
+    "cli.time": ("Время: {seconds} с", "Time: {seconds} s"),
+    "cli.outputs": ("Результаты: {dir}", "Results: {dir}"),
+    "cli.infeasible": ("Нет допустимого распределения при заданных закреплениях:",
+                       "No feasible assignment under the given locks:"),
+    "cli.engine_flow": ("метод flow не выражает групповые минимумы, разброс классов и взаимное наставничество; "
+                        "используйте --engine auto или cpsat",
+                        "the flow engine cannot express group minimums, grade spread or mutual mentoring; "
+                        "use --engine auto or cpsat"),
+    "cli.unknown_status": ("решатель не нашёл ни одного решения за {seconds} с; увеличьте --time-limit",
+                           "the solver found no solution within {seconds} s; raise --time-limit"),
+    "conflict.lock_blocked": ("закрепление {source} {mentor} – {mentee} нарушает правила: {rules}",
+                              "lock {source} {mentor} – {mentee} breaks the rules: {rules}"),
+    "conflict.lock_one_mentor": ("закрепления {sources} дают наставляемому {mentee} больше одного наставника",
+                                 "locks {sources} give mentee {mentee} more than one mentor"),
+    "conflict.lock_capacity": ("закрепления {sources} превышают вместимость наставника {mentor} ({capacity})",
+                               "locks {sources} exceed mentor {mentor}'s capacity ({capacity})"),
+    "conflict.lock_core": ("закрепления {sources} вместе несовместимы с правилами (групповой минимум, вместимость)",
+                           "locks {sources} together cannot hold under the rules (group minimum, capacity)"),
 })
 
 LANG_OPTION = click.option("--lang", type=click.Choice(["ru", "en"]), default=None,
@@ -129,6 +164,191 @@ def sample(n_mentees, seed, out_dir, fmt, lang):
     lang = _lang(lang)
     files = write_sample(Path(out_dir), n_mentees=n_mentees, seed=seed, fmt=fmt)
     click.echo(render("cli.sample_written", {"files": [str(f) for f in files]}, lang))
+
+
+def _stage(lang, stage, t0, quiet):
+    import time
+
+    if not quiet:
+        click.echo(render("cli.stage", {"stage": render(f"stage.{stage}", None, lang),
+                                        "seconds": f"{time.perf_counter() - t0:.1f}"}, lang), err=True)
+
+
+def print_summary(doc: dict, lang: str, seconds: float, out_dir) -> None:
+    solver, summary = doc["solver"], doc["summary"]
+    if solver["status"] == "FEASIBLE":
+        click.echo(render("cli.summary_status_feasible", {"gap": f"{100 * solver['gap']:.2f}"}, lang))
+    else:
+        click.echo(render("cli.summary_status", {"status": solver["status"], "proof": solver["proof"],
+                                                 "engine": solver["engine"]}, lang))
+    click.echo(render("cli.summary_counts", {"pairs": summary["pairs"], "matched": summary["matched_mentees"],
+                                             "mentees": summary["mentees"], "unmatched": summary["unmatched_mentees"],
+                                             "candidates": summary["candidate_pairs"]}, lang))
+    click.echo(render("cli.by_form", None, lang))
+    forms = doc["program"]["forms"]
+    for form, row in summary["by_form"].items():
+        if row["mentees"]:
+            title = forms[form]["title_ru" if lang == "ru" else "title_en"]
+            click.echo(render("cli.summary_form", {"form": title, **row}, lang))
+    if len(summary["by_priority"]) > 1:
+        click.echo(render("cli.by_priority", None, lang))
+        for p, row in sorted(summary["by_priority"].items(), key=lambda kv: -int(kv[0])):
+            click.echo(render("cli.summary_priority", {"priority": p, **row}, lang))
+    click.echo(render("cli.time", {"seconds": f"{seconds:.1f}"}, lang))
+    click.echo(render("cli.outputs", {"dir": str(out_dir)}, lang))
+
+
+def print_conflict(solution, lang: str) -> None:
+    click.echo(render("cli.infeasible", None, lang), err=True)
+    for item in solution.conflict:
+        params = dict(item)
+        if "rules" in params:
+            params["rules"] = ", ".join(render(f"rule_title.{r}", None, lang) for r in params["rules"])
+        for key in ("sources",):
+            if key in params:
+                params[key] = ", ".join(str(s) for s in params[key] if s) or "-"
+        params["source"] = params.get("source") or ""
+        click.echo("  " + render(f"conflict.{item['kind']}", params, lang), err=True)
+
+
+def run_match(lang, config, participants, *, pair_specs, engine, time_limit, seed, out_dir, xlsx, headers,
+              quiet, input_files, warnings, t0, report_options=None) -> int:
+    """Match, write outputs, print the summary; returns the exit code."""
+    import time
+
+    from .pipeline import match
+    from .results import result_document, write_outputs
+    from .solve import EngineError
+
+    _stage(lang, "match", t0, quiet)
+    try:
+        result = match(participants, config, pair_specs=pair_specs, engine=engine, time_limit=time_limit,
+                       seed=seed)
+    except EngineError:
+        click.echo(render("cli.engine_flow", None, lang), err=True)
+        return 2
+    if result.solution.status == "INFEASIBLE":
+        print_conflict(result.solution, lang)
+        return 3
+    if result.solution.status == "UNKNOWN":
+        click.echo(render("cli.unknown_status", {"seconds": time_limit}, lang), err=True)
+        return 3
+    _stage(lang, "explain", t0, quiet)
+    doc = result_document(result, input_files=input_files, warnings=warnings)
+    from .explain import add_explanations
+
+    add_explanations(doc, result)
+    _stage(lang, "write", t0, quiet)
+    write_outputs(doc, out_dir, lang=lang, headers=headers, xlsx=xlsx)
+    from .report import write_report
+
+    opts = dict(report_options or {})
+    sensitive = None
+    if opts.pop("include_sensitive", False):
+        sensitive = {p.id: dict(p.sensitive) for p in participants if p.sensitive}
+    write_report(doc, out_dir, lang=lang, sensitive=sensitive, **opts)
+    print_summary(doc, lang, time.perf_counter() - t0, out_dir)
+    return 0
+
+
+def match_options(f):
+    f = click.option("--anonymize", is_flag=True, help="Show initials instead of names in report.html.")(f)
+    f = click.option("--include-sensitive", is_flag=True,
+                     help="Put sensitive columns (health, registers, family) into report.html.")(f)
+    f = click.option("--quiet", "-q", is_flag=True, help="No progress lines.")(f)
+    f = click.option("--headers", type=click.Choice(["en", "ru"]), default="en", show_default=True,
+                     help="Language of the CSV column headers.")(f)
+    f = click.option("--xlsx", is_flag=True, help="Also write pairs.xlsx.")(f)
+    f = click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")(f)
+    f = click.option("--time-limit", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
+                     help="Seconds for the solver; an answer cut short is reported FEASIBLE with its gap.")(f)
+    f = click.option("--engine", type=click.Choice(["auto", "flow", "cpsat"]), default="auto", show_default=True,
+                     help="auto: exact min-cost flow where the rules allow, CP-SAT otherwise.")(f)
+    f = click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
+                     help="Directory for pairs.csv, unmatched.csv, result.json.")(f)
+    return f
+
+
+@main.command("match")
+@input_options
+@click.option("--locks", "locks_path", type=click.Path(dir_okay=False),
+              help="Consilium decisions (CSV/XLSX): mentor_id, mentee_id, action lock|forbid, form.")
+@match_options
+def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_path, out_dir, engine, time_limit,
+              seed, xlsx, headers, quiet, anonymize, include_sensitive):
+    """Form pairs and groups: proven-optimal assignment under every hard rule."""
+    import time
+
+    from .locks import load_pair_specs
+
+    t0 = time.perf_counter()
+    lang = _lang(lang)
+    config = load_config_or_exit(config_path, lang)
+    _stage(lang, "read", t0, quiet)
+    ingest = load_input_or_exit(lang, config, mentors, mentees, participants, mapping)
+    pair_specs = []
+    if locks_path:
+        pair_specs, report = load_pair_specs(locks_path)
+        if report.errors:
+            _echo_problems(report, lang)
+            sys.exit(1)
+    warnings = [p.to_dict(lang) for p in ingest.report.warnings]
+    code = run_match(lang, config, ingest.participants, pair_specs=pair_specs, engine=engine,
+                     time_limit=time_limit, seed=seed, out_dir=out_dir, xlsx=xlsx, headers=headers, quiet=quiet,
+                     input_files=ingest.files, warnings=warnings, t0=t0,
+                     report_options={"anonymize": anonymize, "include_sensitive": include_sensitive})
+    sys.exit(code)
+
+
+@main.command("explain")
+@click.argument("result_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--mentee", "mentee_id", help="Why this mentee got this mentor, or no mentor.")
+@click.option("--mentor", "mentor_id", help="This mentor's load, group and mentees.")
+@click.option("--pair", nargs=2, metavar="MENTOR MENTEE", help="Why this pair, and why not the alternatives.")
+@LANG_OPTION
+def explain_cmd(result_dir, mentee_id, mentor_id, pair, lang):
+    """Explain a decision from a result directory, in Russian or English."""
+    from .explain_text import ExplainError, explain_text, load_result
+
+    lang = _lang(lang)
+    try:
+        doc = load_result(Path(result_dir))
+        text = explain_text(doc, mentee=mentee_id, mentor=mentor_id, pair=tuple(pair) if pair else None, lang=lang)
+    except ExplainError as exc:
+        click.echo(render(exc.code, exc.params, lang), err=True)
+        sys.exit(exc.exit_code)
+    click.echo(text)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="demo-output", show_default=True)
+@click.option("--mentees", "n_mentees", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@LANG_OPTION
+def demo(out_dir, n_mentees, seed, lang):
+    """Sample school -> match -> outputs, in one command."""
+    import time
+
+    from . import io
+    from .config import load_config
+    from .sample import write_sample
+
+    t0 = time.perf_counter()
+    lang = _lang(lang)
+    out = Path(out_dir)
+    files = write_sample(out / "input", n_mentees=n_mentees, seed=seed, fmt="csv")
+    click.echo(render("cli.sample_written", {"files": [str(f) for f in files]}, lang))
+    config = load_config()
+    by_name = {f.name: f for f in files}
+    ingest = io.load(mentors=str(by_name["mentors.csv"]), mentees=str(by_name["mentees.csv"]), config=config)
+    if ingest.report.errors:  # the bundled sample must always be valid
+        _echo_problems(ingest.report, lang)
+        sys.exit(1)
+    warnings = [p.to_dict(lang) for p in ingest.report.warnings]
+    code = run_match(lang, config, ingest.participants, pair_specs=[], engine="auto", time_limit=60.0, seed=0,
+                     out_dir=out, xlsx=False, headers="en", quiet=False, input_files=ingest.files,
+                     warnings=warnings, t0=t0)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,10 +13,20 @@ CODE = "age_gap"
 FORM_DEPENDENT = True
 
 register({
-    CODE: ("разница в возрасте {gap} лет меньше минимальной {min} для формы «{form}»",
+    # Russian numerals agree with the noun ("1 год", "2 года", "9 лет"), so years go in brackets.
+    CODE: ("разница в возрасте меньше допустимой для формы «{form}»: {gap} при минимуме {min} (в годах)",
            "age gap of {gap} years is below the minimum of {min} for form '{form}'"),
-    "age_gap.unknown": ("возраст неизвестен, а форма «{form}» требует разницы не менее {min} лет",
-                        "age unknown, and form '{form}' requires a gap of at least {min} years"),
+    "age_gap.unknown": ("возраст наставника и наставляемого неизвестен, а для формы «{form}» "
+                        "минимальная разница в возрасте — {min} (в годах)",
+                        "ages unknown, and form '{form}' requires an age gap of at least {min} years"),
+    "age_gap.mentor_age_unknown": ("возраст наставника {id} неизвестен, а для формы «{form}» "
+                                   "минимальная разница в возрасте — {min} (в годах)",
+                                   "the age of mentor {id} is unknown, and form '{form}' requires "
+                                   "an age gap of at least {min} years"),
+    "age_gap.mentee_age_unknown": ("возраст наставляемого {id} неизвестен, а для формы «{form}» "
+                                   "минимальная разница в возрасте — {min} (в годах)",
+                                   "the age of mentee {id} is unknown, and form '{form}' requires "
+                                   "an age gap of at least {min} years"),
 })
 
 
@@ -31,7 +41,15 @@ def check(roster, mentee, mentor, form):
 
 def details(roster, mentee, mentor, form):
     minimum = roster.config.forms[form].min_age_gap
-    gap = roster.mentors.age[mentor] - roster.mentees.age[mentee]
-    if np.isnan(gap):
-        return {"code": "age_gap.unknown", "min": minimum, "form": form}
-    return {"gap": float(gap), "min": minimum, "form": form}
+    mentor_age = float(roster.mentors.age[mentor])
+    mentee_age = float(roster.mentees.age[mentee])
+    params = {"min": minimum, "form": form}
+    if np.isnan(mentor_age) and np.isnan(mentee_age):
+        return {"code": "age_gap.unknown", **params}
+    if np.isnan(mentor_age):
+        return {"code": "age_gap.mentor_age_unknown", "who": "mentor", "id": roster.mentors.ids[mentor],
+                **params}
+    if np.isnan(mentee_age):
+        return {"code": "age_gap.mentee_age_unknown", "who": "mentee", "id": roster.mentees.ids[mentee],
+                **params}
+    return {"gap": mentor_age - mentee_age, "mentor_age": mentor_age, "mentee_age": mentee_age, **params}

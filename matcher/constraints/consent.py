@@ -1,8 +1,88 @@
-"""TODO"""
+"""Consent of both sides, and of a legal guardian for minors.
+
+«Наставничество осуществляется при обоюдном согласии» (001 §2.1.5, §2.2.5, §2.3.5);
+a minor also needs a legal guardian's consent, and everyone signed consent to personal
+data processing (001 §4.1, 002 §9). Parameters: [rules] in the configuration.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..arrays import CATEGORIES
+from ..i18n import register
+
 CODE = "consent"
 FORM_DEPENDENT = False
-import numpy as np
+KINDS = ("consent", "data_consent", "guardian_consent")
+
+register({
+    CODE: ("нет необходимого согласия (на участие, на обработку персональных данных "
+           "или законного представителя)",
+           "a required consent is missing (to take part, to personal data processing, "
+           "or of a legal guardian)"),
+    "consent.mentee.consent": ("наставляемый {id} не дал согласия на участие в наставничестве",
+                               "mentee {id} has not consented to take part in mentoring"),
+    "consent.mentor.consent": ("наставник {id} не дал согласия на участие в наставничестве",
+                               "mentor {id} has not consented to take part in mentoring"),
+    "consent.mentee.data_consent": ("нет согласия наставляемого {id} на обработку персональных данных",
+                                    "mentee {id} has not consented to personal data processing"),
+    "consent.mentor.data_consent": ("нет согласия наставника {id} на обработку персональных данных",
+                                    "mentor {id} has not consented to personal data processing"),
+    "consent.mentee.guardian_consent": ("наставляемый {id} несовершеннолетний, а согласия его "
+                                        "законного представителя нет",
+                                        "mentee {id} is a minor without a legal guardian's consent"),
+    "consent.mentor.guardian_consent": ("наставник {id} несовершеннолетний, а согласия его "
+                                        "законного представителя нет",
+                                        "mentor {id} is a minor without a legal guardian's consent"),
+})
+
+_STUDENT = CATEGORIES.index("student")
+
+
+def _missing(side, rules, idx) -> dict[str, np.ndarray]:
+    """Per kind of consent: whether the people `idx` of `side` lack it (only kinds required)."""
+    def given(values):
+        v = values[idx]
+        if rules.missing_consent_is_no:
+            return v == 1
+        return v != 0
+
+    out = {}
+    if rules.require_consent:
+        out["consent"] = ~given(side.consent)
+    if rules.require_data_consent:
+        out["data_consent"] = ~given(side.data_consent)
+    if rules.require_guardian_consent:
+        age = side.age[idx]
+        # Unknown age: a school student is presumed a minor, an adult category is not.
+        minor = (age < rules.adult_age) | (np.isnan(age) & (side.category[idx] == _STUDENT))
+        out["guardian_consent"] = minor & ~given(side.guardian_consent)
+    return out
+
+
+def _side_ok(side, rules) -> np.ndarray:
+    ok = np.ones(side.n, dtype=bool)
+    for lacking in _missing(side, rules, slice(None)).values():
+        ok &= ~lacking
+    return ok
+
+
 def check(roster, mentee, mentor, form):
-    return np.ones(len(mentee), dtype=bool)
+    rules = roster.config.rules
+    return _side_ok(roster.mentees, rules)[mentee] & _side_ok(roster.mentors, rules)[mentor]
+
+
 def details(roster, mentee, mentor, form):
-    return {}
+    """The first missing consent as the message; `missing` lists every one, for suggestions."""
+    rules = roster.config.rules
+    missing = []
+    for who, side, k in (("mentee", roster.mentees, mentee), ("mentor", roster.mentors, mentor)):
+        lacking = _missing(side, rules, np.array([k]))
+        for kind in KINDS:
+            if kind in lacking and lacking[kind][0]:
+                answer = "unknown" if getattr(side, kind)[k] == -1 else "no"
+                missing.append({"who": who, "id": side.ids[k], "consent": kind, "answer": answer})
+    if not missing:
+        return {}
+    first = missing[0]
+    return {"code": f"consent.{first['who']}.{first['consent']}", **first, "missing": missing}

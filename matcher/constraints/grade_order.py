@@ -1,8 +1,54 @@
-"""TODO"""
-CODE = "grade_order"
-FORM_DEPENDENT = False
+"""A student mentor is in a higher grade than the mentee.
+
+Student–student mentoring pairs a mentor with a student «более низкой по отношению к
+наставнику ступени» (001 §2.2.8): the mentor's grade is at least the form's
+`min_grade_gap` above the mentee's. Unknown grades cannot prove it, so they block.
+"""
+from __future__ import annotations
+
 import numpy as np
+
+from ..i18n import register
+
+CODE = "grade_order"
+FORM_DEPENDENT = True
+
+register({
+    CODE: ("наставник учится в {mentor_grade} классе, наставляемый — в {mentee_grade}; в форме «{form}» "
+           "наставник должен быть старше по классу не меньше чем на {min}",
+           "the mentor is in grade {mentor_grade} and the mentee in grade {mentee_grade}; form '{form}' "
+           "needs the mentor at least {min} grade(s) higher"),
+    "grade_order.mentor_grade_unknown": ("класс наставника {id} не указан, а в форме «{form}» наставник "
+                                         "должен учиться в более старшем классе",
+                                         "the grade of mentor {id} is unknown, and form '{form}' needs "
+                                         "the mentor in a higher grade"),
+    "grade_order.mentee_grade_unknown": ("класс наставляемого {id} не указан, а в форме «{form}» наставник "
+                                         "должен учиться в более старшем классе",
+                                         "the grade of mentee {id} is unknown, and form '{form}' needs "
+                                         "the mentor in a higher grade"),
+})
+
+
 def check(roster, mentee, mentor, form):
-    return np.ones(len(mentee), dtype=bool)
+    minimum = roster.config.forms[form].min_grade_gap
+    if minimum is None:
+        return np.ones(len(mentee), dtype=bool)
+    mentor_grade = roster.mentors.grade[mentor].astype(np.int32)
+    mentee_grade = roster.mentees.grade[mentee].astype(np.int32)
+    return (mentor_grade >= 0) & (mentee_grade >= 0) & (mentor_grade - mentee_grade >= minimum)
+
+
 def details(roster, mentee, mentor, form):
-    return {}
+    minimum = roster.config.forms[form].min_grade_gap
+    mentor_grade = int(roster.mentors.grade[mentor])
+    mentee_grade = int(roster.mentees.grade[mentee])
+    params = {"mentor_grade": mentor_grade if mentor_grade >= 0 else None,
+              "mentee_grade": mentee_grade if mentee_grade >= 0 else None,
+              "min": minimum, "form": form}
+    if mentor_grade < 0:
+        return {"code": "grade_order.mentor_grade_unknown", "who": "mentor", "id": roster.mentors.ids[mentor],
+                **params}
+    if mentee_grade < 0:
+        return {"code": "grade_order.mentee_grade_unknown", "who": "mentee", "id": roster.mentees.ids[mentee],
+                **params}
+    return params

@@ -1,8 +1,35 @@
-"""TODO"""
-CODE = "trained"
-FORM_DEPENDENT = False
+"""The mentor has passed preparation, where the form requires it.
+
+The adult–child programme «Мы вместе» admits a mentor who «прошел подготовку к участию в программе» (004);
+the form's `require_trained` switches the rule on. Unknown counts as not trained.
+"""
+from __future__ import annotations
+
 import numpy as np
+
+from ..i18n import register
+
+CODE = "trained"
+FORM_DEPENDENT = True
+
+register({
+    CODE: ("наставник {id} не прошёл подготовку, обязательную для формы «{form}»",
+           "mentor {id} has not completed the preparation required for form '{form}'"),
+    "trained.unknown": ("нет сведений о том, прошёл ли наставник {id} подготовку, обязательную "
+                        "для формы «{form}»",
+                        "it is unknown whether mentor {id} has completed the preparation required "
+                        "for form '{form}'"),
+})
+
+
 def check(roster, mentee, mentor, form):
-    return np.ones(len(mentee), dtype=bool)
+    if not roster.config.forms[form].require_trained:
+        return np.ones(len(mentee), dtype=bool)
+    return roster.mentors.trained[mentor] == 1
+
+
 def details(roster, mentee, mentor, form):
-    return {}
+    params = {"who": "mentor", "id": roster.mentors.ids[mentor], "form": form}
+    if roster.mentors.trained[mentor] == -1:
+        return {"code": "trained.unknown", "trained": "unknown", **params}
+    return {"trained": "no", **params}

@@ -1,0 +1,201 @@
+"""Solving: exact min-cost flow where the rules keep the problem a flow, CP-SAT otherwise.
+
+`auto` solves the flow relaxation first (every rule except group minimums, the grade
+spread inside groups, mutual mentoring and one-pair-once across forms). If its optimum
+breaks none of those, it is optimal for the full model too — a relaxation's optimum that
+is feasible is optimal — and no CP-SAT run is needed. Otherwise CP-SAT solves the full
+model with the relaxed optimum as its hint and its value as an upper bound.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .cpsat import SideConstraints, solve_cpsat
+from .flow import CostRangeError, solve_flow
+from .objective import Objective, objective_for, slot_of_edges
+
+FLOW_COST_LIMIT = 2 ** 62
+
+
+@dataclass
+class Lock:
+    mentee: int  # index into roster.mentees
+    mentor: int  # index into roster.mentors
+    form: str | None = None
+    source: str | None = None  # "file:row" where the consilium gave it
+
+
+@dataclass
+class Solution:
+    status: str  # OPTIMAL | FEASIBLE | INFEASIBLE | UNKNOWN
+    engine: str  # flow | cpsat
+    edges: np.ndarray  # chosen edge numbers, sorted
+    objective: int
+    bound: int
+    levels: dict[str, int]
+    seconds: float
+    objective_def: Objective | None = None
+    conflict: list[dict] = field(default_factory=list)  # when INFEASIBLE: locks and rules that clash
+    proof: str = ""  # how optimality was established
+
+    @property
+    def gap(self) -> float:
+        if self.status != "FEASIBLE":
+            return 0.0
+        return (self.bound - self.objective) / max(1, abs(self.bound))
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "OPTIMAL"
+
+
+class EngineError(Exception):
+    """The chosen engine cannot express the active rules (a usage error)."""
+
+
+def side_constraints(graph) -> SideConstraints:
+    roster = graph.roster
+    mentee_ids = np.array(roster.mentees.ids, dtype=object)
+    mentor_ids = np.array(roster.mentors.ids, dtype=object)
+    # Mutual mentoring: edge (A mentors B) and edge (B mentors A), for people on both sides.
+    mutual = []
+    both = set(roster.mentees.ids) & set(roster.mentors.ids)
+    if both and graph.n_edges:
+        key = {(mentor_ids[graph.mentor[e]], mentee_ids[graph.mentee[e]]): e
+               for e in range(graph.n_edges)
+               if mentee_ids[graph.mentee[e]] in both and mentor_ids[graph.mentor[e]] in both}
+        for (a, b), e in key.items():
+            other = key.get((b, a))
+            if other is not None and e < other:
+                mutual.append((e, other))
+    groups = []
+    if roster.config.program.one_mentor_per == "form" and graph.n_edges:
+        pair = graph.mentee * roster.mentors.n + graph.mentor
+        starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        ends = np.r_[starts[1:], len(pair)]
+        groups = [np.arange(s, e) for s, e in zip(starts, ends) if e - s > 1]
+    return SideConstraints(
+        group_min=roster.mentors.group_min,
+        max_grade_spread=roster.config.program.max_grade_spread,
+        mentee_grade=roster.mentees.grade,
+        mutual_pairs=np.array(mutual, dtype=np.int64).reshape(-1, 2),
+        same_pair_groups=groups,
+    )
+
+
+def _lock_edges(graph, locks: list[Lock]) -> tuple[list[int], list[dict]]:
+    roster = graph.roster
+    edges, conflicts = [], []
+    for k, lock in enumerate(locks):
+        e = graph.edge_index(lock.mentee, lock.mentor)
+        if lock.form is not None:
+            f = roster.form_ids.index(lock.form) if lock.form in roster.form_ids else -1
+            e = e[graph.form[e] == f]
+        if len(e) == 0:
+            mask = int(graph.blocked[lock.mentee, lock.mentor])
+            conflicts.append({"kind": "lock_blocked", "lock": k, "rules": graph.reason_codes(mask),
+                              "mentee": roster.mentees.ids[lock.mentee], "mentor": roster.mentors.ids[lock.mentor],
+                              "source": lock.source})
+            edges.append(-1)
+        else:
+            edges.append(int(e[0]))
+    return edges, conflicts
+
+
+def _precheck_locks(graph, locks, lock_edges, slot, capacity) -> list[dict]:
+    """Lock clashes a flow can see before solving: one slot locked twice, a mentor over capacity."""
+    roster = graph.roster
+    conflicts = []
+    valid = [(k, e) for k, e in enumerate(lock_edges) if e >= 0]
+    by_slot: dict[int, list[int]] = {}
+    by_mentor: dict[int, list[int]] = {}
+    for k, e in valid:
+        by_slot.setdefault(int(slot[e]), []).append(k)
+        by_mentor.setdefault(int(graph.mentor[e]), []).append(k)
+    for s, ks in sorted(by_slot.items()):
+        if len(ks) > 1:
+            conflicts.append({"kind": "lock_one_mentor", "locks": ks,
+                              "mentee": roster.mentees.ids[locks[ks[0]].mentee],
+                              "sources": [locks[k].source for k in ks]})
+    for j, ks in sorted(by_mentor.items()):
+        if len(ks) > capacity[j]:
+            conflicts.append({"kind": "lock_capacity", "locks": ks, "mentor": roster.mentors.ids[j],
+                              "capacity": int(capacity[j]), "sources": [locks[k].source for k in ks]})
+    return conflicts
+
+
+def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_limit: float = 60.0,
+          seed: int = 0, workers: int = 2) -> Solution:
+    """The best assignment under every hard rule, with its status and proof."""
+    t0 = time.perf_counter()
+    locks = list(locks or [])
+    roster = graph.roster
+    capacity = roster.mentors.capacity.astype(np.int64)
+    slot = slot_of_edges(graph)
+    lock_edges, conflicts = _lock_edges(graph, locks)
+    conflicts += _precheck_locks(graph, locks, lock_edges, slot, capacity)
+    empty = np.zeros(0, dtype=np.int64)
+    if conflicts:
+        return Solution("INFEASIBLE", "precheck", empty, 0, 0, {}, time.perf_counter() - t0, None, conflicts)
+
+    side = side_constraints(graph)
+    needs_cpsat = side.active(graph, capacity)
+    if engine == "flow" and needs_cpsat:
+        raise EngineError("flow")
+
+    objective = None
+    for limit in (FLOW_COST_LIMIT // max(2, graph.n_edges + roster.mentors.n + 4), 2 ** 40, 2 ** 31):
+        objective = objective_for(graph, limit)
+        try:
+            relaxed = _flow_with_locks(graph, objective, slot, capacity, lock_edges) if engine != "cpsat" else None
+            break
+        except CostRangeError:
+            continue
+    else:  # pragma: no cover - every limit above failed
+        raise RuntimeError("objective does not fit the flow solver")
+    value = objective.combined
+
+    if engine != "cpsat":
+        relaxed_value = objective.total(np.flatnonzero(relaxed))
+        if not needs_cpsat or not side.violations(graph, relaxed, capacity):
+            edges = np.flatnonzero(relaxed)
+            proof = "flow" if not needs_cpsat else "flow_relaxation_feasible"
+            return Solution("OPTIMAL", "flow", edges, relaxed_value, relaxed_value, objective.level_totals(edges),
+                            time.perf_counter() - t0, objective, proof=proof)
+        hint, upper = relaxed, relaxed_value
+    else:
+        hint, upper = None, None
+
+    remaining = max(1.0, time_limit - (time.perf_counter() - t0))
+    result = solve_cpsat(graph, value, slot, capacity, side, [e for e in lock_edges], hint=hint,
+                         upper_bound=upper, time_limit=remaining, seed=seed, workers=workers)
+    seconds = time.perf_counter() - t0
+    if result.status in ("OPTIMAL", "FEASIBLE"):
+        edges = np.flatnonzero(result.chosen)
+        status = "OPTIMAL" if result.status == "OPTIMAL" or result.objective >= result.bound else "FEASIBLE"
+        return Solution(status, "cpsat", edges, result.objective, max(result.bound, result.objective),
+                        objective.level_totals(edges), seconds, objective, proof="cpsat")
+    if result.status == "INFEASIBLE":
+        conflict = [{"kind": "lock_core", "locks": result.core,
+                     "sources": [locks[k].source for k in result.core]}]
+        return Solution("INFEASIBLE", "cpsat", empty, 0, 0, {}, seconds, objective, conflict)
+    return Solution("UNKNOWN", "cpsat", empty, 0, upper or 0, {}, seconds, objective)
+
+
+def _flow_with_locks(graph, objective, slot, capacity, lock_edges) -> np.ndarray:
+    """Flow optimum with locked edges fixed: their slots are filled, their places taken."""
+    chosen = np.zeros(graph.n_edges, dtype=bool)
+    usable = np.ones(graph.n_edges, dtype=bool)
+    cap = capacity.copy()
+    for e in lock_edges:
+        chosen[e] = True
+        cap[graph.mentor[e]] -= 1
+    if lock_edges:
+        locked_slots = np.unique(slot[np.array(lock_edges)])
+        usable &= ~np.isin(slot, locked_slots)
+    usable &= cap[graph.mentor] > 0
+    chosen |= solve_flow(slot, graph.mentor, objective.combined, np.maximum(cap, 0), usable)
+    return chosen
