@@ -6,6 +6,7 @@ works on `matcher.arrays.Roster`, a numpy view indexed by participant number.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -160,3 +161,19 @@ class Participant(BaseModel):
     @property
     def is_mentee(self) -> bool:
         return self.role in ("mentee", "both")
+
+
+@dataclass
+class PairSpec:
+    """A consilium decision given by ids: lock (must be paired) or forbid (never paired)."""
+
+    mentor_id: str
+    mentee_id: str
+    action: str = "lock"  # lock | forbid
+    form: str | None = None
+    file: str | None = None
+    row: int | None = None
+
+    @property
+    def source(self) -> str | None:
+        return f"{self.file}:{self.row}" if self.file else None

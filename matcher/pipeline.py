@@ -13,7 +13,7 @@ from .arrays import Roster, build_roster
 from .config import ProgramConfig
 from .graph import CandidateGraph, build_graph
 from .i18n import register
-from .models import Participant
+from .models import PairSpec, Participant
 from .problems import ProblemReport
 from .solve import Lock, Solution, solve
 
@@ -22,22 +22,6 @@ register({
     "lock.unknown_mentee": ("наставляемый с идентификатором «{value}» не найден", "no mentee with id '{value}'"),
     "lock.unknown_form": ("неизвестная форма «{value}»", "unknown form '{value}'"),
 })
-
-
-@dataclass
-class PairSpec:
-    """A consilium decision given by ids: lock (must be paired) or forbid (never paired)."""
-
-    mentor_id: str
-    mentee_id: str
-    action: str = "lock"  # lock | forbid
-    form: str | None = None
-    file: str | None = None
-    row: int | None = None
-
-    @property
-    def source(self) -> str | None:
-        return f"{self.file}:{self.row}" if self.file else None
 
 
 @dataclass

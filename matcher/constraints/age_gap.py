@@ -43,7 +43,8 @@ def details(roster, mentee, mentor, form):
     minimum = roster.config.forms[form].min_age_gap
     mentor_age = float(roster.mentors.age[mentor])
     mentee_age = float(roster.mentees.age[mentee])
-    params = {"min": minimum, "form": form}
+    params = {"min": minimum, "form": form,
+              "mentor_id": roster.mentors.ids[mentor], "mentee_id": roster.mentees.ids[mentee]}
     if np.isnan(mentor_age) and np.isnan(mentee_age):
         return {"code": "age_gap.unknown", **params}
     if np.isnan(mentor_age):

@@ -66,7 +66,8 @@ def details(roster, mentee, mentor, form):
     bit = roster.form_bit(form)
     for who, side, k, allowed in (("mentee", roster.mentees, mentee, rule.mentee_categories),
                                   ("mentor", roster.mentors, mentor, rule.mentor_categories)):
-        params = {"who": who, "id": side.ids[k], "form": form}
+        params = {"who": who, "id": side.ids[k], "form": form,
+                  "mentor_id": roster.mentors.ids[mentor], "mentee_id": roster.mentees.ids[mentee]}
         if not int(side.forms[k]) & bit:
             return {"code": f"form_compat.{who}_form", **params}
         code = int(side.category[k])

@@ -14,10 +14,11 @@ CODE = "grade_order"
 FORM_DEPENDENT = True
 
 register({
-    CODE: ("наставник учится в {mentor_grade} классе, наставляемый — в {mentee_grade}; в форме «{form}» "
-           "наставник должен быть старше по классу не меньше чем на {min}",
-           "the mentor is in grade {mentor_grade} and the mentee in grade {mentee_grade}; form '{form}' "
-           "needs the mentor at least {min} grade(s) higher"),
+    CODE: ("наставник {mentor_id} учится в {mentor_grade} классе, наставляемый {mentee_id} — "
+           "в {mentee_grade}; в форме «{form}» наставник должен учиться в более старшем классе, "
+           "с разницей не меньше {min}",
+           "mentor {mentor_id} is in grade {mentor_grade} and mentee {mentee_id} in grade {mentee_grade}; "
+           "form '{form}' needs the mentor at least {min} grade(s) higher"),
     "grade_order.mentor_grade_unknown": ("класс наставника {id} не указан, а в форме «{form}» наставник "
                                          "должен учиться в более старшем классе",
                                          "the grade of mentor {id} is unknown, and form '{form}' needs "
@@ -44,7 +45,8 @@ def details(roster, mentee, mentor, form):
     mentee_grade = int(roster.mentees.grade[mentee])
     params = {"mentor_grade": mentor_grade if mentor_grade >= 0 else None,
               "mentee_grade": mentee_grade if mentee_grade >= 0 else None,
-              "min": minimum, "form": form}
+              "min": minimum, "form": form,
+              "mentor_id": roster.mentors.ids[mentor], "mentee_id": roster.mentees.ids[mentee]}
     if mentor_grade < 0:
         return {"code": "grade_order.mentor_grade_unknown", "who": "mentor", "id": roster.mentors.ids[mentor],
                 **params}

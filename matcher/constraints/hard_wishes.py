@@ -1,8 +1,163 @@
-"""TODO"""
+"""Mirror wishes that a participant marked as hard must hold, in both directions.
+
+Mirror questionnaires (004) ask each side about the partner they want: gender, age range,
+interests, spheres (`want_offers`: what the mentor offers / what the mentee needs). A wish
+is a soft score unless its owner marked it hard (`hard_wishes`); then the pair is blocked
+when the partner does not fit it. An empty wish is no constraint; an unknown partner
+attribute cannot satisfy a hard wish about it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..arrays import WISH_BIT, popcount, popcount_and
+from ..i18n import register
+
 CODE = "hard_wishes"
 FORM_DEPENDENT = False
-import numpy as np
+
+_MESSAGES = {
+    CODE: ("не выполнено обязательное пожелание наставника или наставляемого",
+           "a hard wish of the mentor or the mentee is not met"),
+    "hard_wishes.mentee.gender.f": ("наставляемый {id} согласен только на наставника женского пола, "
+                                    "а {partner_id} — мужского",
+                                    "mentee {id} accepts only a female mentor, and {partner_id} is male"),
+    "hard_wishes.mentee.gender.m": ("наставляемый {id} согласен только на наставника мужского пола, "
+                                    "а {partner_id} — женского",
+                                    "mentee {id} accepts only a male mentor, and {partner_id} is female"),
+    "hard_wishes.mentee.gender_unknown": ("наставляемый {id} сделал пол наставника обязательным условием, "
+                                          "а пол {partner_id} не указан",
+                                          "mentee {id} made the mentor's gender a hard wish, and the gender "
+                                          "of {partner_id} is unknown"),
+    "hard_wishes.mentee.age": ("наставляемый {id} согласен только на наставника в возрасте {wanted} (в годах), "
+                               "а возраст {partner_id} — {actual}",
+                               "mentee {id} accepts only a mentor aged {wanted}, and {partner_id} is {actual}"),
+    "hard_wishes.mentee.age_unknown": ("наставляемый {id} сделал возраст наставника ({wanted}) обязательным "
+                                       "условием, а возраст {partner_id} не указан",
+                                       "mentee {id} made the mentor's age ({wanted}) a hard wish, and the age "
+                                       "of {partner_id} is unknown"),
+    "hard_wishes.mentee.interests": ("наставляемый {id} хочет наставника с интересами: {wanted}; "
+                                     "у {partner_id} ни одного из них нет",
+                                     "mentee {id} wants a mentor interested in: {wanted}; {partner_id} "
+                                     "shares none of them"),
+    "hard_wishes.mentee.offers": ("наставляемый {id} хочет наставника, который предлагает: {wanted}; "
+                                  "{partner_id} ничего из этого не предлагает",
+                                  "mentee {id} wants a mentor who offers: {wanted}; {partner_id} offers "
+                                  "none of it"),
+    "hard_wishes.mentor.gender.f": ("наставник {id} готов работать только с наставляемыми женского пола, "
+                                    "а {partner_id} — мужского",
+                                    "mentor {id} accepts only female mentees, and {partner_id} is male"),
+    "hard_wishes.mentor.gender.m": ("наставник {id} готов работать только с наставляемыми мужского пола, "
+                                    "а {partner_id} — женского",
+                                    "mentor {id} accepts only male mentees, and {partner_id} is female"),
+    "hard_wishes.mentor.gender_unknown": ("наставник {id} сделал пол наставляемого обязательным условием, "
+                                          "а пол {partner_id} не указан",
+                                          "mentor {id} made the mentee's gender a hard wish, and the gender "
+                                          "of {partner_id} is unknown"),
+    "hard_wishes.mentor.age": ("наставник {id} готов работать только с наставляемыми в возрасте {wanted} "
+                               "(в годах), а возраст {partner_id} — {actual}",
+                               "mentor {id} accepts only mentees aged {wanted}, and {partner_id} is {actual}"),
+    "hard_wishes.mentor.age_unknown": ("наставник {id} сделал возраст наставляемого ({wanted}) обязательным "
+                                       "условием, а возраст {partner_id} не указан",
+                                       "mentor {id} made the mentee's age ({wanted}) a hard wish, and the age "
+                                       "of {partner_id} is unknown"),
+    "hard_wishes.mentor.interests": ("наставник {id} хочет наставляемого с интересами: {wanted}; "
+                                     "у {partner_id} ни одного из них нет",
+                                     "mentor {id} wants a mentee interested in: {wanted}; {partner_id} "
+                                     "shares none of them"),
+    "hard_wishes.mentor.offers": ("наставник {id} готов работать только с запросами: {wanted}; "
+                                  "у {partner_id} таких запросов нет",
+                                  "mentor {id} takes only requests for: {wanted}; {partner_id} has none "
+                                  "of them"),
+}
+register(_MESSAGES)
+
+WISHES = ("gender", "age", "interests", "offers")
+# The partner's self-description each wish is compared with; a mentor offers, a mentee needs.
+_PARTNER_SET = {("mentee", "interests"): "interests", ("mentor", "interests"): "interests",
+                ("mentee", "offers"): "offers", ("mentor", "offers"): "needs"}
+_WISH_SET = {"interests": "want_interests", "offers": "want_offers"}
+_VOCAB = {"interests": "interests", "offers": "spheres"}
+
+
+def _active(side, wish: str, idx=slice(None)) -> np.ndarray:
+    """Per person `idx` of `side`: the wish is marked hard and says something."""
+    hard = (side.hard_wishes[idx] & np.uint8(WISH_BIT[wish])) != 0
+    if wish == "gender":
+        return hard & (side.want_gender[idx] != 0)
+    if wish == "age":
+        return hard & ~(np.isnan(side.want_age_min[idx]) & np.isnan(side.want_age_max[idx]))
+    return hard & (popcount(side.sets[_WISH_SET[wish]][idx]) > 0)
+
+
+def _holds(who: str, wish: str, wisher, partner, w: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Whether partner p fits wisher w's wish (assumed active), for aligned index arrays."""
+    if wish == "gender":
+        return partner.gender[p] == wisher.want_gender[w]  # unknown gender 0 never matches
+    if wish == "age":
+        age = partner.age[p]
+        # A missing bound (nan) compares False, so it leaves that end open.
+        return ~np.isnan(age) & ~(age < wisher.want_age_min[w]) & ~(age > wisher.want_age_max[w])
+    wanted = wisher.sets[_WISH_SET[wish]][w]
+    return popcount_and(wanted, partner.sets[_PARTNER_SET[who, wish]][p]) > 0
+
+
+def _directions(roster, mentee, mentor):
+    yield "mentee", roster.mentees, roster.mentors, mentee, mentor
+    yield "mentor", roster.mentors, roster.mentees, mentor, mentee
+
+
 def check(roster, mentee, mentor, form):
-    return np.ones(len(mentee), dtype=bool)
+    ok = np.ones(len(mentee), dtype=bool)
+    for who, wisher, partner, w_all, p_all in _directions(roster, mentee, mentor):
+        for wish in WISHES:
+            active = _active(wisher, wish)
+            if not active.any():
+                continue
+            # Hard wishes are rare: evaluate only the pairs whose wisher holds one.
+            sel = np.flatnonzero(active[w_all])
+            if sel.size:
+                ok[sel] &= _holds(who, wish, wisher, partner, w_all[sel], p_all[sel])
+    return ok
+
+
+def _names(roster, kind: str, bits: np.ndarray) -> list[str]:
+    vocab = roster.vocab[kind]
+    return [v for k, v in enumerate(vocab) if int(bits[k >> 6]) >> (k & 63) & 1]
+
+
+def _age_range(lo: float, hi: float) -> str:
+    if np.isnan(lo):
+        return f"≤{hi:g}"
+    if np.isnan(hi):
+        return f"≥{lo:g}"
+    return f"{lo:g}–{hi:g}"
+
+
 def details(roster, mentee, mentor, form):
+    """The first unmet hard wish: who holds it, which wish, wanted vs actual."""
+    for who, wisher, partner, w, p in _directions(roster, mentee, mentor):
+        for wish in WISHES:
+            if not _active(wisher, wish, np.array([w]))[0]:
+                continue
+            if _holds(who, wish, wisher, partner, np.array([w]), np.array([p]))[0]:
+                continue
+            params = {"who": who, "id": wisher.ids[w], "partner_id": partner.ids[p], "wish": wish}
+            if wish == "gender":
+                wanted = "f" if wisher.want_gender[w] == 1 else "m"
+                actual = {1: "f", 2: "m"}.get(int(partner.gender[p]))
+                code = f"hard_wishes.{who}.gender.{wanted}" if actual else f"hard_wishes.{who}.gender_unknown"
+                return {"code": code, "wanted": wanted, "actual": actual, **params}
+            if wish == "age":
+                lo, hi = float(wisher.want_age_min[w]), float(wisher.want_age_max[w])
+                age = float(partner.age[p])
+                unknown = np.isnan(age)
+                return {"code": f"hard_wishes.{who}.age" + ("_unknown" if unknown else ""),
+                        "wanted": _age_range(lo, hi), "want_age_min": None if np.isnan(lo) else lo,
+                        "want_age_max": None if np.isnan(hi) else hi,
+                        "actual": None if unknown else age, **params}
+            kind = _VOCAB[wish]
+            return {"code": f"hard_wishes.{who}.{wish}",
+                    "wanted": _names(roster, kind, wisher.sets[_WISH_SET[wish]][w]),
+                    "actual": _names(roster, kind, partner.sets[_PARTNER_SET[who, wish]][p]), **params}
     return {}

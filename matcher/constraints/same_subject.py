@@ -12,6 +12,7 @@ from ..arrays import popcount_and
 from ..i18n import register
 
 CODE = "same_subject"
+_CHUNK = 1 << 20
 FORM_DEPENDENT = True
 
 register({
@@ -26,7 +27,12 @@ def check(roster, mentee, mentor, form):
         return np.ones(len(mentee), dtype=bool)
     subjects_mentor = roster.mentors.sets["subjects"]
     subjects_mentee = roster.mentees.sets["subjects"]
-    return popcount_and(subjects_mentor[mentor], subjects_mentee[mentee]) > 0
+    ok = np.empty(len(mentee), dtype=bool)
+    # Gathered bitsets are [pairs, words]: chunk so a direct call on millions stays small.
+    for start in range(0, len(mentee), _CHUNK):
+        part = slice(start, start + _CHUNK)
+        ok[part] = popcount_and(subjects_mentor[mentor[part]], subjects_mentee[mentee[part]]) > 0
+    return ok
 
 
 def _names(roster, bits: np.ndarray) -> list[str]:

@@ -20,7 +20,7 @@ register({
 
 def _mentor_of_same_person(roster) -> np.ndarray:
     """Per mentee: the mentor index of the same person, or -1."""
-    same = np.full(roster.mentees.n, -1, dtype=np.int64)
+    same = np.full(roster.mentees.n, -1, dtype=np.int32)
     pairs = roster.same_person_pairs
     if len(pairs):
         same[pairs[:, 0]] = pairs[:, 1]
@@ -28,7 +28,11 @@ def _mentor_of_same_person(roster) -> np.ndarray:
 
 
 def check(roster, mentee, mentor, form):
-    return _mentor_of_same_person(roster)[mentee] != mentor
+    same = _mentor_of_same_person(roster)
+    ok = np.ones(len(mentee), dtype=bool)
+    sel = np.flatnonzero(same[mentee] >= 0)  # only people in both roles can meet themselves
+    ok[sel] = same[mentee[sel]] != mentor[sel]
+    return ok
 
 
 def details(roster, mentee, mentor, form):

@@ -1,7 +1,8 @@
 """The mentor has passed preparation, where the form requires it.
 
-The adult–child programme «Мы вместе» admits a mentor who «прошел подготовку к участию в программе» (004);
-the form's `require_trained` switches the rule on. Unknown counts as not trained.
+The adult–child programme «Мы вместе» admits a mentor who «прошел подготовку к участию
+в программе» (004); the form's `require_trained` switches the rule on. Unknown counts as
+not trained.
 """
 from __future__ import annotations
 

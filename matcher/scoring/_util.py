@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..arrays import popcount, popcount_and
+from ..arrays import popcount
 from ..i18n import MESSAGES, register, render
 
 # Pairs evaluated per block where a component builds [E, k] temporaries (psych).
@@ -47,13 +47,20 @@ def members(row: np.ndarray, vocab: list[str]) -> list[str]:
 
 
 def count(sets: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """|S| for the rows `idx` of a packed bitset table (counted once per person, then gathered)."""
+    """|S| for the rows `idx` of a packed bitset table."""
+    if len(idx) < len(sets):
+        return popcount(sets[idx])
+    # Many pairs: count once per person, then gather.
     return popcount(sets)[idx]
 
 
 def count_and(sets_a: np.ndarray, idx_a: np.ndarray, sets_b: np.ndarray, idx_b: np.ndarray) -> np.ndarray:
     """|A ∩ B| for row-aligned pairs of rows of two bitset tables."""
-    return popcount_and(sets_a[idx_a], sets_b[idx_b])
+    # Word by word: no [E, words] temporaries and no slow short-axis sum.
+    out = np.bitwise_count(sets_a[idx_a, 0] & sets_b[idx_b, 0]).astype(np.int32)
+    for w in range(1, sets_a.shape[1]):
+        out += np.bitwise_count(sets_a[idx_a, w] & sets_b[idx_b, w])
+    return out
 
 
 def share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:

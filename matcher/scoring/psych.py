@@ -1,7 +1,74 @@
-"""TODO"""
-NAME = "psych"
+"""Psychological compatibility from the psych_* scales.
+
+002: the psychologist runs «тесты на выявление психологической совместимости»; 004 names
+«психологические характеристики». Scales are normalised to 0..1 by their range in the
+input (arrays.build_roster). Per scale the fit is similarity 1 - |a - b|, or
+complementarity |a - b| for the scales listed in [psych].complementary (leader – passive).
+Score = mean fit over the scales both people have; none in common: neutral 0.5.
+"""
+from __future__ import annotations
+
 import numpy as np
+
+from ..i18n import register
+from ._util import chunks
+
+NAME = "psych"
+NEUTRAL = 0.5
+
+register({
+    "psych.fit": ("лучшая совместимость по шкале «{best}» ({best_fit} %), худшая — по шкале «{worst}» ({worst_fit} %)",
+                  "best fit on the scale '{best}' ({best_fit}%), worst on '{worst}' ({worst_fit}%)"),
+    "psych.even": ("одинаковая совместимость по всем общим шкалам ({fit} %): {scales}",
+                   "the same fit on every common scale ({fit}%): {scales}"),
+    "psych.single": ("совместимость по шкале «{scale}»: {fit} %", "fit on the scale '{scale}': {fit}%"),
+    "psych.unknown": ("нет общих психологических шкал", "no psychological scales in common"),
+})
+
+
+def applies(roster) -> bool:
+    """Informative only if some scale was measured on both sides."""
+    a, b = roster.mentees.psych, roster.mentors.psych
+    return bool(a.size and b.size and (~np.isnan(a).all(axis=0) & ~np.isnan(b).all(axis=0)).any())
+
+
+def _fit(a: np.ndarray, b: np.ndarray, complementary: np.ndarray) -> np.ndarray:
+    """Per-scale fit, nan where either value is missing."""
+    diff = np.abs(a - b)
+    return np.where(complementary, diff, 1 - diff)
+
+
 def score(roster, mentee, mentor):
-    return np.zeros(len(mentee), dtype=np.float32)
+    out = np.full(len(mentee), NEUTRAL, dtype=np.float32)
+    if not roster.psych_scales or not applies(roster):
+        return out
+    a_all = roster.mentees.psych.astype(np.float32)
+    b_all = roster.mentors.psych.astype(np.float32)
+    comp = roster.psych_complementary
+    for part in chunks(len(mentee)):
+        fit = _fit(a_all[mentee[part]], b_all[mentor[part]], comp)
+        common = (~np.isnan(fit)).sum(axis=1)
+        total = np.nansum(fit, axis=1)
+        out[part] = np.where(common > 0, total / np.maximum(common, 1), NEUTRAL)
+    return np.clip(out, 0.0, 1.0)
+
+
+def _label(scale: str) -> str:
+    return scale.removeprefix("psych_")
+
+
 def explain(roster, mentee, mentor):
-    return "psych", {}
+    fit = _fit(roster.mentees.psych[int(mentee)], roster.mentors.psych[int(mentor)], roster.psych_complementary)
+    have = np.flatnonzero(~np.isnan(fit))
+    if len(have) == 0:
+        return "psych.unknown", {}
+    names = [_label(roster.psych_scales[k]) for k in have]
+    values = [int(round(100 * float(fit[k]))) for k in have]
+    if len(have) == 1:
+        return "psych.single", {"scale": names[0], "fit": values[0]}
+    best = int(np.argmax(values))
+    worst = len(values) - 1 - int(np.argmin(values[::-1]))
+    if values[best] == values[worst]:
+        return "psych.even", {"fit": values[best], "scales": names}
+    return "psych.fit", {"best": names[best], "best_fit": values[best],
+                         "worst": names[worst], "worst_fit": values[worst]}

@@ -1,7 +1,114 @@
-"""TODO"""
-NAME = "ranking"
+"""Ranked choices after speed meetings («быстрые встречи», 000, 001), both sides.
+
+Per side, a person who ranked L partners (L = the last place they gave to someone in the
+roster) values the partner at place r as 1 - (r - 1) / L: first choice 1, last choice 1/L,
+strictly decreasing; a partner they did not rank, or a person who ranked nobody, is 0.
+Score = mean over the sides that took part in ranking at all: a side takes part if anyone
+on it ranked someone. That choice is made once for the whole roster, never per pair, so
+every pair is measured on the same scale (a mentor who ranked nobody does not lift the
+pair above one whose mentor ranked the mentee third). Nobody ranked: 0 everywhere and the
+component does not apply (see scoring.weights_vector).
+"""
+from __future__ import annotations
+
 import numpy as np
+
+from ..i18n import register
+
+NAME = "ranking"
+
+# Per side: "ranked" (place r of L), "unranked" (this person ranked others, not the partner),
+# "silent" (this person ranked nobody though others on the side did). A side nobody on
+# which ranked anyone is left out of the line.
+_MENTEE = {
+    "ranked": ("наставляемый поставил наставника на {mentee_rank}-е место из {mentee_of}",
+               "the mentee put this mentor at place {mentee_rank} of {mentee_of}"),
+    "unranked": ("наставляемый не выбрал этого наставника", "the mentee did not choose this mentor"),
+    "silent": ("наставляемый никого не ранжировал", "the mentee ranked nobody"),
+}
+_MENTOR = {
+    "ranked": ("наставник поставил наставляемого на {mentor_rank}-е место из {mentor_of}",
+               "the mentor put this mentee at place {mentor_rank} of {mentor_of}"),
+    "unranked": ("наставник не выбрал этого наставляемого", "the mentor did not choose this mentee"),
+    "silent": ("наставник никого не ранжировал", "the mentor ranked nobody"),
+}
+_OFF = "off"
+
+
+def _code(mentee_state: str, mentor_state: str) -> str:
+    return f"ranking.{mentee_state}.{mentor_state}"
+
+
+def _text(mentee_state: str, mentor_state: str, lang: int) -> str:
+    parts = [seg[state][lang] for seg, state in ((_MENTEE, mentee_state), (_MENTOR, mentor_state)) if state != _OFF]
+    return "; ".join(parts)
+
+
+register({"ranking.none": ("после быстрых встреч никто не ранжировал", "nobody ranked after speed meetings")})
+register({
+    _code(a, b): (_text(a, b, 0), _text(a, b, 1))
+    for a in (*_MENTEE, _OFF) for b in (*_MENTOR, _OFF) if not (a == _OFF and b == _OFF)
+})
+
+
+def _places(table: np.ndarray, ranker_col: int, n: int) -> np.ndarray:
+    """Places given per ranker: the last place each person gave to someone in the roster (0 = none)."""
+    out = np.zeros(n, dtype=np.int64)
+    if len(table):
+        np.maximum.at(out, table[:, ranker_col], table[:, 2])
+    return out
+
+
+def _side_value(roster, table, ranker_col, ranker_idx, n_rankers, mentee, mentor):
+    rank = roster.lookup_pairs(table, mentee, mentor, default=0)
+    value = np.zeros(len(rank), dtype=np.float64)
+    hit = np.flatnonzero(rank)  # ranked pairs are few: touch only those
+    of = _places(table, ranker_col, n_rankers)[ranker_idx[hit]]
+    value[hit] = 1.0 - (rank[hit] - 1) / of
+    return value
+
+
+def applies(roster) -> bool:
+    return bool(len(roster.mentee_rank_pairs) or len(roster.mentor_rank_pairs))
+
+
 def score(roster, mentee, mentor):
-    return np.zeros(len(mentee), dtype=np.float32)
+    mentee = np.asarray(mentee, dtype=np.int64)
+    mentor = np.asarray(mentor, dtype=np.int64)
+    total = np.zeros(len(mentee), dtype=np.float64)
+    sides = 0
+    if len(roster.mentee_rank_pairs):
+        total += _side_value(roster, roster.mentee_rank_pairs, 0, mentee, roster.mentees.n, mentee, mentor)
+        sides += 1
+    if len(roster.mentor_rank_pairs):
+        total += _side_value(roster, roster.mentor_rank_pairs, 1, mentor, roster.mentors.n, mentee, mentor)
+        sides += 1
+    return (total / max(sides, 1)).astype(np.float32)
+
+
+def _state(table, ranker_col, ranker, mentee, mentor):
+    if not len(table):
+        return _OFF, 0, 0
+    # One pair: a direct scan of the (small) table, no sort.
+    own = table[table[:, ranker_col] == ranker]
+    if not len(own):
+        return "silent", 0, 0
+    hit = own[(own[:, 0] == mentee) & (own[:, 1] == mentor), 2]
+    of = int(own[:, 2].max())
+    if len(hit):
+        return "ranked", int(hit.min()), of
+    return "unranked", 0, of
+
+
 def explain(roster, mentee, mentor):
-    return "ranking", {}
+    mentee, mentor = int(mentee), int(mentor)
+    a, a_rank, a_of = _state(roster.mentee_rank_pairs, 0, mentee, mentee, mentor)
+    b, b_rank, b_of = _state(roster.mentor_rank_pairs, 1, mentor, mentee, mentor)
+    if a == _OFF and b == _OFF:
+        return "ranking.none", {}
+    params = {}
+    if a == "ranked":
+        params.update(mentee_rank=a_rank, mentee_of=a_of)
+    if b == "ranked":
+        params.update(mentor_rank=b_rank, mentor_of=b_of)
+    return _code(a, b), params

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .branch import branch_and_bound
 from .cpsat import SideConstraints, solve_cpsat
 from .flow import CostRangeError, solve_flow
 from .objective import Objective, objective_for, slot_of_edges
@@ -128,7 +129,7 @@ def _precheck_locks(graph, locks, lock_edges, slot, capacity) -> list[dict]:
 
 
 def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_limit: float = 60.0,
-          seed: int = 0, workers: int = 2) -> Solution:
+          seed: int = 0, workers: int = 2, bnb_nodes: int = 64) -> Solution:
     """The best assignment under every hard rule, with its status and proof."""
     t0 = time.perf_counter()
     locks = list(locks or [])
@@ -166,6 +167,16 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             return Solution("OPTIMAL", "flow", edges, relaxed_value, relaxed_value, objective.level_totals(edges),
                             time.perf_counter() - t0, objective, proof=proof)
         hint, upper = relaxed, relaxed_value
+        bnb = branch_and_bound(graph, value, slot, capacity, side, lock_edges, max_nodes=bnb_nodes)
+        if bnb.status == "OPTIMAL":
+            edges = np.flatnonzero(bnb.chosen)
+            return Solution("OPTIMAL", "flow", edges, bnb.value, bnb.value, objective.level_totals(edges),
+                            time.perf_counter() - t0, objective, proof="flow_branch_and_bound")
+        if bnb.status == "LIMIT":
+            # Too many group decisions for flows alone: CP-SAT continues from the best found.
+            if bnb.chosen is not None:
+                hint = bnb.chosen
+            upper = bnb.bound
     else:
         hint, upper = None, None
 

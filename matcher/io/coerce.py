@@ -1,0 +1,415 @@
+"""Cell values -> typed field values. One coercer per column, built once per table.
+
+A coercer takes a raw cell (text from CSV; text, number, bool or datetime from XLSX),
+already stripped and never empty, and returns the field's value — or raises `Bad` with a
+message code. Lookups are precomputed and repeated answers are memoised, so 100k rows
+cost dictionary hits, not regex compiles.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Callable
+
+from ..config import ProgramConfig
+from ..i18n import register
+from ..models import (ANY_SET, CATEGORY_ALIASES, CATEGORY_INDEX, FORM_ALIASES, FORM_INDEX,
+                      GENDER_INDEX, NO_SET, ROLE_ALIASES, ROLE_INDEX, WISH_NAMES, YES_SET)
+from ..text import closest, norm, split_multi
+
+register({
+    "io.not_a_number": ("«{value}» — не число", "'{value}' is not a number"),
+    "io.not_an_integer": ("«{value}» — не целое число", "'{value}' is not a whole number"),
+    "io.out_of_range": ("значение {value} вне допустимого диапазона {min}–{max}",
+                        "value {value} is outside the allowed range {min}–{max}"),
+    "io.below_min": ("значение {value} меньше допустимого минимума {min}",
+                     "value {value} is below the allowed minimum {min}"),
+    "io.bad_date": ("«{value}» — не дата: ожидается ДД.ММ.ГГГГ или ГГГГ-ММ-ДД",
+                    "'{value}' is not a date: DD.MM.YYYY or YYYY-MM-DD expected"),
+    "io.bad_grade": ("«{value}» — не класс: ожидается номер 1–11, можно с буквой («7Б»)",
+                     "'{value}' is not a grade: a number 1–11 expected, a letter allowed ('7B')"),
+    "io.grade_out_of_range": ("класс {grade} вне диапазона 1–11", "grade {grade} is outside the range 1–11"),
+    "io.unknown_form": ("неизвестная форма наставничества «{value}»; формы программы: {known}",
+                        "unknown form of mentoring '{value}'; the programme's forms: {known}"),
+    "io.unknown_form_suggest": ("неизвестная форма наставничества «{value}»; возможно, имелась в виду «{suggestion}»",
+                                "unknown form of mentoring '{value}'; did you mean '{suggestion}'?"),
+    "io.form_not_in_program": ("форма «{value}» не входит в эту программу; формы программы: {known}",
+                               "form '{value}' is not part of this programme; its forms: {known}"),
+    "io.unknown_category": ("неизвестная категория «{value}»; допустимы: {known}",
+                            "unknown category '{value}'; allowed: {known}"),
+    "io.unknown_category_suggest": ("неизвестная категория «{value}»; возможно, имелась в виду «{suggestion}»",
+                                    "unknown category '{value}'; did you mean '{suggestion}'?"),
+    "io.unknown_role": ("неизвестная роль «{value}»: ожидается «наставник» или «наставляемый»",
+                        "unknown role '{value}': 'mentor' or 'mentee' expected"),
+    "io.unknown_role_suggest": ("неизвестная роль «{value}»; возможно, имелась в виду «{suggestion}»",
+                                "unknown role '{value}'; did you mean '{suggestion}'?"),
+    "io.unknown_gender": ("неизвестное значение пола «{value}»: ожидается «ж» или «м»",
+                          "unknown gender '{value}': 'f' or 'm' expected"),
+    "io.unknown_yes_no": ("«{value}» — ожидается «да» или «нет»", "'{value}': 'yes' or 'no' expected"),
+    "io.unknown_wish": ("неизвестное пожелание «{value}»: допустимы пол, возраст, интересы, помощь",
+                        "unknown wish '{value}': gender, age, interests or offers expected"),
+    "io.unknown_wish_suggest": ("неизвестное пожелание «{value}»; возможно, имелось в виду «{suggestion}»",
+                                "unknown wish '{value}'; did you mean '{suggestion}'?"),
+})
+
+FORMULA_CHARS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+TEXT_FIELDS = frozenset({"id", "name", "program", "health", "register", "family", "notes"})
+BOOL_FIELDS = frozenset({"consent", "data_consent", "guardian_consent", "trained",
+                         *(f"want_{w}_hard" for w in WISH_NAMES)})
+INT_RANGES: dict[str, tuple[int, int | None]] = {"capacity": (0, 50), "priority": (0, None), "group_min": (1, 50)}
+FLOAT_RANGES: dict[str, tuple[float, float | None]] = {"age": (5, 100), "experience_years": (0, 60),
+                                                       "want_age_min": (5, 100), "want_age_max": (5, 100)}
+LIST_FIELDS = frozenset({"subjects", "interests", "offers", "needs", "availability", "want_interests",
+                         "want_offers", "forms", "hard_wishes", "ranking", "avoid"})
+# "не важно" / "any" in these means: no wish.
+ANY_FIELDS = frozenset({"want_gender", "want_age_min", "want_age_max", "want_interests", "want_offers",
+                        "hard_wishes"})
+AGE_LIMITS = FLOAT_RANGES["age"]
+
+WISH_ALIASES: dict[str, list[str]] = {
+    "gender": ["gender", "want_gender", "пол", "пол партнера", "пол партнёра"],
+    "age": ["age", "want_age", "возраст", "возраст партнера", "возраст партнёра"],
+    "interests": ["interests", "want_interests", "интересы", "интересы партнера", "интересы партнёра"],
+    "offers": ["offers", "want_offers", "помощь", "сферы помощи", "чем должен помочь партнер"],
+}
+WISH_INDEX = {norm(s): w for w, spellings in WISH_ALIASES.items() for s in spellings}
+
+_GRADE = re.compile(r"(\d{1,2})\s*-?\s*([^\W\d_])?\s*(?:класс|кл\.?|grade|form)?")
+_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ ,]+\d{1,2}:\d{2}(?::\d{2})?)?")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_YEARS_SUFFIX = re.compile(r"\s*(?:лет|год|года|г\.|years?|yrs?\.?|y\.?o\.?)$", re.IGNORECASE)
+
+
+class Bad(Exception):
+    """A cell that cannot become its field's value: a message code and its parameters."""
+
+    __slots__ = ("code", "params")
+
+    def __init__(self, code: str, params: dict | None = None):
+        super().__init__(code)
+        self.code = code
+        self.params = params or {}
+
+
+Coercer = Callable[[object], object]
+
+
+def cell_text(raw: object) -> str:
+    """A cell as text, the way a spreadsheet shows it (ids written as numbers stay '101')."""
+    if raw.__class__ is str:
+        return raw
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return str(raw)
+
+
+def unneutralise(text: str) -> str:
+    """Undo the apostrophe writers put before a formula-like text ("'=x" -> "=x")."""
+    if text[:1] == "'" and text[1:2] in FORMULA_CHARS:
+        return text[1:]
+    return text
+
+
+# --- building blocks ---------------------------------------------------------------------
+
+def _translate(table: dict | None, raw: object) -> object:
+    if table:
+        hit = table.get(norm(cell_text(raw)))
+        if hit is not None:
+            return hit
+    return raw
+
+
+def _number(raw: object, years: bool = False) -> float:
+    if isinstance(raw, bool):
+        raise Bad("io.not_a_number")
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    else:
+        text = cell_text(raw).replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        if years:
+            text = _YEARS_SUFFIX.sub("", text)
+        try:
+            value = float(text)
+        except ValueError:
+            raise Bad("io.not_a_number") from None
+    if not math.isfinite(value):
+        raise Bad("io.not_a_number")
+    return value
+
+
+def _check_range(value: float, lo, hi) -> None:
+    if hi is None:
+        if value < lo:
+            raise Bad("io.below_min", {"min": lo})
+    elif not lo <= value <= hi:
+        raise Bad("io.out_of_range", {"min": lo, "max": hi})
+
+
+def _memo(fn: Coercer, copy_list: bool = False) -> Coercer:
+    """Repeated answers (gender, forms, yes/no...) are looked up once per table."""
+    cache: dict = {}
+
+    def coerce(raw):
+        try:
+            hit = cache[raw]
+        except KeyError:
+            try:
+                hit = (True, fn(raw))
+            except Bad as bad:
+                hit = (False, bad)
+            if len(cache) < 100_000:
+                cache[raw] = hit
+        except TypeError:  # unhashable cell: never from our readers
+            return fn(raw)
+        if hit[0]:
+            return list(hit[1]) if copy_list else hit[1]
+        raise hit[1]
+
+    return coerce
+
+
+def _suggest(code: str, text: str, choices: list[str], **params) -> Bad:
+    suggestion = closest(text, choices)
+    if suggestion:
+        return Bad(code + "_suggest", {"suggestion": suggestion, **params})
+    return Bad(code, params)
+
+
+# --- coercers by field --------------------------------------------------------------------
+
+def text_coercer(table):
+    def coerce(raw):
+        return cell_text(_translate(table, raw)).strip()
+    return coerce
+
+
+def grade_letter_coercer(table):
+    def coerce(raw):
+        return cell_text(_translate(table, raw)).strip().upper()
+    return coerce
+
+
+def number_coercer(field: str, table, whole: bool):
+    lo, hi = INT_RANGES[field] if whole else FLOAT_RANGES.get(field, (None, None))
+    any_ok = field in ANY_FIELDS
+    years = field in ("age", "experience_years", "want_age_min", "want_age_max")
+
+    def coerce(raw):
+        raw = _translate(table, raw)
+        if any_ok and norm(cell_text(raw)) in ANY_SET:
+            return None
+        value = _number(raw, years)
+        if whole:
+            if not value.is_integer():
+                raise Bad("io.not_an_integer")
+            value = int(value)
+        if lo is not None:
+            _check_range(value, lo, hi)
+        return value
+    return coerce
+
+
+def yes_no_coercer(table):
+    def coerce(raw):
+        raw = _translate(table, raw)
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, (int, float)) and raw in (0, 1):
+            return bool(raw)
+        key = norm(cell_text(raw))
+        if key in YES_SET:
+            return True
+        if key in NO_SET:
+            return False
+        raise Bad("io.unknown_yes_no")
+    return coerce
+
+
+def enum_coercer(index: dict[str, str], code: str, spellings: list[str], table, any_ok: bool = False,
+                 suggest: bool = True):
+    def coerce(raw):
+        key = norm(cell_text(_translate(table, raw)))
+        hit = index.get(key)
+        if hit is not None:
+            return hit
+        if any_ok and key in ANY_SET:
+            return None
+        if suggest:
+            raise _suggest(code, key, spellings, known=sorted(set(index.values())))
+        raise Bad(code)
+    return coerce
+
+
+def grade_coercer(table):
+    def coerce(raw):
+        raw = _translate(table, raw)
+        if isinstance(raw, bool):
+            raise Bad("io.bad_grade")
+        if isinstance(raw, (int, float)):
+            if not float(raw).is_integer():
+                raise Bad("io.bad_grade")
+            grade, letter = int(raw), None
+        else:
+            m = _GRADE.fullmatch(norm(cell_text(raw)))
+            if m is None:
+                raise Bad("io.bad_grade")
+            grade, letter = int(m.group(1)), m.group(2)
+        if not 1 <= grade <= 11:
+            raise Bad("io.grade_out_of_range", {"grade": grade})
+        return grade, (letter.upper() if letter else None)
+    return coerce
+
+
+def date_coercer(table):
+    def coerce(raw):
+        raw = _translate(table, raw)
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        text = cell_text(raw).strip()
+        m = _DMY.fullmatch(text)
+        if m is not None:
+            day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        else:
+            m = _YMD.fullmatch(text)
+            if m is None:
+                raise Bad("io.bad_date")
+            year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if not 1900 <= year <= 2100:
+            raise Bad("io.bad_date")
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise Bad("io.bad_date") from None
+    return coerce
+
+
+def _items(table, raw) -> list[str]:
+    """Items of a multi-valued cell; the mapping's value table may replace the whole cell
+    or each item."""
+    whole = _translate(table, raw)
+    if isinstance(whole, tuple):
+        return list(whole)
+    out = []
+    for item in split_multi(cell_text(whole)):
+        hit = _translate(table, item)
+        if isinstance(hit, tuple):
+            out.extend(hit)
+        else:
+            out.append(hit)
+    return out
+
+
+def list_coercer(field: str, table):
+    any_ok = field in ANY_FIELDS
+
+    def coerce(raw):
+        items = _items(table, raw)
+        if any_ok and len(items) == 1 and norm(items[0]) in ANY_SET:
+            return ()
+        return tuple(unneutralise(i.strip()) for i in items if i.strip())
+    return coerce
+
+
+def id_list_coercer(table):
+    def coerce(raw):
+        return [cell_text(i).strip() for i in _items(table, raw)]
+    return coerce
+
+
+def forms_coercer(config: ProgramConfig, table):
+    index = dict(FORM_INDEX)
+    program_forms = set(config.forms)
+    for fid, rule in config.forms.items():
+        for spelling in (fid, rule.title_ru, rule.title_en):
+            if spelling:
+                index[norm(spelling)] = fid
+                index[norm(spelling).replace("_", " ")] = fid
+    spellings = sorted({*program_forms, *(r.title_ru for r in config.forms.values() if r.title_ru),
+                        *(r.title_en for r in config.forms.values() if r.title_en),
+                        *(s for ss in FORM_ALIASES.values() for s in ss)})
+    known = sorted(program_forms)
+
+    def one(item: str) -> str:
+        key = norm(item)
+        fid = index.get(key)
+        if fid is None:
+            raise _suggest("io.unknown_form", item, spellings, known=known, value=item)
+        if fid not in program_forms:
+            raise Bad("io.form_not_in_program", {"known": known, "value": item})
+        return fid
+
+    def coerce(raw):
+        out: list[str] = []
+        for item in _items(table, raw):
+            fid = one(item)
+            if fid not in out:
+                out.append(fid)
+        return tuple(out)
+    return coerce
+
+
+def hard_wishes_coercer(table):
+    spellings = sorted(s for ss in WISH_ALIASES.values() for s in ss)
+
+    def coerce(raw):
+        items = _items(table, raw)
+        if len(items) == 1 and (norm(items[0]) in ANY_SET or norm(items[0]) in NO_SET):
+            return ()
+        out: list[str] = []
+        for item in items:
+            wish = WISH_INDEX.get(norm(item))
+            if wish is None:
+                raise _suggest("io.unknown_wish", item, spellings, value=item)
+            if wish not in out:
+                out.append(wish)
+        return tuple(out)
+    return coerce
+
+
+def make_coercer(field: str, config: ProgramConfig, values: dict[str, dict] | None = None) -> Coercer:
+    """The coercer of one canonical field (psych_<scale> included) for one table."""
+    table = (values or {}).get(field)
+    if field in TEXT_FIELDS:
+        return text_coercer(table)
+    if field == "grade_letter":
+        return grade_letter_coercer(table)
+    if field in INT_RANGES:
+        return _memo(number_coercer(field, table, whole=True))
+    if field in FLOAT_RANGES or field.startswith("psych_"):
+        return _memo(number_coercer(field, table, whole=False))
+    if field in BOOL_FIELDS:
+        return _memo(yes_no_coercer(table))
+    if field == "role":
+        return _memo(enum_coercer(ROLE_INDEX, "io.unknown_role", sorted(s for ss in ROLE_ALIASES.values() for s in ss),
+                                  table))
+    if field == "gender":
+        return _memo(enum_coercer(GENDER_INDEX, "io.unknown_gender", [], table, suggest=False))
+    if field == "want_gender":
+        return _memo(enum_coercer(GENDER_INDEX, "io.unknown_gender", [], table, any_ok=True, suggest=False))
+    if field == "category":
+        spellings = sorted({s for ss in CATEGORY_ALIASES.values() for s in ss} | set(CATEGORY_ALIASES))
+        return _memo(enum_coercer(CATEGORY_INDEX, "io.unknown_category", spellings, table))
+    if field == "grade":
+        return _memo(grade_coercer(table))
+    if field == "birth_date":
+        return _memo(date_coercer(table))
+    if field == "forms":
+        return _memo(forms_coercer(config, table), copy_list=True)
+    if field == "hard_wishes":
+        return _memo(hard_wishes_coercer(table), copy_list=True)
+    if field in ("ranking", "avoid"):
+        return id_list_coercer(table)
+    if field in LIST_FIELDS:
+        return _memo(list_coercer(field, table), copy_list=True)
+    return text_coercer(table)

@@ -1,0 +1,214 @@
+"""An independent checker of the hard rules, for tests.
+
+A small, obvious re-implementation of every hard rule, read straight from Participant
+fields and the configuration (DOMAIN.md "Rules that become hard constraints", DESIGN.md).
+It never imports matcher.constraints, matcher.graph or matcher.solve: the solver's output
+is judged by a second opinion, not by the code that produced it (STYLE.md, item 4).
+
+Semantics of unknown values, as the rule modules document them:
+- consent: with rules.missing_consent_is_no an empty answer is "no", otherwise only an
+  explicit "no" blocks; a guardian's consent is needed by anyone younger than
+  rules.adult_age, and by a student whose age is unknown;
+- age gap: an unknown age cannot prove the gap (blocked);
+- grade order: an unknown grade cannot prove the order (blocked);
+- experience: an unknown mentee experience passes only for a young_teacher; an unknown
+  experience on either side does not fail "the mentor is more experienced";
+- trained: unknown is not trained;
+- hard wishes: a hard wish that says nothing is no constraint; an unknown partner
+  attribute never satisfies one; an age wish with one bound leaves the other end open;
+  a mentee's offers wish is compared with the mentor's offers, a mentor's with the
+  mentee's needs.
+Texts are compared after trimming and folding case (the tests' vocabularies are canonical).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import Callable, Iterable
+
+from matcher.config import ProgramConfig
+from matcher.models import Participant
+
+Triple = tuple[str, str, str]  # (mentee_id, mentor_id, form)
+
+
+def age_years(p: Participant, reference: dt.date) -> float | None:
+    """Whole years at the reference date; a birth date wins over a stated age."""
+    if p.birth_date is not None:
+        b = p.birth_date
+        years = reference.year - b.year
+        if (reference.month, reference.day) < (b.month, b.day):
+            years -= 1
+        return float(years)
+    return None if p.age is None else float(p.age)
+
+
+def _words(values: Iterable[str]) -> set[str]:
+    return {v.strip().casefold() for v in values if v.strip()}
+
+
+def _consent_given(value: bool | None, config: ProgramConfig) -> bool:
+    if value is None:
+        return not config.rules.missing_consent_is_no
+    return value
+
+
+def _person_consents(p: Participant, config: ProgramConfig) -> bool:
+    rules = config.rules
+    if rules.require_consent and not _consent_given(p.consent, config):
+        return False
+    if rules.require_data_consent and not _consent_given(p.data_consent, config):
+        return False
+    if rules.require_guardian_consent:
+        age = age_years(p, config.reference_date())
+        minor = age < rules.adult_age if age is not None else p.category == "student"
+        if minor and not _consent_given(p.guardian_consent, config):
+            return False
+    return True
+
+
+def _hard_wish_holds(wisher: Participant, partner: Participant, wisher_is_mentee: bool,
+                     config: ProgramConfig) -> bool:
+    hard = set(wisher.hard_wishes)
+    if "gender" in hard and wisher.want_gender is not None:
+        if partner.gender != wisher.want_gender:
+            return False
+    if "age" in hard and (wisher.want_age_min is not None or wisher.want_age_max is not None):
+        age = age_years(partner, config.reference_date())
+        if age is None:
+            return False
+        if wisher.want_age_min is not None and age < wisher.want_age_min:
+            return False
+        if wisher.want_age_max is not None and age > wisher.want_age_max:
+            return False
+    if "interests" in hard and _words(wisher.want_interests):
+        if not _words(wisher.want_interests) & _words(partner.interests):
+            return False
+    if "offers" in hard and _words(wisher.want_offers):
+        partner_side = partner.offers if wisher_is_mentee else partner.needs
+        if not _words(wisher.want_offers) & _words(partner_side):
+            return False
+    return True
+
+
+def pair_violations(mentee: Participant, mentor: Participant, form: str, config: ProgramConfig) -> list[str]:
+    """Every hard rule the pair (mentee, mentor) breaks in `form`; [] = allowed."""
+    out = []
+    rule = config.forms.get(form)
+    ref = config.reference_date()
+    if mentee.id == mentor.id:
+        out.append("self_pair")
+    if rule is None or form not in mentee.forms or form not in mentor.forms:
+        out.append("form")
+        return out
+    if rule.mentor_categories and mentor.category not in rule.mentor_categories:
+        out.append("form")
+    if rule.mentee_categories and mentee.category not in rule.mentee_categories:
+        out.append("form")
+    if not (_person_consents(mentee, config) and _person_consents(mentor, config)):
+        out.append("consent")
+    if rule.min_age_gap > 0:
+        a_mentor, a_mentee = age_years(mentor, ref), age_years(mentee, ref)
+        if a_mentor is None or a_mentee is None or a_mentor - a_mentee < rule.min_age_gap:
+            out.append("age_gap")
+    if rule.min_grade_gap is not None:
+        if mentor.grade is None or mentee.grade is None or mentor.grade < mentee.grade + rule.min_grade_gap:
+            out.append("grade_order")
+    if rule.max_mentee_experience is not None:
+        young = mentee.category == "young_teacher"
+        within = mentee.experience_years is not None and mentee.experience_years <= rule.max_mentee_experience
+        if not (young or within):
+            out.append("experience")
+        elif (mentor.experience_years is not None and mentee.experience_years is not None
+              and mentor.experience_years <= mentee.experience_years):
+            out.append("experience")
+    if rule.same_subject and not _words(mentor.subjects) & _words(mentee.subjects):
+        out.append("same_subject")
+    if rule.require_trained and mentor.trained is not True:
+        out.append("trained")
+    if mentor.id in mentee.avoid or mentee.id in mentor.avoid:
+        out.append("avoid")
+    if not (_hard_wish_holds(mentee, mentor, True, config) and _hard_wish_holds(mentor, mentee, False, config)):
+        out.append("hard_wishes")
+    return out
+
+
+def allowed_forms(mentee: Participant, mentor: Participant, config: ProgramConfig) -> list[str]:
+    """Forms (in configuration order) in which the pair breaks no pair-level rule."""
+    return [f for f in config.forms if not pair_violations(mentee, mentor, f, config)]
+
+
+def assignment_violations(participants: list[Participant], config: ProgramConfig, pairs: Iterable[Triple], *,
+                          locks: Iterable[tuple[str, str, str | None]] = (),
+                          forbids: Iterable[tuple[str, str]] = (),
+                          score: Callable[[str, str], float] | None = None) -> list[str]:
+    """Every hard rule a whole assignment breaks, as readable strings; [] = legal.
+
+    `pairs`: (mentee_id, mentor_id, form); `locks`: (mentee_id, mentor_id, form or None)
+    that must be present; `forbids`: (mentee_id, mentor_id) never present; `score`: the
+    pair's total score 0..1, checked against program.min_score."""
+    pairs = list(pairs)
+    by_id = {p.id: p for p in participants}
+    prog = config.program
+    out = []
+    for t, m, f in pairs:
+        mentee, mentor = by_id.get(t), by_id.get(m)
+        if mentee is None or not mentee.is_mentee or mentor is None or not mentor.is_mentor:
+            out.append(f"{m}->{t}: not a mentor and a mentee")
+            continue
+        for code in pair_violations(mentee, mentor, f, config):
+            out.append(f"{m}->{t} [{f}]: {code}")
+        if score is not None and prog.min_score > 0 and score(t, m) < prog.min_score - 1e-9:
+            out.append(f"{m}->{t}: score {score(t, m):.4f} below min_score {prog.min_score}")
+    forbidden = set(forbids)
+    for t, m, f in pairs:
+        if (t, m) in forbidden:
+            out.append(f"{m}->{t}: forbidden by the consilium")
+    # One mentor per mentee, or per mentee and form (then never the same pair twice).
+    if prog.one_mentor_per == "mentee":
+        for t, k in Counter(t for t, _, _ in pairs).items():
+            if k > 1:
+                out.append(f"{t}: {k} mentors")
+    else:
+        for (t, f), k in Counter((t, f) for t, _, f in pairs).items():
+            if k > 1:
+                out.append(f"{t}: {k} mentors in form {f}")
+        for (t, m), k in Counter((t, m) for t, m, _ in pairs).items():
+            if k > 1:
+                out.append(f"{m}->{t}: the same pair {k} times")
+    # No two people mentoring each other.
+    directed = {(m, t) for t, m, _ in pairs}
+    for m, t in sorted(directed):
+        if (t, m) in directed and m < t:
+            out.append(f"{m}<->{t}: mentor each other")
+    # Capacity, group minimum, grade spread inside a group.
+    group: dict[str, list[str]] = defaultdict(list)
+    for t, m, _ in pairs:
+        group[m].append(t)
+    for m, mentees in group.items():
+        mentor = by_id.get(m)
+        if mentor is None:
+            continue
+        if len(mentees) > mentor.capacity:
+            out.append(f"{m}: {len(mentees)} mentees over capacity {mentor.capacity}")
+        if mentor.group_min and len(mentees) < mentor.group_min:
+            out.append(f"{m}: group of {len(mentees)} below group_min {mentor.group_min}")
+        if prog.max_grade_spread is not None:
+            grades = [by_id[t].grade for t in mentees if t in by_id and by_id[t].grade is not None]
+            if grades and max(grades) - min(grades) > prog.max_grade_spread:
+                out.append(f"{m}: grades {sorted(grades)} spread over {prog.max_grade_spread}")
+    chosen = set(pairs)
+    chosen_pairs = {(t, m) for t, m, _ in pairs}
+    for t, m, f in locks:
+        present = (t, m, f) in chosen if f is not None else (t, m) in chosen_pairs
+        if not present:
+            out.append(f"lock {m}->{t} [{f}] missing")
+    return out
+
+
+def result_triples(result) -> list[Triple]:
+    """The chosen pairs of a `matcher.match` result as (mentee_id, mentor_id, form) ids."""
+    g = result.graph
+    roster = result.roster
+    return [(roster.mentees.ids[int(g.mentee[e])], roster.mentors.ids[int(g.mentor[e])],
+             roster.form_ids[int(g.form[e])]) for e in result.solution.edges]
