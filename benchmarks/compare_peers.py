@@ -329,14 +329,19 @@ def run_engine(inst: Instance, time_limit: float, solver_limit: float) -> Outcom
         if run.ok:
             oc.evaluation = evaluate(inst, read_pairs_csv(out / "pairs.csv"))
             oc.note = _engine_note(out / "result.json")
-        else:
+            return oc
+        if run.returncode != 1:  # 1 = input rejected: measure the library on the same school instead
             oc.failure = _failure(run, time_limit)
-        return oc
+            return oc
+        rejected = "; ".join(ln.strip() for ln in run.stderr.splitlines() if ": error:" in ln)[:300]
+    else:
+        rejected = ""
     pairs = inst.dir / "engine-pairs.csv"
     cmd = [sys.executable, str(PEERS / "run_engine_library.py"), str(inst.n_mentees), str(inst.seed), str(pairs),
            str(solver_limit)]
     run = measure(cmd, timeout=time_limit)
-    oc = Outcome("this engine (library `matcher.match`; CLI not available)", run)
+    why = f"`matcher match` rejected the sample ({rejected})" if rejected else "CLI not available"
+    oc = Outcome(f"this engine (library `matcher.match`, no file reading/writing; {why})", run)
     if run.ok:
         oc.evaluation = evaluate(inst, read_pairs_csv(pairs))
         oc.note = run.stdout.strip()

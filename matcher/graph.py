@@ -125,7 +125,7 @@ def build_graph(roster: Roster, forbidden_pairs: np.ndarray | None = None,
         keep &= ~hit
 
     components = scoring.component_matrix(roster, mentee, mentor)
-    score = scoring.total_score(components, config)
+    score = scoring.total_score(components, config, roster)
     if config.program.min_score > 0:
         low = keep & (score < config.program.min_score - 1e-12)
         blocked[mentee[low], mentor[low]] = MIN_SCORE_BIT

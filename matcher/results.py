@@ -62,7 +62,7 @@ def _round(x: float, digits: int = 4) -> float:
 
 def pair_records(result) -> list[dict]:
     graph, roster = result.graph, result.roster
-    weights = scoring.weights_vector(roster.config)
+    weights = scoring.weights_vector(roster.config, roster)
     wsum = weights.sum() or 1.0
     locked = {(lk.mentee, lk.mentor) for lk in result.locks}
     out = []

@@ -212,3 +212,111 @@ def result_triples(result) -> list[Triple]:
     roster = result.roster
     return [(roster.mentees.ids[int(g.mentee[e])], roster.mentors.ids[int(g.mentor[e])],
              roster.form_ids[int(g.form[e])]) for e in result.solution.edges]
+
+
+# --- The oracle: lexicographic value and exhaustive search, for small programmes -------------
+
+def lex_value(participants: list[Participant], config: ProgramConfig, pairs: Iterable[Triple],
+              score_int: Callable[[str, str], int]) -> tuple[int, ...]:
+    """The objective as a tuple compared lexicographically (DESIGN.md, default_config.toml):
+    "lexicographic": pairs per priority class from the highest down, pairs, total score;
+    "quality": total score first, then the same counts."""
+    by_id = {p.id: p for p in participants}
+    classes = sorted({p.priority for p in participants if p.is_mentee}, reverse=True)
+    pairs = list(pairs)
+    per_class = tuple(sum(1 for t, _, _ in pairs if by_id[t].priority == c) for c in classes)
+    total = sum(score_int(t, m) for t, m, _ in pairs)
+    if config.program.objective == "quality":
+        return (total, *per_class, len(pairs))
+    return (*per_class, len(pairs), total)
+
+
+def brute_force_optimum(participants: list[Participant], config: ProgramConfig,
+                        score_int: Callable[[str, str], int], score: Callable[[str, str], float], *,
+                        locks: Iterable[tuple[str, str, str | None]] = (),
+                        forbids: Iterable[tuple[str, str]] = ()) -> tuple[tuple[int, ...] | None, list[Triple]]:
+    """The best lexicographic value over every legal assignment, and one assignment reaching it
+    ((None, []) when no assignment is legal, e.g. under contradictory locks).
+
+    Each mentee slot (a mentee, or a mentee and a form when one_mentor_per = "form") takes one
+    of the pairs `pair_violations` allows, or none; capacities prune the search; every
+    complete assignment that could beat the best is judged by `assignment_violations`.
+    Branch and bound: a branch is dropped when even the best option of every remaining slot
+    cannot beat the best legal value found (each level's sum of per-slot maxima bounds it)."""
+    prog = config.program
+    locks, forbids = list(locks), set(forbids)
+    mentees = [p for p in participants if p.is_mentee]
+    mentors = [p for p in participants if p.is_mentor]
+    capacity = {m.id: m.capacity for m in mentors}
+
+    def value_of(triples):
+        return lex_value(participants, config, triples, score_int)
+
+    slots: list[list[Triple]] = []
+    for t in mentees:
+        forms_of = {}
+        for m in mentors:
+            if (t.id, m.id) in forbids:
+                continue
+            if prog.min_score > 0 and score(t.id, m.id) < prog.min_score - 1e-9:
+                continue
+            forms_of[m.id] = allowed_forms(t, m, config)
+        if prog.one_mentor_per == "form":
+            for f in config.forms:
+                options = [(t.id, m, f) for m, fs in forms_of.items() if f in fs]
+                if options:
+                    slots.append(options)
+        else:
+            options = [(t.id, m, fs[0]) for m, fs in forms_of.items() if fs]
+            locked = [(m, f) for (lt, m, f) in locks if lt == t.id]
+            if locked:  # a locked mentee takes the locked mentor (form: the lock's or any allowed)
+                m, f = locked[0]
+                fs = forms_of.get(m, [])
+                options = [(t.id, m, f if f is not None else fs[0])] if (f in fs if f else fs) else []
+                if not options:
+                    return None, []
+                slots.append(options)
+                continue
+            if options:
+                slots.append(options)
+
+    gain_of: dict[Triple, tuple[int, ...]] = {}
+
+    def gains(triple):
+        if triple not in gain_of:
+            gain_of[triple] = value_of([triple])
+        return gain_of[triple]
+
+    width = len(value_of([]))
+    zero = (0,) * width
+    slot_opts = [sorted(opts, key=gains, reverse=True) for opts in slots]
+    slot_best = [tuple(max(gains(o)[k] for o in opts) for k in range(width)) for opts in slot_opts]
+    # rest[i]: componentwise sum of the best gains of slots i.. (an upper bound per level)
+    rest = [zero] * (len(slots) + 1)
+    for i in range(len(slots) - 1, -1, -1):
+        rest[i] = tuple(a + b for a, b in zip(rest[i + 1], slot_best[i]))
+    best: list = [None, []]
+    chosen: list[Triple] = []
+    load = dict.fromkeys(capacity, 0)
+
+    def search(i: int, current: tuple[int, ...]):
+        if best[0] is not None and tuple(a + b for a, b in zip(current, rest[i])) <= best[0]:
+            return
+        if i == len(slot_opts):
+            if not assignment_violations(participants, config, chosen, locks=locks, forbids=forbids,
+                                         score=score):
+                best[0], best[1] = current, list(chosen)
+            return
+        for triple in slot_opts[i]:
+            m = triple[1]
+            if load[m] >= capacity[m]:
+                continue
+            load[m] += 1
+            chosen.append(triple)
+            search(i + 1, tuple(a + b for a, b in zip(current, gains(triple))))
+            chosen.pop()
+            load[m] -= 1
+        search(i + 1, current)
+
+    search(0, zero)
+    return best[0], best[1]

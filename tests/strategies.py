@@ -206,3 +206,33 @@ def programmes(draw, *, mentees: tuple[int, int] = (1, 8), mentors: tuple[int, i
             update["ranking"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=3, unique=True))
         final.append(p.model_copy(update=update) if update else p)
     return Programme(final, config, over)
+
+
+def pair_scores(programme: Programme) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], int]]:
+    """The graph's total score (0..1) and integer score of every pair that shares a form,
+    whatever the hard rules say: the candidate graph built with every rule switched off
+    (scores are soft and form-independent; only which pairs are candidates changes).
+    Keys: (mentee_id, mentor_id)."""
+    from unittest import mock
+
+    import numpy as np
+
+    from matcher import constraints
+    from matcher.arrays import build_roster
+    from matcher.graph import build_graph
+
+    config = programme.config.model_copy(deep=True)
+    config.program.min_score = 0.0
+    roster = build_roster(programme.participants, config)
+
+    def nothing_blocked(roster, mentee, mentor, form):
+        return np.zeros(len(mentee), dtype=np.uint32)
+
+    with mock.patch.object(constraints, "reasons_mask", nothing_blocked):
+        graph = build_graph(roster)
+    score, score_int = {}, {}
+    for e in range(graph.n_edges):
+        key = (roster.mentees.ids[int(graph.mentee[e])], roster.mentors.ids[int(graph.mentor[e])])
+        score[key] = float(graph.score[e])
+        score_int[key] = int(graph.score_int[e])
+    return score, score_int

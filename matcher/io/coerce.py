@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 from ..config import ProgramConfig
 from ..i18n import register
 from ..models import (ANY_SET, CATEGORY_ALIASES, CATEGORY_INDEX, FORM_ALIASES, FORM_INDEX,
                       GENDER_INDEX, NO_SET, ROLE_ALIASES, ROLE_INDEX, WISH_NAMES, YES_SET)
-from ..text import closest, norm, split_multi
+from ..text import MULTI_SEPARATORS, closest, norm, split_multi
 
 register({
     "io.not_a_number": ("«{value}» — не число", "'{value}' is not a number"),
@@ -154,29 +155,6 @@ def _check_range(value: float, lo, hi) -> None:
         raise Bad("io.out_of_range", {"min": lo, "max": hi})
 
 
-def _memo(fn: Coercer, copy_list: bool = False) -> Coercer:
-    """Repeated answers (gender, forms, yes/no...) are looked up once per table."""
-    cache: dict = {}
-
-    def coerce(raw):
-        try:
-            hit = cache[raw]
-        except KeyError:
-            try:
-                hit = (True, fn(raw))
-            except Bad as bad:
-                hit = (False, bad)
-            if len(cache) < 100_000:
-                cache[raw] = hit
-        except TypeError:  # unhashable cell: never from our readers
-            return fn(raw)
-        if hit[0]:
-            return list(hit[1]) if copy_list else hit[1]
-        raise hit[1]
-
-    return coerce
-
-
 def _suggest(code: str, text: str, choices: list[str], **params) -> Bad:
     suggestion = closest(text, choices)
     if suggestion:
@@ -190,6 +168,7 @@ def text_coercer(table):
     def coerce(raw):
         return cell_text(_translate(table, raw)).strip()
     return coerce
+
 
 
 def grade_letter_coercer(table):
@@ -294,12 +273,32 @@ def date_coercer(table):
     return coerce
 
 
+def split_items(text: str) -> list[str]:
+    """text.split_multi, cheaper: a one-item cell is not split, repeats are found by
+    case-folding (the separators are the same)."""
+    if ";" not in text and "," not in text and "\n" not in text and "\r" not in text:
+        text = text.strip()
+        return [text] if text else []
+    out: list[str] = []
+    seen: set[str] = set()
+    for part in MULTI_SEPARATORS.split(text):
+        part = part.strip()
+        if part:
+            key = part.casefold().replace("ё", "е")
+            if key not in seen:
+                seen.add(key)
+                out.append(part)
+    return out
+
+
 def _items(table, raw) -> list[str]:
     """Items of a multi-valued cell; the mapping's value table may replace the whole cell
     or each item."""
     whole = _translate(table, raw)
     if isinstance(whole, tuple):
         return list(whole)
+    if not table:
+        return split_items(cell_text(whole))
     out = []
     for item in split_multi(cell_text(whole)):
         hit = _translate(table, item)
@@ -377,39 +376,56 @@ def hard_wishes_coercer(table):
     return coerce
 
 
-def make_coercer(field: str, config: ProgramConfig, values: dict[str, dict] | None = None) -> Coercer:
-    """The coercer of one canonical field (psych_<scale> included) for one table."""
+@dataclass(frozen=True)
+class Coercion:
+    """How one column's cells become values: `fn` (None = the text as it is), whether
+    repeated answers are memoised, and whether a memoised list is copied per row."""
+
+    fn: Coercer | None
+    memo: bool = False
+    copy: bool = False
+
+    def __call__(self, raw):
+        if self.fn is None:
+            return cell_text(raw)
+        value = self.fn(raw)
+        return list(value) if self.copy else value
+
+
+def make_coercer(field: str, config: ProgramConfig, values: dict[str, dict] | None = None) -> Coercion:
+    """The coercion of one canonical field (psych_<scale> included) for one table."""
     table = (values or {}).get(field)
     if field in TEXT_FIELDS:
-        return text_coercer(table)
+        return Coercion(text_coercer(table) if table else None)
     if field == "grade_letter":
-        return grade_letter_coercer(table)
+        return Coercion(grade_letter_coercer(table), memo=True)
     if field in INT_RANGES:
-        return _memo(number_coercer(field, table, whole=True))
+        return Coercion(number_coercer(field, table, whole=True), memo=True)
     if field in FLOAT_RANGES or field.startswith("psych_"):
-        return _memo(number_coercer(field, table, whole=False))
+        return Coercion(number_coercer(field, table, whole=False), memo=True)
     if field in BOOL_FIELDS:
-        return _memo(yes_no_coercer(table))
+        return Coercion(yes_no_coercer(table), memo=True)
     if field == "role":
-        return _memo(enum_coercer(ROLE_INDEX, "io.unknown_role", sorted(s for ss in ROLE_ALIASES.values() for s in ss),
-                                  table))
+        spellings = sorted(s for ss in ROLE_ALIASES.values() for s in ss)
+        return Coercion(enum_coercer(ROLE_INDEX, "io.unknown_role", spellings, table), memo=True)
     if field == "gender":
-        return _memo(enum_coercer(GENDER_INDEX, "io.unknown_gender", [], table, suggest=False))
+        return Coercion(enum_coercer(GENDER_INDEX, "io.unknown_gender", [], table, suggest=False), memo=True)
     if field == "want_gender":
-        return _memo(enum_coercer(GENDER_INDEX, "io.unknown_gender", [], table, any_ok=True, suggest=False))
+        return Coercion(enum_coercer(GENDER_INDEX, "io.unknown_gender", [], table, any_ok=True, suggest=False),
+                        memo=True)
     if field == "category":
         spellings = sorted({s for ss in CATEGORY_ALIASES.values() for s in ss} | set(CATEGORY_ALIASES))
-        return _memo(enum_coercer(CATEGORY_INDEX, "io.unknown_category", spellings, table))
+        return Coercion(enum_coercer(CATEGORY_INDEX, "io.unknown_category", spellings, table), memo=True)
     if field == "grade":
-        return _memo(grade_coercer(table))
+        return Coercion(grade_coercer(table), memo=True)
     if field == "birth_date":
-        return _memo(date_coercer(table))
+        return Coercion(date_coercer(table), memo=True)
     if field == "forms":
-        return _memo(forms_coercer(config, table), copy_list=True)
+        return Coercion(forms_coercer(config, table), memo=True, copy=True)
     if field == "hard_wishes":
-        return _memo(hard_wishes_coercer(table), copy_list=True)
+        return Coercion(hard_wishes_coercer(table), memo=True, copy=True)
     if field in ("ranking", "avoid"):
-        return id_list_coercer(table)
+        return Coercion(id_list_coercer(table))
     if field in LIST_FIELDS:
-        return _memo(list_coercer(field, table), copy_list=True)
-    return text_coercer(table)
+        return Coercion(list_coercer(field, table), memo=True, copy=True)
+    return Coercion(text_coercer(table) if table else None)

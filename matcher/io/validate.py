@@ -16,7 +16,7 @@ from ..i18n import register
 from ..models import WISH_NAMES, Participant
 from ..problems import WARNING, ProblemReport
 from .aliases import FIELD_ALIASES, RU_HEADER
-from .coerce import AGE_LIMITS, Bad, Coercer, cell_text, make_coercer, unneutralise
+from .coerce import AGE_LIMITS, Bad, Coercion, cell_text, make_coercer, unneutralise
 from .mapping import MAPPED, Mapping, SENSITIVE, match_headers, report_header_problems
 from .readers import Table
 
@@ -71,8 +71,14 @@ class Column:
     index: int
     header: str
     field: str
-    coerce: Coercer
+    coercion: Coercion
     kind: int
+
+    def __post_init__(self):
+        self.fn = self.coercion.fn
+        self.copy = self.coercion.copy
+        # repeated answers -> (ok, value or Bad); bounded so a column of unique texts stays cheap
+        self.cache: dict | None = {} if self.coercion.memo else None
 
 
 @dataclass
@@ -193,14 +199,39 @@ class Collector:
                         continue
                     if raw[0] == "'":
                         raw = unneutralise(raw)
-                try:
-                    value = col.coerce(raw)
-                except Bad as bad:
-                    add(bad.code, file=label, row=rownum, column=col.header, value=cell_text(raw), params=bad.params)
-                    ok = False
-                    failed = failed or set()
-                    failed.add(col.field)
-                    continue
+                fn = col.fn
+                cache = col.cache
+                if fn is None:  # text as it is
+                    value = raw if raw.__class__ is str else cell_text(raw)
+                elif cache is not None:
+                    hit = cache.get(raw)
+                    if hit is None:
+                        try:
+                            hit = (True, fn(raw))
+                        except Bad as bad:
+                            hit = (False, bad)
+                        if len(cache) < 50_000:
+                            cache[raw] = hit
+                    if hit[0]:
+                        value = list(hit[1]) if col.copy else hit[1]
+                    else:
+                        bad = hit[1]
+                        add(bad.code, file=label, row=rownum, column=col.header, value=cell_text(raw),
+                            params=bad.params)
+                        ok = False
+                        failed = failed or set()
+                        failed.add(col.field)
+                        continue
+                else:
+                    try:
+                        value = fn(raw)
+                    except Bad as bad:
+                        add(bad.code, file=label, row=rownum, column=col.header, value=cell_text(raw),
+                            params=bad.params)
+                        ok = False
+                        failed = failed or set()
+                        failed.add(col.field)
+                        continue
                 if value is None:
                     continue
                 kind = col.kind
