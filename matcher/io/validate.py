@@ -41,8 +41,8 @@ register({
                               "'{value}' is ranked but is not a mentee: the choice is ignored"),
     "io.group_min_over_capacity": ("минимальный размер группы ({value}) больше числа мест у наставника ({capacity})",
                                    "the group minimum ({value}) is larger than the mentor's capacity ({capacity})"),
-    "io.age_range_inverted": ("желаемый возраст «от» ({value}) больше, чем «до» ({max})",
-                              "the wished age 'from' ({value}) is larger than 'to' ({max})"),
+    "io.age_range_inverted": ("желаемый возраст «от» ({value}) больше, чем «до» ({max}): такое пожелание невыполнимо",
+                              "the wished age 'from' ({value}) is larger than 'to' ({max}): the wish cannot be met"),
     "io.birth_date_out_of_range": ("по дате рождения {value} возраст на {date_ru} — {age}, а допустимо {min}–{max}",
                                    "birth date {value} gives age {age} at {date}, outside {min}–{max}"),
     "io.minor_no_guardian_column": ("участник несовершеннолетний ({age} лет на {date_ru}), а в файле нет столбца согласия законного представителя",
@@ -280,15 +280,15 @@ class Collector:
             # rules within the row
             role = data.get("role")
             group_min = data.get("group_min")
-            if group_min is not None and group_min > data.get("capacity", 1):
+            # capacity 0 with a group minimum is consistent: the mentor takes 0 (a group of none)
+            if group_min is not None and 0 < data.get("capacity", 1) < group_min:
                 add("io.group_min_over_capacity", file=label, row=rownum, column=present["group_min"],
                     value=str(group_min), params={"capacity": data.get("capacity", 1)})
                 ok = False
             lo, hi = data.get("want_age_min"), data.get("want_age_max")
             if lo is not None and hi is not None and lo > hi:
-                add("io.age_range_inverted", file=label, row=rownum, column=present["want_age_min"],
+                add("io.age_range_inverted", WARNING, file=label, row=rownum, column=present["want_age_min"],
                     value=f"{lo:g}", params={"max": hi})
-                ok = False
             age = data.get("age")
             birth = data.get("birth_date")
             if birth is not None:

@@ -148,7 +148,8 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
         raise EngineError("flow")
 
     objective = None
-    for limit in (FLOW_COST_LIMIT // max(2, graph.n_edges + roster.mentors.n + 4), 2 ** 40, 2 ** 31):
+    for limit in (FLOW_COST_LIMIT // (roster.mentees.n * max(1, len(roster.form_ids)) + roster.mentors.n + 3),
+                  2 ** 40, 2 ** 31):
         objective = objective_for(graph, limit)
         try:
             relaxed = _flow_with_locks(graph, objective, slot, capacity, lock_edges) if engine != "cpsat" else None
