@@ -94,6 +94,20 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def rejection(run: Run) -> str:
+    """The problems a CLI run printed when it rejected its input (exit 1 without a
+    traceback); empty if it did not reject the input."""
+    if run.returncode != 1 or "Traceback" in run.stderr:
+        return ""
+    return "; ".join(ln.strip() for ln in run.stderr.splitlines() if ": error:" in ln)[:300] or "input rejected"
+
+
+def progress_stages(stderr: str) -> dict[str, float]:
+    """`matcher match` progress lines ("matching... (0.7 s)": stage start times) -> seconds per stage."""
+    marks = [(m.group(1), float(m.group(2))) for m in re.finditer(r"^(.+?)\.\.\. \((\d+(?:\.\d+)?) s\)\s*$", stderr, re.M)]
+    return {name: (marks[k + 1][1] - t if k + 1 < len(marks) else None) for k, (name, t) in enumerate(marks)}
+
+
 def matcher_cli() -> list[str]:
     """The `matcher` command of the running interpreter's environment."""
     script = Path(sys.executable).with_name("matcher")
@@ -144,8 +158,10 @@ def machine_line(extra_versions: dict[str, str] | None = None) -> str:
         versions[dist] = version_of(dist)
     versions.update(extra_versions or {})
     vs = ", ".join(f"{k} {v}" for k, v in versions.items())
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (f"Machine: {os.cpu_count()} cores (`nproc`), {cpu_model()}, {mem_total_gb():.0f} GB RAM, "
-            f"{platform.system()} {platform.release()}. Versions: {vs}.")
+            f"{platform.system()} {platform.release()}; load average when the table was written: {load} "
+            f"(other work on the machine adds noise). Versions: {vs}.")
 
 
 def python_version_of(python: str) -> str:

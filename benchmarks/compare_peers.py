@@ -153,9 +153,12 @@ def mm_level(p) -> int:
     return 6 if p.category in ("parent", "employer") else 7
 
 
-def write_mentormatch_input(inst: Instance, path: Path) -> dict[int, str]:
+def write_mentormatch_input(inst: Instance, path: Path, preferred: str = "ranking") -> dict[int, str]:
     """mentormatch 1.1 reads one workbook: sheets mentor, mentee, favor; headers are its
-    survey questions. Returns wwid -> our id."""
+    survey questions. `preferred`: "ranking" puts each mentee's speed-meeting ranking in its
+    "wwids of preferred mentors"; "candidates" puts every mentor our rules allow, best
+    score first (our feasibility handed over the only way its form can take it).
+    Returns wwid -> our id."""
     from openpyxl import Workbook
 
     from matcher.models import SPHERE_INDEX
@@ -206,10 +209,19 @@ def write_mentormatch_input(inst: Instance, path: Path) -> dict[int, str]:
     ws = wb.create_sheet("mentee")
     ws.append(common + ["which of these mentor skills are important to you?",
                         "What functions do you prefer to be paired with?", "wwids of preferred mentors"] + yn_cols)
-    for p in inst.roster.mentees.participants:
+    g, mentor_ids = inst.graph, inst.roster.mentors.ids
+    capacity = inst.roster.mentors.capacity
+    for i, p in enumerate(inst.roster.mentees.participants):
         functions = "; ".join(MM_FUNCTION[f] for f in p.forms if f in MM_FUNCTION)
-        preferred = ", ".join(str(wwid[m]) for m in p.ranking if m in wwid)
-        ws.append(base(p) + [skills(p.needs), functions, preferred] + yes_no(p))
+        if preferred == "candidates":
+            e = g.edges_of_mentee(i)
+            e = e[capacity[g.mentor[e]] > 0]
+            e = e[np.lexsort((g.mentor[e], -g.score_int[e]))]
+            preferred_ids = [mentor_ids[j] for j in g.mentor[e].tolist()]
+        else:
+            preferred_ids = p.ranking
+        preferred_wwids = ", ".join(str(wwid[m]) for m in preferred_ids if m in wwid)
+        ws.append(base(p) + [skills(p.needs), functions, preferred_wwids] + yes_no(p))
     ws = wb.create_sheet("favor")
     ws.append(["wwid", "favor"])
     for p in inst.roster.mentees.participants:
@@ -330,21 +342,22 @@ def run_engine(inst: Instance, time_limit: float, solver_limit: float) -> Outcom
             oc.evaluation = evaluate(inst, read_pairs_csv(out / "pairs.csv"))
             oc.note = _engine_note(out / "result.json")
             return oc
-        if run.returncode != 1:  # 1 = input rejected: measure the library on the same school instead
+        rejected = _bench.rejection(run)
+        if not rejected:  # a crash, not rejected input: report it
             oc.failure = _failure(run, time_limit)
             return oc
-        rejected = "; ".join(ln.strip() for ln in run.stderr.splitlines() if ": error:" in ln)[:300]
     else:
         rejected = ""
     pairs = inst.dir / "engine-pairs.csv"
-    cmd = [sys.executable, str(PEERS / "run_engine_library.py"), str(inst.n_mentees), str(inst.seed), str(pairs),
-           str(solver_limit)]
+    cmd = [sys.executable, str(PEERS / "run_engine_library.py"), "school", str(inst.n_mentees), str(inst.seed),
+           str(pairs), "--time-limit", str(solver_limit)]
     run = measure(cmd, timeout=time_limit)
     why = f"`matcher match` rejected the sample ({rejected})" if rejected else "CLI not available"
     oc = Outcome(f"this engine (library `matcher.match`, no file reading/writing; {why})", run)
     if run.ok:
         oc.evaluation = evaluate(inst, read_pairs_csv(pairs))
-        oc.note = run.stdout.strip()
+        info = json.loads(run.stdout.strip().splitlines()[-1])
+        oc.note = f"{info['status']} ({info['engine']}, proof: {info['proof']})"
     else:
         oc.failure = _failure(run, time_limit)
     return oc
@@ -377,7 +390,8 @@ def _engine_note(result_json: Path) -> str:
     status = sol.get("status", "?") if isinstance(sol, dict) else "?"
     engine = sol.get("engine", "") if isinstance(sol, dict) else ""
     gap = sol.get("gap") if isinstance(sol, dict) else None
-    note = f"{status} ({engine})" if engine else str(status)
+    proof = sol.get("proof", "") if isinstance(sol, dict) else ""
+    note = f"{status} ({engine}, proof: {proof})" if engine else str(status)
     if gap:
         note += f", gap {gap:.2%}"
     return note
@@ -423,6 +437,12 @@ def run_all(inst: Instance, args) -> list[Outcome]:
         [str(d / "instance.json"), str(d / "hr-pairs.csv")], args.time_limit,
         lambda: evaluate(inst, read_pairs_csv(d / "hr-pairs.csv"))))
     print(f"  HospitalResident: {_summary(outcomes[-1])}", flush=True)
+    if "RecursionError" in outcomes[-1].failure:
+        outcomes.append(run_python_peer(
+            "`matching` HospitalResident, `sys.setrecursionlimit(100000)`", args.matching_python,
+            "run_hospital_resident.py", [str(d / "instance.json"), str(d / "hr-pairs.csv"), "100000"],
+            args.time_limit, lambda: evaluate(inst, read_pairs_csv(d / "hr-pairs.csv"))))
+        print(f"  HospitalResident, recursion limit raised: {_summary(outcomes[-1])}", flush=True)
 
     mm_dir = d / "mentor-match"
     write_mentor_match_input(inst, mm_dir)
@@ -439,6 +459,14 @@ def run_all(inst: Instance, args) -> list[Outcome]:
         [str(xlsx), str(d / "mentormatch" / "pairs.csv")], args.time_limit,
         lambda: evaluate(inst, read_mentormatch_output(d / "mentormatch" / "pairs.csv", id_of_wwid))))
     print(f"  mentormatch: {_summary(outcomes[-1])}", flush=True)
+
+    xlsx = d / "mentormatch-candidates" / "applications.xlsx"
+    id_of_wwid = write_mentormatch_input(inst, xlsx, preferred="candidates")
+    outcomes.append(run_python_peer(
+        "`mentormatch`, our candidates as each mentee's preferred mentors", args.mentormatch_python,
+        "run_mentormatch.py", [str(xlsx), str(xlsx.parent / "pairs.csv")], args.time_limit,
+        lambda: evaluate(inst, read_mentormatch_output(xlsx.parent / "pairs.csv", id_of_wwid))))
+    print(f"  mentormatch (candidates preferred): {_summary(outcomes[-1])}", flush=True)
     return outcomes
 
 

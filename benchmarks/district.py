@@ -88,7 +88,7 @@ def generate_district(n_mentees: int = 5000, n_mentors: int = 2500, density: flo
     for i in range(n_mentees):
         need = spheres[want[i]]
         # Speed meetings: a few teachers who offer what the student needs.
-        fit = [mentor_ids[j] for j in rng.choice(n_mentors, 40, replace=False) if need in offers[j]]
+        fit = [mentor_ids[j] for j in rng.choice(n_mentors, min(40, n_mentors), replace=False) if need in offers[j]]
         people.append(Participant(
             id=f"S{i + 1:0{width}d}", name=f"Ученик {i + 1}", role="mentee", category="student",
             forms=["teacher_student"], age=float(s_age[i]), grade=int(grade[i]),

@@ -134,5 +134,7 @@ def build_graph(roster: Roster, forbidden_pairs: np.ndarray | None = None,
     components, score = components[keep], score[keep]
     blocked[mentee, mentor] = 0
     blocked_form[mentee, mentor] = form.astype(np.int8)
-    score_int = np.rint(score * SCORE_SCALE).astype(np.int64)
+    # Round off float noise first: the matrix product's summation order depends on how many
+    # pairs are scored at once, and a pair's integer score must not (787.4999... vs 787.5).
+    score_int = np.rint(np.round(score * SCORE_SCALE, 6)).astype(np.int64)
     return CandidateGraph(roster, mentee, mentor, form, components, score, score_int, blocked, blocked_form)

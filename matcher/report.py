@@ -22,7 +22,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .i18n import register, render
+from .i18n import MESSAGES, register, render
 from .io.writers import atomic_write_bytes
 from .results import unmatched_line
 
@@ -69,6 +69,9 @@ register({
         "точный алгоритм потока; решение соблюдает и дополнительные ограничения",
         "exact min-cost flow; the answer also meets the side constraints"),
     "report.proof.cpsat": ("решатель CP-SAT", "CP-SAT solver"),
+    "report.proof.flow_branch_and_bound": ("метод ветвей и границ над точным алгоритмом потока",
+                                           "branch and bound over exact min-cost flows"),
+    "report.proof_other": ("способ доказательства: {proof}", "proof: {proof}"),
     "report.by_form": ("По формам наставничества", "By form of mentoring"),
     "report.by_priority": ("По приоритету наставляемых", "By mentee priority"),
     "report.col_form": ("Форма", "Form"),
@@ -124,6 +127,7 @@ register({
     "report.unmatched_intro": (
         "Наставляемые, для которых пара не сложилась, с причиной. Поиск наставника для них продолжается.",
         "Mentees left without a pair, with the reason. The search for a mentor continues for them."),
+    "report.more": ("Подробнее", "Details"),
     "report.all_matched": ("Все наставляемые получили пару.", "Every mentee has a pair."),
     "report.col_reason_unmatched": ("Причина", "Reason"),
     "report.col_candidates": ("Подходящих наставников", "Suitable mentors"),
@@ -221,12 +225,16 @@ def fmt_int(value: int, lang: str) -> str:
     return fmt_num(int(value), 0, lang)
 
 
+def fmt_pct(pct: float, digits: int, lang: str) -> str:
+    text = fmt_num(pct, digits, lang)
+    return f"{text}\u00a0%" if lang == "ru" else f"{text}%"
+
+
 def fmt_share(part: int, whole: int, lang: str) -> str:
     if not whole:
         return "—"
     pct = 100.0 * part / whole
-    text = fmt_num(pct, 0 if pct in (0.0, 100.0) else 1, lang)
-    return f"{text}\u00a0%" if lang == "ru" else f"{text}%"
+    return fmt_pct(pct, 0 if pct in (0.0, 100.0) else 1, lang)
 
 
 def share_width(part: float, whole: float) -> float:
@@ -325,6 +333,11 @@ def load_chart(mentors: list[dict], lang: str) -> dict | None:
 # The view: the document turned into worded rows
 
 
+def known(code: str, params: dict | None, lang: str, fallback: str) -> str:
+    """The catalogue's text for a code from the document, or `fallback` for a code it does not know."""
+    return render(code, params, lang) if code in MESSAGES else fallback
+
+
 class _Texts:
     """`T.name` or `T('name', **params)` renders report.<name> in the page's language."""
 
@@ -344,7 +357,7 @@ def _sensitive_rows(sensitive: dict | None, pid: str, lang: str) -> list[dict]:
     if not sensitive:
         return []
     fields = sensitive.get(pid) or {}
-    return [{"field": render(f"sensitive.{k}", None, lang), "value": str(v)}
+    return [{"field": known(f"sensitive.{k}", None, lang, str(k)), "value": str(v)}
             for k, v in sorted(fields.items()) if v not in (None, "")]
 
 
@@ -355,7 +368,7 @@ def _components(components: dict, lang: str) -> list[dict]:
         reason = c.get("reason") or {}
         value = float(c.get("value", 0.0))
         rows.append({
-            "title": render(f"component.{name}", None, lang),
+            "title": known(f"component.{name}", None, lang, name),
             "value_pct": round(100 * min(1.0, max(0.0, value)), 1),
             "value": fmt_share(round(value * 1000), 1000, lang),
             "weight": fmt_share(round(float(c.get("weight", 0.0)) * 1000), 1000, lang),
@@ -381,6 +394,14 @@ def _form_title(doc: dict, form: str, lang: str) -> str:
     forms = (doc.get("program") or {}).get("forms") or {}
     entry = forms.get(form) or {}
     return entry.get("title_ru" if lang == "ru" else "title_en") or form
+
+
+def appendix_rows(units: list[dict], form_ids: list[str]) -> list[dict]:
+    """The order's table: one numbered row per pair or group, by form, then mentor's name."""
+    ordered = sorted(units, key=lambda u: (form_ids.index(u["form"]), u["mentor_name"], u["mentor_id"]))
+    return [{"num": k + 1, "mentor_name": u["mentor_name"], "mentor_id": u["mentor_id"],
+             "mentees": [{"name": r["mentee_name"], "id": r["mentee_id"]} for r in u["rows"]],
+             "form_title": u["form_title"]} for k, u in enumerate(ordered)]
 
 
 def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False) -> dict:
@@ -431,6 +452,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
                 "form": p["form"], "form_title": u["form_title"],
                 "score": round(score, 4), "score_text": fmt_num(score, 2, lang),
                 "score_pct": round(100 * min(1.0, max(0.0, score)), 1),
+                "score_class": "hi" if score >= 0.6 else "mid" if score >= 0.4 else "lo",
                 "priority": int(p.get("priority", 0)),
                 "priority_badge": T("badge_priority", priority=p["priority"]) if p.get("priority") else "",
                 "locked": bool(p.get("locked")),
@@ -450,7 +472,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
             "mentee_id": u["mentee_id"], "mentee_name": u["mentee_name"], "priority": int(u.get("priority", 0)),
             "reason": unmatched_line(u, lang) if u.get("reason_code") else "",
             "candidates": u.get("candidates", 0),
-            "blocked": [T("blocked_chip", rule=render(f"rule_title.{code}", None, lang), count=count)
+            "blocked": [T("blocked_chip", rule=known(f"rule_title.{code}", None, lang, code), count=count)
                         for code, count in blocked],
             "explanation": unmatched_explanation(u.get("explanation"), doc, lang),
             "sensitive": _sensitive_rows(sensitive, u["mentee_id"], lang),
@@ -524,8 +546,8 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
             "units_detail": T("card_units_value", pairs=len(unit_list) - groups_n, groups=groups_n),
             "mentors": T("card_matched_value", matched=fmt_int(engaged, lang), mentees=fmt_int(len(mentors), lang)),
             "status": status_text, "proven": proven,
-            "proof": render(f"report.proof.{proof}", None, lang) if proof else "",
-            "gap": "" if proven else T("gap", gap=fmt_share(round(gap * 100000), 100000, lang)),
+            "proof": known(f"report.proof.{proof}", None, lang, T("proof_other", proof=proof)) if proof else "",
+            "gap": "" if proven else T("gap", gap=fmt_pct(100.0 * gap, 2, lang)),
         },
         "by_form": by_form, "by_priority": by_priority if len(by_priority) > 1 else [],
         "levels": levels,
@@ -544,9 +566,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "free_mentors": free_mentors,
         "load_chart": load_chart(mentors, lang),
         "score_chart": score_chart([p.get("score", 0.0) for p in pairs], lang),
-        "appendix": [{"num": k + 1, "mentor_name": u["mentor_name"], "mentor_id": u["mentor_id"],
-                      "mentees": [{"name": r["mentee_name"], "id": r["mentee_id"]} for r in u["rows"]],
-                      "form_title": u["form_title"]} for k, u in enumerate(unit_list)],
+        "appendix": appendix_rows(unit_list, form_ids),
     }
 
 

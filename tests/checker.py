@@ -256,11 +256,12 @@ def brute_force_optimum(participants: list[Participant], config: ProgramConfig,
     for t in mentees:
         forms_of = {}
         for m in mentors:
-            if (t.id, m.id) in forbids:
+            forms = allowed_forms(t, m, config)
+            if not forms or (t.id, m.id) in forbids:
                 continue
             if prog.min_score > 0 and score(t.id, m.id) < prog.min_score - 1e-9:
                 continue
-            forms_of[m.id] = allowed_forms(t, m, config)
+            forms_of[m.id] = forms
         if prog.one_mentor_per == "form":
             for f in config.forms:
                 options = [(t.id, m, f) for m, fs in forms_of.items() if f in fs]

@@ -111,7 +111,8 @@ def _age_fields(draw, category: str | None, role: str, reference: dt.date) -> di
 
 
 @st.composite
-def person(draw, pid: str, role: str, config: ProgramConfig, forms: list[str], *, groups: bool = True) -> Participant:
+def person(draw, pid: str, role: str, config: ProgramConfig, forms: list[str], *,
+           group_rate: float = 0.25) -> Participant:
     """One participant whose category mostly fits the forms it lists."""
     side = "mentee" if role == "mentee" else "mentor"
     listed = draw(st.lists(st.sampled_from(forms), min_size=1, max_size=3, unique=True))
@@ -144,7 +145,7 @@ def person(draw, pid: str, role: str, config: ProgramConfig, forms: list[str], *
     capacity, group_min = 1, None
     if role != "mentee":
         capacity = draw(st.sampled_from([0, 1, 1, 2, 2, 3, 3]))
-        if groups and draw(st.floats(0, 1)) < 0.25:
+        if group_rate and draw(st.floats(0, 1)) < group_rate:
             group_min = draw(st.sampled_from([2, 2, 3]))
     return Participant(
         id=pid, name=f"Person {pid}", role=role, category=category, forms=listed, **fields,
@@ -168,10 +169,12 @@ def person(draw, pid: str, role: str, config: ProgramConfig, forms: list[str], *
 
 @st.composite
 def programmes(draw, *, mentees: tuple[int, int] = (1, 8), mentors: tuple[int, int] = (1, 6),
-               groups: bool = True, both: bool = True, vary_program: bool = True, vary_forms: bool = True,
-               overrides: dict | None = None, hard_wishes: bool = True, avoid: bool = True) -> Programme:
+               groups: bool = True, group_rate: float = 0.25, both: bool = True, vary_program: bool = True,
+               vary_forms: bool = True, overrides: dict | None = None, hard_wishes: bool = True,
+               avoid: bool = True) -> Programme:
     """A random programme; `groups=False` leaves out group minimums and the grade spread,
-    `both=False` people on both sides (then the model is a plain flow in mentee mode)."""
+    `both=False` people on both sides (then the model is a plain flow in mentee mode);
+    `group_rate`: the share of mentors with a group minimum."""
     over = draw(config_overrides(vary_program=vary_program, vary_forms=vary_forms, groups=groups))
     for key, value in (overrides or {}).items():
         over[key] = {**over.get(key, {}), **value}
@@ -183,13 +186,14 @@ def programmes(draw, *, mentees: tuple[int, int] = (1, 8), mentors: tuple[int, i
     n_mentors = draw(st.integers(*mentors))
     can_both = both and any(f in ("student_student", "peer") for f in forms)
     n_both = draw(st.integers(0, min(2, n_mentees, max(1, n_mentors - 1)))) if can_both else 0
+    rate = group_rate if groups else 0.0
     people = []
     for k in range(n_both):
-        people.append(draw(person(f"B{k + 1}", "both", config, forms, groups=groups)))
+        people.append(draw(person(f"B{k + 1}", "both", config, forms, group_rate=rate)))
     for k in range(n_mentors - n_both):
-        people.append(draw(person(f"R{k + 1}", "mentor", config, forms, groups=groups)))
+        people.append(draw(person(f"R{k + 1}", "mentor", config, forms, group_rate=rate)))
     for k in range(n_mentees - n_both):
-        people.append(draw(person(f"E{k + 1}", "mentee", config, forms, groups=groups)))
+        people.append(draw(person(f"E{k + 1}", "mentee", config, forms, group_rate=rate)))
     if not hard_wishes:
         people = [p.model_copy(update={"hard_wishes": []}) for p in people]
     # Avoid lists and ranking lists name people on the other side.

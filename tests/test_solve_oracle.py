@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from checker import allowed_forms, assignment_violations, brute_force_optimum, lex_value, result_triples
@@ -45,6 +45,8 @@ def test_every_engine_reaches_the_brute_force_optimum(programme):
     assert best is not None  # without locks, matching nobody is always legal
     assert not assignment_violations(programme.participants, programme.config, witness, score=score)
     results = _engines(programme)
+    event(f"optimal pairs: {min(len(witness), 4)}+" if len(witness) >= 4 else f"optimal pairs: {len(witness)}")
+    event(f"auto engine: {results['auto'].solution.engine}")
     for engine, result in results.items():
         pairs = result_triples(result)
         assert result.solution.status == "OPTIMAL", engine
@@ -119,7 +121,8 @@ def _networkx_optimum(programme, score_int, score):
     return [(t, m, f) for t, m, f in edges if flow[("t", t)].get(("m", m), 0) > 0]
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                         HealthCheck.large_base_example])
 @given(programmes(mentees=(40, 40), mentors=(20, 20), groups=False, both=False,
                   overrides={"program": {"one_mentor_per": "mentee"}}))
 def test_flow_engine_matches_a_networkx_min_cost_flow_at_medium_size(programme):

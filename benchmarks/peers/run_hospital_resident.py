@@ -2,7 +2,10 @@
 residents = mentees, hospitals = mentors with their capacities, both sides ranking their
 feasible partners by score (ties by id).
 
-    python run_hospital_resident.py INSTANCE.json PAIRS.csv
+    python run_hospital_resident.py INSTANCE.json PAIRS.csv [RECURSION_LIMIT]
+
+Its constructor deep-copies the players, which recurses once per linked player: past
+~1,000 players that exceeds Python's default recursion limit; a user's fix is to raise it.
 """
 import csv
 import json
@@ -38,4 +41,6 @@ def main(instance_path: str, pairs_path: str) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 3:
+        sys.setrecursionlimit(int(sys.argv[3]))
     main(*sys.argv[1:3])

@@ -54,6 +54,7 @@ register({
                                 "unknown wish '{value}'; did you mean '{suggestion}'?"),
 })
 
+QUOTES = "«»\"“”„'‘’ "  # answers a form wraps in quotes: «Мы вместе»
 FORMULA_CHARS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 
 TEXT_FIELDS = frozenset({"id", "name", "program", "health", "register", "family", "notes"})
@@ -77,7 +78,8 @@ WISH_ALIASES: dict[str, list[str]] = {
 }
 WISH_INDEX = {norm(s): w for w, spellings in WISH_ALIASES.items() for s in spellings}
 
-_GRADE = re.compile(r"(\d{1,2})\s*-?\s*([^\W\d_])?\s*(?:класс|кл\.?|grade|form)?")
+_GRADE = re.compile(r"(\d{1,2})\s*-?\s*([^\W\d_])?\s*(?:класс|кл\.?|grade|form)?", re.IGNORECASE)
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
 _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ ,]+\d{1,2}:\d{2}(?::\d{2})?)?")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _YEARS_SUFFIX = re.compile(r"\s*(?:лет|год|года|г\.|years?|yrs?\.?|y\.?o\.?)$", re.IGNORECASE)
@@ -218,6 +220,8 @@ def enum_coercer(index: dict[str, str], code: str, spellings: list[str], table, 
     def coerce(raw):
         key = norm(cell_text(_translate(table, raw)))
         hit = index.get(key)
+        if hit is None:
+            hit = index.get(key.strip(QUOTES))
         if hit is not None:
             return hit
         if any_ok and key in ANY_SET:
@@ -238,7 +242,7 @@ def grade_coercer(table):
                 raise Bad("io.bad_grade")
             grade, letter = int(raw), None
         else:
-            m = _GRADE.fullmatch(norm(cell_text(raw)))
+            m = _GRADE.fullmatch(cell_text(raw).strip().translate(_DASHES))
             if m is None:
                 raise Bad("io.bad_grade")
             grade, letter = int(m.group(1)), m.group(2)
@@ -342,6 +346,8 @@ def forms_coercer(config: ProgramConfig, table):
     def one(item: str) -> str:
         key = norm(item)
         fid = index.get(key)
+        if fid is None:
+            fid = index.get(key.strip(QUOTES))
         if fid is None:
             raise _suggest("io.unknown_form", item, spellings, known=known, value=item)
         if fid not in program_forms:

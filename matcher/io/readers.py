@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ MENTOR_SHEETS = frozenset(norm(s) for s in ("mentors", "mentor", "наставн
 MENTEE_SHEETS = frozenset(norm(s) for s in ("mentees", "mentee", "наставляемые", "наставляемый"))
 
 DELIMITERS = (",", ";", "\t")
+_PUNCTUATION = frozenset(",;.:!?\"'()[]{}-–—«»/\\+=*%№#@&_<>|~`$^\ufeff")
 _SNIFF_CHARS = 65536
 
 # Magic numbers of files that are certainly not tables.
@@ -91,7 +93,7 @@ def read_tables(path: str | Path, role: str | None, report: ProblemReport,
     except OSError as exc:
         report.add("io.unreadable", file=label, params={"error": exc.strerror or str(exc)})
         return []
-    if not data.strip():
+    if not data.strip(b" \t\r\n,;"):  # nothing but blanks and separators
         report.add("io.empty_file", file=label)
         return []
     if data.startswith(b"PK\x03\x04"):
@@ -123,25 +125,45 @@ def decode(data: bytes) -> str | None:
         return data.decode("utf-16", errors="replace")
     head = data[:4096]
     if b"\x00" in head:
-        # UTF-16 without a BOM: every other byte of Latin/ASCII text is zero.
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        half = len(head) // 2
-        if odd > 0.3 * half and even < 0.05 * half:
-            return data.decode("utf-16-le", errors="replace")
-        if even > 0.3 * half and odd < 0.05 * half:
-            return data.decode("utf-16-be", errors="replace")
+        # UTF-16 without a BOM (the zero bytes are the high halves of Latin characters):
+        # accept the byte order that reads as letters, digits, spaces and punctuation.
+        head = head[:len(head) // 2 * 2]
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                sample = head.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            plausible = sum(1 for ch in sample if ch.isalnum() or ch.isspace() or ch in _PUNCTUATION)
+            if "\x00" not in sample and plausible >= 0.95 * len(sample):
+                return data.decode(encoding, errors="replace")
         return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    # Single-byte Cyrillic: in cp1251 lower-case letters are 0xE0-0xFF, in KOI8-R 0xC0-0xDF.
-    # Russian text is mostly lower case, so the busier range tells the encoding.
-    sample = data[:_SNIFF_CHARS]
-    upper_half = sum(sample.count(bytes([b])) for b in range(0xE0, 0x100))
-    lower_half = sum(sample.count(bytes([b])) for b in range(0xC0, 0xE0))
-    encoding = "koi8_r" if lower_half > upper_half else "cp1251"
+    # Single-byte Cyrillic: cp1251 (Russian Excel) unless the header row reads as known
+    # headers only in KOI8-R, or the text clearly looks like KOI8-R: letters inside words are
+    # lower case, which is 0xE0-0xFF in cp1251 but 0xC0-0xDF in KOI8-R.
+    first_line = data[:data.find(b"\n")] if b"\n" in data[:_SNIFF_CHARS] else data[:_SNIFF_CHARS]
+    known = {enc: _known_headers(first_line.decode(enc, errors="replace")) for enc in ("cp1251", "koi8_r")}
+    if known["cp1251"] != known["koi8_r"]:
+        encoding = max(known, key=known.get)
+    else:
+        sample = data[:_SNIFF_CHARS]
+        inner_cp1251 = len(_INNER_CP1251.findall(sample))
+        inner_koi8 = len(_INNER_KOI8.findall(sample))
+        encoding = "koi8_r" if inner_koi8 >= 8 and inner_koi8 > 2 * inner_cp1251 else "cp1251"
     return data.decode(encoding, errors="replace")
+
+
+_INNER_CP1251 = re.compile(rb"[\xc0-\xff][\xe0-\xff]")
+_INNER_KOI8 = re.compile(rb"[\xc0-\xff][\xc0-\xdf]")
+
+
+def _known_headers(line: str) -> int:
+    from .aliases import HEADER_INDEX
+
+    return sum(1 for cell in re.split(r"[,;\t]", line) if norm(cell.strip().strip('"')) in HEADER_INDEX)
 
 
 def _looks_binary(text: str) -> bool:

@@ -165,7 +165,6 @@ class Collector:
         rules = self.config.rules
         guardian_header = present.get("guardian_consent")
         check_minors = rules.require_guardian_consent
-        age_header = present.get("birth_date") or present.get("age")
         consent_headers = [(f, present.get(f)) for f in CONSENTS if getattr(rules, f"require_{f}")]
         consent_code = "io.consent_missing_no" if rules.missing_consent_is_no else "io.consent_missing"
         for fld, header in consent_headers:
@@ -191,14 +190,16 @@ class Collector:
                 if idx >= n:
                     continue
                 raw = cells[idx]
-                if raw is None:
-                    continue
                 if raw.__class__ is str:
+                    if not raw:
+                        continue
                     raw = raw.strip()
                     if not raw:
                         continue
                     if raw[0] == "'":
                         raw = unneutralise(raw)
+                elif raw is None:
+                    continue
                 fn = col.fn
                 cache = col.cache
                 if fn is None:  # text as it is
@@ -301,7 +302,8 @@ class Collector:
                     age = None
             if age is not None and check_minors and age < adult_age:
                 if guardian_header is None:
-                    add("io.minor_no_guardian_column", file=label, row=rownum, column=age_header,
+                    add("io.minor_no_guardian_column", file=label, row=rownum,
+                        column=present["birth_date"] if birth is not None else present["age"],
                         value=cell_text(birth.strftime("%d.%m.%Y") if birth else f"{age:g}"),
                         params={"age": int(age), **ref_dates})
                     ok = False

@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -38,6 +40,10 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp creates 0600; a written output gets the usual permissions (0666 less umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -80,6 +86,25 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[object]]
             ws.append(out)
     buf = io.BytesIO()
     wb.save(buf)
+    return _reproducible_xlsx(buf.getvalue())
+
+
+_ZIP_DATE = (2026, 1, 1, 0, 0, 0)
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _reproducible_xlsx(data: bytes) -> bytes:
+    """Same workbook, same bytes: openpyxl stamps the current time; fix zip dates and
+    document timestamps so equal inputs give byte-identical files."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _CORE_TIMES.sub(rb"\g<1>2026-01-01T00:00:00Z\g<3>", body)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE), body,
+                         compress_type=zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 

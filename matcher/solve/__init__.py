@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import constraints
 from .branch import branch_and_bound
 from .cpsat import SideConstraints, solve_cpsat
 from .flow import CostRangeError, solve_flow
@@ -65,13 +66,15 @@ def side_constraints(graph) -> SideConstraints:
     mutual = []
     both = set(roster.mentees.ids) & set(roster.mentors.ids)
     if both and graph.n_edges:
-        key = {(mentor_ids[graph.mentor[e]], mentee_ids[graph.mentee[e]]): e
-               for e in range(graph.n_edges)
-               if mentee_ids[graph.mentee[e]] in both and mentor_ids[graph.mentor[e]] in both}
-        for (a, b), e in key.items():
-            other = key.get((b, a))
-            if other is not None and e < other:
-                mutual.append((e, other))
+        # Every edge of the directed pair: in per-form mode one pair has an edge per form.
+        key: dict[tuple[str, str], list[int]] = {}
+        for e in range(graph.n_edges):
+            a, b = mentor_ids[graph.mentor[e]], mentee_ids[graph.mentee[e]]
+            if a in both and b in both:
+                key.setdefault((a, b), []).append(e)
+        for (a, b), edges in key.items():
+            if a < b:
+                mutual.extend((e, other) for e in edges for other in key.get((b, a), []))
     groups = []
     if roster.config.program.one_mentor_per == "form" and graph.n_edges:
         pair = graph.mentee * roster.mentors.n + graph.mentor
@@ -91,12 +94,23 @@ def _lock_edges(graph, locks: list[Lock]) -> tuple[list[int], list[dict]]:
     roster = graph.roster
     edges, conflicts = [], []
     for k, lock in enumerate(locks):
-        e = graph.edge_index(lock.mentee, lock.mentor)
+        pair_edges = graph.edge_index(lock.mentee, lock.mentor)
+        e = pair_edges
+        form_mask = 0
         if lock.form is not None:
             f = roster.form_ids.index(lock.form) if lock.form in roster.form_ids else -1
             e = e[graph.form[e] == f]
+            if len(e) == 0 and f >= 0:
+                # The graph holds the pair in another form (per mentee: its first legal form) or
+                # not at all: the rules of the lock's own form decide.
+                form_mask = int(constraints.reasons_mask(roster, np.array([lock.mentee]), np.array([lock.mentor]),
+                                                         lock.form)[0])
+                if form_mask == 0 and len(pair_edges) and roster.config.program.one_mentor_per == "mentee":
+                    graph.form[pair_edges[0]] = f  # legal in the consilium's form too: pair in that one
+                    graph.blocked_form[lock.mentee, lock.mentor] = f
+                    e = pair_edges[:1]
         if len(e) == 0:
-            mask = int(graph.blocked[lock.mentee, lock.mentor])
+            mask = form_mask or int(graph.blocked[lock.mentee, lock.mentor])
             conflicts.append({"kind": "lock_blocked", "lock": k, "rules": graph.reason_codes(mask),
                               "mentee": roster.mentees.ids[lock.mentee], "mentor": roster.mentors.ids[lock.mentor],
                               "source": lock.source})
@@ -194,7 +208,9 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
         conflict = [{"kind": "lock_core", "locks": result.core,
                      "sources": [locks[k].source for k in result.core]}]
         return Solution("INFEASIBLE", "cpsat", empty, 0, 0, {}, seconds, objective, conflict)
-    return Solution("UNKNOWN", "cpsat", empty, 0, upper or 0, {}, seconds, objective)
+    if upper is None:  # no solution in time: a bound that holds (0 would claim nothing is possible)
+        upper = int(sum(int(w) * int(u) for w, u in zip(objective.weights, objective.upper)))
+    return Solution("UNKNOWN", "cpsat", empty, 0, upper, {}, seconds, objective)
 
 
 def _flow_with_locks(graph, objective, slot, capacity, lock_edges) -> np.ndarray:

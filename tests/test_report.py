@@ -1,0 +1,392 @@
+"""report.html as a document: what it shows, what it hides, and that data stays data.
+
+The browser-level checks (console, network, sorting) are in test_report_browser.py.
+"""
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from matcher.config import load_config
+from matcher.models import Participant
+from matcher.pipeline import match
+from matcher.report import anonymized, build_view, initials, render_report, write_report
+from matcher.results import result_document
+
+HOSTILE_MENTEE = "<script>alert(1)</script>"
+HOSTILE_MENTOR = '"><img src=x onerror=alert(2)>'
+
+
+# -- a small school, matched by the real pipeline -------------------------------------------------
+
+def person(pid, name, role, category, forms, age, **fields):
+    consent = dict(consent=True, data_consent=True, guardian_consent=True)
+    consent.update(fields)
+    return Participant(id=pid, name=name, role=role, category=category, forms=forms, age=age, **consent)
+
+
+def school() -> list[Participant]:
+    """Three forms, a mentor who can take a group, a mentee without consent, two hostile names,
+    and sensitive notes on two people."""
+    return [
+        person("T01", "Иванова Мария Сергеевна", "mentor", "teacher", ["teacher_student"], 45, capacity=3,
+               interests=["шахматы"]),
+        person("T02", "Петров Олег Иванович", "mentor", "teacher", ["teacher_teacher"], 50, subjects=["физика"]),
+        person("S01", "Смирнова Анна Павловна", "mentor", "student", ["student_student"], 16, grade=10),
+        person("T03", HOSTILE_MENTOR, "mentor", "teacher", ["teacher_student"], 38),
+        person("S10", "Кузнецов Илья Андреевич", "mentee", "student", ["teacher_student"], 13, grade=7, priority=1,
+               interests=["шахматы"], sensitive={"health": "астма"}),
+        person("S11", HOSTILE_MENTEE, "mentee", "student", ["teacher_student"], 14, grade=8),
+        person("S12", "Орлова Вера Дмитриевна", "mentee", "student", ["student_student"], 11, grade=5),
+        person("T10", "Соколов Артём Викторович", "mentee", "young_teacher", ["teacher_teacher"], 24,
+               experience_years=1, subjects=["физика"]),
+        person("S13", "Зайцева Ольга Петровна", "mentee", "student", ["teacher_student"], 12, grade=6, consent=False,
+               sensitive={"register": "ВШУ"}),
+        person("S14", "Белов Глеб Романович", "mentee", "student", ["teacher_student"], 12, grade=6),
+    ]
+
+
+def school_document() -> dict:
+    result = match(school(), load_config(), time_limit=10)
+    doc = result_document(result, input_files=["mentors.csv", "mentees.csv"])
+    try:
+        from matcher.explain import add_explanations
+        add_explanations(doc, result)
+    except Exception:  # pragma: no cover - explanations are optional for the report
+        pass
+    return doc
+
+
+def sensitive_mapping() -> dict:
+    return {p.id: dict(p.sensitive) for p in school() if p.sensitive}
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict:
+    return school_document()
+
+
+# -- a minimal DOM from the standard library --------------------------------------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class Node:
+    def __init__(self, tag, attrs, parent=None):
+        self.tag, self.attrs, self.parent, self.children = tag, dict(attrs), parent, []
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def find_all(self, tag=None, cls=None, **attrs) -> list["Node"]:
+        out = []
+        for child in self.children:
+            if isinstance(child, Node):
+                if ((tag is None or child.tag == tag) and (cls is None or cls in child.classes)
+                        and all(child.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())):
+                    out.append(child)
+                out.extend(child.find_all(tag, cls, **attrs))
+        return out
+
+    def find(self, tag=None, cls=None, **attrs) -> "Node":
+        found = self.find_all(tag, cls, **attrs)
+        assert found, f"no <{tag} class={cls} {attrs}>"
+        return found[0]
+
+    def text(self) -> str:
+        parts = []
+        for child in self.children:
+            if isinstance(child, str):
+                parts.append(child)
+            elif child.tag not in ("script", "style"):
+                parts.append(child.text())
+        return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+class _Builder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.current = Node("#root", {})
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, attrs, self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Node(tag, attrs, self.current))
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def dom(html: str) -> Node:
+    builder = _Builder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+def visible_text(html: str) -> str:
+    root = dom(html)
+    attrs = [v for n in root.find_all() for k, v in n.attrs.items() if k in ("title", "placeholder", "aria-label") and v]
+    return root.text() + " " + " ".join(attrs)
+
+
+# -- self-contained and safe -----------------------------------------------------------------------
+
+def test_report_loads_nothing_from_outside(doc):
+    html = render_report(doc, "en")
+    root = dom(html)
+    assert not root.find_all("link") and not root.find_all("img") and not root.find_all("iframe")
+    assert all("src" not in n.attrs for n in root.find_all())
+    assert not re.search(r"(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", html.replace("http://www.w3.org/2000/svg", ""))
+    csp = root.find("meta", http_equiv="Content-Security-Policy").attrs["content"]
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+
+
+def test_the_only_script_is_ours_and_pinned_by_its_hash(doc):
+    html = render_report(doc, "en")
+    scripts = dom(html).find_all("script")
+    assert len(scripts) == 1
+    body = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+    csp = dom(html).find("meta", http_equiv="Content-Security-Policy").attrs["content"]
+    assert f"script-src 'sha256-{digest}'" in csp
+
+
+def test_questionnaire_text_is_shown_as_text_never_as_markup(doc):
+    html = render_report(doc, "en")
+    assert HOSTILE_MENTEE not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    root = dom(html)
+    assert len(root.find_all("script")) == 1
+    names = [n.text() for n in root.find_all(cls="person")]
+    assert HOSTILE_MENTEE in names  # the parser decodes entities: the reader sees the literal text
+    assert HOSTILE_MENTOR in names
+
+
+def test_attribute_values_cannot_be_broken_out_of(doc):
+    tricky = copy.deepcopy(doc)
+    tricky["pairs"][0]["mentee_name"] = 'a" onmouseover="alert(3)'
+    html = render_report(tricky, "en")
+    assert 'onmouseover="alert(3)' not in html
+    assert not [n for n in dom(html).find_all() if "onmouseover" in n.attrs]
+
+
+# -- languages ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_report_renders_in_both_languages_without_leftover_placeholders(doc, lang):
+    html = render_report(doc, lang)
+    text = visible_text(html)
+    assert dom(html).find("html").attrs["lang"] == lang
+    assert not re.findall(r"\{[A-Za-z_]\w*\}", text)
+    assert not re.findall(r"\b(?:report|component|rule_title|sensitive|unmatched|cli)\.[a-z_]+", text)
+
+
+def test_russian_and_english_reports_speak_their_language(doc):
+    ru, en = visible_text(render_report(doc, "ru")), visible_text(render_report(doc, "en"))
+    assert "Наставнические пары и группы" in ru and "Об утверждении наставнических пар/групп" in ru
+    assert "Mentoring pairs and groups" in en and "Mentoring pairs and groups" not in ru
+
+
+# -- contents ----------------------------------------------------------------------------------------
+
+def test_every_pair_is_one_row(doc):
+    root = dom(render_report(doc, "en"))
+    rows = root.find("div", id="plist").find_all("details", cls="pair")
+    shown = sorted((r.attrs["data-mentee"].rsplit(" ", 1)[1], r.attrs["data-form"]) for r in rows)
+    assert shown == sorted((p["mentee_id"], p["form"]) for p in doc["pairs"])
+
+
+def test_a_mentor_with_several_mentees_is_shown_as_one_group(doc):
+    by_mentor = {}
+    for p in doc["pairs"]:
+        by_mentor.setdefault((p["mentor_id"], p["form"]), []).append(p["mentee_id"])
+    root = dom(render_report(doc, "en"))
+    units = root.find("div", id="plist").find_all("div", cls="unit")
+    assert len(units) == len(by_mentor)
+    for unit in units:
+        mentor_id = unit.find(cls="umentor").find(cls="pid").text()
+        mentees = [r.attrs["data-mentee"].rsplit(" ", 1)[1] for r in unit.find_all("details", cls="pair")]
+        form = unit.find_all("details", cls="pair")[0].attrs["data-form"]
+        assert sorted(mentees) == sorted(by_mentor[(mentor_id, form)])
+        assert ("group" in unit.classes) == (len(mentees) > 1)
+    assert any(len(v) > 1 for v in by_mentor.values()), "the sample school should form a group"
+
+
+def test_each_pair_explains_its_score_component_by_component(doc):
+    pair = doc["pairs"][0]
+    root = dom(render_report(doc, "en"))
+    row = [r for r in root.find_all("details", cls="pair") if r.attrs["data-mentee"].endswith(pair["mentee_id"])][0]
+    reasons = [r.text() for r in row.find_all("td", cls="creason")]
+    assert len(reasons) == len(pair["components"])
+    assert all(reasons), "every component has its one-line reason"
+
+
+def test_summary_shows_matched_share_unmatched_and_proven_optimum(doc):
+    text = dom(render_report(doc, "en")).find("section", id="summary").text()
+    s = doc["summary"]
+    assert f"{s['matched_mentees']} of {s['mentees']}" in text
+    assert "Optimality proven" in text if doc["solver"]["proven_optimal"] else "Optimality not proven" in text
+
+
+def test_unproven_solution_shows_its_gap(doc):
+    cut_short = copy.deepcopy(doc)
+    cut_short["solver"].update(status="FEASIBLE", proven_optimal=False, gap=0.0123)
+    en = dom(render_report(cut_short, "en")).find("section", id="summary").text()
+    ru = dom(render_report(cut_short, "ru")).find("section", id="summary").text()
+    assert "Optimality not proven" in en and "1.23%" in en
+    assert "Оптимальность не доказана" in ru and "1,23 %" in ru  # the non-breaking space reads as a space
+
+
+def test_unmatched_mentees_are_listed_with_their_reason(doc):
+    section = dom(render_report(doc, "en")).find("section", id="unmatched")
+    rows = section.find_all("tr", cls="unmatched-row")
+    assert sorted(r.attrs["data-mentee"] for r in rows) == sorted(u["mentee_id"] for u in doc["unmatched"])
+    assert all(r.find("td", cls="ureason").text() for r in rows)
+
+
+def test_order_appendix_lists_every_pair_and_group_once(doc):
+    root = dom(render_report(doc, "ru"))
+    appendix = root.find("section", id="appendix")
+    rows = appendix.find_all("tr", cls="order-row")
+    numbers = [int(r.find_all("td")[0].text()) for r in rows]
+    assert numbers == list(range(1, len(rows) + 1))
+    listed = []
+    for r in rows:
+        cells = r.find_all("td")
+        mentor = cells[1].text()
+        for mentee in cells[2].find_all(cls="order-mentee"):
+            listed.append((mentor, mentee.text()))
+    expected = [(f"{p['mentor_name']} ({p['mentor_id']})", f"{p['mentee_name']} ({p['mentee_id']})")
+                for p in doc["pairs"]]
+    assert sorted(listed) == sorted(expected)
+    assert "Об утверждении наставнических пар/групп" in appendix.text()
+    assert "подпись" in appendix.text() and "№" in appendix.text()
+
+
+def test_charts_count_every_pair_and_every_mentor(doc):
+    view = build_view(doc, "en")
+    assert sum(b["count"] for b in view["score_chart"]["bars"]) == len(doc["pairs"])
+    assert sum(b["count"] for b in view["load_chart"]["bars"]) == len(doc["mentors"])
+    root = dom(render_report(doc, "en"))
+    assert len(root.find("section", id="mentors").find_all("svg")) == 2
+
+
+def test_report_without_pairs_or_unmatched_still_renders(doc):
+    empty = copy.deepcopy(doc)
+    empty["pairs"], empty["unmatched"] = [], []
+    for m in empty["mentors"]:
+        m["load"], m["mentees"] = 0, []
+    text = dom(render_report(empty, "en")).text()
+    assert "No pairs." in text and "Every mentee has a pair." in text
+
+
+def test_report_reads_a_document_without_optional_parts(doc):
+    bare = {k: v for k, v in copy.deepcopy(doc).items()
+            if k not in ("locks", "input_warnings", "config", "candidates", "analysis", "metadata")}
+    for p in bare["pairs"]:
+        p.pop("explanation", None)
+    for u in bare["unmatched"]:
+        u.pop("explanation", None)
+    assert len(dom(render_report(bare, "ru")).find_all("details", cls="pair")) == len(doc["pairs"])
+
+
+# -- privacy -----------------------------------------------------------------------------------------
+
+def test_initials_replace_a_full_name():
+    assert initials("Иванова Мария Сергеевна") == "И. М. С."
+    assert initials("  петров   олег ") == "П. О."
+    assert initials("") == ""
+
+
+def test_anonymized_report_shows_initials_and_codes_but_no_names(doc):
+    html = render_report(doc, "ru", anonymize=True)
+    text = visible_text(html)
+    assert "И. М. С." in text
+    for p in doc["pairs"] + doc["unmatched"]:
+        assert p["mentee_id"] in text
+        for word in p["mentee_name"].split():
+            if len(word) > 3 and word.isalpha():
+                assert word not in html
+    for m in doc["mentors"]:
+        assert m["mentor_id"] in text
+        for word in m["mentor_name"].split():
+            if len(word) > 3 and word.isalpha():
+                assert word not in html
+
+
+def test_anonymizing_keeps_the_programme_name():
+    doc = {"program": {"name": "Программа наставничества"}, "pairs": [{"mentor_name": "Иванова Мария Сергеевна"}]}
+    out = anonymized(doc)
+    assert out["program"]["name"] == "Программа наставничества"
+    assert out["pairs"][0]["mentor_name"] == "И. М. С."
+    assert doc["pairs"][0]["mentor_name"] == "Иванова Мария Сергеевна"  # the input is left alone
+
+
+def test_sensitive_fields_stay_out_unless_asked(doc):
+    default = render_report(doc, "ru")
+    assert "астма" not in default and "ВШУ" not in default
+    assert "не включены" in visible_text(default)
+    shown = render_report(doc, "ru", sensitive=sensitive_mapping())
+    root = dom(shown)
+    assert "астма" in root.text() and "ВШУ" in root.text()
+    assert "Не передавайте его за пределы консилиума" in root.text()
+    paired = [r for r in root.find_all("details", cls="pair") if r.attrs["data-mentee"].endswith("S10")]
+    if paired:  # the note is shown beside the person it belongs to
+        assert "астма" in paired[0].text()
+
+
+def test_match_command_keeps_sensitive_fields_out_by_default(tmp_path):
+    import time
+
+    from matcher.cli import run_match
+
+    def run(out, **options):
+        code = run_match("ru", load_config(), school(), pair_specs=[], engine="auto", time_limit=10, seed=0,
+                         out_dir=out, xlsx=False, headers="en", quiet=True, input_files=[], warnings=[],
+                         t0=time.perf_counter(), report_options=options)
+        assert code == 0
+        return (out / "report.html").read_text(encoding="utf-8")
+
+    default = run(tmp_path / "default")
+    assert "астма" not in default and "ВШУ" not in default
+    assert "астма" in run(tmp_path / "sensitive", include_sensitive=True)
+    anonymous = run(tmp_path / "anonymous", anonymize=True)
+    assert "Иванова" not in anonymous and "И. М. С." in anonymous
+
+
+# -- determinism and files -------------------------------------------------------------------------
+
+def test_same_document_gives_the_same_report(doc):
+    assert render_report(doc, "ru") == render_report(copy.deepcopy(doc), "ru")
+
+
+def test_no_date_appears_unless_the_document_carries_one(doc):
+    html = render_report(doc, "en")
+    assert "Generated" not in visible_text(html)
+    dated = copy.deepcopy(doc)
+    dated["metadata"] = {"generated": "2026-09-15"}
+    assert "2026-09-15" in visible_text(render_report(dated, "en"))
+
+
+def test_write_report_writes_report_html(doc, tmp_path):
+    path = write_report(doc, tmp_path / "out", lang="ru")
+    assert path == tmp_path / "out" / "report.html"
+    assert path.read_text(encoding="utf-8") == render_report(doc, "ru")

@@ -1,0 +1,353 @@
+"""report.html in a real browser: headless Chromium driven over the DevTools protocol.
+
+The browser is Debian's chromium (`.ci/install-chromium` installs it); it is driven through
+`--remote-debugging-pipe` (JSON messages over file descriptors 3 and 4), so the test needs
+nothing beyond the standard library. Every request the page makes is recorded
+(Network.requestWillBeSent) and every console message and uncaught exception is collected;
+host resolution is mapped to nowhere so that nothing could leave the machine anyway.
+
+Run as a script to make the README screenshot from a `matcher demo`-style report:
+    python tests/test_report_browser.py docs/report.png
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
+
+
+def chromium_binary() -> str | None:
+    env = os.environ.get("CHROMIUM")
+    if env and Path(env).exists():
+        return env
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+class BrowserError(RuntimeError):
+    pass
+
+
+class Chromium:
+    """A headless Chromium and one DevTools session, over a pipe (no websocket, no extra package)."""
+
+    def __init__(self, binary: str, timeout: float = 30.0):
+        self.timeout = timeout
+        self.profile = tempfile.mkdtemp(prefix="report-chromium-")
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+
+        def wire_pipes():  # the browser reads commands on fd 3 and writes answers on fd 4
+            high_r = os.dup(to_browser_r)
+            high_w = os.dup(from_browser_w)
+            os.dup2(high_r, 3, inheritable=True)
+            os.dup2(high_w, 4, inheritable=True)
+
+        self.proc = subprocess.Popen(
+            [binary, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-pipe",
+             "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            close_fds=False, preexec_fn=wire_pipes)
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict] = []
+        self.session: str | None = None
+
+    # -- protocol -------------------------------------------------------------------------
+    def _read_message(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise BrowserError("timed out waiting for the browser")
+            ready, _, _ = select.select([self._from_browser], [], [], left)
+            if ready:
+                chunk = os.read(self._from_browser, 1 << 16)
+                if not chunk:
+                    raise BrowserError("the browser closed the pipe")
+                self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def send(self, method: str, params: dict | None = None, session: bool = True) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session and self.session:
+            message["sessionId"] = self.session
+        data = json.dumps(message).encode() + b"\0"
+        while data:
+            data = data[os.write(self._to_browser, data):]
+        deadline = time.monotonic() + self.timeout
+        while True:
+            msg = self._read_message(deadline)
+            if msg.get("id") == self._next_id:
+                if "error" in msg:
+                    raise BrowserError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            if "method" in msg:
+                self.events.append(msg)
+
+    def wait_for(self, method: str) -> dict:
+        for event in self.events:
+            if event["method"] == method:
+                return event
+        deadline = time.monotonic() + self.timeout
+        while True:
+            msg = self._read_message(deadline)
+            if "method" in msg:
+                self.events.append(msg)
+                if msg["method"] == method:
+                    return msg
+
+    # -- pages ----------------------------------------------------------------------------
+    def open(self, url: str, width: int = 1280, height: int = 900) -> None:
+        """A fresh tab showing `url`, with console, network and dialogs recorded from the start."""
+        if self.session:
+            self.send("Target.closeTarget", {"targetId": self.target}, session=False)
+        self.target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
+        self.session = self.send("Target.attachToTarget", {"targetId": self.target, "flatten": True},
+                                 session=False)["sessionId"]
+        self.events = []
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            self.send(f"{domain}.enable")
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        self.send("Page.navigate", {"url": url})
+        self.wait_for("Page.loadEventFired")
+
+    def evaluate(self, expression: str):
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                                "awaitPromise": True})
+        if "exceptionDetails" in result:
+            raise BrowserError(f"script failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def requests(self) -> list[str]:
+        return [e["params"]["request"]["url"] for e in self.events if e["method"] == "Network.requestWillBeSent"]
+
+    def console_errors(self) -> list[str]:
+        out = []
+        for e in self.events:
+            m, p = e["method"], e.get("params", {})
+            if m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert", "warning"):
+                out.append(" ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", [])))
+            elif m == "Runtime.exceptionThrown":
+                out.append(json.dumps(p.get("exceptionDetails", {}))[:500])
+            elif m == "Log.entryAdded" and p.get("entry", {}).get("level") in ("error", "warning"):
+                out.append(p["entry"].get("text", ""))
+            elif m == "Page.javascriptDialogOpening":
+                out.append("dialog: " + p.get("message", ""))
+        return out
+
+    def screenshot(self, path: Path, width: int, height: int) -> None:
+        import base64
+
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        data = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False})["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close", session=False)
+        except (BrowserError, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        for fd in (self._to_browser, self._from_browser):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+# -- the tests --------------------------------------------------------------------------------------
+
+from test_report import HOSTILE_MENTEE, HOSTILE_MENTOR, school_document, sensitive_mapping  # noqa: E402
+
+from matcher.report import write_report  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser():
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("no chromium binary on this machine (looked for /usr/bin/chromium and chromium on PATH); "
+                    "install it with `sh .ci/install-chromium`")
+    b = Chromium(binary)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    doc = school_document()
+    out = tmp_path_factory.mktemp("reports")
+    urls = {lang: write_report(doc, out / lang, lang=lang, sensitive=sensitive_mapping()).as_uri()
+            for lang in ("ru", "en")}
+    return doc, urls
+
+
+ROWS_JS = """Array.from(document.querySelectorAll('#plist details.pair'))
+  .filter(function (d) { return d.offsetParent !== null; })
+  .map(function (d) { return {mentee: d.dataset.mentee, form: d.dataset.form, score: parseFloat(d.dataset.score)}; })"""
+
+
+def click(browser, selector: str) -> None:
+    browser.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_report_opens_without_console_errors_or_network_requests(browser, reports, lang):
+    _, urls = reports
+    browser.open(urls[lang])
+    assert browser.requests() == [urls[lang]]
+    assert browser.console_errors() == []
+    assert browser.evaluate("document.documentElement.lang") == lang
+
+
+def test_browser_shows_one_row_per_pair(browser, reports):
+    doc, urls = reports
+    browser.open(urls["en"])
+    rows = browser.evaluate(ROWS_JS)
+    shown = sorted((r["mentee"].rsplit(" ", 1)[1], r["form"]) for r in rows)
+    assert shown == sorted((p["mentee_id"], p["form"]) for p in doc["pairs"])
+
+
+def test_hostile_names_show_as_text_and_run_nothing(browser, reports):
+    _, urls = reports
+    browser.open(urls["en"])
+    names = browser.evaluate("Array.from(document.querySelectorAll('.person')).map(function (e) { return e.textContent; })")
+    assert HOSTILE_MENTEE in names and HOSTILE_MENTOR in names
+    assert browser.evaluate("document.scripts.length") == 1
+    assert browser.evaluate("document.images.length") == 0
+    assert browser.console_errors() == []  # an alert() would show up here as a dialog
+
+
+def test_clicking_the_score_header_sorts_by_score(browser, reports):
+    _, urls = reports
+    browser.open(urls["en"])
+    click(browser, '#plist [data-sort="score"]')
+    scores = [r["score"] for r in browser.evaluate(ROWS_JS)]
+    assert scores[0] == max(scores)
+    assert browser.evaluate("document.querySelector('#plist [data-sort=\"score\"]').getAttribute('aria-sort')") == "descending"
+    click(browser, '#plist [data-sort="score"]')
+    scores = [r["score"] for r in browser.evaluate(ROWS_JS)]
+    assert scores[0] == min(scores)
+
+
+def test_text_and_form_filters_narrow_the_list(browser, reports):
+    doc, urls = reports
+    browser.open(urls["en"])
+    target = doc["pairs"][-1]
+    browser.evaluate(f"""(function () {{ var i = document.getElementById('pair-filter');
+        i.value = {json.dumps(target['mentee_id'].lower())}; i.dispatchEvent(new Event('input')); }})()""")
+    rows = browser.evaluate(ROWS_JS)
+    assert [r["mentee"].rsplit(" ", 1)[1] for r in rows] == [target["mentee_id"]]
+    assert "1 of" in browser.evaluate("document.getElementById('shown-count').textContent")
+    form = doc["pairs"][0]["form"]
+    browser.evaluate(f"""(function () {{ var i = document.getElementById('pair-filter'); i.value = '';
+        i.dispatchEvent(new Event('input')); var s = document.getElementById('form-filter');
+        s.value = {json.dumps(form)}; s.dispatchEvent(new Event('change')); }})()""")
+    rows = browser.evaluate(ROWS_JS)
+    assert {r["form"] for r in rows} == {form}
+    assert len(rows) == sum(1 for p in doc["pairs"] if p["form"] == form)
+
+
+def test_clicking_a_pair_opens_its_explanation(browser, reports):
+    _, urls = reports
+    browser.open(urls["en"])
+    visible = "document.querySelector('#plist .pair .comp').checkVisibility()"
+    assert browser.evaluate(visible) is False
+    click(browser, "#plist .pair > summary")
+    assert browser.evaluate(visible) is True
+
+
+def test_print_layout_drops_the_toolbar_and_starts_the_appendix_on_a_new_page(browser, reports):
+    _, urls = reports
+    browser.open(urls["ru"])
+    browser.send("Emulation.setEmulatedMedia", {"media": "print"})
+    style = "function (s, p) { return getComputedStyle(document.querySelector(s))[p]; }"
+    assert browser.evaluate(f"({style})('.toolbar', 'display')") == "none"
+    assert browser.evaluate(f"({style})('.controls', 'display')") == "none"
+    assert browser.evaluate(f"({style})('#appendix', 'breakBefore')") == "page"
+    pdf = browser.send("Page.printToPDF", {"preferCSSPageSize": True})["data"]
+    assert len(pdf) > 1000
+    browser.send("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_the_harness_notices_requests_and_console_errors(browser, tmp_path):
+    # The checks above pass on silence; this shows the harness would hear a request or an error.
+    page = tmp_path / "leaky.html"
+    page.write_text('<img src="http://example.invalid/x.png"><script>console.error("boom")</script>')
+    browser.open(page.as_uri())
+    assert "http://example.invalid/x.png" in browser.requests()
+    assert "boom" in browser.console_errors()
+
+
+# -- README screenshot ----------------------------------------------------------------------------
+
+def make_screenshot(out_png: Path, report: Path | None = None, lang: str = "ru", max_bytes: int = 300_000) -> Path:
+    """docs/report.png: the top of a `matcher demo` report, first pair opened, under max_bytes."""
+    import base64
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if report is None:
+            subprocess.run([sys.executable, "-m", "matcher.cli", "demo", "--out", tmp, "--lang", lang],
+                           check=True, stdout=subprocess.DEVNULL)
+            report = Path(tmp) / "report.html"
+        binary = chromium_binary()
+        if binary is None:
+            raise SystemExit("no chromium binary; install it with `sh .ci/install-chromium`")
+        b = Chromium(binary)
+        try:
+            b.open(report.resolve().as_uri(), 1280, 1600)
+            b.evaluate("document.querySelector('#plist .pair').open = true")
+            for scale in (1.0, 0.9, 0.8, 0.7, 0.6):
+                data = base64.b64decode(b.send("Page.captureScreenshot", {
+                    "format": "png", "clip": {"x": 0, "y": 0, "width": 1280, "height": 1600, "scale": scale}})["data"])
+                if len(data) < max_bytes:
+                    break
+        finally:
+            b.close()
+    out_png.parent.mkdir(parents=True, exist_ok=True)
+    out_png.write_bytes(data)
+    return out_png
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Make the README screenshot of report.html.")
+    parser.add_argument("out_png", type=Path, nargs="?", default=Path("docs/report.png"))
+    parser.add_argument("--report", type=Path, help="an existing report.html (default: run `matcher demo`)")
+    parser.add_argument("--lang", choices=["ru", "en"], default="ru")
+    args = parser.parse_args()
+    path = make_screenshot(args.out_png, args.report, args.lang)
+    print(f"{path}: {path.stat().st_size} bytes")

@@ -1,0 +1,240 @@
+"""Properties of every solved programme, judged by the independent checker (tests/checker.py).
+
+Random programmes (tests/strategies.py) go through `matcher.match`; whatever the engine,
+no chosen pair breaks a hard rule, capacities and group minimums hold, the engines agree on
+the optimum, the reported levels describe the chosen pairs, statuses are honest and the same
+input gives the same answer.
+"""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+
+from checker import allowed_forms, assignment_violations, lex_value, result_triples
+from matcher.config import load_config
+from matcher.models import Participant
+from matcher.pipeline import match
+from matcher.solve import EngineError
+from strategies import pair_scores, programmes
+
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _score(programme):
+    score, _ = pair_scores(programme)
+    return lambda t, m: score[t, m]
+
+
+@SETTINGS
+@given(programmes(mentees=(1, 10), mentors=(1, 8)))
+def test_no_chosen_pair_breaks_a_hard_rule(programme):
+    result = match(programme.participants, programme.config, time_limit=20)
+    pairs = result_triples(result)
+    event(f"engine: {result.solution.engine} ({result.solution.proof})")
+    assert result.solution.status == "OPTIMAL"
+    assert not assignment_violations(programme.participants, programme.config, pairs, score=_score(programme))
+
+
+@SETTINGS
+@given(programmes(mentees=(1, 10), mentors=(1, 8)))
+def test_candidate_pairs_are_exactly_the_pairs_the_checker_allows(programme):
+    """The graph neither drops a legal pair nor keeps an illegal one; each edge is in a legal
+    form (one edge per pair in its first legal form, or one per legal form in per-form mode)."""
+    config = programme.config
+    result = match(programme.participants, config, time_limit=20)
+    graph, roster = result.graph, result.roster
+    score, _ = pair_scores(programme)
+    edges = {}
+    for e in range(graph.n_edges):
+        key = (roster.mentees.ids[int(graph.mentee[e])], roster.mentors.ids[int(graph.mentor[e])])
+        edges.setdefault(key, []).append(roster.form_ids[int(graph.form[e])])
+    expected = {}
+    for t in programme.mentees:
+        for m in programme.mentors:
+            forms = allowed_forms(t, m, config)
+            if forms and not (config.program.min_score > 0 and score[t.id, m.id] < config.program.min_score - 1e-9):
+                expected[t.id, m.id] = forms if config.program.one_mentor_per == "form" else forms[:1]
+    missing = {k: v for k, v in expected.items() if edges.get(k) != v}
+    extra = {k: v for k, v in edges.items() if k not in expected}
+    assert not missing and not extra, f"graph lacks or differs on {missing}; graph has illegal {extra}"
+
+
+@SETTINGS
+@given(programmes(mentees=(1, 10), mentors=(1, 8)))
+def test_flow_and_cpsat_reach_the_same_objective_and_levels(programme):
+    solutions = {}
+    for engine in ("flow", "cpsat", "auto"):
+        try:
+            solutions[engine] = match(programme.participants, programme.config, engine=engine,
+                                      time_limit=20).solution
+        except EngineError:
+            assert engine == "flow"
+    event(f"flow legal: {'flow' in solutions}")
+    reference = solutions["cpsat"]
+    for engine, solution in solutions.items():
+        assert solution.status == "OPTIMAL", engine
+        assert solution.objective == reference.objective, engine
+        assert solution.levels == reference.levels, engine
+        assert solution.bound == solution.objective, engine
+
+
+@SETTINGS
+@given(programmes(mentees=(1, 10), mentors=(1, 8)))
+def test_reported_levels_and_objective_describe_the_chosen_pairs(programme):
+    """levels: pairs per priority class (all but the lowest class), pairs, total integer score;
+    objective: the value the engine optimised, recomputed from the chosen edges."""
+    result = match(programme.participants, programme.config, time_limit=20)
+    solution, graph = result.solution, result.graph
+    pairs = result_triples(result)
+    _, score_int = pair_scores(programme)
+    priority = {p.id: p.priority for p in programme.mentees}
+    classes = sorted(set(priority.values()), reverse=True)
+    expected = {f"priority_{c}": sum(1 for t, _, _ in pairs if priority[t] == c) for c in classes[:-1]}
+    expected["matched"] = len(pairs)
+    expected["score"] = sum(score_int[t, m] for t, m, _ in pairs)
+    assert solution.levels == expected
+    assert solution.objective == solution.objective_def.total(solution.edges)
+    assert list(solution.edges) == sorted(set(solution.edges.tolist()))
+    assert all(0 <= e < graph.n_edges for e in solution.edges)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programmes(mentees=(3, 10), mentors=(1, 5), group_rate=0.8))
+def test_capacities_and_group_minimums_hold_with_many_groups(programme):
+    """Mentors with a group minimum take none or at least that many; nobody exceeds capacity;
+    the result is the same whichever engine answers."""
+    mentors = {p.id: p for p in programme.mentors}
+    values = set()
+    for engine in ("auto", "cpsat"):
+        result = match(programme.participants, programme.config, engine=engine, time_limit=20)
+        pairs = result_triples(result)
+        load = {m: sum(1 for _, mm, _ in pairs if mm == m) for m in mentors}
+        for m, k in load.items():
+            assert k <= mentors[m].capacity
+            if k and mentors[m].group_min:
+                assert k >= mentors[m].group_min
+        assert not assignment_violations(programme.participants, programme.config, pairs, score=_score(programme))
+        values.add(result.solution.objective)
+        event(f"{engine}: {result.solution.engine} ({result.solution.proof})")
+    assert len(values) == 1
+
+
+# --- Hand-built instances -------------------------------------------------------------------
+
+def _student(pid, role, grade, **kw):
+    base = dict(id=pid, role=role, category="student", forms=["student_student"], age=6 + grade, grade=grade,
+                consent=True, data_consent=True, guardian_consent=True)
+    return Participant(**{**base, **kw})
+
+
+def _group_programme(n_mentees=180, n_mentors=60, seed=3):
+    """Teacher-student groups: every mentor leads 0 or 3..5 mentees, grade spread at most 1 —
+    a model CP-SAT cannot close in a second."""
+    rng = random.Random(seed)
+    config = load_config(overrides={"program": {"max_grade_spread": 1}})
+    interests = ["chess", "music", "robotics", "football", "reading", "art", "dance", "coding"]
+    people = [Participant(id=f"R{j}", role="mentor", category="teacher", forms=["teacher_student"], age=40,
+                          capacity=rng.randint(3, 5), group_min=3, consent=True, data_consent=True,
+                          interests=rng.sample(interests, 3)) for j in range(n_mentors)]
+    people += [Participant(id=f"E{i}", role="mentee", category="student", forms=["teacher_student"], age=12,
+                           grade=rng.randint(1, 11), consent=True, data_consent=True, guardian_consent=True,
+                           priority=rng.choice([0, 0, 1]), interests=rng.sample(interests, 2),
+                           avoid=rng.sample([f"R{j}" for j in range(n_mentors)], n_mentors // 2))
+               for i in range(n_mentees)]
+    return people, config
+
+
+@pytest.mark.parametrize("engine", ["cpsat", "auto"])
+def test_a_time_limited_cpsat_answer_is_optimal_only_when_proven(engine):
+    people, config = _group_programme()
+    result = match(people, config, engine=engine, time_limit=0.05, workers=2)
+    s = result.solution
+    if s.status == "UNKNOWN":  # no assignment found in time: nothing is claimed
+        assert len(s.edges) == 0
+        return
+    assert s.status in ("OPTIMAL", "FEASIBLE")
+    assert s.bound >= s.objective
+    if s.status == "OPTIMAL":
+        assert s.bound == s.objective
+    else:
+        assert s.gap > 0
+    assert s.objective == s.objective_def.total(s.edges)
+    assert not assignment_violations(people, config, result_triples(result))
+
+
+def test_the_flow_engine_is_deterministic():
+    people, config = _group_programme(n_mentees=120, n_mentors=40)
+    people = [p.model_copy(update={"group_min": None}) for p in people]
+    config = load_config()
+    first = match(people, config, engine="flow").solution.edges
+    second = match(people, config, engine="flow").solution.edges
+    assert len(first) > 0
+    assert np.array_equal(first, second)
+
+
+@pytest.mark.parametrize("workers", [
+    1,
+    # Measured: 6 runs with 2 workers gave 3 different (equally optimal) edge sets; with
+    # solver.parameters.interleave_search = True all 6 were identical. The lead decides.
+    pytest.param(2, marks=pytest.mark.xfail(reason="CP-SAT with 2 parallel workers is not deterministic",
+                                            strict=False)),
+])
+def test_cpsat_on_a_group_programme_gives_the_same_pairs_for_the_same_seed(workers):
+    people, config = _group_programme(n_mentees=40, n_mentors=14, seed=5)
+    runs = [match(people, config, engine="cpsat", seed=11, workers=workers, time_limit=30).solution
+            for _ in range(3)]
+    assert runs[0].status == "OPTIMAL"
+    assert len(runs[0].edges) > 0
+    for run in runs[1:]:
+        assert np.array_equal(runs[0].edges, run.edges)
+
+
+def test_two_people_never_mentor_each_other_even_in_different_forms():
+    """Two students on both sides, each allowed to mentor the other (a peer form without grade
+    order); in per-form mode one pair in two forms must not hide the mutual pair."""
+    overrides = {"program": {"one_mentor_per": "form"},
+                 "forms": {"peer": {"mentor_categories": ["student"], "mentee_categories": ["student"]},
+                           "peer2": {"mentor_categories": ["student"], "mentee_categories": ["student"]}}}
+    config = load_config(overrides=overrides)
+    a = _student("A", "both", 8, forms=["peer", "peer2"], capacity=2, interests=["chess"])
+    b = _student("B", "both", 8, forms=["peer", "peer2"], capacity=2, interests=["chess"])
+    for engine in ("auto", "cpsat"):
+        result = match([a, b], config, engine=engine)
+        pairs = result_triples(result)
+        assert pairs, engine
+        assert not assignment_violations([a, b], config, pairs), (engine, pairs)
+
+
+def test_nobody_mentors_each_other_in_one_form():
+    config = load_config(overrides={"forms": {"student_student": {"min_grade_gap": 0}}})
+    a = _student("A", "both", 8, capacity=1)
+    b = _student("B", "both", 8, capacity=1)
+    c = _student("C", "mentee", 8)
+    for engine in ("auto", "cpsat"):
+        result = match([a, b, c], config, engine=engine)
+        pairs = result_triples(result)
+        assert not assignment_violations([a, b, c], config, pairs)
+        assert len(pairs) == 2, engine  # e.g. A->B and B->C, never A->B and B->A
+
+
+def test_group_minimum_that_cannot_be_met_leaves_the_mentor_without_mentees():
+    config = load_config()
+    mentor = _student("R", "mentor", 10, capacity=3, group_min=3)
+    mentees = [_student(f"E{k}", "mentee", 5) for k in range(2)]
+    for engine in ("auto", "cpsat"):
+        result = match([mentor, *mentees], config, engine=engine)
+        assert result.solution.status == "OPTIMAL"
+        assert result_triples(result) == []
+    with pytest.raises(EngineError):
+        match([mentor, *mentees], config, engine="flow")
+
+
+def test_a_group_is_formed_when_the_minimum_can_be_met():
+    config = load_config()
+    mentor = _student("R", "mentor", 10, capacity=3, group_min=3)
+    mentees = [_student(f"E{k}", "mentee", 5) for k in range(3)]
+    result = match([mentor, *mentees], config)
+    assert len(result_triples(result)) == 3
