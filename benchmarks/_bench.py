@@ -152,6 +152,18 @@ def version_of(dist: str) -> str:
         return "-"
 
 
+def source_state() -> str:
+    """The commit measured, and whether the work tree differed from it (read-only git)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "matcher"],
+                               cwd=REPO, capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return f"{head}{' + uncommitted changes in matcher/' if dirty else ''}" if head else "unknown"
+
+
 def machine_line(extra_versions: dict[str, str] | None = None) -> str:
     versions = {"Python": platform.python_version()}
     for dist in ("mentor-matcher", "numpy", "scipy", "ortools", "pydantic", "openpyxl"):
@@ -161,7 +173,7 @@ def machine_line(extra_versions: dict[str, str] | None = None) -> str:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (f"Machine: {os.cpu_count()} cores (`nproc`), {cpu_model()}, {mem_total_gb():.0f} GB RAM, "
             f"{platform.system()} {platform.release()}; load average when the table was written: {load} "
-            f"(other work on the machine adds noise). Versions: {vs}.")
+            f"(other work on the machine adds noise). Source: {source_state()}. Versions: {vs}.")
 
 
 def python_version_of(python: str) -> str:

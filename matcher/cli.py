@@ -199,6 +199,10 @@ def print_summary(doc: dict, lang: str, seconds: float, out_dir) -> None:
 
 
 def print_conflict(solution, lang: str) -> None:
+    """Each clash: what it is, the locks of its minimal core (file:row), the rules they break."""
+    from . import results  # noqa: F401 - registers the rule titles
+    from .conflicts import conflict_lines
+
     click.echo(render("cli.infeasible", None, lang), err=True)
     for item in solution.conflict:
         params = dict(item)
@@ -209,6 +213,8 @@ def print_conflict(solution, lang: str) -> None:
                 params[key] = ", ".join(str(s) for s in params[key] if s) or "-"
         params["source"] = params.get("source") or ""
         click.echo("  " + render(f"conflict.{item['kind']}", params, lang), err=True)
+        for line in conflict_lines(item, lang):
+            click.echo("    " + line, err=True)
 
 
 def run_match(lang, config, participants, *, pair_specs, engine, time_limit, seed, out_dir, xlsx, headers,

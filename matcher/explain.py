@@ -1,6 +1,1279 @@
-"""Explanations (placeholder until written): adds structured explanations to the result document."""
+"""Explanations: why each pair, why not the alternatives, why a mentee has no pair and what
+single change would give them one. Everything is data (codes, numbers, ids) added to the
+result document; `explain_text` and the report word it.
+
+How the answers are found:
+- Forcing an alternative pair ("what would the total lose if mentee i took mentor k?") is a
+  re-solve in principle. Where the model is a min-cost flow, the exact answer comes from
+  the residual graph of the optimal flow instead (PERF_NOTES.md): the cost of forcing one
+  unit onto an arc is the cheapest cycle through that arc. The residual graph is
+  compressed to mentor nodes plus source and sink (an arc a -> b says "one of a's mentees
+  moves to b"), potentials from a vectorised Bellman-Ford make every reduced cost >= 0, and
+  scipy's Dijkstra answers all queries: hub distances (through source or sink) in four
+  runs, the rest from many sources per call with a distance limit taken from the hub bound.
+  Where the model is not a flow (group minimums, grade spread, mutual mentoring), the
+  change is re-solved for real, within a budget.
+- A suggested change for an unmatched mentee is always checked, never guessed. Changes that
+  touch only that mentee's own pairs, and one more place for a mentor, are exact
+  incremental re-solves of the flow (one cycle through the new arcs); a change is
+  "verified" only when every optimal assignment of the changed programme pairs the mentee,
+  so any re-run pairs them. Other changes (a mentor's training or consent, a relaxed age
+  gap) are applied to a copy of the participants or configuration, rebuilt and re-solved,
+  within the same budget; what the budget leaves unchecked is listed as such.
+"""
 from __future__ import annotations
 
+import dataclasses
+import math
+from dataclasses import dataclass, field
 
-def add_explanations(doc: dict, result, top_k: int | None = None) -> None:
-    return None
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from . import constraints, scoring
+from .arrays import WISH_BIT, build_roster
+from .graph import SCORE_SCALE, build_graph
+from .solve import Lock, _lock_edges, side_constraints, solve
+from .solve.objective import slot_of_edges
+
+RULE_BIT = constraints.RULE_BIT
+RULE_CODES = constraints.RULE_CODES
+# Pairs blocked by these are not "near misses": the two are not in one programme at all.
+NOT_NEAR = RULE_BIT["form_compat"] | RULE_BIT["self_pair"]
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Limits:
+    """How much work explanations may do. Counts, not seconds: the document stays
+    deterministic (the same input gives the same explanations)."""
+
+    top_k: int = 3  # alternatives per pair, candidates per mentee
+    near_misses: int = 5  # mentors blocked by one rule, listed per unmatched mentee
+    changes_checked: int = 4  # candidate single changes checked per unmatched mentee
+    suggestions: int = 3  # verified suggestions kept per unmatched mentee
+    unchecked_listed: int = 3  # candidate changes listed as unchecked per mentee
+    # Blocked pairs scored for "what would this mentor have scored" (near misses): at most this many.
+    near_miss_pairs: int = 1_000_000
+    # Real re-solves: at most this many candidate pairs re-solved in all (a flow re-solve of
+    # 2.5M pairs takes seconds), and at most resolve_max re-solves.
+    resolve_pairs: int = 1_500_000
+    resolve_max: int = 300
+    resolve_time_limit: float = 10.0
+
+
+# ---------------------------------------------------------------------------------------------
+# The residual graph of an optimal flow
+
+
+class FlowResidual:
+    """The residual graph of the optimal min-cost flow (solve.flow), compressed to mentors.
+
+    Nodes: mentors 0..m-1, the source S = m, the sink T = m+1. Arcs, each with the edges it
+    adds to and removes from the assignment:
+      a -> b  a mentee of a moves to b             cost w(old) - w(new)
+      S -> b  an unpaired mentee is paired with b  cost -w
+      a -> S  a mentee of a loses their mentor     cost w
+      a -> T  a has a free place; T -> a: a has a mentee; S <-> T the bypass (cost 0).
+    Costs are the solver's combined lexicographic objective, negated (min-cost form). A
+    shortest path in this graph is a chain of moves; forcing an edge (i, k) costs
+    -w(i,k) + w(i,j) + dist(k -> j) when i is with j, or -w(i,k) + dist(k -> S) when i is
+    unpaired.
+    """
+
+    def __init__(self, graph, objective, slot: np.ndarray, chosen: np.ndarray, lock_edges: list[int]):
+        roster = graph.roster
+        nm = roster.mentors.n
+        self.graph, self.objective, self.slot = graph, objective, slot
+        self.nm, self.S, self.T, self.N = nm, nm, nm + 1, nm + 2
+        S, T, N = self.S, self.T, self.N
+        w = objective.combined.astype(np.int64)
+        self.w = w
+        mentor = graph.mentor
+        lock_edges = np.asarray(lock_edges, dtype=np.int64)
+        cap = roster.mentors.capacity.astype(np.int64).copy()
+        np.subtract.at(cap, mentor[lock_edges], 1)
+        self.cap = cap
+        n_slots = int(slot.max()) + 1 if len(slot) else 0
+        locked_slot = np.zeros(n_slots, dtype=bool)
+        locked_slot[slot[lock_edges]] = True
+        # Network edges: as solve._flow_with_locks builds them; edges of mentors without a
+        # free place stay in as dead ends (they carry no flow and change no distance).
+        net = (w > 0) & ~locked_slot[slot] if len(slot) else np.zeros(0, dtype=bool)
+        chosen_net = chosen & net
+        self.net = net
+        slot_edge = np.full(n_slots, -1, dtype=np.int64)
+        slot_edge[slot[chosen_net]] = np.flatnonzero(chosen_net)
+        self.slot_edge = slot_edge
+        load = np.bincount(mentor[chosen_net], minlength=nm).astype(np.int64)
+        self.load = load
+        me = slot_edge[slot] if len(slot) else np.zeros(0, np.int64)
+
+        parts = []  # (A, B, C, ADD, REM)
+        e1 = np.flatnonzero(net & ~chosen & (me >= 0))
+        parts.append((mentor[me[e1]], mentor[e1], w[me[e1]] - w[e1], e1, me[e1]))
+        e2 = np.flatnonzero(net & (me < 0))
+        self.unmatched_edges = e2
+        parts.append((np.full(len(e2), S), mentor[e2], -w[e2], e2, np.full(len(e2), -1)))
+        ch = np.flatnonzero(chosen_net)
+        parts.append((mentor[ch], np.full(len(ch), S), w[ch], np.full(len(ch), -1), ch))
+        free = np.flatnonzero(load < cap)
+        parts.append((free, np.full(len(free), T), np.zeros(len(free), np.int64),
+                      np.full(len(free), -1), np.full(len(free), -1)))
+        busy = np.flatnonzero(load > 0)
+        parts.append((np.full(len(busy), T), busy, np.zeros(len(busy), np.int64),
+                      np.full(len(busy), -1), np.full(len(busy), -1)))
+        self.has_bypass_fwd = len(ch) > 0  # some slot is paired: S -> T has room
+        # T -> S: the bypass carries flow. Counting every mentee's slot in the network (one
+        # without edges changes nothing), it does whenever the questions asked here are
+        # about an unpaired mentee; elsewhere the arc is only usable followed by S -> an
+        # unpaired slot, which exists only when the bypass carries flow anyway.
+        hub = [(T, S)]
+        if self.has_bypass_fwd:
+            hub.append((S, T))
+        if hub:
+            h = np.array(hub, dtype=np.int64)
+            parts.append((h[:, 0], h[:, 1], np.zeros(len(h), np.int64), np.full(len(h), -1), np.full(len(h), -1)))
+        A = np.concatenate([p[0] for p in parts]).astype(np.int64)
+        B = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        C = np.concatenate([p[2] for p in parts]).astype(np.int64)
+        ADD = np.concatenate([p[3] for p in parts]).astype(np.int64)
+        REM = np.concatenate([p[4] for p in parts]).astype(np.int64)
+        # Parallel arcs: keep the cheapest (the first such, for determinism).
+        key = A * N + B
+        order = np.argsort(key, kind="stable")
+        ks, cs = key[order], C[order]
+        if len(ks):
+            starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+            cmin = np.minimum.reduceat(cs, starts)
+            group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(ks)]))
+            at_min = np.flatnonzero(cs == cmin[group])
+            first = at_min[np.r_[True, group[at_min][1:] != group[at_min][:-1]]]
+            sel = order[first]
+        else:
+            sel = order
+        self.A, self.B, self.C, self.ADD, self.REM = A[sel], B[sel], C[sel], ADD[sel], REM[sel]
+        self.key = self.A * N + self.B  # sorted
+        self.d = self._potentials()
+        red = self.C + self.d[self.A] - self.d[self.B]
+        if len(red) and red.min() < 0:  # pragma: no cover - the flow was not optimal
+            raise ValueError("the assignment is not an optimal flow")
+        self.red = red
+        indptr = np.searchsorted(self.A, np.arange(N + 1))
+        self.G = csr_matrix((red.astype(np.float64), self.B, indptr), shape=(N, N))
+        self.GT = self.G.T.tocsr()
+        mm = np.flatnonzero((self.A < nm) & (self.B < nm))
+        self.Gm = csr_matrix((red[mm].astype(np.float64), self.B[mm], np.searchsorted(self.A[mm], np.arange(nm + 1))),
+                             shape=(nm, nm))
+        dist_from, pred_from = dijkstra(self.G, indices=[S, T], return_predecessors=True)
+        dist_to, pred_to = dijkstra(self.GT, indices=[S, T], return_predecessors=True)
+        self.from_S, self.from_T = dist_from
+        self.pred_from_S, self.pred_from_T = pred_from
+        self.to_S, self.to_T = dist_to
+        self.pred_to_S, self.pred_to_T = pred_to
+        self._H = None
+
+    def _potentials(self) -> np.ndarray:
+        """Feasible potentials (shortest distances from a virtual root joined to every node by
+        a zero arc), by Bellman-Ford vectorised over all arcs per round."""
+        N = self.N
+        d = np.zeros(N, dtype=np.int64)
+        if not len(self.A):
+            return d
+        order = np.argsort(self.B, kind="stable")
+        b_sorted = self.B[order]
+        starts = np.flatnonzero(np.r_[True, b_sorted[1:] != b_sorted[:-1]])
+        heads = b_sorted[starts]
+        a_sorted, c_sorted = self.A[order], self.C[order]
+        for _ in range(N + 1):
+            best = np.minimum.reduceat(d[a_sorted] + c_sorted, starts)
+            new = np.minimum(d[heads], best)
+            if np.array_equal(new, d[heads]):
+                return d
+            d[heads] = new
+        raise ValueError("negative cycle: the assignment is not an optimal flow")  # pragma: no cover
+
+    # -- distances ------------------------------------------------------------------------
+
+    def real(self, red: np.ndarray, u, v) -> np.ndarray:
+        """Reduced distance u -> v back to the objective's units."""
+        return red - self.d[u] + self.d[v]
+
+    def distances(self, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
+        """Reduced shortest distances src[q] -> dst[q] (dst may be S) and the node paths."""
+        nm, S, T = self.nm, self.S, self.T
+        src = np.asarray(src, dtype=np.int64)
+        dst = np.asarray(dst, dtype=np.int64)
+        via_T = self.to_T[src] + self.from_T[dst]
+        via_S = self.to_S[src] + self.from_S[dst]
+        hub_is_S = via_S <= via_T
+        best = np.where(hub_is_S, via_S, via_T)
+        paths: list[list[int] | None] = [None] * len(src)
+        # Paths through neither hub: Dijkstra on mentor arcs only, limited by the hub bound
+        # (bucketed by powers of two, so that a few calls serve many sources each).
+        need = np.flatnonzero((dst < nm) & (best > 0))
+        if len(need):
+            limit = np.zeros(nm)
+            np.maximum.at(limit, src[need], best[need])
+            sources = np.unique(src[need])
+            lim = limit[sources]
+            bucket = np.where(np.isinf(lim), np.inf, 2.0 ** np.ceil(np.log2(lim + 1)))
+            for b in np.unique(bucket):
+                group = sources[bucket == b]
+                dist, pred = dijkstra(self.Gm, indices=group, limit=(b - 0.5) if np.isfinite(b) else np.inf,
+                                      return_predecessors=True)
+                mine = need[np.isin(src[need], group)]
+                row = np.searchsorted(group, src[mine])
+                dn = dist[row, dst[mine]]
+                better = dn < best[mine]
+                best[mine[better]] = dn[better]
+                for q, r in zip(mine[better].tolist(), row[better].tolist()):
+                    s_, v = int(src[q]), int(dst[q])
+                    path = [v]
+                    while v != s_:
+                        v = int(pred[r, v])
+                        path.append(v)
+                    paths[q] = path[::-1]
+        finite = np.isfinite(best).tolist()
+        for q, (s_, d_, via_s) in enumerate(zip(src.tolist(), dst.tolist(), hub_is_S.tolist())):
+            if paths[q] is None and finite[q]:
+                hub = S if via_s else T
+                paths[q] = _loop_erased(self._path_to(s_, hub) + self._path_from(hub, d_)[1:])
+        return best, paths
+
+    def _path_to(self, u: int, hub: int) -> list[int]:
+        pred = self.pred_to_S if hub == self.S else self.pred_to_T
+        path = [u]
+        while path[-1] != hub:
+            path.append(int(pred[path[-1]]))
+        return path
+
+    def _path_from(self, hub: int, v: int) -> list[int]:
+        pred = self.pred_from_S if hub == self.S else self.pred_from_T
+        path = [v]
+        while path[-1] != hub:
+            path.append(int(pred[path[-1]]))
+        return path[::-1]
+
+    def arc_edges(self, paths: list[list[int] | None]) -> list[tuple[list[int], list[int]]]:
+        """Edges added and removed along each node path."""
+        tails, heads, owner = [], [], []
+        for q, path in enumerate(paths):
+            if path:
+                tails.extend(path[:-1])
+                heads.extend(path[1:])
+                owner.extend([q] * (len(path) - 1))
+        out = [([], []) for _ in paths]
+        if not tails:
+            return out
+        keys = np.array(tails, dtype=np.int64) * self.N + np.array(heads, dtype=np.int64)
+        pos = np.searchsorted(self.key, keys)
+        if not np.array_equal(self.key[np.minimum(pos, len(self.key) - 1)], keys):  # pragma: no cover
+            raise ValueError("path uses an arc the residual graph does not have")
+        adds, rems = self.ADD[pos], self.REM[pos]
+        for q, a, r in zip(owner, adds.tolist(), rems.tolist()):
+            if a >= 0:
+                out[q][0].append(a)
+            if r >= 0:
+                out[q][1].append(r)
+        return out
+
+    # -- queries --------------------------------------------------------------------------
+
+    def forcing(self, edges: np.ndarray) -> list[dict | None]:
+        """For unchosen network edges: the best assignment that contains the edge, as edges
+        added and removed and the change of the objective (None: impossible)."""
+        edges = np.asarray(edges, dtype=np.int64)
+        if not len(edges):
+            return []
+        k = self.graph.mentor[edges]
+        me = self.slot_edge[self.slot[edges]]
+        paired = me >= 0
+        dst = np.where(paired, self.graph.mentor[np.maximum(me, 0)], self.S)
+        red, paths = self.distances(k, dst)
+        arcs = self.arc_edges(paths)
+        out: list[dict | None] = []
+        for q, e in enumerate(edges.tolist()):
+            if not np.isfinite(red[q]):
+                out.append(None)
+                continue
+            added = [e] + arcs[q][0]
+            removed = ([int(me[q])] if paired[q] else []) + arcs[q][1]
+            cost = -int(self.w[e]) + (int(self.w[me[q]]) if paired[q] else 0) \
+                + int(round(self.real(red[q], k[q], dst[q])))
+            out.append({"added": added, "removed": removed, "objective_delta": -cost})
+        return out
+
+    def dist_to_source(self, mentors: np.ndarray) -> np.ndarray:
+        """Objective-unit cost of the cheapest way to free one place of each mentor
+        (dist mentor -> S), inf where none."""
+        mentors = np.asarray(mentors, dtype=np.int64)
+        return self.real(self.to_S[mentors], mentors, self.S)
+
+    def cycle_via_new_unit(self, k: int) -> tuple[float, list[int]]:
+        """Best cycle through one more place at mentor k: (cost, node path T -> k)."""
+        red = self.from_T[k]
+        if not np.isfinite(red):
+            return math.inf, []
+        return float(self.real(red, self.T, k)), _loop_erased(self._path_from(self.T, k))
+
+    def path_to_source(self, k: int) -> list[int]:
+        return self._path_to(k, self.S)
+
+    def _h_graph(self):
+        """The residual graph without the source, every unpaired slot its own node: paths
+        from S that avoid chosen slots are multi-source runs from the other slots' nodes."""
+        if self._H is not None:
+            return self._H
+        nm, S, T = self.nm, self.S, self.T
+        keep = (self.A != S) & (self.B != S)
+        A, B, red = self.A[keep], self.B[keep], self.red[keep]
+        A = np.where(A == T, nm, A)
+        B = np.where(B == T, nm, B)
+        e2 = self.unmatched_edges
+        slots, node = np.unique(self.slot[e2], return_inverse=True)
+        b2 = self.graph.mentor[e2]
+        # Slot nodes carry the source's potential: S -> slot is then a zero reduced arc.
+        red2 = -self.w[e2] + self.d[S] - self.d[b2]
+        A = np.concatenate([A, nm + 1 + node])
+        B = np.concatenate([B, b2])
+        red = np.concatenate([red, red2])
+        n = nm + 1 + len(slots)
+        key = A * n + B
+        order = np.argsort(key, kind="stable")
+        key, A, B, red = key[order], A[order], B[order], red[order]
+        if len(key):  # parallel arcs (T was S's twin): keep the cheapest
+            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            A, B, red = A[starts], B[starts], np.minimum.reduceat(red, starts)
+        H = csr_matrix((red.astype(np.float64), B, np.searchsorted(A, np.arange(n + 1))), shape=(n, n))
+        self._H = (H, slots)
+        return self._H
+
+    def gain_without(self, excluded_slots: np.ndarray, mentors: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+        """Whether dist_{G - excluded slots}(S -> mentors[q]) > thresholds[q] (objective
+        units): no path from the source that avoids those slots is that cheap."""
+        nm, S = self.nm, self.S
+        mentors = np.asarray(mentors, dtype=np.int64)
+        limits = np.asarray(thresholds, dtype=np.float64) + self.d[S] - self.d[mentors]
+        ok = limits < 0  # reduced distances are never negative
+        if ok.all():
+            return ok
+        H, slots = self._h_graph()
+        others = np.flatnonzero(~np.isin(slots, excluded_slots))
+        sources = list((nm + 1 + others).tolist())
+        if self.has_bypass_fwd:
+            sources.append(nm)  # T, at reduced distance 0 from S (d[S] == d[T])
+        if not sources:
+            return np.ones(len(mentors), dtype=bool)
+        dist = dijkstra(H, indices=sources, min_only=True, limit=float(limits.max()))
+        return ok | (dist[mentors] > limits)
+
+
+def _loop_erased(path: list[int]) -> list[int]:
+    """A walk made simple: a node met again cuts the loop since its first visit (the loop
+    costs >= 0 in an optimal residual graph, so the path is no worse)."""
+    out: list[int] = []
+    at: dict[int, int] = {}
+    for v in path:
+        if v in at:
+            for u in out[at[v] + 1:]:
+                del at[u]
+            del out[at[v] + 1:]
+        else:
+            at[v] = len(out)
+            out.append(v)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes a suggestion can make, applied to a copy of the input
+
+
+def apply_change(participants: list, config, change: dict) -> tuple[list, object]:
+    """The participants and configuration with one suggested change applied (copies; the
+    inputs are left as they are). This is what a curator would do to act on a suggestion."""
+    kind = change["change"]
+    params = change.get("params") or {}
+    people = list(participants)
+
+    def update(pid: str, mentor: bool | None, fn) -> None:
+        for n, p in enumerate(people):
+            if p.id == pid and (mentor is None or (p.is_mentor if mentor else p.is_mentee)):
+                people[n] = p.model_copy(update=fn(p))
+
+    if kind == "capacity":
+        update(change["mentor_id"], True, lambda p: {"capacity": int(params["to"])})
+    elif kind == "trained":
+        update(change["mentor_id"], True, lambda p: {"trained": True})
+    elif kind == "consent":
+        for item in params["missing"]:
+            update(item["id"], item["who"] == "mentor", lambda p, c=item["consent"]: {c: True})
+    elif kind == "hard_wish":
+        update(params["id"], params["who"] == "mentor",
+               lambda p: {"hard_wishes": [w for w in p.hard_wishes if w != params["wish"]]})
+    elif kind == "age_gap":
+        forms = {f: (r.model_copy(update={"min_age_gap": float(params["to"])}) if f == params["form"] else r)
+                 for f, r in config.forms.items()}
+        config = config.model_copy(update={"forms": forms})
+    else:
+        raise ValueError(f"unknown change {kind!r}")
+    return people, config
+
+
+def _patched_roster(roster, change: dict):
+    """The roster as build_roster would give it after a change to one mentee's own data
+    (consent, a hard wish): only that person's entries differ."""
+    kind, params = change["change"], change.get("params") or {}
+    side = roster.mentees
+    if kind == "consent":
+        updates = {}
+        for item in params["missing"]:
+            arr = updates.get(item["consent"], getattr(side, item["consent"]).copy())
+            arr[side.index[item["id"]]] = 1
+            updates[item["consent"]] = arr
+        side = dataclasses.replace(side, **updates)
+    elif kind == "hard_wish":
+        arr = side.hard_wishes.copy()
+        arr[side.index[params["id"]]] &= np.uint8(~WISH_BIT[params["wish"]] & 0xFF)
+        side = dataclasses.replace(side, hard_wishes=arr)
+    else:  # pragma: no cover - only mentee-level changes are patched
+        raise ValueError(kind)
+    return dataclasses.replace(roster, mentees=side)
+
+
+def _row_edges(roster, i: int, forbids: np.ndarray) -> dict[str, np.ndarray]:
+    """Candidate edges of one mentee, exactly as build_graph makes them (every rule per
+    form, the first passing form per pair unless per-form, forbids, min_score), without
+    building the whole graph."""
+    config = roster.config
+    mentors, forms = [], []
+    for f, form in enumerate(roster.form_ids):
+        bit = np.uint64(1) << np.uint64(f)
+        if not roster.mentees.forms[i] & bit:
+            continue
+        tjs = np.flatnonzero(roster.mentors.forms & bit)
+        if not len(tjs):
+            continue
+        mask = constraints.reasons_mask(roster, np.full(len(tjs), i, dtype=np.int64), tjs, form)
+        ok = tjs[mask == 0]
+        mentors.append(ok)
+        forms.append(np.full(len(ok), f, dtype=np.int16))
+    mentor = np.concatenate(mentors) if mentors else np.zeros(0, np.int64)
+    form = np.concatenate(forms) if forms else np.zeros(0, np.int16)
+    order = np.lexsort((form, mentor))
+    mentor, form = mentor[order], form[order]
+    if config.program.one_mentor_per != "form" and len(mentor):
+        first = np.r_[True, mentor[1:] != mentor[:-1]]
+        mentor, form = mentor[first], form[first]
+    if len(forbids):
+        banned = forbids[forbids[:, 0] == i, 1]
+        keep = ~np.isin(mentor, banned)
+        mentor, form = mentor[keep], form[keep]
+    mentee = np.full(len(mentor), i, dtype=np.int64)
+    components = scoring.component_matrix(roster, mentee, mentor)
+    score = scoring.total_score(components, config)
+    if config.program.min_score > 0:
+        keep = score >= config.program.min_score - 1e-12
+        mentor, form, score = mentor[keep], form[keep], score[keep]
+    score_int = np.rint(np.round(score * SCORE_SCALE, 6)).astype(np.int64)
+    return {"mentor": mentor, "form": form, "score": score, "score_int": score_int}
+
+
+def _score_divisor(graph, objective) -> int:
+    """The score resolution the solver's objective used (objective_for may coarsen it)."""
+    if "score" not in objective.names or not graph.n_edges:
+        return 1
+    values = objective.values[objective.names.index("score")]
+    for divisor in (1, 10, 100, 1000):
+        if np.array_equal(values, graph.score_int // divisor):
+            return divisor
+    return 1
+
+
+def _level_values(objective, priority: int, score_int: np.ndarray, divisor: int) -> np.ndarray:
+    """[L, n] objective level values of new edges of one mentee."""
+    out = np.zeros((len(objective.names), len(score_int)), dtype=np.int64)
+    for k, name in enumerate(objective.names):
+        if name == "matched":
+            out[k] = 1
+        elif name == "score":
+            out[k] = score_int // divisor
+        elif name.startswith("priority_"):
+            out[k] = int(priority == int(name.split("_", 1)[1]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The run: everything shared by the parts of the explanation
+
+
+class _Run:
+    def __init__(self, result, limits: Limits):
+        self.result, self.limits = result, limits
+        self.graph = graph = result.graph
+        self.roster = roster = result.roster
+        self.config = result.config
+        self.solution = sol = result.solution
+        self.objective = sol.objective_def
+        self.slot = slot_of_edges(graph)
+        self.chosen = np.zeros(graph.n_edges, dtype=bool)
+        self.chosen[sol.edges] = True
+        self.lock_edges = [e for e in _lock_edges(graph, result.locks)[0] if e >= 0]
+        self.locked = np.zeros(graph.n_edges, dtype=bool)
+        self.locked[self.lock_edges] = True
+        self.capacity = roster.mentors.capacity.astype(np.int64)
+        self.load = np.bincount(graph.mentor[sol.edges], minlength=roster.mentors.n)
+        self.members: dict[int, list[int]] = {}
+        for e in sol.edges.tolist():
+            self.members.setdefault(int(graph.mentor[e]), []).append(e)
+        side = side_constraints(graph)
+        self.side_active = bool(side.active(graph, self.capacity))
+        self.both = set(roster.mentees.ids) & set(roster.mentors.ids)
+        self.pure_flow = (sol.status == "OPTIMAL" and not self.side_active and self.objective is not None)
+        self.forbids = _forbidden_pairs(result)
+        self.per_form = self.config.program.one_mentor_per == "form"
+        self.divisor = _score_divisor(graph, self.objective) if self.objective is not None else 1
+        self.residual = None
+        if self.pure_flow and graph.n_edges:
+            self.residual = FlowResidual(graph, self.objective, self.slot, self.chosen, self.lock_edges)
+        self.resolves = 0
+        self.resolve_pairs_left = limits.resolve_pairs
+        self.unchecked = 0
+        self.alternatives_unchecked = 0
+        self.mentee_ids = roster.mentees.ids
+        self.mentor_ids = roster.mentors.ids
+        # Ties are broken by id, in every list: a mentor's position in id order.
+        self.mentor_rank = np.empty(roster.mentors.n, dtype=np.int64)
+        self.mentor_rank[np.argsort(np.array(self.mentor_ids, dtype=object), kind="stable")] = \
+            np.arange(roster.mentors.n)
+        self._by_mentee = None
+
+    @property
+    def by_mentee(self):
+        if self._by_mentee is None:
+            self._by_mentee = _ranked(self, self.graph.mentee)
+        return self._by_mentee
+
+    # -- budget ---------------------------------------------------------------------------
+
+    def can_resolve(self, times: int = 1) -> bool:
+        cost = max(1, self.graph.n_edges) * times
+        return self.resolves + times <= self.limits.resolve_max and cost <= self.resolve_pairs_left
+
+    def spend(self, times: int = 1) -> None:
+        self.resolves += times
+        self.resolve_pairs_left -= max(1, self.graph.n_edges) * times
+
+    def solve(self, graph, locks):
+        # The flow engine refuses side constraints a change may switch on; auto runs the flow first.
+        engine = "cpsat" if self.result.engine == "cpsat" else "auto"
+        return solve(graph, locks, engine=engine, time_limit=self.limits.resolve_time_limit, seed=self.result.seed)
+
+    # -- words of the document ------------------------------------------------------------
+
+    def slot_key(self, e: int) -> tuple[int, int]:
+        return int(self.graph.mentee[e]), (int(self.graph.form[e]) if self.per_form else -1)
+
+    def effect(self, added: list[int], removed: list[int], *, new_edge: dict | None = None,
+               skip_mentee: int | None = None) -> dict:
+        return self.effects([(added, removed, new_edge, skip_mentee)])[0]
+
+    def effects(self, items: list[tuple]) -> list[dict]:
+        """What changes of the assignment do, from the edges each adds and removes: items
+        are (added, removed, new_edge, skip_mentee); a `new_edge` is a pair not in the graph
+        yet (mentee, mentor, form, values, score); skip_mentee's own move is left out."""
+        obj, graph = self.objective, self.graph
+        n, n_levels = len(items), len(obj.names)
+        add_owner = np.array([q for q, it in enumerate(items) for _ in it[0]], dtype=np.int64)
+        add_edges = np.array([e for it in items for e in it[0]], dtype=np.int64)
+        rem_owner = np.array([q for q, it in enumerate(items) for _ in it[1]], dtype=np.int64)
+        rem_edges = np.array([e for it in items for e in it[1]], dtype=np.int64)
+        levels = np.zeros((n_levels, n), dtype=np.int64)
+        for k in range(n_levels):
+            np.add.at(levels[k], add_owner, obj.values[k, add_edges])
+            np.subtract.at(levels[k], rem_owner, obj.values[k, rem_edges])
+        score = (np.bincount(add_owner, weights=graph.score[add_edges], minlength=n)
+                 - np.bincount(rem_owner, weights=graph.score[rem_edges], minlength=n))
+        for q, it in enumerate(items):
+            if it[2] is not None:
+                levels[:, q] += it[2]["values"]
+                score[q] += it[2]["score"]
+        objective = (obj.weights[:, None] * levels).sum(axis=0)
+        matched = obj.names.index("matched") if "matched" in obj.names else None
+        mentee_of, mentor_of, form_of = graph.mentee, graph.mentor, graph.form
+        out = []
+        for q, (added, removed, new_edge, skip) in enumerate(items):
+            old, new = {}, {}
+            for e in removed:
+                old[(int(mentee_of[e]), int(form_of[e]) if self.per_form else -1)] = int(mentor_of[e])
+            for e in added:
+                new[(int(mentee_of[e]), int(form_of[e]) if self.per_form else -1)] = int(mentor_of[e])
+            if new_edge is not None:
+                new[(new_edge["mentee"], new_edge["form"] if self.per_form else -1)] = new_edge["mentor"]
+            out.append({"objective_delta": int(objective[q]),
+                        "levels": {name: int(levels[k, q]) for k, name in enumerate(obj.names)},
+                        "matched_delta": int(levels[matched, q]) if matched is not None else 0,
+                        "score_delta": round(float(score[q]), 4),
+                        "moves": self._moves(old, new, skip)})
+        return out
+
+    def _moves(self, old: dict, new: dict, skip: int | None) -> list[dict]:
+        moves = []
+        for key in sorted(set(old) | set(new), key=lambda k: (self.mentee_ids[k[0]], k[1])):
+            a, b = old.get(key), new.get(key)
+            if key[0] == skip or a == b:
+                continue
+            moves.append({"mentee_id": self.mentee_ids[key[0]],
+                          "from": None if a is None else self.mentor_ids[a],
+                          "to": None if b is None else self.mentor_ids[b]})
+        return moves
+
+    def effect_between(self, graph2, sol2, *, skip_mentee: int | None = None) -> dict:
+        """What a re-solved assignment changes against the current one."""
+        sol, graph = self.solution, self.graph
+        names = sol2.objective_def.names if sol2.objective_def else []
+        levels = {n: int(sol2.levels.get(n, 0)) - int(sol.levels.get(n, 0)) for n in names}
+        score = float(graph2.score[sol2.edges].sum() - graph.score[sol.edges].sum())
+
+        def pairs(g, edges):
+            return {(int(g.mentee[e]), int(g.form[e]) if self.per_form else -1): int(g.mentor[e])
+                    for e in edges.tolist()}
+
+        moves = self._moves(pairs(graph, sol.edges), pairs(graph2, sol2.edges), skip_mentee)
+        same_objective = (sol2.objective_def is not None and sol.objective_def is not None
+                          and list(sol2.objective_def.weights) == list(sol.objective_def.weights))
+        return {"objective_delta": int(sol2.objective - sol.objective) if same_objective else None,
+                "levels": levels, "matched_delta": levels.get("matched", 0), "score_delta": round(score, 4),
+                "moves": moves}
+
+
+def _forbidden_pairs(result) -> np.ndarray:
+    """The consilium's forbids: from the result when it keeps them, else from the graph."""
+    forbids = getattr(result, "forbids", None)
+    if forbids is not None:
+        return np.asarray(forbids, dtype=np.int64).reshape(-1, 2)
+    i, j = np.nonzero(result.graph.blocked == RULE_BIT["forbidden"])
+    return np.stack([i, j], axis=1).astype(np.int64)
+
+
+def _lexi(levels: dict, names: list[str]) -> tuple:
+    return tuple(int(levels.get(n, 0)) for n in names)
+
+
+def _plain(value):
+    """JSON-ready: numpy scalars to Python, floats rounded, nan to None."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 4)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocked pairs and near misses
+
+
+def _rule_reason(run, i: int, k: int, code: str) -> dict:
+    """One rule that blocks the pair (i, k): its code, form and details() parameters."""
+    f = int(run.graph.blocked_form[i, k])
+    form = run.roster.form_ids[f] if f >= 0 else None
+    rule = constraints.rule_by_code(code)
+    if rule is not None and form is not None:
+        details = rule.details(run.roster, i, k, form)
+    elif code == "min_score":
+        details = {"min": run.config.program.min_score}
+    else:
+        details = {}
+    return {"code": code, "form": form, "details": _plain(details)}
+
+
+def _single_rule(masks: np.ndarray) -> np.ndarray:
+    """Masks with exactly one reason, and that reason not 'not in the same programme'."""
+    return (masks != 0) & ((masks & (masks - 1)) == 0) & ((masks & NOT_NEAR) == 0)
+
+
+def _near_misses(run, rows: np.ndarray, per_row: int, cap: int) -> tuple[list[list[tuple]], bool]:
+    """For each mentee of `rows`, its best `per_row` mentors blocked by one rule only, as
+    (would-be score, mentor, reason bit), best first. Scoring blocked pairs costs what
+    scoring candidates does: past `cap` such pairs none are scored (returns False)."""
+    graph = run.graph
+    out: list[list[tuple]] = [[] for _ in rows]
+    if not len(rows):
+        return out, True
+    sub = graph.blocked[rows]
+    single = _single_rule(sub)
+    if int(np.count_nonzero(single)) > cap:
+        return out, False
+    r, k = np.nonzero(single)
+    if not len(r):
+        return out, True
+    bits = sub[r, k]
+    comps = scoring.component_matrix(run.roster, rows[r].astype(np.int64), k.astype(np.int64))
+    score = scoring.total_score(comps, run.config)
+    nm = run.roster.mentors.n
+    key = (r.astype(np.int64) * (SCORE_SCALE + 1)
+           + (SCORE_SCALE - np.rint(score * SCORE_SCALE).astype(np.int64))) * nm + run.mentor_rank[k]
+    order = np.argsort(key, kind="stable")
+    r_sorted = r[order]
+    first = np.searchsorted(r_sorted, np.arange(len(rows)))
+    pos = np.arange(len(order)) - first[r_sorted]
+    for q in order[pos < per_row].tolist():
+        out[int(r[q])].append((float(score[q]), int(k[q]), int(bits[q])))
+    return out, True
+
+
+def _code_of_bit(bit: int) -> str:
+    return RULE_CODES[int(bit).bit_length() - 1]
+
+
+def _rule_counts(masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of a mask matrix: how many entries have each reason bit, and how many have
+    that reason alone. Through a bincount of the (few) distinct masks, not per entry."""
+    masks = np.atleast_2d(masks)
+    n_rows, width = masks.shape
+    n_codes = len(RULE_CODES)
+    values = 1 << n_codes
+    counts = np.bincount((np.arange(n_rows, dtype=np.int64)[:, None] * values + masks).ravel(),
+                         minlength=n_rows * values).reshape(n_rows, values)
+    codes = np.arange(values, dtype=np.int64)
+    has = ((codes[:, None] >> np.arange(n_codes)) & 1).astype(np.int64)  # [values, n_codes]
+    only = has * ((codes & (codes - 1)) == 0)[:, None]
+    return counts @ has, counts @ only
+
+
+# ---------------------------------------------------------------------------------------------
+# Forcing alternatives
+
+
+def _forcing(run, edges: list[int]) -> list[dict]:
+    """For each candidate edge: what the total would lose if that pair were forced in."""
+    out: list[dict | None] = [None] * len(edges)
+    if run.residual is not None:
+        net = [q for q, e in enumerate(edges) if run.residual.net[e]]
+        results = run.residual.forcing(np.array([edges[q] for q in net], dtype=np.int64))
+        done = [(q, res) for q, res in zip(net, results) if res is not None]
+        effects = run.effects([(res["added"], res["removed"], None, int(run.graph.mentee[edges[q]]))
+                               for q, res in done])
+        for (q, res), eff in zip(done, effects):
+            if eff["objective_delta"] != res["objective_delta"]:  # pragma: no cover - internal check
+                raise AssertionError("residual cycle and its edges disagree")
+            out[q] = {"checked": True, "method": "residual", "feasible": True, **eff}
+        for q in range(len(edges)):
+            if out[q] is None:
+                out[q] = {"checked": True, "method": "residual", "feasible": False}
+        return out
+    roster = run.roster
+    for q, e in enumerate(edges):
+        if not run.can_resolve():
+            run.alternatives_unchecked += 1
+            out[q] = {"checked": False, "reason": "budget"}
+            continue
+        run.spend()
+        i, k = int(run.graph.mentee[e]), int(run.graph.mentor[e])
+        lock = Lock(i, k, roster.form_ids[int(run.graph.form[e])], None)
+        sol2 = run.solve(run.graph, list(run.result.locks) + [lock])
+        if sol2.status == "INFEASIBLE":
+            out[q] = {"checked": True, "method": "resolve", "feasible": False}
+        elif sol2.status in ("OPTIMAL", "FEASIBLE"):
+            out[q] = {"checked": True, "method": "resolve", "feasible": True,
+                      "proven": sol2.status == "OPTIMAL", **run.effect_between(run.graph, sol2, skip_mentee=i)}
+        else:
+            run.alternatives_unchecked += 1
+            out[q] = {"checked": False, "reason": "time_limit"}
+    return out
+
+
+def _mentor_status(run, k: int) -> str:
+    cap, load = int(run.capacity[k]), int(run.load[k])
+    if cap <= 0:
+        return "no_place"
+    return "taken" if load >= cap else "free_place"
+
+
+def _candidate_entry(run, e: int, forcing: dict | None) -> dict:
+    k = int(run.graph.mentor[e])
+    status = _mentor_status(run, k)
+    entry = {"mentor_id": run.mentor_ids[k],
+             "form": run.roster.form_ids[int(run.graph.form[e])], "score": round(float(run.graph.score[e]), 4),
+             "status": status, "load": int(run.load[k]), "capacity": int(run.capacity[k])}
+    if status == "taken":
+        entry["mentees"] = sorted(run.mentee_ids[int(run.graph.mentee[x])] for x in run.members.get(k, []))
+    if forcing is not None:
+        entry["forcing"] = forcing
+    return entry
+
+
+def _blocked_entry(run, i: int, k: int, bits: int, score: float) -> dict:
+    f = int(run.graph.blocked_form[i, k])
+    return {"mentor_id": run.mentor_ids[k],
+            "form": run.roster.form_ids[f] if f >= 0 else None, "score": round(float(score), 4),
+            "status": "blocked",
+            "rules": [_rule_reason(run, i, k, code) for code, bit in RULE_BIT.items() if bits & bit]}
+
+
+def _ranked(run, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Edges sorted by `group` (slot or mentee), best score first, then mentor id; with each
+    group's first position (searchsorted by group value)."""
+    g = run.graph
+    nm = run.roster.mentors.n
+    key = (group.astype(np.int64) * (SCORE_SCALE + 1) + (SCORE_SCALE - g.score_int)) * nm + run.mentor_rank[g.mentor]
+    order = np.argsort(key, kind="stable")
+    return order, group[order]
+
+
+def _top_of(order: np.ndarray, sorted_group: np.ndarray, value: int, n: int) -> list[int]:
+    lo = int(np.searchsorted(sorted_group, value))
+    hi = int(np.searchsorted(sorted_group, value, "right"))
+    return order[lo:min(hi, lo + n)].tolist()
+
+
+def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
+    g, roster, top_k = run.graph, run.roster, run.limits.top_k
+    chosen = run.solution.edges
+    scale = SCORE_SCALE + 1
+    key_t = g.mentee * scale + g.score_int
+    sorted_t = np.sort(key_t)
+    better_mentors = (np.searchsorted(sorted_t, g.mentee[chosen] * scale + SCORE_SCALE, "right")
+                      - np.searchsorted(sorted_t, key_t[chosen], "right"))
+    key_m = g.mentor * scale + g.score_int
+    sorted_m = np.sort(key_m)
+    better_mentees = (np.searchsorted(sorted_m, g.mentor[chosen] * scale + SCORE_SCALE, "right")
+                      - np.searchsorted(sorted_m, key_m[chosen], "right"))
+    n_mentors_of = np.bincount(g.mentee, minlength=roster.mentees.n)
+    n_mentees_of = np.bincount(g.mentor, minlength=roster.mentors.n)
+
+    # Candidate alternatives: the best other edges of the chosen edge's slot.
+    order, sorted_slot = _ranked(run, run.slot)
+    alts: dict[int, list[int]] = {}
+    for e, s_ in zip(chosen.tolist(), run.slot[chosen].tolist()):
+        alts[e] = [x for x in _top_of(order, sorted_slot, s_, top_k + 1) if x != e][:top_k]
+    # Blocked alternatives: mentors one rule away, with the score they would have had.
+    rows = np.unique(g.mentee[chosen])
+    near_rows, complete = _near_misses(run, rows, top_k, run.limits.near_miss_pairs)
+    near = dict(zip(rows.tolist(), near_rows))
+
+    forced_edges = sorted({x for e, xs in alts.items() if not run.locked[e] for x in xs})
+    forcing = dict(zip(forced_edges, _forcing(run, forced_edges)))
+
+    out = {}
+    for q, e in enumerate(chosen.tolist()):
+        i, j = int(g.mentee[e]), int(g.mentor[e])
+        locked = bool(run.locked[e])
+        entries = [(int(g.score_int[x]), run.mentor_ids[int(g.mentor[x])], 0, x) for x in alts[e]]
+        f = int(g.form[e])
+        for s_, kk, b in near.get(i, []):
+            if run.per_form and int(g.blocked_form[i, kk]) != f:
+                continue
+            entries.append((int(round(s_ * SCORE_SCALE)), run.mentor_ids[kk], 1, (kk, b, s_)))
+        entries.sort(key=lambda t: (-t[0], t[1], t[2]))
+        shown = []
+        for _, _, blocked, x in entries[:top_k]:
+            if blocked:
+                shown.append(_blocked_entry(run, i, *x))
+            else:
+                shown.append(_candidate_entry(run, x, None if locked else forcing.get(x)))
+        out[e] = {
+            "score": round(float(g.score[e]), 4),
+            "mentor_rank": int(better_mentors[q]) + 1, "mentor_candidates": int(n_mentors_of[i]),
+            "mentee_rank": int(better_mentees[q]) + 1, "mentee_candidates": int(n_mentees_of[j]),
+            "locked": locked,
+            "alternatives": shown,
+        }
+    return out, {"blocked_alternatives": "complete" if complete else "none"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Unmatched mentees and what would pair them
+
+
+def _change_key(change: dict) -> tuple:
+    return (change["change"], change.get("mentor_id"), repr(sorted((change.get("params") or {}).items())))
+
+
+def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[float, int, int]]) -> list[dict]:
+    """Single changes that could pair mentee i, most promising first: a place for a mentor
+    whose places are taken, then changes to the mentee's own data, then one mentor's data,
+    then the programme's rules. Each carries the mode of its check."""
+    roster = run.roster
+    me_id = run.mentee_ids[i]
+    on_both = me_id in run.both
+    out: dict[tuple, tuple] = {}
+
+    def add(rank: tuple, change: dict, mode: str) -> None:
+        key = _change_key(change)
+        if key not in out or rank < out[key][0]:
+            out[key] = (rank, change, mode)
+
+    for e in cand_edges:  # best score first
+        k = int(run.graph.mentor[e])
+        if int(run.load[k]) >= int(run.capacity[k]):
+            cap = int(run.capacity[k])
+            change = {"change": "capacity", "mentor_id": run.mentor_ids[k], "params": {"from": cap, "to": cap + 1}}
+            add((0, -float(run.graph.score[e])), change,
+                "flow_capacity" if run.residual is not None and run.mentor_ids[k] not in run.both else "resolve")
+    for score, k, bit in near:
+        code = _code_of_bit(bit)
+        reason = _rule_reason(run, i, k, code)
+        d = reason["details"]
+        if code == "trained":
+            add((2, -score), {"change": "trained", "mentor_id": run.mentor_ids[k], "params": {"form": reason["form"]}},
+                "resolve")
+        elif code == "consent" and d.get("missing"):
+            missing = [{"who": m["who"], "id": m["id"], "consent": m["consent"]} for m in d["missing"]]
+            mentee_only = all(m["who"] == "mentee" for m in missing)
+            change = {"change": "consent", "mentor_id": None if mentee_only else run.mentor_ids[k],
+                      "params": {"missing": missing}}
+            if mentee_only:
+                add((1, -score), change, "flow_mentee" if run.residual is not None and not on_both else "resolve")
+            else:
+                add((2, -score), change, "resolve")
+        elif code == "hard_wishes" and d.get("wish"):
+            change = {"change": "hard_wish", "mentor_id": None if d["who"] == "mentee" else run.mentor_ids[k],
+                      "params": {"who": d["who"], "id": d["id"], "wish": d["wish"]}}
+            if d["who"] == "mentee":
+                add((1, -score), change, "flow_mentee" if run.residual is not None and not on_both else "resolve")
+            else:
+                add((2, -score), change, "resolve")
+        elif code == "age_gap" and d.get("gap") is not None:
+            to = math.floor(float(d["gap"]))
+            change = {"change": "age_gap", "mentor_id": None,
+                      "params": {"form": reason["form"], "from": d["min"], "to": to}}
+            add((3, -to, -score), change, "resolve")
+    # For a relaxed age gap only the smallest relaxation per form is worth checking.
+    best_gap: dict[str, tuple] = {}
+    for key, (rank, change, mode) in list(out.items()):
+        if change["change"] == "age_gap":
+            form = change["params"]["form"]
+            if form in best_gap and best_gap[form][0] <= rank:
+                del out[key]
+                continue
+            if form in best_gap:
+                del out[best_gap[form][1]]
+            best_gap[form] = (rank, key)
+    ranked = sorted(out.values(), key=lambda t: (t[0], _change_key(t[1])))
+    return [dict(change, mode=mode) for _, change, mode in ranked]
+
+
+def _check_capacity(run, i: int, changes: list[dict]) -> list[dict | None]:
+    """Exact incremental check of "one more place for mentor k" in the flow: verified when
+    every path from the source to k that avoids mentee i costs more than pairing i with k,
+    so that every optimum of the changed programme pairs i."""
+    res = run.residual
+    g = run.graph
+    edges = g.edges_of_mentee(i)
+    slots = np.unique(run.slot[edges])
+    ks, thresholds = [], []
+    for c in changes:
+        k = run.roster.mentors.index[c["mentor_id"]]
+        e = edges[g.mentor[edges] == k]
+        ks.append(k)
+        thresholds.append(-float(res.w[e].max()))
+    ok = res.gain_without(slots, np.array(ks), np.array(thresholds))
+    out = []
+    for c, k, good in zip(changes, ks, ok.tolist()):
+        if not good:
+            out.append(None)
+            continue
+        cost, path = res.cycle_via_new_unit(k)
+        added, removed = res.arc_edges([path])[0]
+        eff = run.effect(added, removed)
+        if eff["objective_delta"] != -int(round(cost)):  # pragma: no cover - internal check
+            raise AssertionError("capacity cycle and its edges disagree")
+        out.append(_with_mentor(eff, run.mentee_ids[i]))
+    return out
+
+
+def _check_mentee_change(run, i: int, change: dict) -> dict | None:
+    """Exact incremental check of a change to mentee i's own data in the flow: only i's
+    pairs change, so the new optimum is the old one plus the best cycle through i."""
+    res = run.residual
+    roster2 = _patched_roster(run.roster, change)
+    row = _row_edges(roster2, i, run.forbids)
+    if not len(row["mentor"]):
+        return None
+    values = _level_values(run.objective, int(run.roster.mentees.priority[i]), row["score_int"], run.divisor)
+    w_new = (run.objective.weights[:, None] * values).sum(axis=0)
+    free_cost = res.dist_to_source(row["mentor"])
+    cost = np.where(w_new > 0, -w_new + free_cost, np.inf)
+    best = int(np.argmin(cost))
+    if not cost[best] < 0:
+        return None
+    b = int(row["mentor"][best])
+    added, removed = res.arc_edges([res.path_to_source(b)])[0]
+    new_edge = {"mentee": i, "mentor": b, "form": int(row["form"][best]), "values": values[:, best],
+                "score": float(row["score"][best])}
+    eff = run.effect(added, removed, new_edge=new_edge)
+    if eff["objective_delta"] != -int(round(cost[best])):  # pragma: no cover - internal check
+        raise AssertionError("mentee change cycle and its edges disagree")
+    return _with_mentor(eff, run.mentee_ids[i])
+
+
+def _check_by_resolve(run, i: int, change: dict) -> dict | None | str:
+    """Apply the change to a copy of the input, rebuild and re-solve; verified when the
+    mentee is paired and every optimum pairs them (a second solve without the mentee's
+    pairs is strictly worse). Returns the effect, None (not verified) or 'budget'."""
+    if not run.can_resolve(2):
+        return "budget"
+    result = run.result
+    people, config = apply_change(result.participants, result.config, change)
+    roster2 = build_roster(people, config)
+    graph2 = build_graph(roster2, run.forbids)
+    run.spend()
+    sol2 = run.solve(graph2, list(result.locks))
+    if sol2.status != "OPTIMAL" or i not in set(graph2.mentee[sol2.edges].tolist()):
+        return None
+    keep = graph2.mentee != i
+    graph3 = dataclasses.replace(graph2, mentee=graph2.mentee[keep], mentor=graph2.mentor[keep],
+                                 form=graph2.form[keep], components=graph2.components[keep],
+                                 score=graph2.score[keep], score_int=graph2.score_int[keep])
+    run.spend()
+    sol3 = run.solve(graph3, list(result.locks))
+    names = sol2.objective_def.names
+    if sol3.status == "OPTIMAL" and not _lexi(sol2.levels, names) > _lexi(sol3.levels, names):
+        return None
+    if sol3.status not in ("OPTIMAL", "INFEASIBLE"):
+        return None
+    return _with_mentor(run.effect_between(graph2, sol2), run.mentee_ids[i])
+
+
+def _with_mentor(effect: dict, mentee_id: str) -> dict:
+    """Move the mentee's own new pair out of the list of moves into `mentor_id`."""
+    mine = [m for m in effect["moves"] if m["mentee_id"] == mentee_id]
+    effect = dict(effect, moves=[m for m in effect["moves"] if m["mentee_id"] != mentee_id])
+    return {"mentor_id": mine[0]["to"] if mine else None, **effect}
+
+
+def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[dict], list[dict], int]:
+    limits = run.limits
+    changes = _candidate_changes(run, i, cand_edges, near)
+    verified, unchecked, checked = [], [], 0
+    capacity = [c for c in changes if c["mode"] == "flow_capacity"]
+    capacity_effect = {}
+    if capacity:
+        for c, eff in zip(capacity, _check_capacity(run, i, capacity)):
+            capacity_effect[_change_key(c)] = eff
+    for c in changes:
+        if checked >= limits.changes_checked or len(verified) >= limits.suggestions:
+            break
+        mode = c.pop("mode")
+        if mode == "flow_capacity":
+            effect, method = capacity_effect[_change_key(c)], "incremental_flow"
+        elif mode == "flow_mentee":
+            effect, method = _check_mentee_change(run, i, c), "incremental_flow"
+        else:
+            effect, method = _check_by_resolve(run, i, c), "resolve"
+            if effect == "budget":
+                run.unchecked += 1
+                if len(unchecked) < limits.unchecked_listed:
+                    unchecked.append({**c, "verified": False, "reason": "budget"})
+                continue
+        checked += 1
+        if effect is not None:
+            verified.append({**c, "verified": True, "method": method, "effect": effect})
+    return verified, unchecked, checked
+
+
+def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
+    g, roster, limits = run.graph, run.roster, run.limits
+    rows = run.result.unmatched_mentees().astype(np.int64)
+    out: dict[int, dict] = {}
+    meta = {"suggestions_checked": 0, "near_misses": "complete"}
+    if not len(rows):
+        return out, meta
+    by_rule, only_rule = _rule_counts(g.blocked[rows])
+    # Near misses feed the suggestions too: score a few more than are listed. Rows go in
+    # chunks (memory); past twice the cap of scored pairs the rest get none.
+    per_row = max(limits.near_misses, 4 * limits.changes_checked)
+    near: list[list[tuple]] = []
+    chunk = max(1, limits.near_miss_pairs // max(1, roster.mentors.n))
+    budget = 2 * limits.near_miss_pairs
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        found, complete = _near_misses(run, part, per_row, budget)
+        budget -= len(part) * roster.mentors.n
+        if not complete:
+            meta["near_misses"] = "partial"
+        near.extend(found)
+    order, sorted_mentee = run.by_mentee
+    cand: dict[int, list[int]] = {}
+    for i in rows.tolist():
+        lo, hi = np.searchsorted(sorted_mentee, [i, i + 1])
+        cand[i] = order[lo:hi].tolist()
+    shown = sorted({x for i in cand for x in cand[i][:limits.top_k]})
+    forcing = dict(zip(shown, _forcing(run, shown)))
+    for ri, i in enumerate(rows.tolist()):
+        if roster.mentees.forms[i] == 0:
+            why = "no_form"
+        elif cand[i]:
+            why = "candidates_taken"
+        elif not np.any(g.blocked_form[i] >= 0):
+            why = "no_mentor_in_form"
+        else:
+            why = "no_candidate"
+        suggestions, unchecked, checked = _suggestions(run, i, cand[i], near[ri])
+        meta["suggestions_checked"] += checked
+        out[i] = {
+            "why": why,
+            "blocked_by": {code: int(n) for code, n in zip(RULE_CODES, by_rule[ri]) if n},
+            "blocked_only_by": {code: int(n) for code, n in zip(RULE_CODES, only_rule[ri]) if n},
+            "near_misses": [{"mentor_id": run.mentor_ids[kk], "score": round(float(s_), 4),
+                             **_rule_reason(run, i, kk, _code_of_bit(b))}
+                            for s_, kk, b in near[ri][:limits.near_misses]],
+            "candidates": [_candidate_entry(run, x, forcing.get(x)) for x in cand[i][:limits.top_k]],
+            "candidates_total": len(cand[i]),
+            "suggestions": suggestions,
+            "unchecked": unchecked,
+        }
+    return out, meta
+
+
+# ---------------------------------------------------------------------------------------------
+# Mentors, the programme, candidate lists
+
+
+def _mentor_explanations(run) -> dict[int, dict]:
+    g, roster = run.graph, run.roster
+    n_cand = np.bincount(g.mentor, minlength=roster.mentors.n)
+    unused = np.flatnonzero((run.load == 0) & (run.capacity > 0))
+    by_rule = {}
+    if len(unused):
+        counts, _ = _rule_counts(g.blocked[:, unused].T)
+        by_rule = {int(j): counts[q] for q, j in enumerate(unused)}
+    out = {}
+    for j in range(roster.mentors.n):
+        cap, load = int(run.capacity[j]), int(run.load[j])
+        status = "no_capacity" if cap <= 0 else "full" if load >= cap else "free_places" if load else "unused"
+        mentees = []
+        for e in sorted(run.members.get(j, []), key=lambda e: run.mentee_ids[int(g.mentee[e])]):
+            mentees.append({"mentee_id": run.mentee_ids[int(g.mentee[e])], "form": roster.form_ids[int(g.form[e])],
+                            "score": round(float(g.score[e]), 4), "locked": bool(run.locked[e])})
+        entry = {"status": status, "load": load, "capacity": cap, "free": max(0, cap - load),
+                 "group_min": int(roster.mentors.group_min[j]) or None, "candidates": int(n_cand[j]),
+                 "mentees": mentees}
+        if j in by_rule:
+            entry["why_unused"] = "no_candidates" if not n_cand[j] else "candidates_paired_elsewhere"
+            entry["blocked_by"] = {code: int(n) for code, n in zip(RULE_CODES, by_rule[j]) if n}
+        out[j] = entry
+    return out
+
+
+def _analysis(run, doc: dict) -> dict:
+    g, roster, config = run.graph, run.roster, run.config
+    by_rule, only_rule = _programme_rule_counts(g.blocked)
+    weights = scoring.weights_vector(config)
+    wsum = weights.sum() or 1.0
+    chosen = run.solution.edges
+    components = {}
+    for k, name in enumerate(scoring.COMPONENT_NAMES):
+        if weights[k] <= 0:
+            continue
+        values = g.components[chosen, k].astype(np.float64)
+        components[name] = {"weight": round(float(weights[k] / wsum), 4),
+                            "total_contribution": round(float(values.sum() * weights[k] / wsum), 4),
+                            "mean_value": round(float(values.mean()), 4) if len(values) else None}
+    summary = doc.get("summary") or {}
+
+    def rate(row):
+        return {**row, "rate": round(row["matched"] / row["mentees"], 4) if row.get("mentees") else None}
+
+    return {
+        "rules": {code: {"pairs_blocked": int(by_rule[n]), "only_reason": int(only_rule[n])}
+                  for n, code in enumerate(RULE_CODES) if by_rule[n]},
+        "pairs_total": int(g.blocked.size),
+        "components": components,
+        "total_score": round(float(g.score[chosen].sum()), 4),
+        "match_rate": {
+            "overall": rate({"mentees": roster.mentees.n, "matched": int(len(run.result.matched_mentees()))}),
+            "by_form": {f: rate(dict(row)) for f, row in (summary.get("by_form") or {}).items()},
+            "by_priority": {p: rate(dict(row)) for p, row in (summary.get("by_priority") or {}).items()},
+        },
+    }
+
+
+def _programme_rule_counts(blocked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n_codes = len(RULE_CODES)
+    counts = np.bincount(blocked.ravel(), minlength=1 << n_codes)
+    codes = np.arange(len(counts), dtype=np.int64)
+    has = ((codes[:, None] >> np.arange(n_codes)) & 1).astype(np.int64)
+    only = has * ((codes & (codes - 1)) == 0)[:, None]
+    return counts @ has, counts @ only
+
+
+def _candidate_lists(run) -> dict[str, list[dict]]:
+    """Each mentee's best candidate mentors (for the mentee's choice and speed meetings)."""
+    g, roster, top_k = run.graph, run.roster, run.limits.top_k
+    order, sorted_mentee = _ranked(run, g.mentee)
+    first = np.searchsorted(sorted_mentee, np.arange(roster.mentees.n + 1)).tolist()
+    mentor_l, form_l = g.mentor.tolist(), g.form.tolist()
+    names = roster.mentors.names
+    out = {}
+    for i in range(roster.mentees.n):
+        rows = []
+        for rank, e in enumerate(order[first[i]:min(first[i + 1], first[i] + top_k)].tolist(), start=1):
+            k = mentor_l[e]
+            rows.append({"rank": rank, "mentor_id": run.mentor_ids[k], "mentor_name": names[k],
+                         "form": roster.form_ids[form_l[e]], "score": round(float(g.score[e]), 4),
+                         "status": "chosen" if run.chosen[e] else _mentor_status(run, k)})
+        out[run.mentee_ids[i]] = rows
+    return dict(sorted(out.items()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+
+
+def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Limits | None = None) -> None:
+    """Add structured explanations to a document from results.result_document (in place):
+    pair["explanation"], unmatched["explanation"], mentor["explanation"], doc["analysis"],
+    doc["candidates"] and doc["explanations"] (how they were found, what was left out)."""
+    if result.solution.status not in ("OPTIMAL", "FEASIBLE"):
+        return
+    limits = dataclasses.replace(limits or Limits())
+    limits.top_k = int(top_k if top_k is not None else result.config.program.candidates_per_mentee)
+    run = _Run(result, limits)
+    pairs, pair_meta = _pair_explanations(run)
+    unmatched, un_meta = _unmatched_explanations(run)
+    mentors = _mentor_explanations(run)
+
+    g, roster = run.graph, run.roster
+    edge_of = {(run.mentor_ids[int(g.mentor[e])], run.mentee_ids[int(g.mentee[e])],
+                roster.form_ids[int(g.form[e])]): e for e in run.solution.edges.tolist()}
+    for p in doc.get("pairs", []):
+        e = edge_of.get((p["mentor_id"], p["mentee_id"], p["form"]))
+        if e is not None:
+            p["explanation"] = pairs[e]
+    for u in doc.get("unmatched", []):
+        i = roster.mentees.index.get(u["mentee_id"])
+        if i in unmatched:
+            u["explanation"] = unmatched[i]
+    for m in doc.get("mentors", []):
+        j = roster.mentors.index.get(m["mentor_id"])
+        if j is not None:
+            m["explanation"] = mentors[j]
+    doc["analysis"] = _analysis(run, doc)
+    doc["candidates"] = _candidate_lists(run)
+    notes = []
+    if pair_meta.get("blocked_alternatives") == "none":
+        notes.append({"code": "explain.note.blocked_alternatives_skipped", "params": {"cap": limits.near_miss_pairs}})
+    if un_meta.get("near_misses") == "partial":
+        notes.append({"code": "explain.note.near_misses_partial", "params": {"cap": limits.near_miss_pairs}})
+    if run.alternatives_unchecked:
+        notes.append({"code": "explain.note.alternatives_unchecked", "params": {"count": run.alternatives_unchecked}})
+    if run.unchecked:
+        notes.append({"code": "explain.note.changes_unchecked", "params": {"count": run.unchecked}})
+    doc["explanations"] = {
+        "format_version": FORMAT_VERSION,
+        "top_k": limits.top_k,
+        "forcing_method": "residual" if run.residual is not None else "resolve",
+        "baseline_proven_optimal": result.solution.status == "OPTIMAL",
+        "resolves": run.resolves,
+        "suggestions_checked": un_meta["suggestions_checked"],
+        "changes_unchecked": run.unchecked,
+        "alternatives_unchecked": run.alternatives_unchecked,
+        "notes": notes,
+    }

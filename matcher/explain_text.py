@@ -1,19 +1,448 @@
-"""Terminal explanations read from result.json (placeholder until written)."""
+"""Terminal explanations, read from result.json alone (`matcher explain RESULT_DIR ...`).
+
+The explanations in result.json are data (codes, numbers, ids: `matcher.explain`); this
+module words them in Russian or English through the message catalogue. It needs neither
+the questionnaires nor the solver, so a result directory can be explained anywhere.
+"""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from . import constraints, results, scoring  # noqa: F401 - their reason codes are in the catalogue
+from .i18n import MESSAGES, register, render
+
+RESULT_FORMAT = "mentor-matcher/result"
+MOVES_SHOWN = 5
+
+register({
+    # errors
+    "explain.no_result": ("в папке {path} нет файла result.json — укажите папку с результатами `matcher match`",
+                          "{path} has no result.json — give the output directory of `matcher match`"),
+    "explain.bad_json": ("файл {path} повреждён или не является JSON: {error}",
+                         "{path} is damaged or not JSON: {error}"),
+    "explain.unreadable": ("не удалось прочитать {path}: {error}", "cannot read {path}: {error}"),
+    "explain.not_result": ("файл {path} не похож на результат `matcher match`",
+                           "{path} is not a result of `matcher match`"),
+    "explain.nothing_asked": ("укажите, что объяснить: --mentee ID, --mentor ID или --pair НАСТАВНИК НАСТАВЛЯЕМЫЙ",
+                              "say what to explain: --mentee ID, --mentor ID or --pair MENTOR MENTEE"),
+    "explain.unknown_mentee": ("наставляемого с кодом «{id}» в этом результате нет",
+                               "there is no mentee with id '{id}' in this result"),
+    "explain.unknown_mentor": ("наставника с кодом «{id}» в этом результате нет",
+                               "there is no mentor with id '{id}' in this result"),
+    "explain.no_explanations": ("(в этом результате нет подробных объяснений: он получен без них)",
+                                "(this result holds no detailed explanations)"),
+    # pair
+    "explain.pair_title": ("Пара: наставник {mentor_id} ({mentor_name}) – наставляемый {mentee_id} ({mentee_name}), "
+                           "форма «{form}»",
+                           "Pair: mentor {mentor_id} ({mentor_name}) – mentee {mentee_id} ({mentee_name}), "
+                           "form '{form}'"),
+    "explain.pair_score": ("Оценка пары: {score} из 1.", "Pair score: {score} of 1."),
+    "explain.pair_ranks": ("Среди {mentor_candidates} подходящих наставляемому наставников этот — {mentor_rank}-й "
+                           "по оценке; среди {mentee_candidates} подходящих наставнику наставляемых этот — "
+                           "{mentee_rank}-й.",
+                           "Among the mentee's {mentor_candidates} suitable mentors this one ranks {mentor_rank} "
+                           "by score; among the mentor's {mentee_candidates} suitable mentees this one ranks "
+                           "{mentee_rank}."),
+    "explain.pair_locked": ("Пара закреплена решением консилиума.", "The consilium locked this pair."),
+    "explain.components": ("Из чего сложилась оценка:", "How the score is made up:"),
+    "explain.component_line": ("  +{contribution}  {title}: {reason}", "  +{contribution}  {title}: {reason}"),
+    "explain.alternatives": ("Другие наставники, которые подошли бы (лучшие по оценке), и почему выбран не он:",
+                             "Other mentors who would fit (best scores first), and why they were not chosen:"),
+    "explain.no_alternatives": ("Других подходящих наставников нет.", "There is no other suitable mentor."),
+    "explain.alt_line": ("  {n}. {mentor_id} ({mentor_name}), оценка {score}: {why}",
+                         "  {n}. {mentor_id} ({mentor_name}), score {score}: {why}"),
+    "explain.alt_taken": ("все места заняты ({load} из {capacity}: {mentees})",
+                          "no free place ({load} of {capacity} taken: {mentees})"),
+    "explain.alt_free": ("есть свободное место (занято {load} из {capacity}), но без этой пары общий результат "
+                         "лучше",
+                         "has a free place ({load} of {capacity} taken), but the overall result is better without "
+                         "this pair"),
+    "explain.alt_no_place": ("у наставника нет мест", "the mentor has no places"),
+    "explain.alt_blocked": ("не допускается: {rules}", "not allowed: {rules}"),
+    "explain.forcing": ("      Если поставить эту пару принудительно: {effect}.",
+                        "      Forcing this pair: {effect}."),
+    "explain.forcing_infeasible": ("      Поставить эту пару нельзя без нарушения правил.",
+                                   "      This pair cannot be forced without breaking a rule."),
+    "explain.forcing_unchecked": ("      Цена принудительной пары не проверялась (лимит пересчётов).",
+                                  "      The cost of forcing this pair was not checked (re-solve limit)."),
+    # effects
+    "explain.effect_none": ("общий результат не изменится", "the overall result stays the same"),
+    "explain.effect_matched": ("наставляемых с парой: {delta}", "mentees paired: {delta}"),
+    "explain.effect_priority": ("из них с приоритетом {priority}: {delta}", "of them priority {priority}: {delta}"),
+    "explain.effect_score": ("сумма оценок пар: {delta}", "total of pair scores: {delta}"),
+    "explain.effect_moves": ("пересадки: {moves}", "moves: {moves}"),
+    "explain.effect_more": ("и ещё {count}", "and {count} more"),
+    "explain.move": ("{mentee_id}: {from} → {to}", "{mentee_id}: {from} → {to}"),
+    "explain.nobody": ("без наставника", "no mentor"),
+    # unmatched
+    "explain.unmatched_title": ("Наставляемый {mentee_id} ({mentee_name}) остался без пары.",
+                                "Mentee {mentee_id} ({mentee_name}) has no pair."),
+    "explain.why.no_form": ("Наставляемый не указал ни одной формы наставничества этой программы.",
+                            "The mentee chose no form of mentoring of this programme."),
+    "explain.why.no_mentor_in_form": ("В выбранных наставляемым формах нет ни одного наставника.",
+                                      "No mentor takes part in the mentee's forms."),
+    "explain.why.no_candidate": ("Ни один наставник не проходит обязательные правила.",
+                                 "No mentor passes the hard rules."),
+    "explain.why.candidates_taken": ("Подходящие наставники ({count}) нужны другим наставляемым: если поставить "
+                                     "этого наставляемого к любому из них, общий результат станет хуже.",
+                                     "The {count} suitable mentors are needed by other mentees: pairing this "
+                                     "mentee with any of them makes the overall result worse."),
+    "explain.blocked_by": ("Сколько наставников отсеяло каждое правило: {counts}.",
+                           "Mentors ruled out, by rule: {counts}."),
+    "explain.count_item": ("{rule} — {count}", "{rule}: {count}"),
+    "explain.candidates": ("Подходящие наставники (лучшие по оценке):", "Suitable mentors (best scores first):"),
+    "explain.near_misses": ("Ближе всего (мешает только одно правило):", "Nearest misses (one rule stands in the way):"),
+    "explain.near_line": ("  {mentor_id} ({mentor_name}), оценка была бы {score}: {why}",
+                          "  {mentor_id} ({mentor_name}), would score {score}: {why}"),
+    "explain.suggestions": ("Что даст пару (каждое изменение проверено пересчётом):",
+                            "What would give a pair (each change checked by re-solving):"),
+    "explain.no_suggestions": ("Ни одно проверенное изменение одного условия не даёт этому наставляемому пару.",
+                               "No checked single change gives this mentee a pair."),
+    "explain.suggestion_line": ("  {n}. {change} → пара с наставником {mentor_id}; {effect}.",
+                                "  {n}. {change} → paired with mentor {mentor_id}; {effect}."),
+    "explain.unchecked": ("Не проверено (лимит пересчётов): {changes}.", "Not checked (re-solve limit): {changes}."),
+    "explain.change.capacity": ("ещё одно место у наставника {mentor_id} ({from} → {to})",
+                                "one more place for mentor {mentor_id} ({from} → {to})"),
+    "explain.change.trained": ("наставник {mentor_id} проходит подготовку, обязательную для формы «{form}»",
+                               "mentor {mentor_id} completes the preparation required for form '{form}'"),
+    "explain.change.consent": ("получить {items}", "obtain {items}"),
+    "explain.change.hard_wish.mentee": ("наставляемый {id} делает пожелание «{wish}» необязательным",
+                                        "mentee {id} makes the wish about {wish} optional"),
+    "explain.change.hard_wish.mentor": ("наставник {id} делает пожелание «{wish}» необязательным",
+                                        "mentor {id} makes the wish about {wish} optional"),
+    "explain.change.age_gap": ("снизить минимальную разницу в возрасте в форме «{form}» с {from} до {to} (в годах)",
+                               "lower the minimum age gap in form '{form}' from {from} to {to} years"),
+    "explain.consent_item.consent": ("согласие на участие ({who} {id})", "consent to take part ({who} {id})"),
+    "explain.consent_item.data_consent": ("согласие на обработку персональных данных ({who} {id})",
+                                          "consent to personal data processing ({who} {id})"),
+    "explain.consent_item.guardian_consent": ("согласие законного представителя ({who} {id})",
+                                              "a legal guardian's consent ({who} {id})"),
+    "explain.who.mentee": ("наставляемый", "mentee"),
+    "explain.who.mentor": ("наставник", "mentor"),
+    "explain.wish.gender": ("пол", "gender"),
+    "explain.wish.age": ("возраст", "age"),
+    "explain.wish.interests": ("интересы", "interests"),
+    "explain.wish.offers": ("чем может помочь", "what the mentor offers"),
+    # mentor
+    "explain.mentor_title": ("Наставник {mentor_id} ({mentor_name}): занято мест — {load} из {capacity}.",
+                             "Mentor {mentor_id} ({mentor_name}): {load} of {capacity} places taken."),
+    "explain.mentor_group_min": ("Группа не меньше {min} человек.", "Leads a group of at least {min}."),
+    "explain.mentor_mentees": ("Наставляемые:", "Mentees:"),
+    "explain.mentor_mentee_line": ("  {mentee_id} ({mentee_name}), оценка {score}, форма «{form}»{locked}",
+                                   "  {mentee_id} ({mentee_name}), score {score}, form '{form}'{locked}"),
+    "explain.locked_mark": (" — закреплено консилиумом", " — locked by the consilium"),
+    "explain.mentor_candidates": ("Подходящих наставляемых (проходят все правила): {count}.",
+                                  "Suitable mentees (passing every rule): {count}."),
+    "explain.mentor_free": ("Свободных мест: {free}.", "Free places: {free}."),
+    "explain.mentor_unused.no_candidates": ("Ни один наставляемый не проходит обязательные правила с этим "
+                                            "наставником.",
+                                            "No mentee passes the hard rules with this mentor."),
+    "explain.mentor_unused.candidates_paired_elsewhere": (
+        "Подходящие наставляемые получили других наставников: так общий результат лучше.",
+        "The suitable mentees were paired with other mentors: the overall result is better so."),
+    "explain.mentor_no_capacity": ("У наставника нет мест (вместимость 0).", "The mentor has no places (capacity 0)."),
+    # a pair that is not in the result
+    "explain.not_a_pair": ("Наставник {mentor_id} и наставляемый {mentee_id} не составляют пару в этом результате.",
+                           "Mentor {mentor_id} and mentee {mentee_id} are not a pair in this result."),
+    "explain.not_a_pair_why": ("Почему не этот наставник: {why}", "Why not this mentor: {why}"),
+    "explain.not_a_pair_unknown": ("Этот наставник не среди лучших вариантов, сохранённых в результате.",
+                                   "This mentor is not among the best alternatives kept in the result."),
+    "explain.mentee_has": ("Наставляемый {mentee_id} в паре с наставником {mentor_id}.",
+                           "Mentee {mentee_id} is paired with mentor {mentor_id}."),
+})
+
 
 class ExplainError(Exception):
+    """A problem the user can fix (unknown id, missing or damaged result): code + parameters."""
+
     def __init__(self, code: str, params: dict | None = None, exit_code: int = 1):
         super().__init__(code)
         self.code, self.params, self.exit_code = code, params or {}, exit_code
 
 
 def load_result(result_dir: Path) -> dict:
-    return json.loads((result_dir / "result.json").read_text(encoding="utf-8"))
+    """result.json of a result directory; every way it can be wrong is an ExplainError."""
+    path = Path(result_dir) / "result.json"
+    if not path.is_file():
+        raise ExplainError("explain.no_result", {"path": str(result_dir)})
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExplainError("explain.unreadable", {"path": str(path), "error": str(exc)}) from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ExplainError("explain.bad_json", {"path": str(path), "error": str(exc)}) from None
+    if not isinstance(doc, dict) or doc.get("format") != RESULT_FORMAT or not isinstance(doc.get("pairs"), list):
+        raise ExplainError("explain.not_result", {"path": str(path)})
+    return doc
+
+
+# ---------------------------------------------------------------------------------------------
+# Wording helpers
+
+
+def _num(value, lang: str, digits: int = 3) -> str:
+    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".") if value is not None else "—"
+    return text.replace(".", ",") if lang == "ru" else text
+
+
+def _signed(value, lang: str, digits: int = 3) -> str:
+    v = float(value)
+    text = _num(abs(v), lang, digits)
+    return ("+" if v > 0 else "−" if v < 0 else "") + text
+
+
+def _form_title(doc: dict, form, lang: str) -> str:
+    entry = ((doc.get("program") or {}).get("forms") or {}).get(form) or {}
+    return entry.get("title_ru" if lang == "ru" else "title_en") or str(form)
+
+
+def _rule_text(reason: dict, lang: str) -> str:
+    """One blocking rule with its details, worded."""
+    details = dict(reason.get("details") or {})
+    code = details.pop("code", None) or reason.get("code")
+    if code not in MESSAGES:
+        code = reason.get("code")
+    if code not in MESSAGES:
+        return render(f"rule_title.{reason.get('code')}", None, lang)
+    return render(code, details, lang)
+
+
+def _effect_text(effect: dict, lang: str) -> str:
+    parts = []
+    levels = effect.get("levels") or {}
+    matched = int(effect.get("matched_delta") or levels.get("matched", 0))
+    if matched:
+        parts.append(render("explain.effect_matched", {"delta": _signed(matched, lang, 0)}, lang))
+    for name in sorted(levels, reverse=True):
+        if name.startswith("priority_") and levels[name]:
+            parts.append(render("explain.effect_priority", {"priority": name.split("_", 1)[1],
+                                                            "delta": _signed(levels[name], lang, 0)}, lang))
+    score = float(effect.get("score_delta") or 0.0)
+    if abs(score) >= 0.0005:
+        parts.append(render("explain.effect_score", {"delta": _signed(score, lang)}, lang))
+    moves = effect.get("moves") or []
+    if moves:
+        nobody = render("explain.nobody", None, lang)
+        shown = [render("explain.move", {"mentee_id": m["mentee_id"], "from": m.get("from") or nobody,
+                                         "to": m.get("to") or nobody}, lang) for m in moves[:MOVES_SHOWN]]
+        if len(moves) > MOVES_SHOWN:
+            shown.append(render("explain.effect_more", {"count": len(moves) - MOVES_SHOWN}, lang))
+        parts.append(render("explain.effect_moves", {"moves": "; ".join(shown)}, lang))
+    return ", ".join(parts) if parts else render("explain.effect_none", None, lang)
+
+
+def _names(doc: dict) -> tuple[dict, dict]:
+    mentors = {m["mentor_id"]: m.get("mentor_name", "") for m in doc.get("mentors") or []}
+    mentees = {}
+    for p in doc.get("pairs") or []:
+        mentors.setdefault(p["mentor_id"], p.get("mentor_name", ""))
+        mentees[p["mentee_id"]] = p.get("mentee_name", "")
+    for u in doc.get("unmatched") or []:
+        mentees[u["mentee_id"]] = u.get("mentee_name", "")
+    return mentors, mentees
+
+
+def _alternative_lines(doc: dict, alts: list[dict], lang: str, mentor_names: dict) -> list[str]:
+    lines = []
+    for n, alt in enumerate(alts, start=1):
+        status = alt.get("status")
+        if status == "blocked":
+            why = render("explain.alt_blocked", {"rules": "; ".join(_rule_text(r, lang) for r in alt.get("rules", []))},
+                         lang)
+        elif status == "taken":
+            why = render("explain.alt_taken", {"load": alt.get("load"), "capacity": alt.get("capacity"),
+                                               "mentees": ", ".join(alt.get("mentees") or [])}, lang)
+        elif status == "no_place":
+            why = render("explain.alt_no_place", None, lang)
+        else:
+            why = render("explain.alt_free", {"load": alt.get("load"), "capacity": alt.get("capacity")}, lang)
+        lines.append(render("explain.alt_line", {"n": n, "mentor_id": alt["mentor_id"],
+                                                 "mentor_name": mentor_names.get(alt["mentor_id"], ""),
+                                                 "score": _num(alt.get("score"), lang, 2), "why": why}, lang))
+        forcing = alt.get("forcing")
+        if forcing is None:
+            continue
+        if not forcing.get("checked"):
+            lines.append(render("explain.forcing_unchecked", None, lang))
+        elif not forcing.get("feasible", True):
+            lines.append(render("explain.forcing_infeasible", None, lang))
+        else:
+            lines.append(render("explain.forcing", {"effect": _effect_text(forcing, lang)}, lang))
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# The three questions
+
+
+def _pair_text(doc: dict, pair: dict, lang: str) -> list[str]:
+    mentor_names, _ = _names(doc)
+    lines = [render("explain.pair_title", {**pair, "form": _form_title(doc, pair["form"], lang)}, lang),
+             render("explain.pair_score", {"score": _num(pair.get("score"), lang)}, lang)]
+    ex = pair.get("explanation")
+    if ex:
+        lines.append(render("explain.pair_ranks", ex, lang))
+    if pair.get("locked"):
+        lines.append(render("explain.pair_locked", None, lang))
+    comps = pair.get("components") or {}
+    if comps:
+        lines.append(render("explain.components", None, lang))
+        for name, c in sorted(comps.items(), key=lambda kv: (-kv[1].get("contribution", 0.0), kv[0])):
+            reason = c.get("reason") or {}
+            lines.append(render("explain.component_line", {
+                "contribution": _num(c.get("contribution", 0.0), lang), "title": render(f"component.{name}", None, lang),
+                "reason": render(reason["code"], reason.get("params"), lang) if reason.get("code") else ""}, lang))
+    if not ex:
+        lines.append(render("explain.no_explanations", None, lang))
+        return lines
+    alts = ex.get("alternatives") or []
+    if alts:
+        lines.append(render("explain.alternatives", None, lang))
+        lines.extend(_alternative_lines(doc, alts, lang, mentor_names))
+    else:
+        lines.append(render("explain.no_alternatives", None, lang))
+    return lines
+
+
+def _change_text(change: dict, lang: str) -> str:
+    kind, params = change["change"], change.get("params") or {}
+    if kind == "consent":
+        items = [render(f"explain.consent_item.{m['consent']}",
+                        {"who": render(f"explain.who.{m['who']}", None, lang), "id": m["id"]}, lang)
+                 for m in params.get("missing", [])]
+        return render("explain.change.consent", {"items": ", ".join(items)}, lang)
+    if kind == "hard_wish":
+        return render(f"explain.change.hard_wish.{params.get('who')}",
+                      {**params, "wish": render(f"explain.wish.{params.get('wish')}", None, lang)}, lang)
+    return render(f"explain.change.{kind}", {**params, "mentor_id": change.get("mentor_id")}, lang)
+
+
+def _unmatched_text(doc: dict, u: dict, lang: str) -> list[str]:
+    mentor_names, _ = _names(doc)
+    lines = [render("explain.unmatched_title", u, lang)]
+    ex = u.get("explanation")
+    if not ex:
+        lines.append(results.unmatched_line(u, lang) if u.get("reason_code") else "")
+        lines.append(render("explain.no_explanations", None, lang))
+        return lines
+    lines.append(render(f"explain.why.{ex['why']}", {"count": ex.get("candidates_total", 0)}, lang))
+    counts = [render("explain.count_item", {"rule": render(f"rule_title.{code}", None, lang), "count": n}, lang)
+              for code, n in sorted(ex.get("blocked_by", {}).items(), key=lambda kv: (-kv[1], kv[0]))]
+    if counts:
+        lines.append(render("explain.blocked_by", {"counts": "; ".join(counts)}, lang))
+    if ex.get("candidates"):
+        lines.append(render("explain.candidates", None, lang))
+        lines.extend(_alternative_lines(doc, ex["candidates"], lang, mentor_names))
+    if ex.get("near_misses"):
+        lines.append(render("explain.near_misses", None, lang))
+        for nm in ex["near_misses"]:
+            lines.append(render("explain.near_line", {"mentor_id": nm["mentor_id"],
+                                                      "mentor_name": mentor_names.get(nm["mentor_id"], ""),
+                                                      "score": _num(nm.get("score"), lang, 2),
+                                                      "why": _rule_text(nm, lang)}, lang))
+    if ex.get("suggestions"):
+        lines.append(render("explain.suggestions", None, lang))
+        for n, s in enumerate(ex["suggestions"], start=1):
+            effect = s.get("effect") or {}
+            lines.append(render("explain.suggestion_line", {
+                "n": n, "change": _change_text(s, lang), "mentor_id": effect.get("mentor_id") or "—",
+                "effect": _effect_text(effect, lang)}, lang))
+    else:
+        lines.append(render("explain.no_suggestions", None, lang))
+    if ex.get("unchecked"):
+        lines.append(render("explain.unchecked", {"changes": "; ".join(_change_text(c, lang) for c in ex["unchecked"])},
+                            lang))
+    return lines
+
+
+def _mentor_text(doc: dict, m: dict, lang: str) -> list[str]:
+    _, mentee_names = _names(doc)
+    lines = [render("explain.mentor_title", m, lang)]
+    ex = m.get("explanation") or {}
+    if m.get("group_min"):
+        lines.append(render("explain.mentor_group_min", {"min": m["group_min"]}, lang))
+    mentees = ex.get("mentees")
+    if mentees is None:
+        mentees = [{"mentee_id": t} for t in m.get("mentees") or []]
+    if mentees:
+        lines.append(render("explain.mentor_mentees", None, lang))
+        locked = render("explain.locked_mark", None, lang)
+        for t in mentees:
+            lines.append(render("explain.mentor_mentee_line", {
+                "mentee_id": t["mentee_id"], "mentee_name": mentee_names.get(t["mentee_id"], ""),
+                "score": _num(t.get("score"), lang, 2), "form": _form_title(doc, t.get("form"), lang),
+                "locked": locked if t.get("locked") else ""}, lang))
+    if not ex:
+        lines.append(render("explain.no_explanations", None, lang))
+        return lines
+    if ex.get("status") == "no_capacity":
+        lines.append(render("explain.mentor_no_capacity", None, lang))
+    elif ex.get("free"):
+        lines.append(render("explain.mentor_free", ex, lang))
+    lines.append(render("explain.mentor_candidates", {"count": ex.get("candidates", 0)}, lang))
+    if ex.get("why_unused"):
+        lines.append(render(f"explain.mentor_unused.{ex['why_unused']}", None, lang))
+        counts = [render("explain.count_item", {"rule": render(f"rule_title.{code}", None, lang), "count": n}, lang)
+                  for code, n in sorted(ex.get("blocked_by", {}).items(), key=lambda kv: (-kv[1], kv[0]))]
+        if counts:
+            lines.append(render("explain.blocked_by", {"counts": "; ".join(counts)}, lang))
+    return lines
+
+
+def _not_a_pair_text(doc: dict, mentor_id: str, mentee_id: str, lang: str) -> list[str]:
+    """Why mentee_id did not get mentor_id: from the alternatives and near misses kept."""
+    mentor_names, _ = _names(doc)
+    lines = [render("explain.not_a_pair", {"mentor_id": mentor_id, "mentee_id": mentee_id}, lang)]
+    found = []
+    for p in doc.get("pairs") or []:
+        if p["mentee_id"] == mentee_id:
+            lines.append(render("explain.mentee_has", p, lang))
+            found += [a for a in (p.get("explanation") or {}).get("alternatives", []) if a["mentor_id"] == mentor_id]
+    for u in doc.get("unmatched") or []:
+        if u["mentee_id"] == mentee_id:
+            ex = u.get("explanation") or {}
+            found += [a for a in ex.get("candidates", []) if a["mentor_id"] == mentor_id]
+            for nm in ex.get("near_misses", []):
+                if nm["mentor_id"] == mentor_id:
+                    found.append({"mentor_id": mentor_id, "score": nm.get("score"), "status": "blocked", "rules": [nm]})
+    if found:
+        lines.extend(_alternative_lines(doc, found[:1], lang, mentor_names))
+    else:
+        lines.append(render("explain.not_a_pair_unknown", None, lang))
+    return lines
 
 
 def explain_text(doc: dict, mentee=None, mentor=None, pair=None, lang: str = "en") -> str:
-    return ""
+    """The explanation of one mentee, one mentor or one pair, worded in `lang`."""
+    lang = "ru" if lang == "ru" else "en"
+    if not (mentee or mentor or pair):
+        raise ExplainError("explain.nothing_asked", exit_code=2)
+    mentor_names, mentee_names = _names(doc)
+    sections: list[list[str]] = []
+    if mentee:
+        pairs = [p for p in doc.get("pairs") or [] if p["mentee_id"] == mentee]
+        unmatched = [u for u in doc.get("unmatched") or [] if u["mentee_id"] == mentee]
+        if not pairs and not unmatched:
+            raise ExplainError("explain.unknown_mentee", {"id": mentee})
+        sections += [_pair_text(doc, p, lang) for p in pairs]
+        sections += [_unmatched_text(doc, u, lang) for u in unmatched]
+    if mentor:
+        record = [m for m in doc.get("mentors") or [] if m["mentor_id"] == mentor]
+        if not record:
+            raise ExplainError("explain.unknown_mentor", {"id": mentor})
+        sections.append(_mentor_text(doc, record[0], lang))
+    if pair:
+        mentor_id, mentee_id = pair
+        if mentor_id not in mentor_names:
+            raise ExplainError("explain.unknown_mentor", {"id": mentor_id})
+        if mentee_id not in mentee_names:
+            raise ExplainError("explain.unknown_mentee", {"id": mentee_id})
+        pairs = [p for p in doc.get("pairs") or [] if p["mentor_id"] == mentor_id and p["mentee_id"] == mentee_id]
+        if pairs:
+            sections += [_pair_text(doc, p, lang) for p in pairs]
+        else:
+            sections.append(_not_a_pair_text(doc, mentor_id, mentee_id, lang))
+    return "\n\n".join("\n".join(line for line in s if line) for s in sections)

@@ -17,6 +17,7 @@ import base64
 import copy
 import hashlib
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -58,7 +59,7 @@ register({
     "report.card_unmatched": ("Без пары", "Unmatched"),
     "report.card_units": ("Пар и групп", "Pairs and groups"),
     "report.card_units_value": ("пар: {pairs}, групп: {groups}", "pairs: {pairs}, groups: {groups}"),
-    "report.card_mentors": ("Наставников занято", "Mentors engaged"),
+    "report.card_mentors": ("Задействовано наставников", "Mentors engaged"),
     "report.card_solution": ("Решение", "Solution"),
     "report.status_optimal": ("Оптимальность доказана", "Optimality proven"),
     "report.status_feasible": ("Оптимальность не доказана", "Optimality not proven"),
@@ -81,7 +82,8 @@ register({
     "report.col_share": ("Доля", "Share"),
     "report.priority_value": ("приоритет {priority}", "priority {priority}"),
     "report.priority_plain": ("обычный (0)", "regular (0)"),
-    "report.objective_title": ("Что оптимизировалось, по убыванию важности", "What was optimised, most important first"),
+    "report.objective_title": ("Что оптимизировалось, по убыванию важности",
+                               "What was optimised, most important first"),
     "report.level.priority": ("наставляемые с приоритетом {priority} в парах", "priority {priority} mentees paired"),
     "report.level.matched": ("наставляемые в парах", "mentees paired"),
     "report.level.score": ("сумма оценок пар", "sum of pair scores"),
@@ -89,7 +91,8 @@ register({
     "report.candidate_pairs": ("Допустимых пар-кандидатов: {count}", "Candidate pairs that pass every rule: {count}"),
     "report.locks": ("Пар, закреплённых консилиумом: {count}", "Pairs set by the consilium: {count}"),
     "report.input_warnings": ("Предупреждений при чтении анкет: {count} (см. вывод программы и result.json)",
-                              "Warnings while reading questionnaires: {count} (see the program output and result.json)"),
+                              "Warnings while reading questionnaires: {count} "
+                              "(see the program output and result.json)"),
     # pairs
     "report.pairs_intro": (
         "Наставник с несколькими наставляемыми показан как группа. Нажмите на строку, чтобы увидеть, "
@@ -131,7 +134,7 @@ register({
     "report.all_matched": ("Все наставляемые получили пару.", "Every mentee has a pair."),
     "report.col_reason_unmatched": ("Причина", "Reason"),
     "report.col_candidates": ("Подходящих наставников", "Suitable mentors"),
-    "report.col_blocked": ("Сколько наставников отсеяло правило", "Mentors ruled out, by rule"),
+    "report.col_blocked": ("Отсеяно наставников, по правилам", "Mentors ruled out, by rule"),
     "report.blocked_chip": ("{rule}: {count}", "{rule}: {count}"),
     # mentors
     "report.mentors_intro": ("Загрузка наставников и распределение оценок пар.",
@@ -169,9 +172,122 @@ register({
     "report.appendix_signature_name": ("расшифровка подписи", "name"),
     "report.footer": ("Сформировано программой mentor-matcher {version}; seed {seed}.",
                       "Made by mentor-matcher {version}; seed {seed}."),
+    # explanations
+    "report.x.ranks_title": ("Место в списках друг друга", "Rank in each other's lists"),
+    "report.x.ranks": ("Для наставляемого это наставник № {mentor_rank} из {mentor_candidates} подходящих "
+                       "(по оценке пары); для наставника этот наставляемый — № {mentee_rank} из {mentee_candidates}.",
+                       "For the mentee this mentor is No. {mentor_rank} of {mentor_candidates} suitable mentors "
+                       "(by pair score); for the mentor this mentee is No. {mentee_rank} of {mentee_candidates}."),
+    "report.x.locked": ("Пару закрепил консилиум: другие варианты не рассматривались.",
+                        "The consilium set this pair: other options were not weighed."),
+    "report.x.alternatives": ("Другие возможные наставники и почему не они", "Other possible mentors and why not them"),
+    "report.x.alt_head": ("{mentor}, оценка {score}", "{mentor}, score {score}"),
+    "report.x.status.taken": ("мест нет: занято {load} из {capacity}", "no free place: {load} of {capacity} taken"),
+    "report.x.status.free_place": ("есть место: занято {load} из {capacity}",
+                                   "has a place: {load} of {capacity} taken"),
+    "report.x.status.no_place": ("не набирает наставляемых", "takes no mentees"),
+    "report.x.status.blocked": ("не проходит правила", "breaks a rule"),
+    "report.x.status.chosen": ("выбран", "chosen"),
+    "report.x.status_short.taken": ("мест нет", "no free place"),
+    "report.x.status_short.free_place": ("есть место", "has a place"),
+    "report.x.status_short.no_place": ("не набирает наставляемых", "takes no mentees"),
+    "report.x.status_short.blocked": ("не проходит правила", "breaks a rule"),
+    "report.x.status_short.chosen": ("выбран", "chosen"),
+    "report.x.no_candidates": ("подходящих наставников нет", "no suitable mentor"),
+    "report.x.this_mentee": ("этот наставляемый", "this mentee"),
+    "report.x.taken_by": ("сейчас у него: {mentees}", "now mentoring: {mentees}"),
+    "report.x.force_effect": ("Если назначить его: {effects}.", "Choosing this mentor instead: {effects}."),
+    "report.x.force_equal": ("Равноценный вариант: общий итог не изменится.",
+                             "An equal option: the overall result stays the same."),
+    "report.x.force_infeasible": ("Назначить его нельзя, не нарушив закрепления или вместимость.",
+                                  "Cannot be chosen without breaking a lock or a capacity."),
+    "report.x.force_unchecked.budget": ("Не проверено: исчерпан лимит пересчётов.",
+                                        "Not checked: the re-solve budget ran out."),
+    "report.x.force_unchecked.time_limit": ("Не проверено: пересчёт не уложился во время.",
+                                            "Not checked: the re-solve ran out of time."),
+    "report.x.force_unproven": ("(оптимальность пересчёта не доказана)", "(the re-solve is not proven optimal)"),
+    "report.x.eff.matched": ("наставляемых в парах: {delta}", "mentees paired: {delta}"),
+    "report.x.eff.priority": ("с приоритетом {priority} в парах: {delta}",
+                              "priority {priority} mentees paired: {delta}"),
+    "report.x.eff.score": ("сумма оценок: {delta}", "sum of scores: {delta}"),
+    "report.x.eff.moves": ("перестановок у других: {count}", "other mentees moved: {count}"),
+    "report.x.move": ("{mentee}: {source} → {target}", "{mentee}: {source} → {target}"),
+    "report.x.nobody": ("без пары", "no mentor"),
+    "report.x.near_misses": ("Ближе всего к паре: мешает одно правило", "Closest to a pair: one rule in the way"),
+    "report.x.candidates": ("Подходящие наставники", "Suitable mentors"),
+    "report.x.candidates_more": ("и ещё {count}", "and {count} more"),
+    "report.x.suggestions": ("Проверенные предложения", "Checked suggestions"),
+    "report.x.no_suggestion": ("Изменения одного условия, которое дало бы пару, не найдено.",
+                               "No single change was found that would give a pair."),
+    "report.x.verified": ("проверено пересчётом", "checked by re-solving"),
+    "report.x.unchecked_title": ("Не проверены: исчерпан лимит пересчётов", "Not checked: the re-solve budget ran out"),
+    "report.x.unchecked": ("не проверено", "not checked"),
+    "report.x.effect_mentor": ("наставник — {mentor}", "the mentor is {mentor}"),
+    "report.x.result": ("Результат: {effects}.", "Result: {effects}."),
+    "report.x.change.capacity": ("дать наставнику {mentor} ещё одно место ({source} → {target})",
+                                 "give mentor {mentor} one more place ({source} → {target})"),
+    "report.x.change.trained": ("наставнику {mentor} пройти подготовку для формы «{form}»",
+                                "mentor {mentor} completes the training for the form «{form}»"),
+    "report.x.change.consent": ("получить согласия: {items}", "obtain consent: {items}"),
+    "report.x.consent_item": ("{who} — {kind}", "{who}: {kind}"),
+    "report.x.consent.consent": ("согласие на участие", "consent to take part"),
+    "report.x.consent.data_consent": ("согласие на обработку персональных данных",
+                                      "consent to personal data processing"),
+    "report.x.consent.guardian_consent": ("согласие законного представителя", "the legal guardian's consent"),
+    "report.x.change.hard_wish": ("{who} соглашается считать пожелание «{wish}» необязательным",
+                                  "{who} agrees to make the wish «{wish}» optional"),
+    "report.x.wish.gender": ("пол партнёра", "the partner's gender"),
+    "report.x.wish.age": ("возраст партнёра", "the partner's age"),
+    "report.x.wish.interests": ("интересы партнёра", "the partner's interests"),
+    "report.x.wish.offers": ("чем помогает наставник", "what the mentor offers"),
+    "report.x.change.age_gap": ("снизить минимальную разницу в возрасте в форме «{form}» "
+                                "с {source} до {target} (в годах)",
+                                "lower the minimum age gap in the form «{form}» from {source} to {target} years"),
+    "report.x.unused.no_candidates": ("ни один наставляемый не проходит правила",
+                                      "no mentee passes the rules"),
+    "report.x.unused.candidates_paired_elsewhere": ("подходящие наставляемые ({candidates}) "
+                                                    "получили других наставников",
+                                                    "the suitable mentees ({candidates}) got other mentors"),
+    "report.col_why": ("Почему свободен", "Why free"),
+    "report.note.alternatives_unchecked": ("Для {count} альтернатив цена замены не проверена: "
+                                           "исчерпан лимит пересчётов.",
+                                           "{count} alternatives were not checked: the re-solve budget ran out."),
+    "report.note.changes_unchecked": ("{count} возможных изменений для наставляемых без пары не проверены: "
+                                      "исчерпан лимит пересчётов.",
+                                      "{count} possible changes for unmatched mentees were not checked: "
+                                      "the re-solve budget ran out."),
+    "report.note.blocked_alternatives_partial": ("Показаны не все наставники, которых отсеяло одно правило "
+                                                 "(оценено не больше {cap} пар).",
+                                                 "Not every mentor ruled out by a single rule is shown "
+                                                 "(at most {cap} pairs were scored)."),
+    "report.note.near_misses_partial": ("Показаны не все наставники, которых отсеяло одно правило "
+                                        "(оценено не больше {cap} пар).",
+                                        "Not every mentor ruled out by a single rule is shown "
+                                        "(at most {cap} pairs were scored)."),
+    # analysis and candidate lists
+    "report.nav_analysis": ("Анализ", "Analysis"),
+    "report.analysis_intro": ("Какие правила сильнее всего сужают выбор и из чего складываются оценки выбранных пар.",
+                              "Which rules narrow the choice most, and what the chosen pairs' scores are made of."),
+    "report.rules_title": ("Правила, отсеивающие пары", "Rules that rule pairs out"),
+    "report.col_rule": ("Правило", "Rule"),
+    "report.col_pairs_blocked": ("Пар отсеяно", "Pairs ruled out"),
+    "report.col_only_reason": ("Только этим правилом", "By this rule alone"),
+    "report.rules_total": ("Всего возможных пар «наставник – наставляемый»: {count}",
+                           "All mentor–mentee pairs: {count}"),
+    "report.components_title": ("Из чего сложились оценки выбранных пар", "What the chosen pairs' scores are made of"),
+    "report.col_mean": ("Среднее совпадение", "Mean fit"),
+    "report.col_total_contribution": ("Суммарный вклад", "Total contribution"),
+    "report.nav_candidates": ("Кандидатуры", "Candidates"),
+    "report.candidates_intro": ("Лучшие по оценке наставники для каждого наставляемого: наставляемый может выбрать "
+                                "наставника из предложенных кандидатур.",
+                                "Each mentee's best mentors by score: a mentee may choose a mentor from the proposed "
+                                "candidates."),
+    "report.candidates_show": ("Показать список (наставляемых: {count})", "Show the list ({count} mentees)"),
+    "report.col_rank_n": ("Кандидатура {rank}", "Candidate {rank}"),
     "sensitive.health": ("здоровье", "health"),
     "sensitive.register": ("учёт", "register"),
     "sensitive.family": ("семья", "family"),
+    "sensitive.notes": ("заметки", "notes"),
 })
 
 
@@ -252,10 +368,11 @@ def _nice_ticks(top: int, max_ticks: int = 5) -> list[int]:
     mag = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
     step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
     step = max(1, int(step))
-    return list(range(0, top + step, step)) if top % step else list(range(0, top + 1, step))
+    return list(range(0, -(-top // step) * step + 1, step))
 
 
-def _frame(width: int, height: int, top: int) -> dict:
+def _frame(width: int, height: int, top: int) -> tuple[dict, Callable[[float], float]]:
+    """A plot area with its y axis up to a round number above `top`; returns it and y(value)."""
     pad = {"left": 44, "right": 12, "top": 14, "bottom": 44}
     plot_w = width - pad["left"] - pad["right"]
     plot_h = height - pad["top"] - pad["bottom"]
@@ -265,9 +382,10 @@ def _frame(width: int, height: int, top: int) -> dict:
     def y_of(v: float) -> float:
         return round(pad["top"] + plot_h * (1 - v / y_max), 1)
 
-    return {"width": width, "height": height, "pad": pad, "plot_w": plot_w, "plot_h": plot_h,
-            "x0": pad["left"], "x1": width - pad["right"], "y0": y_of(0), "y_of": y_of,
-            "yticks": [{"y": y_of(t), "label": str(t)} for t in ticks], "y_max": y_max}
+    frame = {"width": width, "height": height, "pad": pad, "plot_w": plot_w, "plot_h": plot_h,
+             "x0": pad["left"], "x1": width - pad["right"], "y0": y_of(0),
+             "yticks": [{"y": y_of(t), "label": str(t)} for t in ticks]}
+    return frame, y_of
 
 
 def score_chart(scores: list[float], lang: str, bins: int = 10) -> dict | None:
@@ -277,12 +395,12 @@ def score_chart(scores: list[float], lang: str, bins: int = 10) -> dict | None:
     counts = [0] * bins
     for s in scores:
         counts[min(bins - 1, max(0, int(float(s) * bins)))] += 1
-    f = _frame(560, 230, max(counts))
+    f, y_of = _frame(560, 230, max(counts))
     slot = f["plot_w"] / bins
     bars = []
     for k, count in enumerate(counts):
         lo, hi = k / bins, (k + 1) / bins
-        y = f["y_of"](count)
+        y = y_of(count)
         bars.append({"x": round(f["x0"] + k * slot + 2, 1), "w": round(slot - 4, 1), "y": y,
                      "h": round(f["y0"] - y, 1), "count": count, "label_y": round(y - 4, 1),
                      "title": render("report.chart_score_bar", {"lo": fmt_num(lo, 1, lang), "hi": fmt_num(hi, 1, lang),
@@ -294,7 +412,6 @@ def score_chart(scores: list[float], lang: str, bins: int = 10) -> dict | None:
     mx = round(f["x0"] + f["plot_w"] * min(1.0, max(0.0, median)), 1)
     return {**f, "bars": bars, "xlabels": xlabels, "median_x": mx,
             "median_label": render("report.chart_median", {"median": fmt_num(median, 2, lang)}, lang),
-            "median_anchor": "end" if mx > f["x0"] + 0.75 * f["plot_w"] else "start",
             "x_title": render("report.chart_score_x", None, lang),
             "y_title": render("report.chart_score_y", None, lang)}
 
@@ -310,18 +427,19 @@ def load_chart(mentors: list[dict], lang: str) -> dict | None:
         load, cap = int(m["load"]), int(m["capacity"])
         (full if load >= cap else free)[load] += 1
     totals = [a + b for a, b in zip(full, free)]
-    f = _frame(560, 230, max(totals))
+    f, y_of = _frame(560, 230, max(totals))
     slot = f["plot_w"] / len(totals)
     bar_w = min(64.0, slot * 0.7)
     bars = []
     for load, total in enumerate(totals):
         x = round(f["x0"] + load * slot + (slot - bar_w) / 2, 1)
-        y_total, y_full = f["y_of"](total), f["y_of"](full[load])
+        y_total, y_full = y_of(total), y_of(full[load])
         bars.append({"x": x, "w": round(bar_w, 1), "cx": round(x + bar_w / 2, 1), "count": total,
                      "full_y": y_full, "full_h": round(f["y0"] - y_full, 1),
                      "free_y": y_total, "free_h": round(y_full - y_total, 1), "label_y": round(y_total - 4, 1),
                      "label": str(load),
-                     "title": render("report.chart_load_bar", {"load": load, "count": total, "full": full[load]}, lang)})
+                     "title": render("report.chart_load_bar", {"load": load, "count": total, "full": full[load]},
+                                     lang)})
     return {**f, "bars": bars,
             "x_title": render("report.chart_load_x", None, lang),
             "y_title": render("report.chart_load_y", None, lang),
@@ -378,16 +496,282 @@ def _components(components: dict, lang: str) -> list[dict]:
     return rows
 
 
-def pair_explanation(explanation, doc, lang):
-    return None
+# ---------------------------------------------------------------------------------------------
+# Explanations (matcher.explain): worded when the document has them, absent otherwise
 
 
-def unmatched_explanation(explanation, doc, lang):
-    return None
+def _block(kind: str, title: str, text: str = "", items: list | None = None) -> dict:
+    return {"kind": kind, "title": title, "text": text, "entries": items or []}
 
 
-def candidates_view(candidates, doc, lang):
-    return None
+def _item(head: str = "", text: str = "", badge: str = "", badge_kind: str = "muted", sub: list | None = None,
+          cls: str = "") -> dict:
+    return {"head": head, "text": text, "badge": badge, "badge_kind": badge_kind, "sub": sub or [], "cls": cls}
+
+
+class _Explainer:
+    """Words for the structured explanations: pairs, unmatched mentees, mentors, analysis."""
+
+    def __init__(self, doc: dict, lang: str):
+        self.doc, self.lang = doc, lang
+        self.names: dict[str, str] = {}
+        for m in doc.get("mentors") or []:
+            self.names[m["mentor_id"]] = m.get("mentor_name", "")
+        for p in doc.get("pairs") or []:
+            self.names.setdefault(p["mentee_id"], p.get("mentee_name", ""))
+            self.names.setdefault(p["mentor_id"], p.get("mentor_name", ""))
+        for u in doc.get("unmatched") or []:
+            self.names.setdefault(u["mentee_id"], u.get("mentee_name", ""))
+
+    def t(self, name: str, **params) -> str:
+        return render(f"report.{name}", params or None, self.lang)
+
+    def person(self, pid, name: str | None = None) -> str:
+        if pid is None:
+            return self.t("x.nobody")
+        name = name if name is not None else self.names.get(pid, "")
+        return f"{name} ({pid})" if name else str(pid)
+
+    def num(self, value: float, digits: int = 2) -> str:
+        return fmt_num(value, digits, self.lang)
+
+    def signed(self, value: float, digits: int = 0) -> str:
+        text = fmt_num(abs(value), digits, self.lang)
+        return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
+
+    def params(self, details: dict) -> dict:
+        """A reason's parameters as the reader should see them: form titles, short numbers."""
+        out = {}
+        for key, value in (details or {}).items():
+            if key == "form" and isinstance(value, str):
+                out[key] = _form_title(self.doc, value, self.lang)
+            elif isinstance(value, float):
+                out[key] = fmt_num(value, 0 if value == int(value) else 1, self.lang)
+            else:
+                out[key] = value
+        return out
+
+    def rule_text(self, code: str, details: dict | None) -> str:
+        details = details or {}
+        specific = details.get("code") or code
+        if specific in MESSAGES:
+            return render(specific, self.params(details), self.lang)
+        return known(f"rule_title.{code}", None, self.lang, code)
+
+    # -- what a forced change would do ------------------------------------------------------
+    def effects(self, effect: dict) -> list[str]:
+        parts = []
+        levels = effect.get("levels") or {}
+        for name, delta in levels.items():
+            if not delta or name == "score":
+                continue
+            if name.startswith("priority_"):
+                parts.append(self.t("x.eff.priority", priority=name.split("_", 1)[1], delta=self.signed(delta)))
+            elif name == "matched":
+                parts.append(self.t("x.eff.matched", delta=self.signed(delta)))
+        if "levels" not in effect and effect.get("matched_delta"):
+            parts.append(self.t("x.eff.matched", delta=self.signed(effect["matched_delta"])))
+        if effect.get("score_delta"):
+            parts.append(self.t("x.eff.score", delta=self.signed(float(effect["score_delta"]), 2)))
+        if effect.get("moves"):
+            parts.append(self.t("x.eff.moves", count=len(effect["moves"])))
+        return parts
+
+    def moves(self, effect: dict) -> list[str]:
+        return [self.t("x.move", mentee=self.person(m.get("mentee_id")),
+                       source=m.get("from") or self.t("x.nobody"), target=m.get("to") or self.t("x.nobody"))
+                for m in effect.get("moves") or []]
+
+    def forcing(self, forcing: dict | None) -> tuple[str, list[str]]:
+        if not forcing:
+            return "", []
+        if not forcing.get("checked"):
+            reason = forcing.get("reason") or "budget"
+            return known(f"report.x.force_unchecked.{reason}", None, self.lang, self.t("x.force_unchecked.budget")), []
+        if not forcing.get("feasible"):
+            return self.t("x.force_infeasible"), []
+        effects = self.effects(forcing)
+        if not effects and not forcing.get("objective_delta"):
+            text = self.t("x.force_equal")
+        else:
+            text = self.t("x.force_effect", effects="; ".join(effects) or self.t("x.force_equal"))
+        if forcing.get("proven") is False:
+            text += " " + self.t("x.force_unproven")
+        return text, self.moves(forcing)
+
+    def status(self, entry: dict) -> tuple[str, str]:
+        status = entry.get("status", "")
+        kind = {"chosen": "good", "free_place": "good", "blocked": "bad", "taken": "muted", "no_place": "muted"}
+        if entry.get("load") is not None and entry.get("capacity") is not None:
+            text = known(f"report.x.status.{status}", {"load": entry["load"], "capacity": entry["capacity"]},
+                         self.lang, status)
+        else:
+            text = known(f"report.x.status_short.{status}", None, self.lang, status)
+        return text, kind.get(status, "muted")
+
+    def mentor_entry(self, entry: dict) -> dict:
+        badge, badge_kind = self.status(entry)
+        head = self.t("x.alt_head", mentor=self.person(entry.get("mentor_id"), entry.get("mentor_name")),
+                      score=self.num(float(entry.get("score", 0.0))))
+        sub = []
+        if entry.get("status") == "blocked":
+            sub = [self.rule_text(r.get("code", ""), r.get("details")) for r in entry.get("rules") or []]
+            text = ""
+        else:
+            text, sub = self.forcing(entry.get("forcing"))
+            if entry.get("mentees"):
+                sub = [self.t("x.taken_by", mentees=", ".join(self.person(m) for m in entry["mentees"]))] + sub
+        return _item(head=head, text=text, badge=badge, badge_kind=badge_kind, sub=sub)
+
+    # -- per pair ---------------------------------------------------------------------------
+    def pair(self, expl: dict | None) -> list[dict]:
+        if not expl:
+            return []
+        blocks = []
+        if "mentor_rank" in expl:
+            blocks.append(_block("ranks", self.t("x.ranks_title"), self.t(
+                "x.ranks", mentor_rank=expl["mentor_rank"], mentor_candidates=expl.get("mentor_candidates", "?"),
+                mentee_rank=expl.get("mentee_rank", "?"), mentee_candidates=expl.get("mentee_candidates", "?"))))
+        if expl.get("locked"):
+            blocks.append(_block("locked", self.t("badge_locked"), self.t("x.locked")))
+        alternatives = [self.mentor_entry(a) for a in expl.get("alternatives") or []]
+        if alternatives:
+            blocks.append(_block("alternatives", self.t("x.alternatives"), items=alternatives))
+        return blocks
+
+    # -- per unmatched mentee ---------------------------------------------------------------
+    def change(self, change: dict, self_id: str | None = None) -> str:
+        """A suggested change in words; the unmatched mentee it is for is 'this mentee'."""
+        kind, params = change.get("change", ""), change.get("params") or {}
+
+        def who(role, pid) -> str:
+            if pid is not None and pid == self_id:
+                return self.t("x.this_mentee")
+            return f"{known(f'report.{role}_word', None, self.lang, str(role or ''))} {self.person(pid)}"
+
+        mentor = self.person(change.get("mentor_id")) if change.get("mentor_id") else ""
+        if kind == "capacity":
+            return self.t("x.change.capacity", mentor=mentor, source=params.get("from", "?"),
+                          target=params.get("to", "?"))
+        if kind == "trained":
+            return self.t("x.change.trained", mentor=mentor,
+                          form=_form_title(self.doc, params.get("form") or "", self.lang))
+        if kind == "consent":
+            items = [self.t("x.consent_item", who=who(m.get("who"), m.get("id")),
+                            kind=known(f"report.x.consent.{m.get('consent')}", None, self.lang, str(m.get("consent"))))
+                     for m in params.get("missing") or []]
+            return self.t("x.change.consent", items="; ".join(items))
+        if kind == "hard_wish":
+            return self.t("x.change.hard_wish", who=who(params.get("who"), params.get("id")),
+                          wish=known(f"report.x.wish.{params.get('wish')}", None, self.lang, str(params.get("wish"))))
+        if kind == "age_gap":
+            return self.t("x.change.age_gap", form=_form_title(self.doc, params.get("form") or "", self.lang),
+                          source=self.params({"v": params.get("from")})["v"],
+                          target=self.params({"v": params.get("to")})["v"])
+        return known(f"report.x.change.{kind}", self.params(params), self.lang, kind)
+
+    def suggestion(self, s: dict, self_id: str | None = None) -> dict:
+        effect = s.get("effect") or {}
+        parts = []
+        if effect.get("mentor_id"):
+            parts.append(self.t("x.effect_mentor", mentor=self.person(effect["mentor_id"])))
+        parts += self.effects(effect)
+        return _item(head=self.change(s, self_id), text=self.t("x.result", effects="; ".join(parts)) if parts else "",
+                     badge=self.t("x.verified"),
+                     badge_kind="good", sub=self.moves(effect), cls="plain")
+
+    def unmatched(self, expl: dict | None, mentee_id: str | None = None) -> dict:
+        """Blocks shown at once (suggestions) and blocks behind 'Details' (candidates, near misses)."""
+        if not expl:
+            return {"main": [], "more": []}
+        blocks, more = [], []
+        suggestions = [self.suggestion(s, mentee_id) for s in expl.get("suggestions") or []]
+        unchecked = [_item(head=self.change(c, mentee_id), badge=self.t("x.unchecked"), cls="plain")
+                     for c in expl.get("unchecked") or []]
+        if suggestions:
+            blocks.append(_block("suggestions", self.t("x.suggestions"), items=suggestions))
+        elif "suggestions" in expl and not unchecked:
+            blocks.append(_block("suggestions", self.t("x.suggestions"), self.t("x.no_suggestion")))
+        if unchecked:
+            more.append(_block("unchecked", self.t("x.unchecked_title"), items=unchecked))
+        candidates = [self.mentor_entry(c) for c in expl.get("candidates") or []]
+        if candidates:
+            extra = int(expl.get("candidates_total", len(candidates))) - len(candidates)
+            more.append(_block("candidates", self.t("x.candidates"),
+                               self.t("x.candidates_more", count=extra) if extra > 0 else "", candidates))
+        near_by_reason: dict[str, list[str]] = {}  # the same rule often stops several mentors
+        for n in expl.get("near_misses") or []:
+            reason = self.rule_text(n.get("code", ""), n.get("details"))
+            near_by_reason.setdefault(reason, []).append(
+                self.t("x.alt_head", mentor=self.person(n.get("mentor_id"), n.get("mentor_name")),
+                       score=self.num(float(n.get("score", 0.0)))))
+        near = [_item(head=reason, sub=mentors, cls="plain") for reason, mentors in near_by_reason.items()]
+        if near:
+            more.append(_block("near", self.t("x.near_misses"), items=near))
+        return {"main": blocks, "more": more}
+
+    # -- mentors, candidates, analysis ------------------------------------------------------
+    def mentor_why(self, mentor: dict) -> str:
+        expl = mentor.get("explanation") or {}
+        why = expl.get("why_unused")
+        if not why:
+            return ""
+        return known(f"report.x.unused.{why}", {"candidates": expl.get("candidates", 0)}, self.lang, why)
+
+    def candidates(self) -> dict | None:
+        lists = self.doc.get("candidates")
+        if not isinstance(lists, dict) or not lists:
+            return None
+        width = max((len(v) for v in lists.values()), default=0)
+        rows = []
+        for mentee_id, entries in lists.items():
+            cells = []
+            for c in entries:
+                badge, badge_kind = self.status(c)
+                cells.append({"mentor": self.person(c.get("mentor_id"), c.get("mentor_name")),
+                              "score": self.num(float(c.get("score", 0.0))), "badge": badge, "badge_kind": badge_kind})
+            if cells:
+                cells += [None] * (width - len(cells))
+            rows.append({"mentee": self.person(mentee_id), "cells": cells})
+        return {"rows": rows, "ranks": [self.t("col_rank_n", rank=k + 1) for k in range(width)],
+                "summary": self.t("candidates_show", count=len(rows))}
+
+    def analysis(self) -> dict | None:
+        analysis = self.doc.get("analysis")
+        if not isinstance(analysis, dict):
+            return None
+        total = int(analysis.get("pairs_total") or 0)
+        rules = []
+        by_rule = analysis.get("rules") or {}
+        for code, row in sorted(by_rule.items(), key=lambda kv: (-kv[1].get("pairs_blocked", 0), kv[0])):
+            blocked = int(row.get("pairs_blocked", 0))
+            rules.append({"title": known(f"rule_title.{code}", None, self.lang, code),
+                          "blocked": fmt_int(blocked, self.lang),
+                          "only": fmt_int(int(row.get("only_reason", 0)), self.lang),
+                          "share": fmt_share(blocked, total, self.lang), "width": share_width(blocked, total)})
+        components = []
+        comps = analysis.get("components") or {}
+        top = max((float(c.get("total_contribution") or 0.0) for c in comps.values()), default=0.0)
+        for name, c in sorted(comps.items(), key=lambda kv: (-float(kv[1].get("total_contribution") or 0.0), kv[0])):
+            mean = c.get("mean_value")
+            components.append({"title": known(f"component.{name}", None, self.lang, name),
+                               "weight": fmt_pct(100.0 * float(c.get("weight") or 0.0), 1, self.lang),
+                               "mean": "—" if mean is None else fmt_pct(100.0 * float(mean), 1, self.lang),
+                               "total": self.num(float(c.get("total_contribution") or 0.0)),
+                               "width": share_width(float(c.get("total_contribution") or 0.0), top)})
+        if not rules and not components:
+            return None
+        return {"rules": rules, "components": components,
+                "total": self.t("rules_total", count=fmt_int(total, self.lang)) if total else ""}
+
+    def notes(self) -> list[str]:
+        out = []
+        for note in (self.doc.get("explanations") or {}).get("notes") or []:
+            code = note.get("code", "")
+            mine = "report.note." + code.rsplit(".", 1)[-1]
+            out.append(known(code, note.get("params"), self.lang,
+                             known(mine, note.get("params"), self.lang, code)))
+        return out
 
 
 def _form_title(doc: dict, form: str, lang: str) -> str:
@@ -410,6 +794,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
     if anonymize:
         doc = anonymized(doc)
     T = _Texts(lang)
+    words = _Explainer(doc, lang)
     program = doc.get("program") or {}
     summary = doc.get("summary") or {}
     solver = doc.get("solver") or {}
@@ -459,7 +844,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
                 "search": f"{p['mentee_name']} {p['mentee_id']}".lower(),
                 "components": _components(p.get("components") or {}, lang),
                 "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
-                "explanation": pair_explanation(p.get("explanation"), doc, lang),
+                "explanation": words.pair(p.get("explanation")),
                 "mentee_sensitive": _sensitive_rows(sensitive, p["mentee_id"], lang),
             })
         u["rows"] = rows
@@ -470,11 +855,12 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         blocked = sorted((u.get("blocked_by") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
         unmatched.append({
             "mentee_id": u["mentee_id"], "mentee_name": u["mentee_name"], "priority": int(u.get("priority", 0)),
+            "priority_badge": T("badge_priority", priority=u["priority"]) if u.get("priority") else "",
             "reason": unmatched_line(u, lang) if u.get("reason_code") else "",
             "candidates": u.get("candidates", 0),
             "blocked": [T("blocked_chip", rule=known(f"rule_title.{code}", None, lang, code), count=count)
                         for code, count in blocked],
-            "explanation": unmatched_explanation(u.get("explanation"), doc, lang),
+            "explanation": words.unmatched(u.get("explanation"), u["mentee_id"]),
             "sensitive": _sensitive_rows(sensitive, u["mentee_id"], lang),
         })
 
@@ -526,6 +912,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
     used_total = sum(int(m.get("load", 0)) for m in mentors)
     free_mentors = [{"mentor_id": m["mentor_id"], "mentor_name": m["mentor_name"], "load": m["load"],
                      "capacity": m["capacity"], "free": int(m["capacity"]) - int(m["load"]),
+                     "why": words.mentor_why(m),
                      "sensitive": _sensitive_rows(sensitive, m["mentor_id"], lang)}
                     for m in mentors if int(m.get("capacity", 0)) > int(m.get("load", 0))]
 
@@ -559,8 +946,9 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "units": unit_list, "pairs_total": number,
         "forms": [{"id": f, "title": _form_title(doc, f, lang)} for f in forms_present],
         "unmatched": unmatched,
-        "candidates": candidates_view(doc.get("candidates"), doc, lang),
-        "analysis": doc.get("analysis"),
+        "candidates": words.candidates(),
+        "analysis": words.analysis(),
+        "notes": words.notes(),
         "places_used": T("places_used", used=fmt_int(used_total, lang), capacity=fmt_int(capacity_total, lang),
                          idle=fmt_int(len(mentors) - engaged, lang), mentors=fmt_int(len(mentors), lang)),
         "free_mentors": free_mentors,

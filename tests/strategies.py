@@ -9,6 +9,7 @@ role "both", priorities 0..2 and ranking lists. Sizes stay small enough for brut
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
@@ -26,6 +27,15 @@ INTERESTS = ["chess", "music", "robotics", "football", "reading"]
 SPHERES = ["study", "adaptation", "career", "olympiad", "project", "sport"]
 WISHES = ["gender", "age", "interests", "offers"]
 ADULT_CATEGORIES = ["teacher", "young_teacher", "parent", "graduate", "employer", "university_student"]
+
+
+# MATCHER_HYPOTHESIS_SCALE=10 runs ten times the examples (a deeper search before a release).
+EXAMPLES_SCALE = float(os.environ.get("MATCHER_HYPOTHESIS_SCALE", "1"))
+
+
+def examples(n: int) -> int:
+    """Hypothesis max_examples, scaled by MATCHER_HYPOTHESIS_SCALE."""
+    return max(1, int(n * EXAMPLES_SCALE))
 
 
 @dataclass

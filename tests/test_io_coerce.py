@@ -70,8 +70,10 @@ def test_gender_spellings(raw, expected):
     assert coerce("gender", raw) == expected
 
 
-def test_any_means_no_wish_but_not_for_ones_own_gender():
+def test_any_or_no_means_no_wish_but_not_for_ones_own_gender():
     assert coerce("want_gender", "Не важно") is None
+    assert coerce("want_gender", "нет") is None
+    assert coerce("want_offers", "Нет") == []
     assert coerce("want_interests", "без разницы") == []
     assert coerce("want_age_min", "any") is None
     assert problem("gender", "не важно") == "io.unknown_gender"

@@ -162,3 +162,10 @@ def test_a_directory_given_as_a_file_is_reported_as_unreadable(tmp_path):
     report = ProblemReport()
     assert read_tables(tmp_path, "mentor", report) == []
     assert [(p.code, p.file) for p in report.problems] == [("io.unreadable", str(tmp_path))]
+
+
+def test_excel_separator_hint_line_is_obeyed_and_not_counted_as_a_row(tmp_path):
+    path = tmp_path / "mentors.csv"
+    path.write_text("sep=;\nid;name;forms\nM1;Петрова, Анна;teacher_student\n", encoding="utf-8")
+    p, = load_mentors(path).participants
+    assert (p.id, p.name, p.source_row) == ("M1", "Петрова, Анна", 2)

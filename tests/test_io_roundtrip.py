@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from matcher.config import load_config
 from matcher.io import load
 from matcher.io.writers import csv_bytes, participant_table, xlsx_bytes
-from matcher.models import ANY_SET, CATEGORY_ALIASES, WISH_NAMES, Participant
+from matcher.models import ANY_SET, CATEGORY_ALIASES, NO_SET, WISH_NAMES, Participant
 from matcher.text import norm
 
 CONFIG = load_config()
@@ -39,8 +39,8 @@ name = st.builds(lambda words, joins: "".join(w + j for w, j in zip(words, joins
 
 
 def items(max_size=3):
-    """A multi-valued answer: unique words (after case folding), none of them 'any'."""
-    return st.lists(word().filter(lambda w: norm(w) not in ANY_SET), max_size=max_size,
+    """A multi-valued answer: unique words (after case folding), none of them 'any' or 'no'."""
+    return st.lists(word().filter(lambda w: norm(w) not in ANY_SET | NO_SET), max_size=max_size,
                     unique_by=lambda w: w.casefold().replace("ё", "е"))
 
 

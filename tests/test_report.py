@@ -143,7 +143,8 @@ def dom(html: str) -> Node:
 
 def visible_text(html: str) -> str:
     root = dom(html)
-    attrs = [v for n in root.find_all() for k, v in n.attrs.items() if k in ("title", "placeholder", "aria-label") and v]
+    shown = ("title", "placeholder", "aria-label")
+    attrs = [v for n in root.find_all() for k, v in n.attrs.items() if k in shown and v]
     return root.text() + " " + " ".join(attrs)
 
 
@@ -289,6 +290,16 @@ def test_charts_count_every_pair_and_every_mentor(doc):
     assert len(root.find("section", id="mentors").find_all("svg")) == 2
 
 
+def test_codes_the_catalogue_does_not_know_read_as_plain_words(doc):
+    newer = copy.deepcopy(doc)
+    newer["solver"]["proof"] = "quantum_oracle"
+    newer["unmatched"] = [dict(u, blocked_by={"moon_phase": 3}) for u in newer["unmatched"]]
+    text = visible_text(render_report(newer, "en", sensitive={doc["pairs"][0]["mentee_id"]: {"hobby_note": "x"}}))
+    assert "proof: quantum_oracle" in text
+    assert newer["unmatched"] and "moon_phase: 3" in text
+    assert "hobby_note: x" in text
+
+
 def test_report_without_pairs_or_unmatched_still_renders(doc):
     empty = copy.deepcopy(doc)
     empty["pairs"], empty["unmatched"] = [], []
@@ -306,6 +317,96 @@ def test_report_reads_a_document_without_optional_parts(doc):
     for u in bare["unmatched"]:
         u.pop("explanation", None)
     assert len(dom(render_report(bare, "ru")).find_all("details", cls="pair")) == len(doc["pairs"])
+
+
+# -- explanations (matcher.explain) ------------------------------------------------------------------
+
+def with_hand_made_explanations(doc: dict) -> dict:
+    """The document with explanations whose wording we know: one alternative of each kind,
+    a checked suggestion, an unchecked one and a near miss."""
+    d = copy.deepcopy(doc)
+    pair = d["pairs"][0]
+    form = pair["form"]
+    pair["explanation"] = {
+        "score": pair["score"], "mentor_rank": 2, "mentor_candidates": 5, "mentee_rank": 1, "mentee_candidates": 3,
+        "locked": False,
+        "alternatives": [
+            {"mentor_id": "M-TAKEN", "mentor_name": "Занятова Анна Ивановна", "form": form, "score": 0.9,
+             "status": "taken", "load": 1, "capacity": 1, "mentees": ["X1"],
+             "forcing": {"checked": True, "feasible": True, "proven": True, "objective_delta": -5,
+                         "levels": {"matched": -1, "score": -5}, "matched_delta": -1, "score_delta": -0.25,
+                         "moves": [{"mentee_id": "X1", "from": "M-TAKEN", "to": None}]}},
+            {"mentor_id": "M-FREE", "mentor_name": "Свободин Пётр Ильич", "form": form, "score": 0.5,
+             "status": "free_place", "load": 1, "capacity": 2, "forcing": {"checked": False, "reason": "budget"}},
+            {"mentor_id": "M-BLOCKED", "mentor_name": "Молодов Ян Янович", "form": form, "score": 0.7,
+             "status": "blocked", "rules": [{"code": "age_gap", "form": form,
+                                             "details": {"gap": 6.0, "min": 9.0, "form": form}}]},
+        ],
+    }
+    unmatched = d["unmatched"][0]
+    unmatched["explanation"] = {
+        "why": "no_candidate", "candidates": [], "candidates_total": 0,
+        "near_misses": [{"mentor_id": "M-BLOCKED", "mentor_name": "Молодов Ян Янович", "score": 0.7, "code": "age_gap",
+                         "form": form, "details": {"gap": 6.0, "min": 9.0, "form": form}}],
+        "suggestions": [{"change": "capacity", "mentor_id": pair["mentor_id"], "params": {"from": 1, "to": 2},
+                         "verified": True, "method": "incremental_flow",
+                         "effect": {"mentor_id": pair["mentor_id"], "levels": {"matched": 1, "score": 400},
+                                    "matched_delta": 1, "score_delta": 0.4, "moves": []}}],
+        "unchecked": [{"change": "age_gap", "mentor_id": None, "params": {"form": form, "from": 9.0, "to": 6},
+                       "verified": False, "reason": "budget"}],
+    }
+    return d
+
+
+def test_a_pair_explains_ranks_alternatives_and_why_not_them(doc):
+    d = with_hand_made_explanations(doc)
+    pair = d["pairs"][0]
+    row = [r for r in dom(render_report(d, "en")).find_all("details", cls="pair")
+           if r.attrs["data-mentee"].endswith(pair["mentee_id"])][0]
+    text = row.text()
+    assert "For the mentee this mentor is No. 2 of 5 suitable mentors" in text
+    assert "Занятова Анна Ивановна (M-TAKEN), score 0.90" in text
+    assert ("Choosing this mentor instead: mentees paired: \u22121; sum of scores: \u22120.25; "
+            "other mentees moved: 1.") in text
+    assert "X1: M-TAKEN → no mentor" in text
+    assert "Not checked: the re-solve budget ran out." in text
+    assert "age gap of 6 years is below the minimum of 9" in text
+
+
+def test_an_unmatched_mentee_shows_checked_suggestions_first_and_the_rest_on_request(doc):
+    d = with_hand_made_explanations(doc)
+    pair, unmatched = d["pairs"][0], d["unmatched"][0]
+    row = dom(render_report(d, "en")).find("tr", data_mentee=unmatched["mentee_id"])
+    cell = row.find("td", cls="ureason")
+    on_request = cell.find("details", cls="uexplain")
+    at_once = cell.text().replace(on_request.text(), "")
+    assert f"give mentor {pair['mentor_name']} ({pair['mentor_id']}) one more place (1 → 2)" in at_once
+    assert "checked by re-solving" in at_once
+    assert f"Result: the mentor is {pair['mentor_name']} ({pair['mentor_id']}); mentees paired: +1" in at_once
+    assert "lower the minimum age gap" in on_request.text() and "not checked" in on_request.text()
+    assert "Молодов Ян Янович (M-BLOCKED), score 0.70" in on_request.text()
+
+
+def test_suggestions_found_by_the_explainer_are_shown(doc):
+    with_suggestions = [u for u in doc["unmatched"] if (u.get("explanation") or {}).get("suggestions")]
+    assert with_suggestions, "in the sample school a consent would pair the mentee who refused"
+    root = dom(render_report(doc, "en"))
+    for u in with_suggestions:
+        text = root.find("tr", data_mentee=u["mentee_id"]).text()
+        for s in u["explanation"]["suggestions"]:
+            assert "checked by re-solving" in text
+            assert s["effect"]["mentor_id"] in text
+
+
+def test_explanation_notes_and_analysis_are_worded(doc):
+    d = copy.deepcopy(doc)
+    d["explanations"] = {"notes": [{"code": "explain.note.changes_unchecked", "params": {"count": 7}}]}
+    d["analysis"] = {"pairs_total": 40, "rules": {"consent": {"pairs_blocked": 10, "only_reason": 4}},
+                     "components": {"interests": {"weight": 0.5, "total_contribution": 1.5, "mean_value": 0.75}}}
+    root = dom(render_report(d, "en"))
+    assert "7 possible changes for unmatched mentees were not checked" in root.find("section", id="pairs").text()
+    analysis = root.find("section", id="analysis").text()
+    assert "consent" in analysis and "25.0%" in analysis and "75.0%" in analysis
 
 
 # -- privacy -----------------------------------------------------------------------------------------

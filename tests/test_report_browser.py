@@ -243,7 +243,8 @@ def test_browser_shows_one_row_per_pair(browser, reports):
 def test_hostile_names_show_as_text_and_run_nothing(browser, reports):
     _, urls = reports
     browser.open(urls["en"])
-    names = browser.evaluate("Array.from(document.querySelectorAll('.person')).map(function (e) { return e.textContent; })")
+    names = browser.evaluate(
+        "Array.from(document.querySelectorAll('.person')).map(function (e) { return e.textContent; })")
     assert HOSTILE_MENTEE in names and HOSTILE_MENTOR in names
     assert browser.evaluate("document.scripts.length") == 1
     assert browser.evaluate("document.images.length") == 0
@@ -256,7 +257,8 @@ def test_clicking_the_score_header_sorts_by_score(browser, reports):
     click(browser, '#plist [data-sort="score"]')
     scores = [r["score"] for r in browser.evaluate(ROWS_JS)]
     assert scores[0] == max(scores)
-    assert browser.evaluate("document.querySelector('#plist [data-sort=\"score\"]').getAttribute('aria-sort')") == "descending"
+    sorted_by = "document.querySelector('#plist [data-sort=\"score\"]').getAttribute('aria-sort')"
+    assert browser.evaluate(sorted_by) == "descending"
     click(browser, '#plist [data-sort="score"]')
     scores = [r["score"] for r in browser.evaluate(ROWS_JS)]
     assert scores[0] == min(scores)
@@ -319,8 +321,10 @@ def make_screenshot(out_png: Path, report: Path | None = None, lang: str = "ru",
 
     with tempfile.TemporaryDirectory() as tmp:
         if report is None:
-            subprocess.run([sys.executable, "-m", "matcher.cli", "demo", "--out", tmp, "--lang", lang],
-                           check=True, stdout=subprocess.DEVNULL)
+            run = subprocess.run([sys.executable, "-m", "matcher.cli", "demo", "--out", tmp, "--lang", lang],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            if run.returncode:
+                raise SystemExit(f"matcher demo failed:\n{run.stderr}")
             report = Path(tmp) / "report.html"
         binary = chromium_binary()
         if binary is None:

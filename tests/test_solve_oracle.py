@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from checker import allowed_forms, assignment_violations, brute_force_optimum, lex_value, result_triples
 from matcher.pipeline import PairSpec, match
 from matcher.solve import EngineError
-from strategies import pair_scores, programmes
+from strategies import Programme, examples, pair_scores, programmes
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _engines(programme, **kwargs):
@@ -73,6 +73,10 @@ def test_engines_reach_the_brute_force_optimum_under_random_locks(programme, dat
             assert solution.status == "INFEASIBLE", engine
             named = {k for c in solution.conflict for k in ([c["lock"]] if "lock" in c else c["locks"])}
             assert named and named <= set(range(len(locks))), (engine, solution.conflict)
+            # The named locks clash by themselves.
+            alone, _ = brute_force_optimum(programme.participants, programme.config, score_int, score,
+                                           locks=[locks[k] for k in sorted(named)])
+            assert alone is None, (engine, solution.conflict)
         else:
             assert solution.status == "OPTIMAL", (engine, solution.conflict)
             pairs = result_triples(result)
@@ -121,7 +125,7 @@ def _networkx_optimum(programme, score_int, score):
     return [(t, m, f) for t, m, f in edges if flow[("t", t)].get(("m", m), 0) > 0]
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                          HealthCheck.large_base_example])
 @given(programmes(mentees=(40, 40), mentors=(20, 20), groups=False, both=False,
                   overrides={"program": {"one_mentor_per": "mentee"}}))
@@ -158,8 +162,6 @@ def test_networkx_oracle_agrees_on_a_fixed_medium_programme(objective):
                                   age=12, consent=True, data_consent=True, guardian_consent=True,
                                   priority=rng.choice([0, 0, 1, 2]), interests=rng.sample(interests, 2),
                                   avoid=avoid))
-    from strategies import Programme
-
     programme = Programme(people, config)
     score, score_int = _score_funcs(programme)
     oracle = _networkx_optimum(programme, score_int, score)

@@ -18,9 +18,9 @@ from matcher.config import load_config
 from matcher.models import Participant
 from matcher.pipeline import match
 from matcher.solve import EngineError
-from strategies import pair_scores, programmes
+from strategies import examples, pair_scores, programmes
 
-SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _score(programme):
@@ -101,7 +101,7 @@ def test_reported_levels_and_objective_describe_the_chosen_pairs(programme):
     assert all(0 <= e < graph.n_edges for e in solution.edges)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programmes(mentees=(3, 10), mentors=(1, 5), group_rate=0.8))
 def test_capacities_and_group_minimums_hold_with_many_groups(programme):
     """Mentors with a group minimum take none or at least that many; nobody exceeds capacity;

@@ -40,6 +40,16 @@ def empty_workbook() -> bytes:
     return buf.getvalue()
 
 
+def ods_bytes() -> bytes:
+    import zipfile
+
+    buf = _io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    return buf.getvalue()
+
+
 @dataclass
 class Case:
     """Files to write, the validate arguments (file names are replaced by their paths), and
@@ -67,8 +77,8 @@ CORPUS = [
     Case("image renamed to csv", both(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "mentees.csv",
          "the file is not a table (CSV or XLSX expected) (PNG)", "файл не похож на таблицу (ожидается CSV или XLSX) (PNG)"),
     Case("old xls workbook", {"mentors.csv": MENTORS, "mentees.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512},
-         "mentees.xls", "the XLS format (Excel 97–2003) is not supported: save the file as XLSX or CSV",
-         "формат XLS (Excel 97–2003) не поддерживается: сохраните файл как XLSX или CSV",
+         "mentees.xls", "the XLS format (Excel 97–2003) and password-protected workbooks are not supported",
+         "формат XLS (Excel 97–2003) и книги с паролем не поддерживаются",
          ["--mentors", "mentors.csv", "--mentees", "mentees.xls"]),
     Case("xlsx with no usable sheet", {"school.xlsx": empty_workbook()}, "school.xlsx",
          "the workbook has no sheet with a table: every sheet is empty", "в книге нет листа с таблицей: все листы пусты",
@@ -76,6 +86,10 @@ CORPUS = [
     Case("broken xlsx", {"school.xlsx": b"PK\x03\x04" + b"\x13" * 200}, "school.xlsx",
          "cannot open the file as an Excel workbook (XLSX)", "файл не удалось открыть как книгу Excel (XLSX)",
          ["--participants", "school.xlsx"]),
+    Case("ods spreadsheet", {"school.ods": ods_bytes()}, "school.ods",
+         "the ODS format (LibreOffice, OpenOffice) is not supported: save the file as XLSX or CSV",
+         "формат ODS (LibreOffice, OpenOffice) не поддерживается: сохраните файл как XLSX или CSV",
+         ["--participants", "school.ods"]),
     Case("file not found", {"mentors.csv": MENTORS}, "mentees.csv", "file not found", "файл не найден"),
     Case("utf-8 garbled through cp1251", both("Идентификатор;Форма наставничества\nE1;учитель-ученик\n"
                                               .encode("utf-8").decode("cp1251", errors="replace").encode("utf-8")),
@@ -89,9 +103,9 @@ CORPUS = [
          "в файле найден только один столбец: разделителем должны быть «,», «;» или табуляция"),
     Case("duplicate id in one file", both(mentees_with("E1,А,student,teacher_student,13,7Б,yes,yes,yes",
                                                        "E1,Б,student,teacher_student,13,7Б,yes,yes,yes")),
-         "mentees.csv:3:id", "id 'E1' is already used at {mentees.csv}:2", "идентификатор «E1» уже есть: {mentees.csv}:2"),
+         "mentees.csv:3:id", "id 'E1' is already used at {mentees.csv}:2", "идентификатор «E1» уже использован: {mentees.csv}:2"),
     Case("duplicate id across files", both(mentees_with("M2,Б,student,teacher_student,13,7Б,yes,yes,yes")),
-         "mentees.csv:2:id", "id 'M2' is already used at {mentors.csv}:3", "идентификатор «M2» уже есть: {mentors.csv}:3"),
+         "mentees.csv:2:id", "id 'M2' is already used at {mentors.csv}:3", "идентификатор «M2» уже использован: {mentors.csv}:3"),
     Case("missing id column", both("name,forms\nИван,teacher_student\n"), "mentees.csv",
          "required column 'id' is missing", "нет обязательного столбца «Идентификатор»"),
     Case("missing role column", {"people.csv": "id,forms\nE1,teacher_student\n"}, "people.csv",
@@ -159,7 +173,7 @@ CORPUS = [
     Case("unquoted separator in a name", {"mentors.csv": mentors_with("id,name,forms", "M1,Петрова, Анна,teacher_student"),
                                           "mentees.csv": MENTEES},
          "mentors.csv:2", "the row has 4 cells but the header has 3 columns",
-         "в строке 4 ячеек, а в заголовке 3 столбцов"),
+         "ячеек в строке: 4, а столбцов в заголовке: 3"),
     Case("group minimum above capacity", {"mentors.csv": mentors_with("id,forms,capacity,group_min",
                                                                       "M1,teacher_student,2,3"),
                                           "mentees.csv": MENTEES},

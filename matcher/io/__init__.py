@@ -35,11 +35,12 @@ class Ingest:
 def load(*, mentors=None, mentees=None, participants=None, mapping=None,
          config: ProgramConfig | None = None) -> Ingest:
     """Read and validate questionnaires: two files (role implied) and/or one file with a
-    role column (or a workbook with a mentors sheet and a mentees sheet)."""
+    role column (or a workbook with a mentors sheet and a mentees sheet). `mapping` is a
+    mapping file's path or a loaded `Mapping`; `config` defaults to the built-in one."""
     report = ProblemReport()
     if config is None:
         config = load_config(None, report)
-    the_mapping = load_mapping(mapping, report)
+    the_mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping, report)
     collector = Collector(config, the_mapping, report)
     mapped_id = {h for h, f in the_mapping.columns.items() if f == "id"}
 

@@ -69,6 +69,8 @@ LIST_FIELDS = frozenset({"subjects", "interests", "offers", "needs", "availabili
 ANY_FIELDS = frozenset({"want_gender", "want_age_min", "want_age_max", "want_interests", "want_offers",
                         "hard_wishes"})
 AGE_LIMITS = FLOAT_RANGES["age"]
+# A wish answered "не важно" / "any" or "нет" / "no" is no wish at all.
+NO_WISH = ANY_SET | NO_SET
 
 WISH_ALIASES: dict[str, list[str]] = {
     "gender": ["gender", "want_gender", "пол", "пол партнера", "пол партнёра"],
@@ -172,7 +174,6 @@ def text_coercer(table):
     return coerce
 
 
-
 def grade_letter_coercer(table):
     def coerce(raw):
         return cell_text(_translate(table, raw)).strip().upper()
@@ -186,7 +187,7 @@ def number_coercer(field: str, table, whole: bool):
 
     def coerce(raw):
         raw = _translate(table, raw)
-        if any_ok and norm(cell_text(raw)) in ANY_SET:
+        if any_ok and norm(cell_text(raw)) in NO_WISH:
             return None
         value = _number(raw, years)
         if whole:
@@ -224,7 +225,7 @@ def enum_coercer(index: dict[str, str], code: str, spellings: list[str], table, 
             hit = index.get(key.strip(QUOTES))
         if hit is not None:
             return hit
-        if any_ok and key in ANY_SET:
+        if any_ok and key in NO_WISH:
             return None
         if suggest:
             raise _suggest(code, key, spellings, known=sorted(set(index.values())))
@@ -318,7 +319,7 @@ def list_coercer(field: str, table):
 
     def coerce(raw):
         items = _items(table, raw)
-        if any_ok and len(items) == 1 and norm(items[0]) in ANY_SET:
+        if any_ok and len(items) == 1 and norm(items[0]) in NO_WISH:
             return ()
         return tuple(unneutralise(i.strip()) for i in items if i.strip())
     return coerce
@@ -369,7 +370,7 @@ def hard_wishes_coercer(table):
 
     def coerce(raw):
         items = _items(table, raw)
-        if len(items) == 1 and (norm(items[0]) in ANY_SET or norm(items[0]) in NO_SET):
+        if len(items) == 1 and norm(items[0]) in NO_WISH:
             return ()
         out: list[str] = []
         for item in items:

@@ -182,7 +182,9 @@ def _replacement(value) -> object | None:
 
 # --- headers -> fields -------------------------------------------------------------------
 
-MAPPED, IGNORED, UNMAPPED, SHADOWED, DUPLICATE, BLANK = "mapped", "ignored", "unmapped", "shadowed", "duplicate", "blank"
+# How a column was matched.
+MAPPED, IGNORED, UNMAPPED = "mapped", "ignored", "unmapped"
+SHADOWED, DUPLICATE, BLANK = "shadowed", "duplicate", "blank"
 
 
 @dataclass

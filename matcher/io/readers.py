@@ -10,10 +10,11 @@ import codecs
 import csv
 import io
 import re
+import warnings
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..i18n import register
 from ..problems import ProblemReport
@@ -27,8 +28,11 @@ register({
                         "the file has a header row but no data rows"),
     "io.binary_file": ("файл не похож на таблицу (ожидается CSV или XLSX){hint}",
                        "the file is not a table (CSV or XLSX expected){hint}"),
-    "io.old_xls": ("формат XLS (Excel 97–2003) не поддерживается: сохраните файл как XLSX или CSV",
-                   "the XLS format (Excel 97–2003) is not supported: save the file as XLSX or CSV"),
+    "io.old_xls": ("формат XLS (Excel 97–2003) и книги с паролем не поддерживаются: сохраните файл как XLSX или CSV без пароля",
+                   "the XLS format (Excel 97–2003) and password-protected workbooks are not supported: "
+                   "save the file as XLSX or CSV without a password"),
+    "io.ods": ("формат ODS (LibreOffice, OpenOffice) не поддерживается: сохраните файл как XLSX или CSV",
+               "the ODS format (LibreOffice, OpenOffice) is not supported: save the file as XLSX or CSV"),
     "io.bad_xlsx": ("файл не удалось открыть как книгу Excel (XLSX): {error}",
                     "cannot open the file as an Excel workbook (XLSX): {error}"),
     "io.no_usable_sheet": ("в книге нет листа с таблицей: все листы пусты",
@@ -43,6 +47,7 @@ MENTEE_SHEETS = frozenset(norm(s) for s in ("mentees", "mentee", "наставл
 DELIMITERS = (",", ";", "\t")
 _PUNCTUATION = frozenset(",;.:!?\"'()[]{}-–—«»/\\+=*%№#@&_<>|~`$^\ufeff")
 _SNIFF_CHARS = 65536
+_SEP_HINT = re.compile(r"sep=([,;\t|])[ \t]*\r?\n", re.IGNORECASE)
 
 # Magic numbers of files that are certainly not tables.
 _NOT_TABLES = {
@@ -54,13 +59,14 @@ _NOT_TABLES = {
     b"Rar!": "RAR",
     b"7z\xbc\xaf": "7z",
     b"\x7fELF": "ELF",
-    b"MZ": "exe",
 }
 
 
 @dataclass
 class Table:
-    """One sheet of raw cells, with the rows a spreadsheet shows (header is `header_row`)."""
+    """One sheet: its headers and a stream of its rows as a spreadsheet numbers them
+    (header = `header_row`). Rows are read lazily, once; empty rows are already dropped.
+    Problems met while reading rows (no data rows, a broken file) go to the report."""
 
     label: str  # how messages name it: the path, plus [sheet] for workbooks
     path: str
@@ -68,9 +74,7 @@ class Table:
     role: str | None  # role implied by the file or sheet ("mentor" / "mentee"), None = from a column
     headers: list[str]
     header_row: int
-    # (row number as a spreadsheet shows it, cells); empty rows are already dropped
-    rows: list[tuple[int, list]] = field(default_factory=list)
-    # the table had rows longer than the header: (row number, cells, header width) is checked later
+    rows: Iterable[tuple[int, Sequence]] = ()  # (row number, cells)
     kind: str = "csv"
 
 
@@ -105,24 +109,30 @@ def read_tables(path: str | Path, role: str | None, report: ProblemReport,
         if data.startswith(magic):
             report.add("io.binary_file", file=label, params={"hint": f" ({kind})"})
             return []
-    text = decode(data)
-    if text is None or _looks_binary(text):
+    encoding = detect_encoding(data)
+    if encoding is None or _looks_binary(data[:16384].decode(encoding, errors="replace")):
         report.add("io.binary_file", file=label, params={"hint": ""})
         return []
-    table = _read_csv(text, label, role, report)
+    table = _read_csv(data, encoding, label, role, report)
     return [table] if table is not None else []
 
 
 # --- CSV ---------------------------------------------------------------------------------
 
 def decode(data: bytes) -> str | None:
-    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"),
-    else the Russian single-byte encoding that fits (cp1251 from Excel, or KOI8-R).
+    """Text of a CSV file (see `detect_encoding`); None when the bytes are not text."""
+    encoding = detect_encoding(data)
+    return None if encoding is None else data.decode(encoding, errors="replace")
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """The codec of a CSV file: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode
+    text"), else the Russian single-byte encoding that fits (cp1251 from Excel, or KOI8-R).
     None when the bytes are not text at all."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace")
+        return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
+        return "utf-16"
     head = data[:4096]
     if b"\x00" in head:
         # UTF-16 without a BOM (the zero bytes are the high halves of Latin characters):
@@ -135,25 +145,33 @@ def decode(data: bytes) -> str | None:
                 continue
             plausible = sum(1 for ch in sample if ch.isalnum() or ch.isspace() or ch in _PUNCTUATION)
             if "\x00" not in sample and plausible >= 0.95 * len(sample):
-                return data.decode(encoding, errors="replace")
+                return encoding
         return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    if _is_utf8(data):
+        return "utf-8"
     # Single-byte Cyrillic: cp1251 (Russian Excel) unless the header row reads as known
     # headers only in KOI8-R, or the text clearly looks like KOI8-R: letters inside words are
     # lower case, which is 0xE0-0xFF in cp1251 but 0xC0-0xDF in KOI8-R.
     first_line = data[:data.find(b"\n")] if b"\n" in data[:_SNIFF_CHARS] else data[:_SNIFF_CHARS]
     known = {enc: _known_headers(first_line.decode(enc, errors="replace")) for enc in ("cp1251", "koi8_r")}
     if known["cp1251"] != known["koi8_r"]:
-        encoding = max(known, key=known.get)
-    else:
-        sample = data[:_SNIFF_CHARS]
-        inner_cp1251 = len(_INNER_CP1251.findall(sample))
-        inner_koi8 = len(_INNER_KOI8.findall(sample))
-        encoding = "koi8_r" if inner_koi8 >= 8 and inner_koi8 > 2 * inner_cp1251 else "cp1251"
-    return data.decode(encoding, errors="replace")
+        return max(known, key=known.get)
+    sample = data[:_SNIFF_CHARS]
+    inner_cp1251 = len(_INNER_CP1251.findall(sample))
+    inner_koi8 = len(_INNER_KOI8.findall(sample))
+    return "koi8_r" if inner_koi8 >= 8 and inner_koi8 > 2 * inner_cp1251 else "cp1251"
+
+
+def _is_utf8(data: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether the bytes are valid UTF-8, decoded a chunk at a time (no full copy in memory)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), chunk):
+            decoder.decode(data[start:start + chunk])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 _INNER_CP1251 = re.compile(rb"[\xc0-\xff][\xe0-\xff]")
@@ -203,35 +221,47 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(text: str, label: str, role: str | None, report: ProblemReport) -> Table | None:
-    delim = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
-    headers: list[str] | None = None
-    header_row = 0
-    rows: list[tuple[int, list]] = []
-    append = rows.append
+def _read_csv(data: bytes, encoding: str, label: str, role: str | None, report: ProblemReport) -> Table | None:
+    # The file is decoded as it is read (a stream), not held in memory a second time as text.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace", newline="")
+    sample = data[:_SNIFF_CHARS * 2].decode(encoding, errors="ignore")
+    hint = _SEP_HINT.match(sample)
+    if hint:  # Excel's "sep=;" first line: it names the separator and Excel does not show it as a row
+        delim = hint.group(1)
+        stream.readline()
+    else:
+        delim = sniff_delimiter(sample)
+    reader = csv.reader(stream, delimiter=delim)
     rownum = 0
     try:
         for cells in reader:
             rownum += 1
-            if not cells or not "".join(cells).strip():
-                continue  # empty rows are skipped silently
-            if headers is None:
-                headers = [c.strip() for c in cells]
-                header_row = rownum
-                continue
-            append((rownum, cells))
+            if cells and "".join(cells).strip():
+                break
+        else:
+            report.add("io.empty_file", file=label)
+            return None
     except csv.Error as exc:
         report.add("io.bad_csv", file=label, row=rownum + 1, params={"error": str(exc)})
         return None
-    if headers is None:
-        report.add("io.empty_file", file=label)
-        return None
-    table = Table(label=label, path=label, sheet=None, role=role, headers=headers, header_row=header_row,
-                  rows=rows, kind="csv")
-    if not rows:
+    headers = [c.strip() for c in cells]
+    return Table(label=label, path=label, sheet=None, role=role, headers=headers, header_row=rownum,
+                 rows=_csv_rows(reader, rownum, label, report), kind="csv")
+
+
+def _csv_rows(reader, rownum: int, label: str, report: ProblemReport) -> Iterator[tuple[int, list[str]]]:
+    found = False
+    try:
+        for cells in reader:
+            rownum += 1
+            if cells and "".join(cells).strip():  # empty rows are skipped silently
+                found = True
+                yield rownum, cells
+    except csv.Error as exc:
+        report.add("io.bad_csv", file=label, row=rownum + 1, params={"error": str(exc)})
+        return
+    if not found:
         report.add("io.no_data_rows", file=label)
-    return table
 
 
 # --- XLSX --------------------------------------------------------------------------------
@@ -247,10 +277,15 @@ def sheet_role(name: str) -> str | None:
 
 def _read_xlsx(data: bytes, label: str, role: str | None, report: ProblemReport,
                looks_like_table) -> list[Table]:
+    if b"opendocument.spreadsheet" in data[:200]:  # an ODS zip starts with its mimetype entry
+        report.add("io.ods", file=label)
+        return []
     try:
         from openpyxl import load_workbook
 
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with warnings.catch_warnings():  # openpyxl warns about styles and extensions it skips
+            warnings.simplefilter("ignore")
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except zipfile.BadZipFile as exc:
         report.add("io.bad_xlsx", file=label, params={"error": str(exc)})
         return []
@@ -258,12 +293,13 @@ def _read_xlsx(data: bytes, label: str, role: str | None, report: ProblemReport,
         report.add("io.bad_xlsx", file=label, params={"error": f"{type(exc).__name__}: {exc}"})
         return []
     try:
-        return _workbook_tables(wb, label, role, report, looks_like_table)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _workbook_tables(wb, label, role, report, looks_like_table)
     except Exception as exc:  # a sheet that cannot be parsed
         report.add("io.bad_xlsx", file=label, params={"error": f"{type(exc).__name__}: {exc}"})
         return []
-    finally:
-        wb.close()
+    # The workbook stays open while its rows stream; it reads from memory, so nothing leaks.
 
 
 def _workbook_tables(wb, label: str, role: str | None, report: ProblemReport, looks_like_table) -> list[Table]:
@@ -278,7 +314,7 @@ def _workbook_tables(wb, label: str, role: str | None, report: ProblemReport, lo
     tables: list[Table] = []
     if chosen:
         for ws, sheet_role_ in chosen:
-            table = _sheet_table(ws, label, sheet_role_)
+            table = _sheet_table(ws, label, sheet_role_, report)
             if table is None:
                 report.add("io.empty_file", file=f"{label}[{ws.title}]")
             else:
@@ -288,7 +324,7 @@ def _workbook_tables(wb, label: str, role: str | None, report: ProblemReport, lo
         for ws in sheets:
             if role is not None and roles[ws.title] not in (None, role):
                 continue  # the other role's sheet in a workbook given for one role
-            table = _sheet_table(ws, label, role)
+            table = _sheet_table(ws, label, role, report)
             if table is None:
                 continue
             if looks_like_table is None or looks_like_table(table.headers):
@@ -299,9 +335,6 @@ def _workbook_tables(wb, label: str, role: str | None, report: ProblemReport, lo
             report.add("io.no_usable_sheet", file=label)
         else:
             tables.append(first)
-    for table in tables:
-        if not table.rows:
-            report.add("io.no_data_rows", file=table.label)
     return tables
 
 
@@ -309,26 +342,36 @@ def _blank(v) -> bool:
     return v is None or (v.__class__ is str and not v.strip())
 
 
-def _sheet_table(ws, label: str, role: str | None) -> Table | None:
+def _sheet_table(ws, label: str, role: str | None, report: ProblemReport) -> Table | None:
     try:
         ws.reset_dimensions()  # some writers store wrong dimensions; read every row
     except AttributeError:
         pass
-    headers: list[str] | None = None
-    header_row = 0
-    rows: list[tuple[int, list]] = []
-    append = rows.append
-    for rownum, values in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
-        if not values or all(_blank(v) for v in values):
-            continue
-        if headers is None:
-            headers = ["" if v is None else str(v).strip() for v in values]
-            header_row = rownum
-            continue
-        append((rownum, list(values)))
-    if headers is None:
+    numbered = enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1)
+    for rownum, values in numbered:
+        if values and not all(_blank(v) for v in values):
+            break
+    else:
         return None
+    headers = ["" if v is None else str(v).strip() for v in values]
     while headers and not headers[-1]:
         headers.pop()
-    return Table(label=f"{label}[{ws.title}]", path=label, sheet=ws.title, role=role, headers=headers,
-                 header_row=header_row, rows=rows, kind="xlsx")
+    sheet_label = f"{label}[{ws.title}]"
+    return Table(label=sheet_label, path=label, sheet=ws.title, role=role, headers=headers, header_row=rownum,
+                 rows=_sheet_rows(numbered, sheet_label, report), kind="xlsx")
+
+
+def _sheet_rows(numbered, label: str, report: ProblemReport) -> Iterator[tuple[int, list]]:
+    found = False
+    with warnings.catch_warnings():  # openpyxl warns about extensions it skips
+        warnings.simplefilter("ignore")
+        try:
+            for rownum, values in numbered:
+                if values and not all(_blank(v) for v in values):
+                    found = True
+                    yield rownum, values
+        except Exception as exc:  # a sheet whose XML breaks off: bad input, never a traceback
+            report.add("io.bad_xlsx", file=label, params={"error": f"{type(exc).__name__}: {exc}"})
+            return
+    if not found:
+        report.add("io.no_data_rows", file=label)

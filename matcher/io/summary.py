@@ -31,8 +31,12 @@ register({
 })
 
 
-def summary_counts(ingest, config: ProgramConfig) -> dict:
+def summary_counts(ingest, config: ProgramConfig | None) -> dict:
     """Counts behind the summary: by role, form, category; missing consents; problems."""
+    if config is None:
+        from ..config import load_config
+
+        config = load_config()
     people = ingest.participants
     ref = config.reference_date()
     adult = config.rules.adult_age
@@ -66,8 +70,12 @@ def summary_counts(ingest, config: ProgramConfig) -> dict:
     }
 
 
-def render_summary(ingest, config: ProgramConfig, lang: str) -> str:
+def render_summary(ingest, config: ProgramConfig | None, lang: str) -> str:
     """The text `matcher validate` prints before the list of problems."""
+    if config is None:
+        from ..config import load_config
+
+        config = load_config()
     counts = summary_counts(ingest, config)
     lines = [render("io.summary.files", {"files": ingest.files}, lang),
              render("io.summary.participants", {k: counts[k] for k in ("total", "mentors", "mentees", "both")}, lang)]

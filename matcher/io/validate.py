@@ -7,7 +7,7 @@ column header as written and the value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Callable, NamedTuple
 
 from pydantic import ValidationError
 
@@ -16,7 +16,7 @@ from ..i18n import register
 from ..models import WISH_NAMES, Participant
 from ..problems import WARNING, ProblemReport
 from .aliases import FIELD_ALIASES, RU_HEADER
-from .coerce import AGE_LIMITS, Bad, Coercion, cell_text, make_coercer, unneutralise
+from .coerce import AGE_LIMITS, Bad, cell_text, make_coercer, unneutralise
 from .mapping import MAPPED, Mapping, SENSITIVE, match_headers, report_header_problems
 from .readers import Table
 
@@ -25,14 +25,14 @@ register({
                           "required column '{field}' is missing (accepted headers: {aliases})"),
     "io.one_column": ("в файле найден только один столбец: разделителем должны быть «,», «;» или табуляция",
                       "the file has only one column: the separator must be ',', ';' or a tab"),
-    "io.extra_cells": ("в строке {cells} ячеек, а в заголовке {columns} столбцов: возможно, значение с разделителем не взято в кавычки",
+    "io.extra_cells": ("ячеек в строке: {cells}, а столбцов в заголовке: {columns}; возможно, значение с разделителем не взято в кавычки",
                        "the row has {cells} cells but the header has {columns} columns: a value with the separator may be unquoted"),
     "io.required_empty": ("пустая ячейка в обязательном столбце", "empty cell in a required column"),
     "io.role_conflict_mentor": ("роль «{value}» не подходит для файла наставников",
                                 "role '{value}' does not fit a file of mentors"),
     "io.role_conflict_mentee": ("роль «{value}» не подходит для файла наставляемых",
                                 "role '{value}' does not fit a file of mentees"),
-    "io.duplicate_id": ("идентификатор «{value}» уже есть: {other}", "id '{value}' is already used at {other}"),
+    "io.duplicate_id": ("идентификатор «{value}» уже использован: {other}", "id '{value}' is already used at {other}"),
     "io.unknown_ref": ("указан идентификатор «{value}», которого нет ни в одном файле",
                        "id '{value}' is named but is not in any input file"),
     "io.ranking_not_mentor": ("в выборе указан «{value}», но это не наставник: выбор будет пропущен",
@@ -64,29 +64,34 @@ register({
 # How a column's value lands in the participant.
 PLAIN, PSYCH, SENS, HARD_FLAG, GRADE, ROLE = range(6)
 CONSENTS = ("consent", "data_consent")
+CACHE_LIMIT = 50_000  # memoised answers per column; a column of unique texts stays cheap
 
 
-@dataclass
-class Column:
+class Column(NamedTuple):
+    """One column to read; a tuple because the row loop unpacks it for every cell."""
+
     index: int
-    header: str
-    field: str
-    coercion: Coercion
+    fn: Callable | None  # the coercer; None = the text as it is
+    cache: dict | None  # memoised answers: raw cell -> (ok, value or Bad)
+    copy: bool  # a memoised list is copied for each row
     kind: int
-
-    def __post_init__(self):
-        self.fn = self.coercion.fn
-        self.copy = self.coercion.copy
-        # repeated answers -> (ok, value or Bad); bounded so a column of unique texts stays cheap
-        self.cache: dict | None = {} if self.coercion.memo else None
+    field: str
+    header: str
 
 
-@dataclass
 class Record:
-    data: dict
-    label: str
-    row: int
-    ok: bool
+    """Where a row came from, what it became (None when it has errors), and whether it is
+    still valid after the checks across tables."""
+
+    __slots__ = ("participant", "label", "row", "ok", "id", "role")
+
+    def __init__(self, participant, label: str, row: int, ok: bool, pid, role):
+        self.participant = participant
+        self.label = label
+        self.row = row
+        self.ok = ok
+        self.id = pid
+        self.role = role
 
 
 def _field_params(field: str) -> dict:
@@ -137,7 +142,9 @@ class Collector:
                 kind = ROLE
             else:
                 kind = PLAIN
-            columns.append(Column(m.index, m.header, fld, make_coercer(fld, self.config, self.mapping.values), kind))
+            coercion = make_coercer(fld, self.config, self.mapping.values)
+            columns.append(Column(m.index, coercion.fn, {} if coercion.memo else None, coercion.copy, kind, fld,
+                                  m.header))
         required = ["id"]
         if table.role is None:
             required.append("role")
@@ -154,8 +161,7 @@ class Collector:
 
     def add_table(self, table: Table) -> None:
         columns, present = self.plan(table)
-        report = self.report
-        add = report.add
+        add = self.report.add
         label = table.label
         width = len(table.headers)
         implied_role = table.role
@@ -184,9 +190,7 @@ class Collector:
                 ok = False
             data: dict = {}
             failed: set | None = None  # fields whose cell was reported bad (no second "empty" problem)
-            headers_of: dict[str, str] | None = None
-            for col in columns:
-                idx = col.index
+            for idx, fn, cache, copy, kind, fld, header in columns:
                 if idx >= n:
                     continue
                 raw = cells[idx]
@@ -200,57 +204,44 @@ class Collector:
                         raw = unneutralise(raw)
                 elif raw is None:
                     continue
-                fn = col.fn
-                cache = col.cache
                 if fn is None:  # text as it is
                     value = raw if raw.__class__ is str else cell_text(raw)
-                elif cache is not None:
-                    hit = cache.get(raw)
-                    if hit is None:
-                        try:
-                            hit = (True, fn(raw))
-                        except Bad as bad:
-                            hit = (False, bad)
-                        if len(cache) < 50_000:
-                            cache[raw] = hit
-                    if hit[0]:
-                        value = list(hit[1]) if col.copy else hit[1]
-                    else:
-                        bad = hit[1]
-                        add(bad.code, file=label, row=rownum, column=col.header, value=cell_text(raw),
-                            params=bad.params)
-                        ok = False
-                        failed = failed or set()
-                        failed.add(col.field)
-                        continue
                 else:
-                    try:
-                        value = fn(raw)
-                    except Bad as bad:
-                        add(bad.code, file=label, row=rownum, column=col.header, value=cell_text(raw),
-                            params=bad.params)
+                    if cache is not None:
+                        hit = cache.get(raw)
+                        if hit is None:
+                            hit = _attempt(fn, raw)
+                            if len(cache) < CACHE_LIMIT:
+                                cache[raw] = hit
+                    else:
+                        hit = _attempt(fn, raw)
+                    value = hit[1]
+                    if not hit[0]:
+                        add(value.code, file=label, row=rownum, column=header, value=cell_text(raw),
+                            params=value.params)
                         ok = False
                         failed = failed or set()
-                        failed.add(col.field)
+                        failed.add(fld)
                         continue
-                if value is None:
-                    continue
-                kind = col.kind
+                    if value is None:
+                        continue
+                    if copy:
+                        value = list(value)
                 if kind == PLAIN:
-                    data[col.field] = value
+                    data[fld] = value
                 elif kind == PSYCH:
-                    data.setdefault("psych", {})[col.field] = value
+                    data.setdefault("psych", {})[fld] = value
                 elif kind == GRADE:
                     data["grade"] = value[0]
                     if value[1] and "grade_letter" not in data:
                         data["grade_letter"] = value[1]
                 elif kind == SENS:
-                    data.setdefault("sensitive", {})[col.field] = value
+                    data.setdefault("sensitive", {})[fld] = value
                 elif kind == HARD_FLAG:
-                    data.setdefault("_hard", {})[col.field[5:-5]] = value
+                    data.setdefault("_hard", {})[fld[5:-5]] = value
                 else:  # ROLE
                     if implied_role is not None and value not in (implied_role, "both"):
-                        add(f"io.role_conflict_{implied_role}", file=label, row=rownum, column=col.header,
+                        add(f"io.role_conflict_{implied_role}", file=label, row=rownum, column=header,
                             value=cell_text(raw))
                         ok = False
                     data["role"] = value
@@ -304,7 +295,7 @@ class Collector:
                 if guardian_header is None:
                     add("io.minor_no_guardian_column", file=label, row=rownum,
                         column=present["birth_date"] if birth is not None else present["age"],
-                        value=cell_text(birth.strftime("%d.%m.%Y") if birth else f"{age:g}"),
+                        value=birth.strftime("%d.%m.%Y") if birth is not None else f"{age:g}",
                         params={"age": int(age), **ref_dates})
                     ok = False
                 elif data.get("guardian_consent") is None:
@@ -333,12 +324,19 @@ class Collector:
             for fld in ("ranking", "avoid"):
                 ids = data.get(fld)
                 if ids:
-                    if headers_of is None:
-                        headers_of = present
-                    refs.append((index, fld, headers_of[fld], ids))
-            data["source_file"] = label
-            data["source_row"] = rownum
-            records.append(Record(data, label, rownum, ok))
+                    refs.append((index, fld, present[fld], ids))
+            participant = None
+            if ok:
+                data["source_file"] = label
+                data["source_row"] = rownum
+                try:
+                    participant = Participant.model_validate(data)
+                except ValidationError as exc:  # a coercer let through what the model refuses: say so
+                    first = exc.errors()[0]
+                    add("io.invalid_row", file=label, row=rownum,
+                        params={"error": f"{'.'.join(map(str, first['loc']))}: {first['msg']}"})
+                    ok = False
+            records.append(Record(participant, label, rownum, ok, pid, role))
 
     # --- across tables ------------------------------------------------------------------
 
@@ -347,31 +345,27 @@ class Collector:
         records, first_seen = self.records, self.first_seen
         for index, fld, header, ids in self.refs:
             rec = records[index]
-            me = rec.data.get("id")
-            role = rec.data.get("role")
             for other in ids:
-                if other == me:
+                if other == rec.id:
                     continue
                 seen = first_seen.get(other)
                 if seen is None:
                     add("io.unknown_ref", file=rec.label, row=rec.row, column=header, value=other)
                     rec.ok = False
                 elif fld == "ranking":
-                    other_role = records[seen[2]].data.get("role")
-                    if role == "mentee" and other_role == "mentee":
+                    other_role = records[seen[2]].role
+                    if rec.role == "mentee" and other_role == "mentee":
                         add("io.ranking_not_mentor", WARNING, file=rec.label, row=rec.row, column=header, value=other)
-                    elif role == "mentor" and other_role == "mentor":
+                    elif rec.role == "mentor" and other_role == "mentor":
                         add("io.ranking_not_mentee", WARNING, file=rec.label, row=rec.row, column=header, value=other)
-        participants: list[Participant] = []
-        for rec in records:
-            if not rec.ok:
-                continue
-            try:
-                participants.append(Participant.model_validate(rec.data))
-            except ValidationError as exc:  # a coercer let through what the model refuses: say so, don't crash
-                first = exc.errors()[0]
-                add("io.invalid_row", file=rec.label, row=rec.row, params={"error": f"{first['loc']}: {first['msg']}"})
-        return participants
+        return [rec.participant for rec in records if rec.ok]
+
+
+def _attempt(fn, raw) -> tuple[bool, object]:
+    try:
+        return True, fn(raw)
+    except Bad as bad:
+        return False, bad
 
 
 def _blank(v) -> bool:

@@ -36,10 +36,12 @@
       });
       rows.forEach(function (r) { box.appendChild(r); });
     });
+    var first = new Map();  // each unit sorts by its first row after the rows are sorted
+    units.forEach(function (u) { first.set(u, u.querySelector(".pair")); });
     units.sort(function (a, b) {
       var r = key === "mentor"
         ? collator.compare(a.dataset.mentor, b.dataset.mentor)
-        : compare(rowsOf(a)[0], rowsOf(b)[0], key);
+        : compare(first.get(a), first.get(b), key);
       return dir * r || parseInt(a.dataset.order, 10) - parseInt(b.dataset.order, 10);
     });
     units.forEach(function (u) { list.appendChild(u); });

@@ -1,0 +1,283 @@
+"""Contradictory locks: the smallest set of consilium decisions that cannot hold together,
+and the rules they clash over.
+
+When the locks admit no assignment (exit code 3), the solver reports a clash: a lock a hard
+rule blocks, one mentee locked twice, a mentor locked past capacity, or an unsatisfiable core
+of CP-SAT's lock assumptions. A core is sufficient, not minimal (it often names every lock),
+so each clash is reduced by deletion: drop a lock, re-check feasibility, keep it out if the
+rest still cannot hold. What is left is minimal — removing any one lock makes the rest
+feasible — and the rules involved are found the same way: a family of rules (one mentor per
+mentee, capacity, group minimum, grade spread, no mutual mentoring, one pair once) is
+involved when relaxing it alone makes the core feasible.
+
+Every check is a feasibility question, not an optimisation: locks alone are a feasible
+assignment unless a side constraint (group minimums, ...) is on, and then CP-SAT answers
+with an objective of zero, which it settles at its first solution.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import numpy as np
+
+from . import constraints
+from .i18n import register
+from .solve import _lock_edges, side_constraints
+from .solve.cpsat import SideConstraints, solve_cpsat
+from .solve.objective import slot_of_edges
+
+FAMILIES = ("one_mentor", "capacity", "group_min", "grade_spread", "mutual", "same_pair")
+
+register({
+    "conflict.minimal": ("Этого достаточно для противоречия: снятие любого из этих закреплений его устраняет.",
+                         "This is enough for the clash: dropping any one of these locks resolves it."),
+    "conflict.minimal_one": ("Снятие этого закрепления устраняет противоречие.", "Dropping this lock resolves the clash."),
+    "conflict.not_minimal": ("Проверка сокращения прервана по времени: возможно, не все закрепления здесь необходимы.",
+                             "Reducing the clash was cut short by time: not every lock here may be needed."),
+    "conflict.item": ("закрепление {source}: наставник {mentor} – наставляемый {mentee}",
+                      "lock {source}: mentor {mentor} – mentee {mentee}"),
+    "conflict.item_form": ("закрепление {source}: наставник {mentor} – наставляемый {mentee} (форма «{form}»)",
+                           "lock {source}: mentor {mentor} – mentee {mentee} (form '{form}')"),
+    "conflict.no_source": ("без указания строки", "no row given"),
+    "conflict.rules": ("Правила, с которыми они расходятся:", "Rules they clash with:"),
+    "conflict.rule.one_mentor": ("у наставляемого {mentee} может быть только один наставник",
+                                 "mentee {mentee} can have only one mentor"),
+    "conflict.rule.one_mentor_form": ("у наставляемого {mentee} может быть только один наставник в форме «{form}»",
+                                      "mentee {mentee} can have only one mentor in form '{form}'"),
+    "conflict.rule.capacity": ("вместимость наставника {mentor}: не больше {capacity} (закреплено: {locked})",
+                               "mentor {mentor} takes at most {capacity} (locked: {locked})"),
+    "conflict.rule.group_min": ("наставник {mentor} ведёт группу не меньше {min} или не ведёт её вовсе; "
+                                "подходящих наставляемых для группы не хватает",
+                                "mentor {mentor} leads a group of at least {min} or none; not enough mentees "
+                                "can join it"),
+    "conflict.rule.grade_spread": ("в группе наставника {mentor} классы различаются не больше чем на {max} "
+                                   "(закреплены классы: {grades})",
+                                   "grades in mentor {mentor}'s group differ by at most {max} "
+                                   "(locked grades: {grades})"),
+    "conflict.rule.mutual": ("{a} и {b} не могут быть наставниками друг для друга",
+                             "{a} and {b} cannot mentor each other"),
+    "conflict.rule.same_pair": ("пара {mentor} – {mentee} может быть только в одной форме",
+                                "the pair {mentor} – {mentee} can be in one form only"),
+    "conflict.rule.blocked": ("пару {mentor} – {mentee} запрещает правило: {rule}",
+                              "the pair {mentor} – {mentee} is blocked by the rule: {rule}"),
+})
+
+
+class _Oracle:
+    """Feasibility of a subset of the locks, optionally with one family of rules relaxed."""
+
+    def __init__(self, graph, locks, time_limit: float, seed: int, workers: int):
+        self.graph, self.locks = graph, locks
+        self.roster = graph.roster
+        self.slot = slot_of_edges(graph)
+        self.capacity = self.roster.mentors.capacity.astype(np.int64)
+        self.side = side_constraints(graph)
+        self.lock_edges, _ = _lock_edges(graph, locks)
+        self.deadline = time.perf_counter() + time_limit
+        self.seed, self.workers = seed, workers
+        self.zero = np.zeros(graph.n_edges, dtype=np.int64)
+
+    def _relaxed(self, relax: str | None):
+        slot, capacity, side = self.slot, self.capacity, self.side
+        if relax == "one_mentor":
+            slot = np.arange(self.graph.n_edges, dtype=np.int64)
+        elif relax == "capacity":
+            capacity = np.full_like(capacity, max(1, self.graph.n_edges))
+        elif relax in ("group_min", "grade_spread", "mutual", "same_pair"):
+            side = SideConstraints(
+                group_min=np.zeros_like(side.group_min) if relax == "group_min" else side.group_min,
+                max_grade_spread=None if relax == "grade_spread" else side.max_grade_spread,
+                mentee_grade=side.mentee_grade,
+                mutual_pairs=np.zeros((0, 2), np.int64) if relax == "mutual" else side.mutual_pairs,
+                same_pair_groups=[] if relax == "same_pair" else side.same_pair_groups)
+        return slot, capacity, side
+
+    def feasible(self, subset: list[int], relax: str | None = None) -> bool | None:
+        """True, False, or None when the check ran out of time."""
+        edges = [self.lock_edges[k] for k in subset]
+        if any(e < 0 for e in edges):
+            return False  # a lock no rule admits
+        slot, capacity, side = self._relaxed(relax)
+        if len({int(slot[e]) for e in edges}) < len(edges):
+            return False
+        load = Counter(int(self.graph.mentor[e]) for e in edges)
+        if any(n > capacity[j] for j, n in load.items()):
+            return False
+        if not side.active(self.graph, capacity):
+            return True  # the locks alone are an assignment
+        left = self.deadline - time.perf_counter()
+        if left <= 0:
+            return None
+        res = solve_cpsat(self.graph, self.zero, slot, capacity, side, edges, time_limit=left, seed=self.seed,
+                          workers=self.workers)
+        if res.status in ("OPTIMAL", "FEASIBLE"):
+            return True
+        return False if res.status == "INFEASIBLE" else None
+
+
+def minimal_core(oracle: _Oracle, core: list[int]) -> tuple[list[int], bool]:
+    """Deletion filter: every lock whose removal leaves the rest infeasible goes. Returns the
+    core and whether it is proven minimal (no check was cut short)."""
+    core = sorted(set(core))
+    minimal = True
+    for k in list(core):
+        if len(core) <= 1:
+            break  # one lock that cannot hold: no locks at all always can
+        trial = [x for x in core if x != k]
+        verdict = oracle.feasible(trial)
+        if verdict is False:
+            core = trial
+        elif verdict is None:
+            minimal = False
+    return core, minimal
+
+
+def _rule_details(oracle: _Oracle, core: list[int], families: list[str]) -> list[dict]:
+    """Each rule involved, with the people and numbers it is about."""
+    graph, roster, locks = oracle.graph, oracle.roster, oracle.locks
+    edges = [oracle.lock_edges[k] for k in core]
+    out = []
+    for k, e in zip(core, edges):
+        if e < 0:
+            lock = locks[k]
+            mask = int(graph.blocked[lock.mentee, lock.mentor])
+            f = int(graph.blocked_form[lock.mentee, lock.mentor])
+            form = lock.form or (roster.form_ids[f] if f >= 0 else None)
+            if lock.form is not None:
+                mask = int(constraints.reasons_mask(roster, np.array([lock.mentee]), np.array([lock.mentor]),
+                                                    lock.form)[0]) or mask
+            for code in graph.reason_codes(mask):
+                rule = constraints.rule_by_code(code)
+                details = rule.details(roster, lock.mentee, lock.mentor, form) if rule and form else {}
+                out.append({"code": "blocked", "rule": code, "mentor": roster.mentors.ids[lock.mentor],
+                            "mentee": roster.mentees.ids[lock.mentee], "form": form,
+                            "details": _plain(details)})
+    valid = [e for e in edges if e >= 0]
+    per_form = roster.config.program.one_mentor_per == "form"
+    if "one_mentor" in families:
+        by_slot = Counter(int(oracle.slot[e]) for e in valid)
+        for e in valid:
+            if by_slot.get(int(oracle.slot[e]), 0) > 1:
+                by_slot[int(oracle.slot[e])] = 0
+                out.append({"code": "one_mentor", "mentee": roster.mentees.ids[int(graph.mentee[e])],
+                            "form": roster.form_ids[int(graph.form[e])] if per_form else None})
+    mentors = sorted({int(graph.mentor[e]) for e in valid})
+    load = Counter(int(graph.mentor[e]) for e in valid)
+    if "capacity" in families:
+        for j in mentors:
+            out.append({"code": "capacity", "mentor": roster.mentors.ids[j], "capacity": int(oracle.capacity[j]),
+                        "locked": int(load[j])})
+    if "group_min" in families:
+        for j in mentors:
+            if oracle.side.group_min[j] > 1:
+                out.append({"code": "group_min", "mentor": roster.mentors.ids[j], "min": int(oracle.side.group_min[j])})
+    if "grade_spread" in families:
+        for j in mentors:
+            grades = sorted(int(oracle.side.mentee_grade[graph.mentee[e]]) for e in valid
+                            if graph.mentor[e] == j and oracle.side.mentee_grade[graph.mentee[e]] >= 0)
+            if len(grades) > 1:
+                out.append({"code": "grade_spread", "mentor": roster.mentors.ids[j],
+                            "max": oracle.side.max_grade_spread, "grades": grades})
+    if "mutual" in families:
+        chosen = set(valid)
+        for a, b in oracle.side.mutual_pairs.tolist():
+            if a in chosen and b in chosen:
+                out.append({"code": "mutual", "a": roster.mentors.ids[int(graph.mentor[a])],
+                            "b": roster.mentors.ids[int(graph.mentor[b])]})
+    if "same_pair" in families:
+        chosen = set(valid)
+        for group in oracle.side.same_pair_groups:
+            if sum(int(e) in chosen for e in group) > 1:
+                e = int(group[0])
+                out.append({"code": "same_pair", "mentor": roster.mentors.ids[int(graph.mentor[e])],
+                            "mentee": roster.mentees.ids[int(graph.mentee[e])]})
+    return out
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def explain_conflicts(graph, locks, raw: list[dict], *, time_limit: float = 20.0, seed: int = 0,
+                      workers: int = 2) -> list[dict]:
+    """The solver's clashes, each reduced to a minimal core of locks, with the rules involved.
+
+    Every entry keeps its kind and keys ("lock" or "locks", "sources", ...) and gains
+    "minimal" (proven), "items" (each lock: index, mentor, mentee, form, file:row) and
+    "rule_details" (each rule: a code and its parameters). Clashes that name the same
+    minimal core are merged."""
+    oracle = _Oracle(graph, locks, time_limit, seed, workers)
+    roster = graph.roster
+    out, seen = [], set()
+    for item in raw:
+        named = [item["lock"]] if "lock" in item else list(item.get("locks", []))
+        if not named:
+            out.append(item)
+            continue
+        core, minimal = minimal_core(oracle, named)
+        if tuple(core) in seen:
+            continue
+        seen.add(tuple(core))
+        families = []
+        if all(oracle.lock_edges[k] >= 0 for k in core):
+            for family in FAMILIES:
+                if oracle.feasible(core, relax=family) is True:
+                    families.append(family)
+        entry = dict(item)
+        if "lock" in item:
+            entry["lock"] = core[0]
+            entry["source"] = locks[core[0]].source
+        else:
+            entry["locks"] = core
+            entry["sources"] = [locks[k].source for k in core]
+        entry["minimal"] = minimal
+        entry["families"] = families
+        entry["items"] = [{"lock": k, "mentor": roster.mentors.ids[locks[k].mentor],
+                           "mentee": roster.mentees.ids[locks[k].mentee], "form": locks[k].form,
+                           "source": locks[k].source} for k in core]
+        entry["rule_details"] = _rule_details(oracle, core, families)
+        out.append(entry)
+    return out
+
+
+def conflict_lines(item: dict, lang: str) -> list[str]:
+    """A clash worded for the terminal: its locks, the rules involved, whether it is minimal."""
+    from .i18n import render
+
+    lines = []
+    for it in item.get("items", []):
+        params = {**it, "source": it.get("source") or render("conflict.no_source", None, lang)}
+        lines.append(render("conflict.item_form" if it.get("form") else "conflict.item", params, lang))
+    rules = item.get("rule_details") or []
+    if rules:
+        lines.append(render("conflict.rules", None, lang))
+        for rule in rules:
+            lines.append("  - " + rule_text(rule, lang))
+    if "minimal" in item:
+        code = "conflict.not_minimal" if not item["minimal"] else \
+            "conflict.minimal_one" if len(item.get("items", [])) == 1 else "conflict.minimal"
+        lines.append(render(code, None, lang))
+    return lines
+
+
+def rule_text(rule: dict, lang: str) -> str:
+    from .i18n import render
+
+    code = rule["code"]
+    if code == "blocked":
+        details = dict(rule.get("details") or {})
+        detail_code = details.pop("code", None) or rule["rule"]
+        text = render(detail_code, details, lang)
+        return render("conflict.rule.blocked", {**rule, "rule": text}, lang)
+    if code == "one_mentor" and rule.get("form"):
+        return render("conflict.rule.one_mentor_form", rule, lang)
+    if code == "grade_spread":
+        return render("conflict.rule.grade_spread", {**rule, "grades": ", ".join(map(str, rule["grades"]))}, lang)
+    return render(f"conflict.rule.{code}", rule, lang)
