@@ -42,6 +42,7 @@ RULE_CODES = constraints.RULE_CODES
 # Pairs blocked by these are not "near misses": the two are not in one programme at all.
 NOT_NEAR = RULE_BIT["form_compat"] | RULE_BIT["self_pair"]
 FORMAT_VERSION = 1
+MOVES_KEPT = 20  # moves listed per effect (a displacement chain can be long); moves_total counts all
 
 
 @dataclass
@@ -58,8 +59,8 @@ class Limits:
     near_miss_pairs: int = 1_000_000
     # Real re-solves: at most this many candidate pairs re-solved in all (a flow re-solve of
     # 2.5M pairs takes seconds), and at most resolve_max re-solves.
-    resolve_pairs: int = 1_500_000
-    resolve_max: int = 300
+    resolve_pairs: int = 1_000_000
+    resolve_max: int = 100
     resolve_time_limit: float = 10.0
 
 
@@ -472,7 +473,7 @@ def _row_edges(roster, i: int, forbids: np.ndarray) -> dict[str, np.ndarray]:
         mentor, form = mentor[keep], form[keep]
     mentee = np.full(len(mentor), i, dtype=np.int64)
     components = scoring.component_matrix(roster, mentee, mentor)
-    score = scoring.total_score(components, config)
+    score = scoring.total_score(components, config, roster)
     if config.program.min_score > 0:
         keep = score >= config.program.min_score - 1e-12
         mentor, form, score = mentor[keep], form[keep], score[keep]
@@ -530,13 +531,23 @@ class _Run:
         side = side_constraints(graph)
         self.side_active = bool(side.active(graph, self.capacity))
         self.both = set(roster.mentees.ids) & set(roster.mentors.ids)
+        self.side = side
         self.pure_flow = (sol.status == "OPTIMAL" and not self.side_active and self.objective is not None)
+        # With side constraints on, an answer that is the flow relaxation's optimum still has
+        # an exact residual graph: a forced pair's relaxed optimum that keeps every side
+        # constraint is the forced optimum (a relaxation's feasible optimum is optimal).
+        self.relaxation = (sol.status == "OPTIMAL" and self.side_active and self.objective is not None
+                           and sol.proof == "flow_relaxation_feasible")
         self.forbids = _forbidden_pairs(result)
         self.per_form = self.config.program.one_mentor_per == "form"
         self.divisor = _score_divisor(graph, self.objective) if self.objective is not None else 1
         self.residual = None
-        if self.pure_flow and graph.n_edges:
+        if self.pure_flow or self.relaxation:
             self.residual = FlowResidual(graph, self.objective, self.slot, self.chosen, self.lock_edges)
+        # Incremental checks of suggestions hold for flows only.
+        self.incremental = self.residual is not None and self.pure_flow
+        # A re-solve's cost in candidate pairs: side constraints make it several times dearer.
+        self.resolve_cost = max(1, graph.n_edges) * (1 if not self.side_active else 4)
         self.resolves = 0
         self.resolve_pairs_left = limits.resolve_pairs
         self.unchecked = 0
@@ -558,12 +569,12 @@ class _Run:
     # -- budget ---------------------------------------------------------------------------
 
     def can_resolve(self, times: int = 1) -> bool:
-        cost = max(1, self.graph.n_edges) * times
-        return self.resolves + times <= self.limits.resolve_max and cost <= self.resolve_pairs_left
+        return (self.resolves + times <= self.limits.resolve_max
+                and self.resolve_cost * times <= self.resolve_pairs_left)
 
     def spend(self, times: int = 1) -> None:
         self.resolves += times
-        self.resolve_pairs_left -= max(1, self.graph.n_edges) * times
+        self.resolve_pairs_left -= self.resolve_cost * times
 
     def solve(self, graph, locks):
         # The flow engine refuses side constraints a change may switch on; auto runs the flow first.
@@ -615,8 +626,14 @@ class _Run:
                         "levels": {name: int(levels[k, q]) for k, name in enumerate(obj.names)},
                         "matched_delta": int(levels[matched, q]) if matched is not None else 0,
                         "score_delta": round(float(score[q]), 4),
-                        "moves": self._moves(old, new, skip)})
+                        **self._moves_entry(old, new, skip)})
         return out
+
+    def _moves_entry(self, old: dict, new: dict, skip: int | None) -> dict:
+        moves = self._moves(old, new, skip)
+        if len(moves) > MOVES_KEPT:
+            return {"moves": moves[:MOVES_KEPT], "moves_total": len(moves)}
+        return {"moves": moves}
 
     def _moves(self, old: dict, new: dict, skip: int | None) -> list[dict]:
         moves = []
@@ -640,12 +657,12 @@ class _Run:
             return {(int(g.mentee[e]), int(g.form[e]) if self.per_form else -1): int(g.mentor[e])
                     for e in edges.tolist()}
 
-        moves = self._moves(pairs(graph, sol.edges), pairs(graph2, sol2.edges), skip_mentee)
+        moves = self._moves_entry(pairs(graph, sol.edges), pairs(graph2, sol2.edges), skip_mentee)
         same_objective = (sol2.objective_def is not None and sol.objective_def is not None
                           and list(sol2.objective_def.weights) == list(sol.objective_def.weights))
         return {"objective_delta": int(sol2.objective - sol.objective) if same_objective else None,
                 "levels": levels, "matched_delta": levels.get("matched", 0), "score_delta": round(score, 4),
-                "moves": moves}
+                **moves}
 
 
 def _forbidden_pairs(result) -> np.ndarray:
@@ -714,7 +731,7 @@ def _near_misses(run, rows: np.ndarray, per_row: int, cap: int) -> tuple[list[li
         return out, True
     bits = sub[r, k]
     comps = scoring.component_matrix(run.roster, rows[r].astype(np.int64), k.astype(np.int64))
-    score = scoring.total_score(comps, run.config)
+    score = scoring.total_score(comps, run.config, run.roster)
     nm = run.roster.mentors.n
     key = (r.astype(np.int64) * (SCORE_SCALE + 1)
            + (SCORE_SCALE - np.rint(score * SCORE_SCALE).astype(np.int64))) * nm + run.mentor_rank[k]
@@ -753,10 +770,23 @@ def _rule_counts(masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _forcing(run, edges: list[int]) -> list[dict]:
     """For each candidate edge: what the total would lose if that pair were forced in."""
     out: list[dict | None] = [None] * len(edges)
+    todo = list(range(len(edges)))
     if run.residual is not None:
+        todo = []
         net = [q for q, e in enumerate(edges) if run.residual.net[e]]
         results = run.residual.forcing(np.array([edges[q] for q in net], dtype=np.int64))
-        done = [(q, res) for q, res in zip(net, results) if res is not None]
+        done = []
+        for q, res in zip(net, results):
+            if res is None:
+                continue
+            if run.relaxation:
+                forced = run.chosen.copy()
+                forced[res["added"]] = True
+                forced[res["removed"]] = False
+                if run.side.violations(run.graph, forced, run.capacity):
+                    todo.append(q)  # the relaxed answer breaks a side constraint: re-solve
+                    continue
+            done.append((q, res))
         effects = run.effects([(res["added"], res["removed"], None, int(run.graph.mentee[edges[q]]))
                                for q, res in done])
         for (q, res), eff in zip(done, effects):
@@ -764,11 +794,11 @@ def _forcing(run, edges: list[int]) -> list[dict]:
                 raise AssertionError("residual cycle and its edges disagree")
             out[q] = {"checked": True, "method": "residual", "feasible": True, **eff}
         for q in range(len(edges)):
-            if out[q] is None:
+            if out[q] is None and q not in todo:
                 out[q] = {"checked": True, "method": "residual", "feasible": False}
-        return out
     roster = run.roster
-    for q, e in enumerate(edges):
+    for q in todo:
+        e = edges[q]
         if not run.can_resolve():
             run.alternatives_unchecked += 1
             out[q] = {"checked": False, "reason": "budget"}
@@ -915,7 +945,7 @@ def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[floa
             cap = int(run.capacity[k])
             change = {"change": "capacity", "mentor_id": run.mentor_ids[k], "params": {"from": cap, "to": cap + 1}}
             add((0, -float(run.graph.score[e])), change,
-                "flow_capacity" if run.residual is not None and run.mentor_ids[k] not in run.both else "resolve")
+                "flow_capacity" if run.incremental and run.mentor_ids[k] not in run.both else "resolve")
     for score, k, bit in near:
         code = _code_of_bit(bit)
         reason = _rule_reason(run, i, k, code)
@@ -929,14 +959,14 @@ def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[floa
             change = {"change": "consent", "mentor_id": None if mentee_only else run.mentor_ids[k],
                       "params": {"missing": missing}}
             if mentee_only:
-                add((1, -score), change, "flow_mentee" if run.residual is not None and not on_both else "resolve")
+                add((1, -score), change, "flow_mentee" if run.incremental and not on_both else "resolve")
             else:
                 add((2, -score), change, "resolve")
         elif code == "hard_wishes" and d.get("wish"):
             change = {"change": "hard_wish", "mentor_id": None if d["who"] == "mentee" else run.mentor_ids[k],
                       "params": {"who": d["who"], "id": d["id"], "wish": d["wish"]}}
             if d["who"] == "mentee":
-                add((1, -score), change, "flow_mentee" if run.residual is not None and not on_both else "resolve")
+                add((1, -score), change, "flow_mentee" if run.incremental and not on_both else "resolve")
             else:
                 add((2, -score), change, "resolve")
         elif code == "age_gap" and d.get("gap") is not None:
@@ -1057,10 +1087,15 @@ def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[d
     if capacity:
         for c, eff in zip(capacity, _check_capacity(run, i, capacity)):
             capacity_effect[_change_key(c)] = eff
+    consent_sets: list[set] = []  # consents already shown to suffice: asking for more is no smaller change
     for c in changes:
         if checked >= limits.changes_checked or len(verified) >= limits.suggestions:
             break
         mode = c.pop("mode")
+        if c["change"] == "consent":
+            wanted = {(m["who"], m["id"], m["consent"]) for m in c["params"]["missing"]}
+            if any(done <= wanted for done in consent_sets):
+                continue
         if mode == "flow_capacity":
             effect, method = capacity_effect[_change_key(c)], "incremental_flow"
         elif mode == "flow_mentee":
@@ -1075,6 +1110,8 @@ def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[d
         checked += 1
         if effect is not None:
             verified.append({**c, "verified": True, "method": method, "effect": effect})
+            if c["change"] == "consent":
+                consent_sets.append({(m["who"], m["id"], m["consent"]) for m in c["params"]["missing"]})
     return verified, unchecked, checked
 
 
@@ -1165,7 +1202,7 @@ def _mentor_explanations(run) -> dict[int, dict]:
 def _analysis(run, doc: dict) -> dict:
     g, roster, config = run.graph, run.roster, run.config
     by_rule, only_rule = _programme_rule_counts(g.blocked)
-    weights = scoring.weights_vector(config)
+    weights = scoring.weights_vector(config, roster)
     wsum = weights.sum() or 1.0
     chosen = run.solution.edges
     components = {}
@@ -1236,8 +1273,10 @@ def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Lim
     limits = dataclasses.replace(limits or Limits())
     limits.top_k = int(top_k if top_k is not None else result.config.program.candidates_per_mentee)
     run = _Run(result, limits)
-    pairs, pair_meta = _pair_explanations(run)
+    # Unpaired mentees first: their suggestions come before the alternatives of pairs in the
+    # budget of re-solves.
     unmatched, un_meta = _unmatched_explanations(run)
+    pairs, pair_meta = _pair_explanations(run)
     mentors = _mentor_explanations(run)
 
     g, roster = run.graph, run.roster
@@ -1269,7 +1308,8 @@ def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Lim
     doc["explanations"] = {
         "format_version": FORMAT_VERSION,
         "top_k": limits.top_k,
-        "forcing_method": "residual" if run.residual is not None else "resolve",
+        "forcing_method": ("residual" if run.pure_flow else "residual_with_resolve" if run.residual is not None
+                           else "resolve"),
         "baseline_proven_optimal": result.solution.status == "OPTIMAL",
         "resolves": run.resolves,
         "suggestions_checked": un_meta["suggestions_checked"],

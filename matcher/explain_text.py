@@ -90,6 +90,8 @@ register({
                                      "mentee with any of them makes the overall result worse."),
     "explain.blocked_by": ("Сколько наставников отсеяло каждое правило: {counts}.",
                            "Mentors ruled out, by rule: {counts}."),
+    "explain.blocked_by_mentees": ("Сколько наставляемых отсеяло каждое правило: {counts}.",
+                                   "Mentees ruled out, by rule: {counts}."),
     "explain.count_item": ("{rule} — {count}", "{rule}: {count}"),
     "explain.candidates": ("Подходящие наставники (лучшие по оценке):", "Suitable mentors (best scores first):"),
     "explain.near_misses": ("Ближе всего (мешает только одно правило):", "Nearest misses (one rule stands in the way):"),
@@ -188,6 +190,11 @@ def _num(value, lang: str, digits: int = 3) -> str:
     return text.replace(".", ",") if lang == "ru" else text
 
 
+def _fixed(value, lang: str, digits: int = 3) -> str:
+    text = f"{float(value or 0.0):.{digits}f}"
+    return text.replace(".", ",") if lang == "ru" else text
+
+
 def _signed(value, lang: str, digits: int = 3) -> str:
     v = float(value)
     text = _num(abs(v), lang, digits)
@@ -228,8 +235,9 @@ def _effect_text(effect: dict, lang: str) -> str:
         nobody = render("explain.nobody", None, lang)
         shown = [render("explain.move", {"mentee_id": m["mentee_id"], "from": m.get("from") or nobody,
                                          "to": m.get("to") or nobody}, lang) for m in moves[:MOVES_SHOWN]]
-        if len(moves) > MOVES_SHOWN:
-            shown.append(render("explain.effect_more", {"count": len(moves) - MOVES_SHOWN}, lang))
+        total = int(effect.get("moves_total") or len(moves))
+        if total > len(shown):
+            shown.append(render("explain.effect_more", {"count": total - len(shown)}, lang))
         parts.append(render("explain.effect_moves", {"moves": "; ".join(shown)}, lang))
     return ", ".join(parts) if parts else render("explain.effect_none", None, lang)
 
@@ -293,7 +301,7 @@ def _pair_text(doc: dict, pair: dict, lang: str) -> list[str]:
         for name, c in sorted(comps.items(), key=lambda kv: (-kv[1].get("contribution", 0.0), kv[0])):
             reason = c.get("reason") or {}
             lines.append(render("explain.component_line", {
-                "contribution": _num(c.get("contribution", 0.0), lang), "title": render(f"component.{name}", None, lang),
+                "contribution": _fixed(c.get("contribution", 0.0), lang), "title": render(f"component.{name}", None, lang),
                 "reason": render(reason["code"], reason.get("params"), lang) if reason.get("code") else ""}, lang))
     if not ex:
         lines.append(render("explain.no_explanations", None, lang))
@@ -388,7 +396,7 @@ def _mentor_text(doc: dict, m: dict, lang: str) -> list[str]:
         counts = [render("explain.count_item", {"rule": render(f"rule_title.{code}", None, lang), "count": n}, lang)
                   for code, n in sorted(ex.get("blocked_by", {}).items(), key=lambda kv: (-kv[1], kv[0]))]
         if counts:
-            lines.append(render("explain.blocked_by", {"counts": "; ".join(counts)}, lang))
+            lines.append(render("explain.blocked_by_mentees", {"counts": "; ".join(counts)}, lang))
     return lines
 
 

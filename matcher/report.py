@@ -59,7 +59,7 @@ register({
     "report.card_unmatched": ("Без пары", "Unmatched"),
     "report.card_units": ("Пар и групп", "Pairs and groups"),
     "report.card_units_value": ("пар: {pairs}, групп: {groups}", "pairs: {pairs}, groups: {groups}"),
-    "report.card_mentors": ("Задействовано наставников", "Mentors engaged"),
+    "report.card_mentors": ("Наставников с парой", "Mentors engaged"),
     "report.card_solution": ("Решение", "Solution"),
     "report.status_optimal": ("Оптимальность доказана", "Optimality proven"),
     "report.status_feasible": ("Оптимальность не доказана", "Optimality not proven"),

@@ -460,7 +460,8 @@ def _wish_ages(rng, g: _Group) -> tuple[np.ndarray, np.ndarray]:
     if key == ("mentee", "teacher_teacher"):
         lo, hi = _int_between(rng, 25, 35, n), _int_between(rng, 45, 60, n)
     elif key == ("mentee", "student_student"):  # an older student
-        lo, hi = np.minimum(age + _int_between(rng, 1, 2, n), 17), np.full(n, 17)
+        lo = age + _int_between(rng, 1, 2, n)
+        hi = np.maximum(lo, 17)
     elif key == ("mentee", "teacher_student"):
         lo, hi = _int_between(rng, 23, 30, n), _int_between(rng, 40, 55, n)
     elif key == ("mentee", "adult_child"):

@@ -38,6 +38,8 @@ register({
     "io.no_usable_sheet": ("в книге нет листа с таблицей: все листы пусты",
                            "the workbook has no sheet with a table: every sheet is empty"),
     "io.bad_csv": ("ошибка разбора CSV: {error}", "cannot parse the CSV: {error}"),
+    "io.cell_too_long": ("ячейка длиннее {limit} символов: это не похоже на ответ анкеты (возможно, не закрыта кавычка)",
+                         "a cell longer than {limit} characters is not a questionnaire answer (an unclosed quote?)"),
 })
 
 # Sheet names that say which role a sheet holds (compared after text.norm).
@@ -242,7 +244,7 @@ def _read_csv(data: bytes, encoding: str, label: str, role: str | None, report: 
             report.add("io.empty_file", file=label)
             return None
     except csv.Error as exc:
-        report.add("io.bad_csv", file=label, row=rownum + 1, params={"error": str(exc)})
+        _csv_problem(exc, label, rownum + 1, report)
         return None
     headers = [c.strip() for c in cells]
     return Table(label=label, path=label, sheet=None, role=role, headers=headers, header_row=rownum,
@@ -258,10 +260,17 @@ def _csv_rows(reader, rownum: int, label: str, report: ProblemReport) -> Iterato
                 found = True
                 yield rownum, cells
     except csv.Error as exc:
-        report.add("io.bad_csv", file=label, row=rownum + 1, params={"error": str(exc)})
+        _csv_problem(exc, label, rownum + 1, report)
         return
     if not found:
         report.add("io.no_data_rows", file=label)
+
+
+def _csv_problem(exc: csv.Error, label: str, row: int, report: ProblemReport) -> None:
+    if "field larger than field limit" in str(exc):
+        report.add("io.cell_too_long", file=label, row=row, params={"limit": csv.field_size_limit()})
+    else:
+        report.add("io.bad_csv", file=label, row=row, params={"error": str(exc)})
 
 
 # --- XLSX --------------------------------------------------------------------------------
