@@ -22,6 +22,9 @@ register({
     "cli.no_input": ("укажите --participants или --mentors и --mentees",
                      "give --participants, or --mentors and --mentees"),
     "cli.sample_written": ("записаны файлы: {files}", "wrote: {files}"),
+    "cli.warnings_hidden": ("предупреждений при чтении анкет: {warnings} (подробно: matcher validate или result.json)",
+                            "{warnings} warning(s) while reading the questionnaires (details: matcher validate "
+                            "or result.json)"),
     "cli.stage": ("{stage}… ({seconds} с)", "{stage}... ({seconds} s)"),
     "stage.read": ("чтение анкет", "reading questionnaires"),
     "stage.match": ("подбор пар", "matching"),
@@ -99,8 +102,10 @@ def load_config_or_exit(config_path, lang):
     return config
 
 
-def load_input_or_exit(lang, config, mentors, mentees, participants, mapping, *, summary: bool = False):
-    """Read and validate questionnaires; print every problem; exit 1 on any error."""
+def load_input_or_exit(lang, config, mentors, mentees, participants, mapping, *, summary: bool = False,
+                       all_warnings: bool = True):
+    """Read and validate questionnaires; print every error (and warnings, or their count);
+    exit 1 on any error."""
     from . import io
 
     if not participants and not (mentors and mentees):
@@ -110,8 +115,11 @@ def load_input_or_exit(lang, config, mentors, mentees, participants, mapping, *,
                      config=config)
     if summary:
         click.echo(io.render_summary(ingest, config, lang))
-    _echo_problems(ingest.report, lang)
     n_err, n_warn = len(ingest.report.errors), len(ingest.report.warnings)
+    if all_warnings or n_err:
+        _echo_problems(ingest.report, lang)
+    elif n_warn:
+        click.echo(render("cli.warnings_hidden", {"warnings": n_warn}, lang), err=True)
     if n_err:
         click.echo(render("cli.input_rejected", {"errors": n_err, "warnings": n_warn}, lang), err=True)
         sys.exit(1)
@@ -224,6 +232,7 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
 
     from .pipeline import match
     from .results import result_document, write_outputs
+    from .problems import InputRejected
     from .solve import EngineError
 
     _stage(lang, "match", t0, quiet)
@@ -233,6 +242,9 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
     except EngineError:
         click.echo(render("cli.engine_flow", None, lang), err=True)
         return 2
+    except InputRejected as exc:
+        _echo_problems(exc.report, lang)
+        return 1
     if result.solution.status == "INFEASIBLE":
         print_conflict(result.solution, lang)
         return 3
@@ -291,7 +303,7 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
     lang = _lang(lang)
     config = load_config_or_exit(config_path, lang)
     _stage(lang, "read", t0, quiet)
-    ingest = load_input_or_exit(lang, config, mentors, mentees, participants, mapping)
+    ingest = load_input_or_exit(lang, config, mentors, mentees, participants, mapping, all_warnings=False)
     pair_specs = []
     if locks_path:
         pair_specs, report = load_pair_specs(locks_path)
