@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -31,6 +32,7 @@ SET_FIELDS = {
 }
 
 
+@lru_cache(maxsize=65536)
 def _key(kind: str, value: str) -> str:
     k = norm(value)
     if kind == "spheres":

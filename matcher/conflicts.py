@@ -234,9 +234,8 @@ def explain_conflicts(graph, locks, raw: list[dict], *, time_limit: float = 20.0
         if "lock" in item:
             entry["lock"] = core[0]
             entry["source"] = locks[core[0]].source
-        else:
-            entry["locks"] = core
-            entry["sources"] = [locks[k].source for k in core]
+        entry["locks"] = core
+        entry["sources"] = [locks[k].source for k in core]
         entry["minimal"] = minimal
         entry["families"] = families
         entry["items"] = [{"lock": k, "mentor": roster.mentors.ids[locks[k].mentor],

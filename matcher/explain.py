@@ -2,6 +2,31 @@
 single change would give them one. Everything is data (codes, numbers, ids) added to the
 result document; `explain_text` and the report word it.
 
+What is added (keys of the document):
+- pair["explanation"]: score, mentor_rank / mentor_candidates (this mentor among the
+  mentee's candidates, by score), mentee_rank / mentee_candidates, locked, alternatives —
+  the best other mentors, each {mentor_id, form, score, status: taken | free_place |
+  no_place | blocked, load, capacity, mentees (who holds the places), rules (blocked: code,
+  form, details()), forcing: {checked, method: residual | resolve, feasible,
+  objective_delta, levels {level: delta}, matched_delta, score_delta, moves [{mentee_id,
+  from, to}], moves_total}}. The score's parts stay in pair["components"].
+- unmatched["explanation"]: why (no_form | no_mentor_in_form | no_candidate |
+  candidates_taken | group_rules), blocked_by / blocked_only_by {rule: mentors},
+  near_misses [{mentor_id, score, code, form, details}], candidates (as alternatives),
+  candidates_total, suggestions [{change: capacity | trained | consent | hard_wish |
+  age_gap, mentor_id, params, verified: true, method: incremental_flow | resolve, effect:
+  {mentor_id (the mentee's new mentor), objective_delta, levels, matched_delta,
+  score_delta, moves}}], unchecked [changes the budget left unchecked].
+- mentor["explanation"]: status (full | free_places | unused | no_capacity), load,
+  capacity, free, group_min, candidates, mentees [{mentee_id, form, score, locked}],
+  why_unused and blocked_by for a mentor without mentees.
+- doc["analysis"]: rules {code: {pairs_blocked, only_reason}}, pairs_total, components
+  {name: {weight, total_contribution, mean_value}}, total_score, match_rate {overall,
+  by_form, by_priority: {mentees, matched, rate}}.
+- doc["candidates"]: {mentee_id: [{rank, mentor_id, mentor_name, form, score, status}]}.
+- doc["explanations"]: format_version, top_k, forcing_method, baseline_proven_optimal,
+  resolves, suggestions_checked, changes_unchecked, alternatives_unchecked, notes.
+
 How the answers are found:
 - Forcing an alternative pair ("what would the total lose if mentee i took mentor k?") is a
   re-solve in principle. Where the model is a min-cost flow, the exact answer comes from
@@ -42,7 +67,7 @@ RULE_CODES = constraints.RULE_CODES
 # Pairs blocked by these are not "near misses": the two are not in one programme at all.
 NOT_NEAR = RULE_BIT["form_compat"] | RULE_BIT["self_pair"]
 FORMAT_VERSION = 1
-MOVES_KEPT = 20  # moves listed per effect (a displacement chain can be long); moves_total counts all
+MOVES_KEPT = 10  # moves listed per effect (a displacement chain can be long); moves_total counts all
 
 
 @dataclass
@@ -174,6 +199,7 @@ class FlowResidual:
         self.to_S, self.to_T = dist_to
         self.pred_to_S, self.pred_to_T = pred_to
         self._H = None
+        self._from_slots = None
 
     def _potentials(self) -> np.ndarray:
         """Feasible potentials (shortest distances from a virtual root joined to every node by
@@ -361,14 +387,28 @@ class FlowResidual:
         if ok.all():
             return ok
         H, slots = self._h_graph()
-        others = np.flatnonzero(~np.isin(slots, excluded_slots))
-        sources = list((nm + 1 + others).tolist())
-        if self.has_bypass_fwd:
-            sources.append(nm)  # T, at reduced distance 0 from S (d[S] == d[T])
-        if not sources:
+        all_sources = np.r_[nm + 1 + np.arange(len(slots)), nm]
+        if not self.has_bypass_fwd:
+            all_sources = all_sources[:-1]  # T is no source when nothing is paired
+        if not len(all_sources):
             return np.ones(len(mentors), dtype=bool)
-        dist = dijkstra(H, indices=sources, min_only=True, limit=float(limits.max()))
-        return ok | (dist[mentors] > limits)
+        if self._from_slots is None:
+            dist, _, origin = dijkstra(H, indices=all_sources, min_only=True, return_predecessors=True)
+            self._from_slots = (dist, origin)
+        dist, origin = self._from_slots
+        excluded = nm + 1 + np.searchsorted(slots, excluded_slots)[np.isin(excluded_slots, slots)]
+        # With every source the path already costs more: so it does without some of them.
+        # Otherwise, if the best path starts elsewhere, it survives the exclusion.
+        ok = ok | (dist[mentors] > limits)
+        bad = ~ok & ~np.isin(origin[mentors], excluded)
+        rest = ~ok & ~bad
+        if rest.any():
+            sources = all_sources[~np.isin(all_sources, excluded)]
+            if not len(sources):
+                return ok | rest
+            dist_i = dijkstra(H, indices=sources, min_only=True, limit=float(limits[rest].max()))
+            ok = ok | (rest & (dist_i[mentors] > limits))
+        return ok
 
 
 def _loop_erased(path: list[int]) -> list[int]:
@@ -939,13 +979,19 @@ def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[floa
         if key not in out or rank < out[key][0]:
             out[key] = (rank, change, mode)
 
-    for e in cand_edges:  # best score first
+    shown = 0
+    for e in cand_edges:  # best score first; only as many as could be checked
         k = int(run.graph.mentor[e])
+        if shown >= run.limits.changes_checked:
+            break
         if int(run.load[k]) >= int(run.capacity[k]):
+            shown += 1
             cap = int(run.capacity[k])
             change = {"change": "capacity", "mentor_id": run.mentor_ids[k], "params": {"from": cap, "to": cap + 1}}
-            add((0, -float(run.graph.score[e])), change,
-                "flow_capacity" if run.incremental and run.mentor_ids[k] not in run.both else "resolve")
+            # A second place turns on the grade spread of groups, if the programme limits it.
+            flow = run.incremental and run.mentor_ids[k] not in run.both and \
+                (run.config.program.max_grade_spread is None or cap + 1 <= 1)
+            add((0, -float(run.graph.score[e])), change, "flow_capacity" if flow else "resolve")
     for score, k, bit in near:
         code = _code_of_bit(bit)
         reason = _rule_reason(run, i, k, code)
@@ -1026,6 +1072,8 @@ def _check_mentee_change(run, i: int, change: dict) -> dict | None:
     row = _row_edges(roster2, i, run.forbids)
     if not len(row["mentor"]):
         return None
+    if not _stays_flow(run, row):
+        return "resolve"
     values = _level_values(run.objective, int(run.roster.mentees.priority[i]), row["score_int"], run.divisor)
     w_new = (run.objective.weights[:, None] * values).sum(axis=0)
     free_cost = res.dist_to_source(row["mentor"])
@@ -1041,6 +1089,18 @@ def _check_mentee_change(run, i: int, change: dict) -> dict | None:
     if eff["objective_delta"] != -int(round(cost[best])):  # pragma: no cover - internal check
         raise AssertionError("mentee change cycle and its edges disagree")
     return _with_mentor(eff, run.mentee_ids[i])
+
+
+def _stays_flow(run, row: dict) -> bool:
+    """Whether the programme with these pairs of one mentee is still a plain flow: no pair
+    with a group mentor, none that opens a group under a grade-spread limit, no pair twice."""
+    mentors = row["mentor"]
+    roster = run.roster
+    if (roster.mentors.group_min[mentors] > 1).any():
+        return False
+    if run.config.program.max_grade_spread is not None and (run.capacity[mentors] > 1).any():
+        return False
+    return len(np.unique(mentors)) == len(mentors)
 
 
 def _check_by_resolve(run, i: int, change: dict) -> dict | None | str:
@@ -1100,7 +1160,9 @@ def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[d
             effect, method = capacity_effect[_change_key(c)], "incremental_flow"
         elif mode == "flow_mentee":
             effect, method = _check_mentee_change(run, i, c), "incremental_flow"
-        else:
+            if effect == "resolve":
+                mode = "resolve"
+        if mode == "resolve":
             effect, method = _check_by_resolve(run, i, c), "resolve"
             if effect == "budget":
                 run.unchecked += 1
@@ -1146,6 +1208,8 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
     for ri, i in enumerate(rows.tolist()):
         if roster.mentees.forms[i] == 0:
             why = "no_form"
+        elif cand[i] and any(run.load[int(g.mentor[x])] < run.capacity[int(g.mentor[x])] for x in cand[i]):
+            why = "group_rules"  # a suitable mentor has room: only side constraints keep them apart
         elif cand[i]:
             why = "candidates_taken"
         elif not np.any(g.blocked_form[i] >= 0):

@@ -48,9 +48,12 @@ def render(code: str, params: dict | None = None, lang: str = "en") -> str:
         text = code
     else:
         text = pair[0] if lang == "ru" else pair[1]
-    if params:
-        shown = {k: _show(v, lang) for k, v in params.items()}
-        text = Formatter().vformat(text, (), _SafeDict(shown))
+    if params and "{" in text:
+        shown = _SafeDict({k: _show(v, lang) for k, v in params.items()})
+        try:
+            text = text.format_map(shown)
+        except (ValueError, IndexError, KeyError):
+            text = Formatter().vformat(text, (), shown)
     return text
 
 

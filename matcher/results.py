@@ -250,7 +250,11 @@ def write_outputs(doc: dict, out_dir: str | Path, lang: str = "en", headers: str
     written.append(out / "pairs.csv")
     atomic_write_bytes(out / "unmatched.csv", csv_bytes(head(UNMATCHED_COLUMNS), un_rows, encoding="utf-8-sig"))
     written.append(out / "unmatched.csv")
-    text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    # Indented for people on school-sized results; compact past that (a district's is tens of MB).
+    if len(doc["pairs"]) <= 1000:
+        text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
     atomic_write_bytes(out / "result.json", text.encode("utf-8"))
     written.append(out / "result.json")
     if xlsx:

@@ -394,3 +394,30 @@ def test_explanations_are_deterministic():
     _, a = explained(people)
     _, b = explained(people)
     assert a == b
+
+
+@FLOWS
+@given(programmes(mentees=(2, 8), mentors=(1, 5), groups=False, both=False))
+def test_with_a_lock_in_place_forcing_costs_what_a_resolve_with_both_locks_costs(programme):
+    free = match(programme.participants, programme.config)
+    if free.solution.proof != "flow" or not len(free.solution.edges):
+        return
+    roster, graph = free.roster, free.graph
+    e = int(free.solution.edges[-1])  # keep one chosen pair locked
+    spec = PairSpec(roster.mentors.ids[int(graph.mentor[e])], roster.mentees.ids[int(graph.mentee[e])], "lock",
+                    roster.form_ids[int(graph.form[e])], file="consilium.csv", row=2)
+    result = match(programme.participants, programme.config, pair_specs=[spec])
+    if result.solution.proof != "flow":
+        return
+    doc = result_document(result)
+    add_explanations(doc, result)
+    for p in doc["pairs"]:
+        for alt in p["explanation"]["alternatives"]:
+            if not alt.get("forcing", {}).get("checked"):
+                continue
+            lock = Lock(roster.mentees.index[p["mentee_id"]], roster.mentors.index[alt["mentor_id"]], alt["form"])
+            forced = solve(result.graph, list(result.locks) + [lock])
+            if not alt["forcing"]["feasible"]:
+                assert forced.status == "INFEASIBLE"
+            else:
+                assert forced.objective - result.solution.objective == alt["forcing"]["objective_delta"]
