@@ -586,8 +586,10 @@ class _Run:
             self.residual = FlowResidual(graph, self.objective, self.slot, self.chosen, self.lock_edges)
         # Incremental checks of suggestions hold for flows only.
         self.incremental = self.residual is not None and self.pure_flow
-        # A re-solve's cost in candidate pairs: side constraints make it several times dearer.
-        self.resolve_cost = max(1, graph.n_edges) * (1 if not self.side_active else 4)
+        # A re-solve's cost in candidate pairs: the harder the model was, the dearer.
+        dearer = {"flow": 1, "flow_relaxation_feasible": 2, "flow_branch_and_bound": 4}.get(sol.proof, 20)
+        self.resolve_cost = max(1, graph.n_edges) * (1 if not self.side_active else dearer)
+        self.resolve_time_limit = min(limits.resolve_time_limit, max(1.0, 2.0 * float(sol.seconds)))
         self.resolves = 0
         self.resolve_pairs_left = limits.resolve_pairs
         self.unchecked = 0
@@ -619,12 +621,9 @@ class _Run:
     def solve(self, graph, locks):
         # The flow engine refuses side constraints a change may switch on; auto runs the flow first.
         engine = "cpsat" if self.result.engine == "cpsat" else "auto"
-        return solve(graph, locks, engine=engine, time_limit=self.limits.resolve_time_limit, seed=self.result.seed)
+        return solve(graph, locks, engine=engine, time_limit=self.resolve_time_limit, seed=self.result.seed)
 
     # -- words of the document ------------------------------------------------------------
-
-    def slot_key(self, e: int) -> tuple[int, int]:
-        return int(self.graph.mentee[e]), (int(self.graph.form[e]) if self.per_form else -1)
 
     def effect(self, added: list[int], removed: list[int], *, new_edge: dict | None = None,
                skip_mentee: int | None = None) -> dict:

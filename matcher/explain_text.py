@@ -93,18 +93,6 @@ register({
                                 "этого наставляемого.",
                                 "Suitable mentors have free places, but the rules of groups (smallest group size, "
                                 "spread of grades, no mutual mentoring) leave no room for this mentee."),
-    "explain.note.blocked_alternatives_skipped": (
-        "Наставники, которых отсеяло одно правило, не оценивались среди альтернатив пар: таких пар больше {cap}.",
-        "Mentors ruled out by one rule were not scored as alternatives of pairs: there are more than {cap} such pairs."),
-    "explain.note.near_misses_partial": (
-        "Ближайшие к паре варианты показаны не для всех наставляемых без пары: вариантов больше {cap}.",
-        "Nearest misses are not shown for every unpaired mentee: there are more than {cap} of them."),
-    "explain.note.alternatives_unchecked": (
-        "Цена принудительной пары не проверялась для {count} вариантов (лимит пересчётов).",
-        "The cost of forcing a pair was not checked for {count} alternatives (re-solve limit)."),
-    "explain.note.changes_unchecked": (
-        "Не проверено изменений для наставляемых без пары: {count} (лимит пересчётов).",
-        "Changes not checked for unpaired mentees: {count} (re-solve limit)."),
     "explain.blocked_by": ("Сколько наставников отсеяло каждое правило: {counts}.",
                            "Mentors ruled out, by rule: {counts}."),
     "explain.blocked_by_mentees": ("Сколько наставляемых отсеяло каждое правило: {counts}.",

@@ -121,7 +121,11 @@ def _networkx_optimum(programme, score_int, score):
         g.add_edge(("m", m.id), "sink", capacity=m.capacity, weight=0)
     for t, m, _ in edges:
         g.add_edge(("t", t), ("m", m), capacity=1, weight=-sum(w * v for w, v in zip(weights, levels(t, m))))
-    flow = nx.max_flow_min_cost(g, "source", "sink")
+    # Exactly len(mentees) units leave the source; the bypass carries those nobody takes (a
+    # maximum flow would force the most pairs, which the quality objective may not want).
+    g.nodes["source"]["demand"] = -len(mentees)
+    g.nodes["sink"]["demand"] = len(mentees)
+    flow = nx.min_cost_flow(g)
     return [(t, m, f) for t, m, f in edges if flow[("t", t)].get(("m", m), 0) > 0]
 
 

@@ -206,35 +206,14 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
         return Solution(status, "cpsat", edges, result.objective, max(result.bound, result.objective),
                         objective.level_totals(edges), seconds, objective, proof="cpsat")
     if result.status == "INFEASIBLE":
-        core = _minimal_core(graph, slot, capacity, side, lock_edges, result.core,
-                             max(1.0, time_limit - seconds), seed, workers)
-        seconds = time.perf_counter() - t0
-        conflict = [{"kind": "lock_core", "locks": core, "sources": [locks[k].source for k in core]}]
+        conflict = [{"kind": "lock_core", "locks": result.core,
+                     "sources": [locks[k].source for k in result.core]}]
         conflict = _explained(graph, locks, conflict, max(1.0, time_limit - seconds), seed, workers)
         seconds = time.perf_counter() - t0
         return Solution("INFEASIBLE", "cpsat", empty, 0, 0, {}, seconds, objective, conflict)
     if upper is None:  # no solution in time: a bound that holds (0 would claim nothing is possible)
         upper = int(sum(int(w) * int(u) for w, u in zip(objective.weights, objective.upper)))
     return Solution("UNKNOWN", "cpsat", empty, 0, upper, {}, seconds, objective)
-
-
-def _minimal_core(graph, slot, capacity, side, lock_edges, core, time_limit, seed, workers) -> list[int]:
-    """Drop every lock the clash does not need (deletion filter), so the consilium sees only the
-    culprits: CP-SAT's core is sufficient, not minimal (often every lock). Each check is a
-    feasibility model (objective 0), fast; a check cut short by time keeps its lock."""
-    zero = np.zeros(graph.n_edges, dtype=np.int64)
-    deadline = time.perf_counter() + time_limit
-    core = list(core)
-    for k in list(core):
-        left = deadline - time.perf_counter()
-        if len(core) <= 1 or left <= 0:
-            break
-        trial = [i for i in core if i != k]
-        check = solve_cpsat(graph, zero, slot, capacity, side, [lock_edges[i] for i in trial],
-                            time_limit=left, seed=seed, workers=workers)
-        if check.status == "INFEASIBLE":
-            core = trial
-    return core
 
 
 def _explained(graph, locks, conflicts: list[dict], time_limit: float, seed: int, workers: int) -> list[dict]:
