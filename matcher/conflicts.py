@@ -32,7 +32,8 @@ FAMILIES = ("one_mentor", "capacity", "group_min", "grade_spread", "mutual", "sa
 register({
     "conflict.minimal": ("Этого достаточно для противоречия: снятие любого из этих закреплений его устраняет.",
                          "This is enough for the clash: dropping any one of these locks resolves it."),
-    "conflict.minimal_one": ("Снятие этого закрепления устраняет противоречие.", "Dropping this lock resolves the clash."),
+    "conflict.minimal_one": ("Снятие этого закрепления устраняет противоречие.",
+                             "Dropping this lock resolves the clash."),
     "conflict.not_minimal": ("Проверка сокращения прервана по времени: возможно, не все закрепления здесь необходимы.",
                              "Reducing the clash was cut short by time: not every lock here may be needed."),
     "conflict.item": ("закрепление {source}: наставник {mentor} – наставляемый {mentee}",

@@ -11,7 +11,7 @@ What is added (keys of the document):
   objective_delta, levels {level: delta}, matched_delta, score_delta, moves [{mentee_id,
   from, to}], moves_total}}. The score's parts stay in pair["components"].
 - unmatched["explanation"]: why (no_form | no_mentor_in_form | no_candidate |
-  candidates_taken | group_rules), blocked_by / blocked_only_by {rule: mentors},
+  candidates_taken | candidates_without_places | group_rules), blocked_by / blocked_only_by {rule: mentors},
   near_misses [{mentor_id, score, code, form, details}], candidates (as alternatives),
   candidates_total, suggestions [{change: capacity | trained | consent | hard_wish |
   age_gap, mentor_id, params, verified: true, method: incremental_flow | resolve, effect:
@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -968,7 +968,6 @@ def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[floa
     """Single changes that could pair mentee i, most promising first: a place for a mentor
     whose places are taken, then changes to the mentee's own data, then one mentor's data,
     then the programme's rules. Each carries the mode of its check."""
-    roster = run.roster
     me_id = run.mentee_ids[i]
     on_both = me_id in run.both
     out: dict[tuple, tuple] = {}
@@ -1207,6 +1206,8 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
     for ri, i in enumerate(rows.tolist()):
         if roster.mentees.forms[i] == 0:
             why = "no_form"
+        elif cand[i] and all(run.capacity[int(g.mentor[x])] <= 0 for x in cand[i]):
+            why = "candidates_without_places"
         elif cand[i] and any(run.load[int(g.mentor[x])] < run.capacity[int(g.mentor[x])] for x in cand[i]):
             why = "group_rules"  # a suitable mentor has room: only side constraints keep them apart
         elif cand[i]:

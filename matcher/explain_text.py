@@ -88,6 +88,9 @@ register({
                                      "этого наставляемого к любому из них, общий результат станет хуже.",
                                      "The {count} suitable mentors are needed by other mentees: pairing this "
                                      "mentee with any of them makes the overall result worse."),
+    "explain.why.candidates_without_places": ("Подходящие наставники ({count}) не могут взять ни одного "
+                                              "наставляемого: у них нет мест.",
+                                              "The {count} suitable mentors cannot take anyone: they have no places."),
     "explain.why.group_rules": ("У подходящих наставников есть свободные места, но правила групп (наименьший размер "
                                 "группы, разброс классов, запрет взаимного наставничества) не оставляют места для "
                                 "этого наставляемого.",
@@ -99,7 +102,8 @@ register({
                                    "Mentees ruled out, by rule: {counts}."),
     "explain.count_item": ("{rule} — {count}", "{rule}: {count}"),
     "explain.candidates": ("Подходящие наставники (лучшие по оценке):", "Suitable mentors (best scores first):"),
-    "explain.near_misses": ("Ближе всего (мешает только одно правило):", "Nearest misses (one rule stands in the way):"),
+    "explain.near_misses": ("Ближе всего (мешает только одно правило):",
+                            "Nearest misses (one rule stands in the way):"),
     "explain.near_line": ("  {mentor_id} ({mentor_name}), оценка была бы {score}: {why}",
                           "  {mentor_id} ({mentor_name}), would score {score}: {why}"),
     "explain.suggestions": ("Что даст пару (каждое изменение проверено пересчётом):",
@@ -306,7 +310,8 @@ def _pair_text(doc: dict, pair: dict, lang: str) -> list[str]:
         for name, c in sorted(comps.items(), key=lambda kv: (-kv[1].get("contribution", 0.0), kv[0])):
             reason = c.get("reason") or {}
             lines.append(render("explain.component_line", {
-                "contribution": _fixed(c.get("contribution", 0.0), lang), "title": render(f"component.{name}", None, lang),
+                "contribution": _fixed(c.get("contribution", 0.0), lang),
+                "title": render(f"component.{name}", None, lang),
                 "reason": render(reason["code"], reason.get("params"), lang) if reason.get("code") else ""}, lang))
     if not ex:
         lines.append(render("explain.no_explanations", None, lang))

@@ -35,6 +35,7 @@ class MatchResult:
     seed: int
     engine: str
     timings: dict[str, float] = field(default_factory=dict)
+    forbids: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))  # [k, 2] mentee, mentor
 
     @property
     def chosen(self) -> np.ndarray:
@@ -95,4 +96,4 @@ def match(participants: list[Participant], config: ProgramConfig, *, pair_specs:
     t = time.perf_counter()
     solution = solve(graph, locks, engine=engine, time_limit=time_limit, seed=seed, workers=workers)
     timings["solve"] = time.perf_counter() - t
-    return MatchResult(config, participants, roster, graph, solution, locks, seed, engine, timings)
+    return MatchResult(config, participants, roster, graph, solution, locks, seed, engine, timings, forbids)

@@ -260,6 +260,10 @@ register({
                                                  "(оценено не больше {cap} пар).",
                                                  "Not every mentor ruled out by a single rule is shown "
                                                  "(at most {cap} pairs were scored)."),
+    "report.note.blocked_alternatives_skipped": ("Наставники, которых отсеяло одно правило, не показаны как "
+                                                 "альтернативы: программа слишком велика (больше {cap} таких пар).",
+                                                 "Mentors ruled out by a single rule are not shown as alternatives: "
+                                                 "the programme is too large (over {cap} such pairs)."),
     "report.note.near_misses_partial": ("Показаны не все наставники, которых отсеяло одно правило "
                                         "(оценено не больше {cap} пар).",
                                         "Not every mentor ruled out by a single rule is shown "

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 
-from checker import allowed_forms, assignment_violations, lex_value, result_triples
+from checker import allowed_forms, assignment_violations, result_triples
 from matcher.config import load_config
 from matcher.models import Participant
 from matcher.pipeline import match
