@@ -190,9 +190,10 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                             time.perf_counter() - t0, objective, proof="flow_branch_and_bound")
         if bnb.status == "LIMIT":
             # Too many group decisions for flows alone: CP-SAT continues from the best found.
-            if bnb.chosen is not None:
-                hint = bnb.chosen
+            hint = bnb.chosen if bnb.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges)
             upper = bnb.bound
+        else:
+            hint = repair(graph, side, relaxed, capacity, lock_edges)
     else:
         hint, upper = None, None
 
@@ -213,7 +214,47 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
         return Solution("INFEASIBLE", "cpsat", empty, 0, 0, {}, seconds, objective, conflict)
     if upper is None:  # no solution in time: a bound that holds (0 would claim nothing is possible)
         upper = int(sum(int(w) * int(u) for w, u in zip(objective.weights, objective.upper)))
+    if hint is not None and not side.violations(graph, hint, capacity) and all(hint[e] for e in lock_edges):
+        # CP-SAT found nothing in time, but the repaired flow solution is legal: report it, unproven.
+        edges = np.flatnonzero(hint)
+        total = objective.total(edges)
+        return Solution("FEASIBLE", "flow", edges, total, max(upper, total), objective.level_totals(edges),
+                        seconds, objective, proof="flow_repaired")
     return Solution("UNKNOWN", "cpsat", empty, 0, upper, {}, seconds, objective)
+
+
+def repair(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndarray, lock_edges: list[int]
+           ) -> np.ndarray:
+    """A legal assignment near `chosen`: drop what breaks a side constraint (a group below its
+    minimum, one of two mutual pairs, the grade outliers of a group). Dropping edges never
+    breaks capacity or one-mentor rules, so the result is feasible unless it drops a lock."""
+    chosen = chosen.copy()
+    locked = set(int(e) for e in lock_edges)
+    for _ in range(len(chosen) + 1):
+        broken = side.violations(graph, chosen, capacity)
+        if not broken:
+            break
+        kind, where = broken[0]
+        if kind in ("group_min", "grade_spread"):
+            edges = np.flatnonzero(chosen & (graph.mentor == where))
+            if kind == "grade_spread":
+                # Keep the largest set of mentees within the allowed spread of grades.
+                g = side.mentee_grade[graph.mentee[edges]].astype(np.int64)
+                best_lo = max(np.unique(g[g >= 0]), key=lambda lo: (int(((g >= lo) & (g <= lo + side.max_grade_spread)).sum()), -lo))
+                edges = edges[(g >= 0) & ((g < best_lo) | (g > best_lo + side.max_grade_spread))]
+            chosen[[e for e in edges if int(e) not in locked] or list(edges)] = False
+        else:  # mutual or same pair twice: drop the later unlocked edge
+            group = [int(where)] + [int(e) for e in np.flatnonzero(chosen) if e != where and _clashes(side, where, e)]
+            drop = next((e for e in reversed(group) if e not in locked), group[-1])
+            chosen[drop] = False
+    return chosen
+
+
+def _clashes(side: SideConstraints, a: int, b: int) -> bool:
+    for x, y in side.mutual_pairs:
+        if {int(x), int(y)} == {a, b}:
+            return True
+    return any(a in g and b in g for g in map(set, (map(int, grp) for grp in side.same_pair_groups)))
 
 
 def _explained(graph, locks, conflicts: list[dict], time_limit: float, seed: int, workers: int) -> list[dict]:

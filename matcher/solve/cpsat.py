@@ -146,6 +146,8 @@ def solve_cpsat(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.num_workers = int(workers)  # one per core: more is slower (PERF_NOTES)
     solver.parameters.random_seed = int(seed)
+    # Parallel workers race; interleaved search makes the same input and seed give the same pairs.
+    solver.parameters.interleave_search = int(workers) > 1
     status = solver.solve(model)
     chosen = np.zeros(n_edges, dtype=bool)
     name = solver.status_name(status)
