@@ -26,6 +26,7 @@ from .i18n import register
 from .solve import _lock_edges, side_constraints
 from .solve.cpsat import SideConstraints, solve_cpsat
 from .solve.objective import slot_of_edges
+from .jsonutil import jsonable
 
 FAMILIES = ("one_mentor", "capacity", "group_min", "grade_spread", "mutual", "same_pair")
 
@@ -153,7 +154,7 @@ def _rule_details(oracle: _Oracle, core: list[int], families: list[str]) -> list
                 details = rule.details(roster, lock.mentee, lock.mentor, form) if rule and form else {}
                 out.append({"code": "blocked", "rule": code, "mentor": roster.mentors.ids[lock.mentor],
                             "mentee": roster.mentees.ids[lock.mentee], "form": form,
-                            "details": _plain(details)})
+                            "details": jsonable(details)})
     valid = [e for e in edges if e >= 0]
     per_form = roster.config.program.one_mentor_per == "form"
     if "one_mentor" in families:
@@ -195,15 +196,6 @@ def _rule_details(oracle: _Oracle, core: list[int], families: list[str]) -> list
                             "mentee": roster.mentees.ids[int(graph.mentee[e])]})
     return out
 
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def explain_conflicts(graph, locks, raw: list[dict], *, time_limit: float = 20.0, seed: int = 0,

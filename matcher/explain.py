@@ -61,6 +61,7 @@ from .arrays import WISH_BIT, build_roster
 from .graph import SCORE_SCALE, build_graph
 from .solve import Lock, _lock_edges, side_constraints, solve
 from .solve.objective import slot_of_edges
+from .jsonutil import jsonable
 
 RULE_BIT = constraints.RULE_BIT
 RULE_CODES = constraints.RULE_CODES
@@ -717,18 +718,6 @@ def _lexi(levels: dict, names: list[str]) -> tuple:
     return tuple(int(levels.get(n, 0)) for n in names)
 
 
-def _plain(value):
-    """JSON-ready: numpy scalars to Python, floats rounded, nan to None."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 4)
-    return value
-
 
 # ---------------------------------------------------------------------------------------------
 # Blocked pairs and near misses
@@ -745,7 +734,7 @@ def _rule_reason(run, i: int, k: int, code: str) -> dict:
         details = {"min": run.config.program.min_score}
     else:
         details = {}
-    return {"code": code, "form": form, "details": _plain(details)}
+    return {"code": code, "form": form, "details": jsonable(details)}
 
 
 def _single_rule(masks: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 from . import __version__, constraints, scoring
 from .i18n import register, render
 from .io.writers import atomic_write_bytes, csv_bytes, write_xlsx
+from .jsonutil import jsonable
 
 register({
     "unmatched.no_candidate": ("нет ни одного подходящего наставника: чаще всего мешает правило «{top_rule}»",
@@ -77,7 +78,7 @@ def pair_records(result) -> list[dict]:
             comps[comp.NAME] = {
                 "value": _round(value), "weight": _round(weights[k] / wsum),
                 "contribution": _round(value * weights[k] / wsum),
-                "reason": {"code": code, "params": _jsonable(params)},
+                "reason": {"code": code, "params": jsonable(params)},
             }
         out.append({
             "mentor_id": roster.mentors.ids[j], "mentor_name": roster.mentors.names[j],
@@ -201,17 +202,6 @@ def result_document(result, *, extra: dict | None = None, input_files: list[str]
         doc.update(extra)
     return doc
 
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float):
-        return _round(value)
-    return value
 
 
 def reason_line(components: dict, lang: str, top: int = 3) -> str:
