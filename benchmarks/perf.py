@@ -212,7 +212,7 @@ def profile_scenario(sc: Scenario, via: str) -> tuple[list[list], list[list], fl
     main_t = lookup("matcher/cli.py", "match_cmd") or lookup("peers/run_engine_library.py", "main") or 0.0
     rows = []
     for label, suffix, func in PROFILE_POINTS:
-        value = (total - main_t) if suffix is None else lookup(suffix, func)
+        value = max(0.0, total - main_t) if suffix is None else lookup(suffix, func)
         if value is not None:
             rows.append([label, fmt_seconds(value), f"{100 * value / total:.0f} %"])
     # The package's own functions by cumulative time (robust to renames), then by own time.
