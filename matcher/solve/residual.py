@@ -1,0 +1,347 @@
+"""The residual graph of an optimal min-cost flow: exact costs of forcing a pair.
+
+From an optimal flow, the cost of forcing one more unit on an arc is the cheapest cycle
+through that arc in the residual graph (PERF_NOTES.md); reduced costs from optimal
+potentials are non-negative, so Dijkstra serves, from many sources in one call. Used by the
+explanations (what forcing an alternative costs) and by the solver (pairs that cannot be in
+any better solution are left out of CP-SAT's model).
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+
+class FlowResidual:
+    """The residual graph of the optimal min-cost flow (solve.flow), compressed to mentors.
+
+    Nodes: mentors 0..m-1, the source S = m, the sink T = m+1. Arcs, each with the edges it
+    adds to and removes from the assignment:
+      a -> b  a mentee of a moves to b             cost w(old) - w(new)
+      S -> b  an unpaired mentee is paired with b  cost -w
+      a -> S  a mentee of a loses their mentor     cost w
+      a -> T  a has a free place; T -> a: a has a mentee; S <-> T the bypass (cost 0).
+    Costs are the solver's combined lexicographic objective, negated (min-cost form). A
+    shortest path in this graph is a chain of moves; forcing an edge (i, k) costs
+    -w(i,k) + w(i,j) + dist(k -> j) when i is with j, or -w(i,k) + dist(k -> S) when i is
+    unpaired.
+    """
+
+    def __init__(self, graph, objective, slot: np.ndarray, chosen: np.ndarray, lock_edges: list[int]):
+        roster = graph.roster
+        nm = roster.mentors.n
+        self.graph, self.objective, self.slot = graph, objective, slot
+        self.nm, self.S, self.T, self.N = nm, nm, nm + 1, nm + 2
+        S, T, N = self.S, self.T, self.N
+        w = objective.combined.astype(np.int64)
+        self.w = w
+        mentor = graph.mentor
+        lock_edges = np.asarray(lock_edges, dtype=np.int64)
+        cap = roster.mentors.capacity.astype(np.int64).copy()
+        np.subtract.at(cap, mentor[lock_edges], 1)
+        self.cap = cap
+        n_slots = int(slot.max()) + 1 if len(slot) else 0
+        locked_slot = np.zeros(n_slots, dtype=bool)
+        locked_slot[slot[lock_edges]] = True
+        # Network edges: as solve._flow_with_locks builds them; edges of mentors without a
+        # free place stay in as dead ends (they carry no flow and change no distance).
+        net = (w > 0) & ~locked_slot[slot] if len(slot) else np.zeros(0, dtype=bool)
+        chosen_net = chosen & net
+        self.net = net
+        slot_edge = np.full(n_slots, -1, dtype=np.int64)
+        slot_edge[slot[chosen_net]] = np.flatnonzero(chosen_net)
+        self.slot_edge = slot_edge
+        load = np.bincount(mentor[chosen_net], minlength=nm).astype(np.int64)
+        self.load = load
+        me = slot_edge[slot] if len(slot) else np.zeros(0, np.int64)
+
+        parts = []  # (A, B, C, ADD, REM)
+        e1 = np.flatnonzero(net & ~chosen & (me >= 0))
+        parts.append((mentor[me[e1]], mentor[e1], w[me[e1]] - w[e1], e1, me[e1]))
+        e2 = np.flatnonzero(net & (me < 0))
+        self.unmatched_edges = e2
+        parts.append((np.full(len(e2), S), mentor[e2], -w[e2], e2, np.full(len(e2), -1)))
+        ch = np.flatnonzero(chosen_net)
+        parts.append((mentor[ch], np.full(len(ch), S), w[ch], np.full(len(ch), -1), ch))
+        free = np.flatnonzero(load < cap)
+        parts.append((free, np.full(len(free), T), np.zeros(len(free), np.int64),
+                      np.full(len(free), -1), np.full(len(free), -1)))
+        busy = np.flatnonzero(load > 0)
+        parts.append((np.full(len(busy), T), busy, np.zeros(len(busy), np.int64),
+                      np.full(len(busy), -1), np.full(len(busy), -1)))
+        self.has_bypass_fwd = len(ch) > 0  # some slot is paired: S -> T has room
+        # T -> S: the bypass carries flow. Counting every mentee's slot in the network (one
+        # without edges changes nothing), it does whenever the questions asked here are
+        # about an unpaired mentee; elsewhere the arc is only usable followed by S -> an
+        # unpaired slot, which exists only when the bypass carries flow anyway.
+        hub = [(T, S)]
+        if self.has_bypass_fwd:
+            hub.append((S, T))
+        if hub:
+            h = np.array(hub, dtype=np.int64)
+            parts.append((h[:, 0], h[:, 1], np.zeros(len(h), np.int64), np.full(len(h), -1), np.full(len(h), -1)))
+        A = np.concatenate([p[0] for p in parts]).astype(np.int64)
+        B = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        C = np.concatenate([p[2] for p in parts]).astype(np.int64)
+        ADD = np.concatenate([p[3] for p in parts]).astype(np.int64)
+        REM = np.concatenate([p[4] for p in parts]).astype(np.int64)
+        # Parallel arcs: keep the cheapest (the first such, for determinism).
+        key = A * N + B
+        order = np.argsort(key, kind="stable")
+        ks, cs = key[order], C[order]
+        if len(ks):
+            starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+            cmin = np.minimum.reduceat(cs, starts)
+            group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(ks)]))
+            at_min = np.flatnonzero(cs == cmin[group])
+            first = at_min[np.r_[True, group[at_min][1:] != group[at_min][:-1]]]
+            sel = order[first]
+        else:
+            sel = order
+        self.A, self.B, self.C, self.ADD, self.REM = A[sel], B[sel], C[sel], ADD[sel], REM[sel]
+        self.key = self.A * N + self.B  # sorted
+        self.d = self._potentials()
+        red = self.C + self.d[self.A] - self.d[self.B]
+        if len(red) and red.min() < 0:  # pragma: no cover - the flow was not optimal
+            raise ValueError("the assignment is not an optimal flow")
+        self.red = red
+        indptr = np.searchsorted(self.A, np.arange(N + 1))
+        self.G = csr_matrix((red.astype(np.float64), self.B, indptr), shape=(N, N))
+        self.GT = self.G.T.tocsr()
+        mm = np.flatnonzero((self.A < nm) & (self.B < nm))
+        self.Gm = csr_matrix((red[mm].astype(np.float64), self.B[mm], np.searchsorted(self.A[mm], np.arange(nm + 1))),
+                             shape=(nm, nm))
+        dist_from, pred_from = dijkstra(self.G, indices=[S, T], return_predecessors=True)
+        dist_to, pred_to = dijkstra(self.GT, indices=[S, T], return_predecessors=True)
+        self.from_S, self.from_T = dist_from
+        self.pred_from_S, self.pred_from_T = pred_from
+        self.to_S, self.to_T = dist_to
+        self.pred_to_S, self.pred_to_T = pred_to
+        self._H = None
+        self._from_slots = None
+
+    def _potentials(self) -> np.ndarray:
+        """Feasible potentials (shortest distances from a virtual root joined to every node by
+        a zero arc), by Bellman-Ford vectorised over all arcs per round."""
+        N = self.N
+        d = np.zeros(N, dtype=np.int64)
+        if not len(self.A):
+            return d
+        order = np.argsort(self.B, kind="stable")
+        b_sorted = self.B[order]
+        starts = np.flatnonzero(np.r_[True, b_sorted[1:] != b_sorted[:-1]])
+        heads = b_sorted[starts]
+        a_sorted, c_sorted = self.A[order], self.C[order]
+        for _ in range(N + 1):
+            best = np.minimum.reduceat(d[a_sorted] + c_sorted, starts)
+            new = np.minimum(d[heads], best)
+            if np.array_equal(new, d[heads]):
+                return d
+            d[heads] = new
+        raise ValueError("negative cycle: the assignment is not an optimal flow")  # pragma: no cover
+
+    # -- distances ------------------------------------------------------------------------
+
+    def real(self, red: np.ndarray, u, v) -> np.ndarray:
+        """Reduced distance u -> v back to the objective's units."""
+        return red - self.d[u] + self.d[v]
+
+    def distances(self, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
+        """Reduced shortest distances src[q] -> dst[q] (dst may be S) and the node paths."""
+        nm, S, T = self.nm, self.S, self.T
+        src = np.asarray(src, dtype=np.int64)
+        dst = np.asarray(dst, dtype=np.int64)
+        via_T = self.to_T[src] + self.from_T[dst]
+        via_S = self.to_S[src] + self.from_S[dst]
+        hub_is_S = via_S <= via_T
+        best = np.where(hub_is_S, via_S, via_T)
+        paths: list[list[int] | None] = [None] * len(src)
+        # Paths through neither hub: Dijkstra on mentor arcs only, limited by the hub bound
+        # (bucketed by powers of two, so that a few calls serve many sources each).
+        need = np.flatnonzero((dst < nm) & (best > 0))
+        if len(need):
+            limit = np.zeros(nm)
+            np.maximum.at(limit, src[need], best[need])
+            sources = np.unique(src[need])
+            lim = limit[sources]
+            bucket = np.where(np.isinf(lim), np.inf, 2.0 ** np.ceil(np.log2(lim + 1)))
+            for b in np.unique(bucket):
+                group = sources[bucket == b]
+                dist, pred = dijkstra(self.Gm, indices=group, limit=(b - 0.5) if np.isfinite(b) else np.inf,
+                                      return_predecessors=True)
+                mine = need[np.isin(src[need], group)]
+                row = np.searchsorted(group, src[mine])
+                dn = dist[row, dst[mine]]
+                better = dn < best[mine]
+                best[mine[better]] = dn[better]
+                for q, r in zip(mine[better].tolist(), row[better].tolist()):
+                    s_, v = int(src[q]), int(dst[q])
+                    path = [v]
+                    while v != s_:
+                        v = int(pred[r, v])
+                        path.append(v)
+                    paths[q] = path[::-1]
+        finite = np.isfinite(best).tolist()
+        for q, (s_, d_, via_s) in enumerate(zip(src.tolist(), dst.tolist(), hub_is_S.tolist())):
+            if paths[q] is None and finite[q]:
+                hub = S if via_s else T
+                paths[q] = _loop_erased(self._path_to(s_, hub) + self._path_from(hub, d_)[1:])
+        return best, paths
+
+    def _path_to(self, u: int, hub: int) -> list[int]:
+        pred = self.pred_to_S if hub == self.S else self.pred_to_T
+        path = [u]
+        while path[-1] != hub:
+            path.append(int(pred[path[-1]]))
+        return path
+
+    def _path_from(self, hub: int, v: int) -> list[int]:
+        pred = self.pred_from_S if hub == self.S else self.pred_from_T
+        path = [v]
+        while path[-1] != hub:
+            path.append(int(pred[path[-1]]))
+        return path[::-1]
+
+    def arc_edges(self, paths: list[list[int] | None]) -> list[tuple[list[int], list[int]]]:
+        """Edges added and removed along each node path."""
+        tails, heads, owner = [], [], []
+        for q, path in enumerate(paths):
+            if path:
+                tails.extend(path[:-1])
+                heads.extend(path[1:])
+                owner.extend([q] * (len(path) - 1))
+        out = [([], []) for _ in paths]
+        if not tails:
+            return out
+        keys = np.array(tails, dtype=np.int64) * self.N + np.array(heads, dtype=np.int64)
+        pos = np.searchsorted(self.key, keys)
+        if not np.array_equal(self.key[np.minimum(pos, len(self.key) - 1)], keys):  # pragma: no cover
+            raise ValueError("path uses an arc the residual graph does not have")
+        adds, rems = self.ADD[pos], self.REM[pos]
+        for q, a, r in zip(owner, adds.tolist(), rems.tolist()):
+            if a >= 0:
+                out[q][0].append(a)
+            if r >= 0:
+                out[q][1].append(r)
+        return out
+
+    # -- queries --------------------------------------------------------------------------
+
+    def forcing(self, edges: np.ndarray) -> list[dict | None]:
+        """For unchosen network edges: the best assignment that contains the edge, as edges
+        added and removed and the change of the objective (None: impossible)."""
+        edges = np.asarray(edges, dtype=np.int64)
+        if not len(edges):
+            return []
+        k = self.graph.mentor[edges]
+        me = self.slot_edge[self.slot[edges]]
+        paired = me >= 0
+        dst = np.where(paired, self.graph.mentor[np.maximum(me, 0)], self.S)
+        red, paths = self.distances(k, dst)
+        arcs = self.arc_edges(paths)
+        out: list[dict | None] = []
+        for q, e in enumerate(edges.tolist()):
+            if not np.isfinite(red[q]):
+                out.append(None)
+                continue
+            added = [e] + arcs[q][0]
+            removed = ([int(me[q])] if paired[q] else []) + arcs[q][1]
+            cost = -int(self.w[e]) + (int(self.w[me[q]]) if paired[q] else 0) \
+                + int(round(self.real(red[q], k[q], dst[q])))
+            out.append({"added": added, "removed": removed, "objective_delta": -cost})
+        return out
+
+    def dist_to_source(self, mentors: np.ndarray) -> np.ndarray:
+        """Objective-unit cost of the cheapest way to free one place of each mentor
+        (dist mentor -> S), inf where none."""
+        mentors = np.asarray(mentors, dtype=np.int64)
+        return self.real(self.to_S[mentors], mentors, self.S)
+
+    def cycle_via_new_unit(self, k: int) -> tuple[float, list[int]]:
+        """Best cycle through one more place at mentor k: (cost, node path T -> k)."""
+        red = self.from_T[k]
+        if not np.isfinite(red):
+            return math.inf, []
+        return float(self.real(red, self.T, k)), _loop_erased(self._path_from(self.T, k))
+
+    def path_to_source(self, k: int) -> list[int]:
+        return self._path_to(k, self.S)
+
+    def _h_graph(self):
+        """The residual graph without the source, every unpaired slot its own node: paths
+        from S that avoid chosen slots are multi-source runs from the other slots' nodes."""
+        if self._H is not None:
+            return self._H
+        nm, S, T = self.nm, self.S, self.T
+        keep = (self.A != S) & (self.B != S)
+        A, B, red = self.A[keep], self.B[keep], self.red[keep]
+        A = np.where(A == T, nm, A)
+        B = np.where(B == T, nm, B)
+        e2 = self.unmatched_edges
+        slots, node = np.unique(self.slot[e2], return_inverse=True)
+        b2 = self.graph.mentor[e2]
+        # Slot nodes carry the source's potential: S -> slot is then a zero reduced arc.
+        red2 = -self.w[e2] + self.d[S] - self.d[b2]
+        A = np.concatenate([A, nm + 1 + node])
+        B = np.concatenate([B, b2])
+        red = np.concatenate([red, red2])
+        n = nm + 1 + len(slots)
+        key = A * n + B
+        order = np.argsort(key, kind="stable")
+        key, A, B, red = key[order], A[order], B[order], red[order]
+        if len(key):  # parallel arcs (T was S's twin): keep the cheapest
+            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            A, B, red = A[starts], B[starts], np.minimum.reduceat(red, starts)
+        H = csr_matrix((red.astype(np.float64), B, np.searchsorted(A, np.arange(n + 1))), shape=(n, n))
+        self._H = (H, slots)
+        return self._H
+
+    def gain_without(self, excluded_slots: np.ndarray, mentors: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+        """Whether dist_{G - excluded slots}(S -> mentors[q]) > thresholds[q] (objective
+        units): no path from the source that avoids those slots is that cheap."""
+        nm, S = self.nm, self.S
+        mentors = np.asarray(mentors, dtype=np.int64)
+        limits = np.asarray(thresholds, dtype=np.float64) + self.d[S] - self.d[mentors]
+        ok = limits < 0  # reduced distances are never negative
+        if ok.all():
+            return ok
+        H, slots = self._h_graph()
+        all_sources = np.r_[nm + 1 + np.arange(len(slots)), nm]
+        if not self.has_bypass_fwd:
+            all_sources = all_sources[:-1]  # T is no source when nothing is paired
+        if not len(all_sources):
+            return np.ones(len(mentors), dtype=bool)
+        if self._from_slots is None:
+            dist, _, origin = dijkstra(H, indices=all_sources, min_only=True, return_predecessors=True)
+            self._from_slots = (dist, origin)
+        dist, origin = self._from_slots
+        excluded = nm + 1 + np.searchsorted(slots, excluded_slots)[np.isin(excluded_slots, slots)]
+        # With every source the path already costs more: so it does without some of them.
+        # Otherwise, if the best path starts elsewhere, it survives the exclusion.
+        ok = ok | (dist[mentors] > limits)
+        bad = ~ok & ~np.isin(origin[mentors], excluded)
+        rest = ~ok & ~bad
+        if rest.any():
+            sources = all_sources[~np.isin(all_sources, excluded)]
+            if not len(sources):
+                return ok | rest
+            dist_i = dijkstra(H, indices=sources, min_only=True, limit=float(limits[rest].max()))
+            ok = ok | (rest & (dist_i[mentors] > limits))
+        return ok
+
+
+def _loop_erased(path: list[int]) -> list[int]:
+    """A walk made simple: a node met again cuts the loop since its first visit (the loop
+    costs >= 0 in an optimal residual graph, so the path is no worse)."""
+    out: list[int] = []
+    at: dict[int, int] = {}
+    for v in path:
+        if v in at:
+            for u in out[at[v] + 1:]:
+                del at[u]
+            del out[at[v] + 1:]
+        else:
+            at[v] = len(out)
+            out.append(v)
+    return out
