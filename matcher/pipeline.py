@@ -78,7 +78,7 @@ def resolve_pair_specs(roster: Roster, specs: list[PairSpec], report: ProblemRep
 
 def match(participants: list[Participant], config: ProgramConfig, *, pair_specs: list[PairSpec] | None = None,
           engine: str = "auto", time_limit: float = 60.0, seed: int = 0, workers: int = 2,
-          report: ProblemReport | None = None) -> MatchResult:
+          report: ProblemReport | None = None, flow_presolve: bool = True) -> MatchResult:
     """Build the candidate graph and solve. Unknown ids in locks raise InputRejected."""
     from .problems import InputRejected
 
@@ -94,6 +94,7 @@ def match(participants: list[Participant], config: ProgramConfig, *, pair_specs:
     graph = build_graph(roster, forbids)
     timings["graph"] = time.perf_counter() - t
     t = time.perf_counter()
-    solution = solve(graph, locks, engine=engine, time_limit=time_limit, seed=seed, workers=workers)
+    solution = solve(graph, locks, engine=engine, time_limit=time_limit, seed=seed, workers=workers,
+                     flow_presolve=flow_presolve)
     timings["solve"] = time.perf_counter() - t
     return MatchResult(config, participants, roster, graph, solution, locks, seed, engine, timings, forbids)

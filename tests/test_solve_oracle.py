@@ -29,6 +29,8 @@ def _engines(programme, **kwargs):
                                 **kwargs)
         except EngineError:
             assert engine == "flow"
+    out["cpsat_bare"] = match(programme.participants, programme.config, engine="cpsat", time_limit=20,
+                              flow_presolve=False, **kwargs)
     return out
 
 

@@ -18,6 +18,7 @@ from .branch import branch_and_bound
 from .cpsat import SideConstraints, solve_cpsat
 from .flow import CostRangeError, solve_flow
 from .objective import Objective, objective_for, slot_of_edges
+from .residual import prune_edges
 
 FLOW_COST_LIMIT = 2 ** 62
 
@@ -143,7 +144,7 @@ def _precheck_locks(graph, locks, lock_edges, slot, capacity) -> list[dict]:
 
 
 def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_limit: float = 60.0,
-          seed: int = 0, workers: int = 2, bnb_nodes: int = 64) -> Solution:
+          seed: int = 0, workers: int = 2, bnb_nodes: int = 64, flow_presolve: bool = True) -> Solution:
     """The best assignment under every hard rule, with its status and proof."""
     t0 = time.perf_counter()
     locks = list(locks or [])
@@ -194,17 +195,48 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             upper = bnb.bound
         else:
             hint = repair(graph, side, relaxed, capacity, lock_edges)
+    elif not flow_presolve:  # the bare CP-SAT model, for cross-checking the engines in tests
+        hint, upper, relaxed = None, None, None
     else:
-        hint, upper = None, None
+        # CP-SAT on the whole model, presolved by flows: the relaxed optimum bounds it, a dive
+        # finds a legal assignment, and pairs that cannot beat it leave the model (exact).
+        relaxed = _flow_with_locks(graph, objective, slot, capacity, lock_edges)
+        upper = objective.total(np.flatnonzero(relaxed))
+        dive = branch_and_bound(graph, value, slot, capacity, side, lock_edges, max_nodes=1 + 2 * bnb_nodes,
+                                dive_only=True)
+        hint = dive.chosen if dive.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges)
 
+    usable = None
+    if hint is not None and relaxed is not None and not side.violations(graph, hint, capacity) \
+            and all(hint[e] for e in lock_edges):
+        # A legal assignment in hand: pairs that cannot beat it leave the model (exact).
+        usable = prune_edges(graph, objective, slot, relaxed, lock_edges, objective.total(np.flatnonzero(hint)))
+    # Leading levels where a legal assignment already reaches the relaxation are optimal: fix
+    # them and let CP-SAT optimise only the levels below.
+    floors, first_free = [], 0
+    if usable is not None:
+        legal = objective.level_totals(np.flatnonzero(hint))
+        bound_levels = objective.level_totals(np.flatnonzero(relaxed))
+        for k, name in enumerate(objective.names[:-1]):
+            if legal[name] != bound_levels[name]:
+                break
+            floors.append((objective.values[k], legal[name]))
+            first_free = k + 1
+    fixed = sum(int(objective.weights[k]) * int(fl) for k, (_, fl) in enumerate(floors))
+    value_free = (objective.weights[first_free:, None] * objective.values[first_free:]).sum(axis=0) \
+        if first_free else value
+    upper_free = None if upper is None else upper - fixed
     remaining = max(1.0, time_limit - (time.perf_counter() - t0))
-    result = solve_cpsat(graph, value, slot, capacity, side, [e for e in lock_edges], hint=hint,
-                         upper_bound=upper, time_limit=remaining, seed=seed, workers=workers)
+    result = solve_cpsat(graph, value_free, slot, capacity, side, [e for e in lock_edges], hint=hint,
+                         upper_bound=upper_free, time_limit=remaining, seed=seed, workers=workers, usable=usable,
+                         floors=floors)
     seconds = time.perf_counter() - t0
     if result.status in ("OPTIMAL", "FEASIBLE"):
         edges = np.flatnonzero(result.chosen)
-        status = "OPTIMAL" if result.status == "OPTIMAL" or result.objective >= result.bound else "FEASIBLE"
-        return Solution(status, "cpsat", edges, result.objective, max(result.bound, result.objective),
+        total = objective.total(edges)
+        bound = max(fixed + result.bound, total)
+        status = "OPTIMAL" if result.status == "OPTIMAL" or total >= bound else "FEASIBLE"
+        return Solution(status, "cpsat", edges, total, bound if status == "FEASIBLE" else total,
                         objective.level_totals(edges), seconds, objective, proof="cpsat")
     if result.status == "INFEASIBLE":
         conflict = [{"kind": "lock_core", "locks": result.core,

@@ -36,7 +36,7 @@ class BranchResult:
 
 
 def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray, side, lock_edges: list[int],
-                     max_nodes: int = 200) -> BranchResult:
+                     max_nodes: int = 200, dive_only: bool = False) -> BranchResult:
     n_edges = graph.n_edges
     locked = np.zeros(n_edges, dtype=bool)
     if lock_edges:
@@ -106,9 +106,28 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
     first = relax(root)
     if first is None:
         return BranchResult("INFEASIBLE", None, 0, 0, 1)
+    nodes = 1
+    # Dive first: follow the better child down to a legal assignment, so pruning starts with
+    # a good incumbent (one flow per level; a few levels, as few mentors lead groups).
+    node, chosen = root, first[0]
+    while nodes < max_nodes:
+        kids = branches(node, chosen)
+        if kids is None:
+            best_chosen, best_value = chosen, int(value[chosen].sum())
+            break
+        solved = []
+        for kid in kids:
+            nodes += 1
+            res = relax(kid)
+            if res is not None:
+                solved.append((res[1], kid, res[0]))
+        if not solved:
+            break
+        _, node, chosen = max(solved, key=lambda t: t[0])
+    if dive_only:
+        return BranchResult("LIMIT", best_chosen, best_value or 0, first[1], nodes)
     counter = 0
     heap = [(-first[1], counter, root, first[0])]
-    nodes = 1
     while heap:
         neg_bound, _, node, chosen = heapq.heappop(heap)
         bound = -neg_bound

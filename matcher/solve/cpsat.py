@@ -70,7 +70,10 @@ class CpResult:
 def solve_cpsat(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray, side: SideConstraints,
                 locked_edges: list[int], usable: np.ndarray | None = None, hint: np.ndarray | None = None,
                 upper_bound: int | None = None, time_limit: float = 60.0, seed: int = 0,
-                workers: int = 2) -> CpResult:
+                workers: int = 2, floors: list[tuple[np.ndarray, int]] = ()) -> CpResult:
+    """`floors`: (per-edge values, minimum total) of objective levels already known optimal;
+    the objective then holds only the levels below, whose small coefficients CP-SAT's LP
+    can bound to the unit (weights of 1e12 cannot be)."""
     n_edges = len(value)
     idx = np.flatnonzero(usable) if usable is not None else np.arange(n_edges)
     model = cp_model.CpModel()
@@ -132,6 +135,8 @@ def solve_cpsat(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray
         lit = model.new_bool_var(f"lock{k}")
         model.add_implication(lit, x[int(e)])
         lock_lits.append(lit)
+    for level_values, minimum in floors:
+        model.add(cp_model.LinearExpr.weighted_sum(xs, [int(v) for v in level_values[idx]]) >= int(minimum))
     objective = cp_model.LinearExpr.weighted_sum(xs, [int(v) for v in value[idx]])
     model.maximize(objective)
     if upper_bound is not None:

@@ -345,3 +345,31 @@ def _loop_erased(path: list[int]) -> list[int]:
             at[v] = len(out)
             out.append(v)
     return out
+
+
+def prune_edges(graph, objective, slot: np.ndarray, relaxed: np.ndarray, lock_edges: list[int],
+                incumbent_value: int) -> np.ndarray:
+    """Edges that can be in an assignment worth at least `incumbent_value` (reduced-cost
+    fixing, exact): forcing an edge into the relaxed flow optimum gives the best value of any
+    assignment that holds it, side constraints or not; an edge whose forced value falls below
+    a known legal assignment's value is in no better one, and CP-SAT never needs to see it."""
+    res = FlowResidual(graph, objective, slot, relaxed, lock_edges)
+    keep = relaxed.copy()
+    if lock_edges:
+        keep[np.asarray(lock_edges, dtype=np.int64)] = True
+    edges = np.flatnonzero(res.net & ~relaxed)
+    if not len(edges):
+        return keep
+    dist = dijkstra(res.G, indices=np.arange(res.N))  # reduced costs >= 0: Dijkstra from every node
+    k = graph.mentor[edges]
+    me = res.slot_edge[slot[edges]]
+    paired = me >= 0
+    dst = np.where(paired, graph.mentor[np.maximum(me, 0)], res.S)
+    red = dist[k, dst]
+    real = red - res.d[k] + res.d[dst]
+    w = objective.combined
+    cost = -w[edges].astype(np.float64) + np.where(paired, w[np.maximum(me, 0)], 0).astype(np.float64) + real
+    relaxed_value = float(w[relaxed].sum())
+    forced_value = relaxed_value - cost
+    keep[edges] = np.isfinite(forced_value) & (forced_value >= incumbent_value - 0.5)
+    return keep
