@@ -22,6 +22,8 @@ register({
     "unmatched.no_form": ("наставляемый не указал ни одной формы наставничества", "the mentee is in no form of mentoring"),
     "unmatched.candidates_taken": ("подходящие наставники ({count}) заняты другими наставляемыми",
                                    "all {count} suitable mentors are needed for other mentees"),
+    "unmatched.no_places": ("у подходящих наставников ({count}) нет мест (вместимость 0)",
+                            "the {count} suitable mentor(s) have no places (capacity 0)"),
     "unmatched.not_chosen": ("пара не выбрана: {count} подходящих наставников",
                              "not paired: {count} suitable mentors"),
     "rule_title.self_pair": ("один и тот же человек", "same person"),
@@ -113,6 +115,8 @@ def unmatched_records(result) -> list[dict]:
                 top = max((c for c in blocked_by if c != "form_compat"), key=lambda c: (blocked_by[c], c),
                           default="form_compat")
                 code, params = "unmatched.no_candidate", {"top_rule": top}
+        elif not (roster.mentors.capacity[graph.mentor[graph.edges_of_mentee(i)]] > 0).any():
+            code, params = "unmatched.no_places", {"count": n_cand}
         else:
             code, params = "unmatched.candidates_taken", {"count": n_cand}
         out.append({

@@ -162,3 +162,18 @@ def test_the_library_api_gives_what_the_cli_writes(school, tmp_path):
     api_pairs = {(roster.mentors.ids[int(g.mentor[e])], roster.mentees.ids[int(g.mentee[e])])
                  for e in result.solution.edges}
     assert api_pairs == {(p["mentor_id"], p["mentee_id"]) for p in cli_pairs}
+
+
+def test_unmatched_reasons_tell_no_places_from_no_mentor_in_the_form(tmp_path):
+    (tmp_path / "mentors.csv").write_text(
+        "id,name,category,forms,age,capacity,consent,data_consent\n"
+        "T1,Орлова Нина,teacher,teacher_student,40,0,yes,yes\n", encoding="utf-8")
+    (tmp_path / "mentees.csv").write_text(
+        "id,name,category,forms,age,consent,data_consent,guardian_consent\n"
+        "S1,Иванов Пётр,student,teacher_student,12,yes,yes,yes\n"
+        "S2,Петров Иван,student,adult_child,12,yes,yes,yes\n", encoding="utf-8")
+    result = run("match", "--mentors", tmp_path / "mentors.csv", "--mentees", tmp_path / "mentees.csv",
+                 "--out", tmp_path / "out", "-q", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    reasons = {u["mentee_id"]: u["reason_code"] for u in read_csv(tmp_path / "out" / "unmatched.csv")}
+    assert reasons == {"S1": "unmatched.no_places", "S2": "unmatched.no_mentor_in_form"}
