@@ -57,7 +57,7 @@ import numpy as np
 from . import constraints, scoring
 from .arrays import WISH_BIT, build_roster
 from .graph import SCORE_SCALE, build_graph
-from .solve import Lock, _lock_edges, side_constraints, solve
+from .solve import Lock, _flow_with_locks, _lock_edges, side_constraints, solve
 from .solve.objective import slot_of_edges
 from .solve.residual import FlowResidual
 from .jsonutil import jsonable
@@ -246,6 +246,14 @@ class _Run:
         self.residual = None
         if self.pure_flow or self.relaxation:
             self.residual = FlowResidual(graph, self.objective, self.slot, self.chosen, self.lock_edges)
+        # An optimum found by branch and bound or CP-SAT: the relaxation's residual graph still
+        # answers a forcing exactly whenever the forced relaxed optimum keeps every side rule
+        # (it bounds every assignment holding the pair, and it is one).
+        self.relaxed, self.relaxed_residual = None, None
+        if (self.residual is None and sol.status == "OPTIMAL" and self.side_active
+                and self.objective is not None):
+            self.relaxed = _flow_with_locks(graph, self.objective, self.slot, self.capacity, self.lock_edges)
+            self.relaxed_residual = FlowResidual(graph, self.objective, self.slot, self.relaxed, self.lock_edges)
         # Incremental checks of suggestions hold for flows only.
         self.incremental = self.residual is not None and self.pure_flow
         # A re-solve's cost in candidate pairs: the harder the model was, the dearer.
@@ -485,6 +493,8 @@ def _forcing(run, edges: list[int]) -> list[dict]:
         for q in range(len(edges)):
             if out[q] is None and q not in todo:
                 out[q] = {"checked": True, "method": "residual", "feasible": False}
+    if run.relaxed_residual is not None and todo:
+        todo = _forcing_by_relaxation(run, edges, todo, out)
     roster = run.roster
     for q in todo:
         e = edges[q]
@@ -505,6 +515,33 @@ def _forcing(run, edges: list[int]) -> list[dict]:
             run.alternatives_unchecked += 1
             out[q] = {"checked": False, "reason": "time_limit"}
     return out
+
+
+def _forcing_by_relaxation(run, edges: list[int], todo: list[int], out: list) -> list[int]:
+    """Forcings answered exactly from the relaxation's residual graph (see _Run); returns the
+    positions still needing a real re-solve."""
+    res_graph = run.relaxed_residual
+    net = [q for q in todo if res_graph.net[edges[q]]]
+    rest = [q for q in todo if not res_graph.net[edges[q]]]
+    results = res_graph.forcing(np.array([edges[q] for q in net], dtype=np.int64))
+    done = []
+    for q, res in zip(net, results):
+        if res is None:  # not even the relaxation can hold this pair: no assignment can
+            out[q] = {"checked": True, "method": "residual", "feasible": False}
+            continue
+        forced = run.relaxed.copy()
+        forced[res["added"]] = True
+        forced[res["removed"]] = False
+        if run.side.violations(run.graph, forced, run.capacity):
+            rest.append(q)
+            continue
+        added = np.flatnonzero(forced & ~run.chosen).tolist()
+        removed = np.flatnonzero(run.chosen & ~forced).tolist()
+        done.append((q, added, removed))
+    effects = run.effects([(a, r, None, int(run.graph.mentee[edges[q]])) for q, a, r in done])
+    for (q, _, _), eff in zip(done, effects):
+        out[q] = {"checked": True, "method": "residual", "feasible": True, **eff}
+    return sorted(rest)
 
 
 def _mentor_status(run, k: int) -> str:
