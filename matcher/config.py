@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .i18n import register
 from .models import CATEGORY_ALIASES
 from .problems import ProblemReport
+from .tomlfile import read_toml
 
 register({
     "config.unreadable": ("не удалось прочитать файл настроек: {error}", "cannot read the configuration file: {error}"),
@@ -43,7 +44,15 @@ class ProgramSettings(_Strict):
     @field_validator("reference_date", mode="before")
     @classmethod
     def _empty_date(cls, v):
-        return None if v in ("", None) else v
+        if v in ("", None):
+            return None
+        if isinstance(v, str) and len(v.split(".")) == 3:  # DD.MM.YYYY, as Russian documents write it
+            d, m, y = v.split(".")
+            try:
+                return dt.date(int(y), int(m), int(d))
+            except ValueError:
+                return v
+        return v
 
 
 class RuleSettings(_Strict):
@@ -129,15 +138,8 @@ def load_config(path: str | Path | None = None, report: ProblemReport | None = N
     data = tomllib.loads(default_config_text())
     fname = str(path) if path else None
     if path is not None:
-        try:
-            text = Path(path).read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            report.add("config.unreadable", file=fname, params={"error": str(exc)})
-            return None
-        try:
-            user = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            report.add("config.bad_toml", file=fname, params={"error": str(exc)})
+        user = read_toml(path, report, "config.unreadable", "config.bad_toml")
+        if user is None:
             return None
         data = _merge(data, user)
     if overrides:

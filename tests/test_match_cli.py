@@ -177,3 +177,20 @@ def test_unmatched_reasons_tell_no_places_from_no_mentor_in_the_form(tmp_path):
     assert result.exit_code == 0, result.output
     reasons = {u["mentee_id"]: u["reason_code"] for u in read_csv(tmp_path / "out" / "unmatched.csv")}
     assert reasons == {"S1": "unmatched.no_places", "S2": "unmatched.no_mentor_in_form"}
+
+
+def test_configuration_dates_may_be_written_the_russian_way(tmp_path):
+    from matcher.config import load_config
+
+    path = tmp_path / "program.toml"
+    path.write_text('[program]\nreference_date = "01.09.2026"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config is not None and config.reference_date().isoformat() == "2026-09-01"
+
+
+def test_a_missing_configuration_file_is_reported_not_raised(school, tmp_path):
+    mentors, mentees = school
+    result = run("match", "--mentors", mentors, "--mentees", mentees, "--out", tmp_path / "out",
+                 "--config", tmp_path / "absent.toml", "--lang", "en")
+    assert result.exit_code == 1
+    assert "absent.toml: error: file not found" in result.output

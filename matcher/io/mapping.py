@@ -16,12 +16,12 @@ Mapping file (TOML):
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import register
 from ..problems import WARNING, ProblemReport
+from ..tomlfile import read_toml
 from ..text import closest, norm
 from .aliases import FIELD_ALIASES, HEADER_INDEX, PSYCH_PREFIXES
 
@@ -101,18 +101,8 @@ def load_mapping(path: str | Path | None, report: ProblemReport) -> Mapping:
     if not path:
         return mapping
     fname = str(path)
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        report.add("io.file_not_found", file=fname)
-        return mapping
-    except (OSError, UnicodeDecodeError) as exc:
-        report.add("io.mapping_unreadable", file=fname, params={"error": str(exc)})
-        return mapping
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        report.add("io.mapping_bad_toml", file=fname, params={"error": str(exc)})
+    data = read_toml(path, report, "io.mapping_unreadable", "io.mapping_bad_toml")
+    if data is None:
         return mapping
     for section in data:
         if section not in ("columns", "values") or not isinstance(data[section], dict):
