@@ -61,21 +61,26 @@ class EngineError(Exception):
 
 def side_constraints(graph) -> SideConstraints:
     roster = graph.roster
-    mentee_ids = np.array(roster.mentees.ids, dtype=object)
-    mentor_ids = np.array(roster.mentors.ids, dtype=object)
-    # Mutual mentoring: edge (A mentors B) and edge (B mentors A), for people on both sides.
-    mutual = []
-    both = set(roster.mentees.ids) & set(roster.mentors.ids)
-    if both and graph.n_edges:
+    # Mutual mentoring: edge (A mentors B) and edge (B mentors A), for people on both sides
+    # (roster.same_person_pairs: mentee index and mentor index of one person).
+    mutual = np.zeros((0, 2), dtype=np.int64)
+    same = roster.same_person_pairs
+    if len(same) and graph.n_edges:
+        person_of_mentee = np.full(roster.mentees.n, -1, dtype=np.int64)
+        person_of_mentor = np.full(roster.mentors.n, -1, dtype=np.int64)
+        person_of_mentee[same[:, 0]] = np.arange(len(same))
+        person_of_mentor[same[:, 1]] = np.arange(len(same))
+        a, b = person_of_mentor[graph.mentor], person_of_mentee[graph.mentee]  # a mentors b
+        e = np.flatnonzero((a >= 0) & (b >= 0))
+        n = np.int64(len(same))
+        fwd, rev = a[e] * n + b[e], b[e] * n + a[e]
+        order = np.argsort(fwd, kind="stable")
+        keys = fwd[order]
+        lo, hi = np.searchsorted(keys, rev, "left"), np.searchsorted(keys, rev, "right")
         # Every edge of the directed pair: in per-form mode one pair has an edge per form.
-        key: dict[tuple[str, str], list[int]] = {}
-        for e in range(graph.n_edges):
-            a, b = mentor_ids[graph.mentor[e]], mentee_ids[graph.mentee[e]]
-            if a in both and b in both:
-                key.setdefault((a, b), []).append(e)
-        for (a, b), edges in key.items():
-            if a < b:
-                mutual.extend((e, other) for e in edges for other in key.get((b, a), []))
+        rows = [(int(e[q]), int(e[order[r]])) for q in np.flatnonzero((hi > lo) & (a[e] < b[e]))
+                for r in range(lo[q], hi[q])]
+        mutual = np.array(rows, dtype=np.int64).reshape(-1, 2)
     groups = []
     if roster.config.program.one_mentor_per == "form" and graph.n_edges:
         pair = graph.mentee * roster.mentors.n + graph.mentor
@@ -86,7 +91,7 @@ def side_constraints(graph) -> SideConstraints:
         group_min=roster.mentors.group_min,
         max_grade_spread=roster.config.program.max_grade_spread,
         mentee_grade=roster.mentees.grade,
-        mutual_pairs=np.array(mutual, dtype=np.int64).reshape(-1, 2),
+        mutual_pairs=mutual,
         same_pair_groups=groups,
     )
 
