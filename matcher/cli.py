@@ -161,9 +161,12 @@ def config_cmd(print_defaults, check_path, lang):
 @main.command()
 @click.option("--mentees", "n_mentees", type=click.IntRange(1, 1_000_000), default=200, show_default=True,
               help="Number of mentees; mentors are about half as many.")
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True)
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Random seed: the same seed writes the same files.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
+              help="Directory for mentors and mentees questionnaires.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
+              help="CSV files (UTF-8 with BOM, ';') or one XLSX workbook.")
 @LANG_OPTION
 def sample(n_mentees, seed, out_dir, fmt, lang):
     """Write a realistic synthetic school (deterministic by seed)."""
@@ -339,9 +342,11 @@ def explain_cmd(result_dir, mentee_id, mentor_id, pair, lang):
 
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="demo-output", show_default=True)
-@click.option("--mentees", "n_mentees", type=click.IntRange(1, 100_000), default=200, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="demo-output", show_default=True,
+              help="Directory for the sample questionnaires (input/) and the results.")
+@click.option("--mentees", "n_mentees", type=click.IntRange(1, 100_000), default=200, show_default=True,
+              help="Number of mentees in the sample school.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the sample school.")
 @LANG_OPTION
 def demo(out_dir, n_mentees, seed, lang):
     """Sample school -> match -> outputs, in one command."""
