@@ -48,6 +48,9 @@ _LIST_AT_MOST = 5
 register({
     "output.is_file": ("--out {path}: это файл, а для результатов нужна папка",
                        "--out {path} is a file; the results need a directory"),
+    "output.under_a_file": ("--out {path}: {file} — это файл, а не папка, и создать в нём папку для результатов "
+                            "нельзя", "--out {path}: {file} is a file, not a directory, so no directory for the "
+                            "results can be made in it"),
     "output.cannot_create": ("не удаётся создать папку {path} для результатов: {reason}",
                              "cannot create the directory {path} for the results: {reason}"),
     "output.not_writable": ("нельзя записать файлы в папку {path}: {reason}",
@@ -117,6 +120,18 @@ class OutputError(Exception):
             params["files"] = ", ".join(render(code, {"file": f}, lang) if code else f
                                         for code, f in params["files"])
         return render(self.code, params, lang)
+
+
+def _mkdir_or_raise(directory: Path, shown: str) -> None:
+    """mkdir -p, or the OutputError that names what stands in the way."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+            for ancestor in [*reversed(directory.parents), directory]:
+                if ancestor.exists() and not ancestor.is_dir():
+                    raise OutputError("output.under_a_file", {"path": shown, "file": str(ancestor)}) from None
+        raise OutputError("output.cannot_create", {"path": str(directory)}, exc) from None
 
 
 def _sha256(path: Path) -> str:
@@ -193,10 +208,7 @@ def prepare_plain_dir(out_dir: str | Path) -> Path:
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError("output.is_file", {"path": str(out)})
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError("output.cannot_create", {"path": str(out)}, exc) from None
+    _mkdir_or_raise(out, str(out))
     try:
         fd, probe = tempfile.mkstemp(prefix=".matcher-probe-", dir=out)
         os.close(fd)
@@ -284,10 +296,7 @@ class OutputSet:
         real = Path(os.path.realpath(target))
         if not self.name or real == real.parent or real == cwd or real in cwd.parents:
             raise OutputError("output.not_replaceable", {"path": self.shown})
-        try:
-            self.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError("output.cannot_create", {"path": str(self.parent)}, exc) from None
+        _mkdir_or_raise(self.parent, self.shown)
         if target.is_dir():
             try:
                 foreign = self._foreign_files()
@@ -372,7 +381,11 @@ class OutputSet:
     def commit(self) -> Path:
         """Write the manifest and swap the staged set in; the previous set is removed."""
         assert self._prepared, "prepare() first"
-        self.add(MANIFEST, manifest_bytes(self.staging))
+        try:
+            manifest = manifest_bytes(self.staging)
+        except OSError as exc:
+            raise OutputError("output.write_failed", {"path": self.shown}, exc) from None
+        self.add(MANIFEST, manifest)
         _fsync_dir(self.staging)
         try:
             old = self._swap()
