@@ -241,13 +241,13 @@ def print_conflict(solution, lang: str) -> None:
             click.echo("    " + line, err=True)
 
 
-def prepare_outputs_or_exit(out_dir, lang):
+def prepare_outputs_or_exit(out_dir, lang, inputs=()):
     """Check --out and stage its new set before any heavy work: exit 4 with the path and the
     OS reason, not a traceback after the solve."""
     from .io.outputset import OutputError, OutputSet
 
     try:
-        return OutputSet(out_dir).prepare()
+        return OutputSet(out_dir, inputs=inputs).prepare()
     except OutputError as exc:
         click.echo(exc.message(lang), err=True)
         sys.exit(4)
@@ -349,7 +349,8 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
             _echo_problems(report, lang)
             sys.exit(1)
     warnings = [p.to_dict(lang) for p in ingest.report.warnings]
-    outputs = prepare_outputs_or_exit(out_dir, lang)
+    outputs = prepare_outputs_or_exit(out_dir, lang, [mentors, mentees, participants, mapping, config_path,
+                                                      locks_path])
     try:
         code = run_match(lang, config, ingest.participants, pair_specs=pair_specs, engine=engine,
                          time_limit=time_limit, seed=seed, outputs=outputs, xlsx=xlsx, headers=headers,

@@ -193,6 +193,18 @@ def test_files_of_the_user_in_out_are_never_deleted(school, tmp_path, no_solve, 
     assert sorted(os.listdir(tmp_path)) == ["out"]
 
 
+def test_an_out_holding_an_input_file_is_refused_and_the_input_kept(tmp_path, request):
+    out = tmp_path / "demo"
+    assert run("demo", "--mentees", 20, "--out", out).exit_code == 0
+    request.getfixturevalue("no_solve")
+    mentors, mentees = out / "input" / "mentors.csv", out / "input" / "mentees.csv"
+    before = snapshot(out)
+    result = match((mentors, mentees), out, "--lang", "en")  # the demo's own sample, results into the same place
+    assert_clean_failure(result)
+    assert "holds the input file" in result.output and "mentors.csv" in result.output
+    assert snapshot(out) == before
+
+
 def test_a_result_folder_of_an_older_version_is_replaced(school, tmp_path):
     out = tmp_path / "out"
     (out / "input").mkdir(parents=True)

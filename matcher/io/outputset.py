@@ -51,6 +51,10 @@ register({
     "output.under_a_file": ("--out {path}: {file} — это файл, а не папка, и создать в нём папку для результатов "
                             "нельзя", "--out {path}: {file} is a file, not a directory, so no directory for the "
                             "results can be made in it"),
+    "output.holds_input": ("--out {path}: в этой папке лежит входной файл {file}, а результаты заменяют папку "
+                           "целиком; укажите для результатов другую папку",
+                           "--out {path} holds the input file {file}, and the results replace the directory as "
+                           "a whole; give another directory for the results"),
     "output.cannot_create": ("не удаётся создать папку {path} для результатов: {reason}",
                              "cannot create the directory {path} for the results: {reason}"),
     "output.not_writable": ("нельзя записать файлы в папку {path}: {reason}",
@@ -80,6 +84,7 @@ register({
                       "запусков; запустите matcher match заново",
                       "the files in {path} do not belong to one run: {files}. Do not mix results of "
                       "different runs; run matcher match again"),
+    "outputs.unreadable": ("не удалось прочитать {file}: {reason}", "cannot read {file}: {reason}"),
     "outputs.file_changed": ("{file} изменён", "{file} was changed"),
     "outputs.file_missing": ("{file} отсутствует", "{file} is missing"),
     "outputs.file_extra": ("{file} не из этого запуска", "{file} is not from this run"),
@@ -186,15 +191,18 @@ def verify_output_set(directory: str | Path) -> None:
         raise OutputError("outputs.no_manifest", {"path": shown})
     try:
         listed = read_manifest(directory)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise OutputError("outputs.bad_manifest", {"path": shown, "error": str(exc)}) from None
     problems = []
     for name, entry in sorted(listed.items()):
         path = directory / name
-        if not path.is_file():
-            problems.append(("outputs.file_missing", name))
-        elif path.stat().st_size != entry["size"] or _sha256(path) != entry["sha256"]:
-            problems.append(("outputs.file_changed", name))
+        try:
+            if not path.is_file():
+                problems.append(("outputs.file_missing", name))
+            elif path.stat().st_size != entry["size"] or _sha256(path) != entry["sha256"]:
+                problems.append(("outputs.file_changed", name))
+        except OSError as exc:
+            raise OutputError("outputs.unreadable", {"file": str(path)}, exc) from None
     for name in _files_under(directory):
         if name in LEGACY_FILES and name not in listed:
             problems.append(("outputs.file_extra", name))
@@ -276,8 +284,9 @@ class OutputSet:
     leaving without `commit()` removes the staging directory and leaves `out_dir` as it was.
     """
 
-    def __init__(self, out_dir: str | Path):
+    def __init__(self, out_dir: str | Path, inputs: list[str | Path] = ()):
         self.shown = str(out_dir)
+        self.inputs = [Path(p) for p in inputs if p]
         out = Path(out_dir)
         # A symlinked --out: replace the directory it points at, keep the link.
         self.target = Path(os.path.realpath(out)) if out.is_symlink() else Path(os.path.abspath(out))
@@ -289,6 +298,14 @@ class OutputSet:
     # -- checks -------------------------------------------------------------------------
 
     def prepare(self) -> "OutputSet":
+        try:
+            self._check_and_stage()
+        except OSError as exc:  # e.g. --out cannot even be looked at
+            raise OutputError("output.not_writable", {"path": self.shown}, exc) from None
+        self._prepared = True
+        return self
+
+    def _check_and_stage(self) -> None:
         target = self.target
         if target.exists() and not target.is_dir():
             raise OutputError("output.is_file", {"path": self.shown})
@@ -296,6 +313,9 @@ class OutputSet:
         real = Path(os.path.realpath(target))
         if not self.name or real == real.parent or real == cwd or real in cwd.parents:
             raise OutputError("output.not_replaceable", {"path": self.shown})
+        for path in self.inputs:  # inputs are never modified, so never replaced with the set
+            if real in Path(os.path.realpath(path)).parents:
+                raise OutputError("output.holds_input", {"path": self.shown, "file": str(path)})
         _mkdir_or_raise(self.parent, self.shown)
         if target.is_dir():
             try:
@@ -312,8 +332,6 @@ class OutputSet:
         except OSError as exc:
             # The set is staged beside --out, so it is the parent that must take new entries.
             raise OutputError("output.not_writable", {"path": str(self.parent)}, exc) from None
-        self._prepared = True
-        return self
 
     def _foreign_files(self) -> list[str]:
         """Files in the existing --out that no run of this program wrote (at most a few)."""
