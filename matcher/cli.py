@@ -253,13 +253,27 @@ def prepare_outputs_or_exit(out_dir, lang, inputs=()):
         sys.exit(4)
 
 
-def run_match(lang, config, participants, *, pair_specs, engine, time_limit, seed, outputs, xlsx, headers,
-              quiet, input_files, warnings, t0, report_options=None) -> int:
-    """Match, stage every output in `outputs` (an OutputSet), swap the set in, print the
-    summary; returns the exit code."""
+def run_match(lang, config, participants, *, pair_specs, engine, time_limit, seed, xlsx, headers,
+              quiet, input_files, warnings, t0, report_options=None, outputs=None, out_dir=None) -> int:
+    """Match, stage every output in `outputs` (an OutputSet prepared by the caller; or one made
+    here for `out_dir`), swap the set in, print the summary; returns the exit code."""
+    from .io.outputset import OutputError, OutputSet
+
+    if outputs is None:
+        try:
+            outputs = OutputSet(out_dir).prepare()
+        except OutputError as exc:
+            click.echo(exc.message(lang), err=True)
+            return 4
+        try:
+            return run_match(lang, config, participants, pair_specs=pair_specs, engine=engine,
+                             time_limit=time_limit, seed=seed, xlsx=xlsx, headers=headers, quiet=quiet,
+                             input_files=input_files, warnings=warnings, t0=t0, report_options=report_options,
+                             outputs=outputs)
+        finally:
+            outputs.discard()
     import time
 
-    from .io.outputset import OutputError
     from .pipeline import match
     from .results import output_files, result_document
     from .problems import InputRejected
