@@ -1,7 +1,8 @@
 """Command-line interface: a thin click layer over the library.
 
 Each command parses options, calls one library function and prints. Exit codes
-(DESIGN.md): 0 done; 1 input rejected; 2 usage error; 3 no feasible assignment.
+(DESIGN.md): 0 done; 1 input rejected; 2 usage error; 3 no feasible assignment;
+4 the output cannot be written (checked before the solve; the previous results stay intact).
 """
 from __future__ import annotations
 
@@ -129,7 +130,13 @@ def load_input_or_exit(lang, config, mentors, mentees, participants, mapping, *,
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="matcher")
 def main():
-    """Mentoring pairs and groups from mirror questionnaires: proven optimal, explained."""
+    """Mentoring pairs and groups from mirror questionnaires: proven optimal, explained.
+
+    \b
+    Exit codes: 0 done; 1 input rejected; 2 usage error;
+    3 no feasible assignment under the given locks;
+    4 the output cannot be written (the previous results stay intact).
+    """
 
 
 @main.command()
@@ -163,17 +170,26 @@ def config_cmd(print_defaults, check_path, lang):
               help="Number of mentees; mentors are about half as many.")
 @click.option("--seed", type=int, default=1, show_default=True,
               help="Random seed: the same seed writes the same files.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
+@click.option("--out", "out_dir", type=click.Path(), required=True,
               help="Directory for mentors and mentees questionnaires.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
               help="CSV files (UTF-8 with BOM, ';') or one XLSX workbook.")
 @LANG_OPTION
 def sample(n_mentees, seed, out_dir, fmt, lang):
     """Write a realistic synthetic school (deterministic by seed)."""
+    from .io.outputset import OutputError, prepare_plain_dir
     from .sample import write_sample
 
     lang = _lang(lang)
-    files = write_sample(Path(out_dir), n_mentees=n_mentees, seed=seed, fmt=fmt)
+    try:
+        prepare_plain_dir(out_dir)
+        try:
+            files = write_sample(Path(out_dir), n_mentees=n_mentees, seed=seed, fmt=fmt)
+        except OSError as exc:
+            raise OutputError("output.write_failed", {"path": str(out_dir)}, exc) from None
+    except OutputError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(4)
     click.echo(render("cli.sample_written", {"files": [str(f) for f in files]}, lang))
 
 
@@ -228,13 +244,41 @@ def print_conflict(solution, lang: str) -> None:
             click.echo("    " + line, err=True)
 
 
-def run_match(lang, config, participants, *, pair_specs, engine, time_limit, seed, out_dir, xlsx, headers,
-              quiet, input_files, warnings, t0, report_options=None) -> int:
-    """Match, write outputs, print the summary; returns the exit code."""
+def prepare_outputs_or_exit(out_dir, lang, inputs=()):
+    """Check --out and stage its new set before any heavy work: exit 4 with the path and the
+    OS reason, not a traceback after the solve."""
+    from .io.outputset import OutputError, OutputSet
+
+    try:
+        return OutputSet(out_dir, inputs=inputs).prepare()
+    except OutputError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(4)
+
+
+def run_match(lang, config, participants, *, pair_specs, engine, time_limit, seed, xlsx, headers,
+              quiet, input_files, warnings, t0, report_options=None, outputs=None, out_dir=None) -> int:
+    """Match, stage every output in `outputs` (an OutputSet prepared by the caller; or one made
+    here for `out_dir`), swap the set in, print the summary; returns the exit code."""
+    from .io.outputset import OutputError, OutputSet
+
+    if outputs is None:
+        try:
+            outputs = OutputSet(out_dir).prepare()
+        except OutputError as exc:
+            click.echo(exc.message(lang), err=True)
+            return 4
+        try:
+            return run_match(lang, config, participants, pair_specs=pair_specs, engine=engine,
+                             time_limit=time_limit, seed=seed, xlsx=xlsx, headers=headers, quiet=quiet,
+                             input_files=input_files, warnings=warnings, t0=t0, report_options=report_options,
+                             outputs=outputs)
+        finally:
+            outputs.discard()
     import time
 
     from .pipeline import match
-    from .results import result_document, write_outputs
+    from .results import output_files, result_document
     from .problems import InputRejected
     from .solve import EngineError
 
@@ -260,15 +304,22 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
 
     add_explanations(doc, result)
     _stage(lang, "write", t0, quiet)
-    write_outputs(doc, out_dir, lang=lang, headers=headers, xlsx=xlsx)
-    from .report import write_report
+    from .report import render_report
 
     opts = dict(report_options or {})
     sensitive = None
     if opts.pop("include_sensitive", False):
         sensitive = {p.id: dict(p.sensitive) for p in participants if p.sensitive}
-    write_report(doc, out_dir, lang=lang, sensitive=sensitive, **opts)
-    print_summary(doc, lang, time.perf_counter() - t0, out_dir)
+    files = output_files(doc, lang=lang, headers=headers, xlsx=xlsx)
+    files["report.html"] = render_report(doc, lang, sensitive=sensitive, **opts).encode("utf-8")
+    try:
+        for name, data in files.items():
+            outputs.add(name, data)
+        outputs.commit()
+    except OutputError as exc:
+        click.echo(exc.message(lang), err=True)
+        return 4
+    print_summary(doc, lang, time.perf_counter() - t0, outputs.shown)
     return 0
 
 
@@ -285,8 +336,9 @@ def match_options(f):
                      help="Seconds for the solver; an answer cut short is reported FEASIBLE with its gap.")(f)
     f = click.option("--engine", type=click.Choice(["auto", "flow", "cpsat"]), default="auto", show_default=True,
                      help="auto: exact min-cost flow where the rules allow, CP-SAT otherwise.")(f)
-    f = click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
-                     help="Directory for pairs.csv, unmatched.csv, result.json.")(f)
+    f = click.option("--out", "out_dir", type=click.Path(), required=True,
+                     help="Directory for pairs.csv, unmatched.csv, result.json, report.html; replaced as a "
+                          "whole on success (exit 4 if it cannot be written).")(f)
     return f
 
 
@@ -314,10 +366,15 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
             _echo_problems(report, lang)
             sys.exit(1)
     warnings = [p.to_dict(lang) for p in ingest.report.warnings]
-    code = run_match(lang, config, ingest.participants, pair_specs=pair_specs, engine=engine,
-                     time_limit=time_limit, seed=seed, out_dir=out_dir, xlsx=xlsx, headers=headers, quiet=quiet,
-                     input_files=ingest.files, warnings=warnings, t0=t0,
-                     report_options={"anonymize": anonymize, "include_sensitive": include_sensitive})
+    outputs = prepare_outputs_or_exit(out_dir, lang, [mentors, mentees, participants, mapping, config_path,
+                                                      locks_path])
+    try:
+        code = run_match(lang, config, ingest.participants, pair_specs=pair_specs, engine=engine,
+                         time_limit=time_limit, seed=seed, outputs=outputs, xlsx=xlsx, headers=headers,
+                         quiet=quiet, input_files=ingest.files, warnings=warnings, t0=t0,
+                         report_options={"anonymize": anonymize, "include_sensitive": include_sensitive})
+    finally:
+        outputs.discard()  # a run that did not commit leaves --out as it was
     sys.exit(code)
 
 
@@ -330,19 +387,24 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
 def explain_cmd(result_dir, mentee_id, mentor_id, pair, lang):
     """Explain a decision from a result directory, in Russian or English."""
     from .explain_text import ExplainError, explain_text, load_result
+    from .io.outputset import OutputError, verify_output_set
 
     lang = _lang(lang)
     try:
         doc = load_result(Path(result_dir))
+        verify_output_set(result_dir)
         text = explain_text(doc, mentee=mentee_id, mentor=mentor_id, pair=tuple(pair) if pair else None, lang=lang)
     except ExplainError as exc:
         click.echo(render(exc.code, exc.params, lang), err=True)
         sys.exit(exc.exit_code)
+    except OutputError as exc:  # not one run's files: explaining it would mislead
+        click.echo(exc.message(lang), err=True)
+        sys.exit(1)
     click.echo(text)
 
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="demo-output", show_default=True,
+@click.option("--out", "out_dir", type=click.Path(), default="demo-output", show_default=True,
               help="Directory for the sample questionnaires (input/) and the results.")
 @click.option("--mentees", "n_mentees", type=click.IntRange(1, 100_000), default=200, show_default=True,
               help="Number of mentees in the sample school.")
@@ -354,23 +416,37 @@ def demo(out_dir, n_mentees, seed, lang):
 
     from . import io
     from .config import load_config
+    from .io.outputset import OutputError
     from .sample import write_sample
 
     t0 = time.perf_counter()
     lang = _lang(lang)
-    out = Path(out_dir)
-    files = write_sample(out / "input", n_mentees=n_mentees, seed=seed, fmt="csv")
-    click.echo(render("cli.sample_written", {"files": [str(f) for f in files]}, lang))
-    config = load_config()
-    by_name = {f.name: f for f in files}
-    ingest = io.load(mentors=str(by_name["mentors.csv"]), mentees=str(by_name["mentees.csv"]), config=config)
-    if ingest.report.errors:  # the bundled sample must always be valid
-        _echo_problems(ingest.report, lang)
-        sys.exit(1)
-    warnings = [p.to_dict(lang) for p in ingest.report.warnings]
-    code = run_match(lang, config, ingest.participants, pair_specs=[], engine="auto", time_limit=60.0, seed=0,
-                     out_dir=out, xlsx=False, headers="en", quiet=False, input_files=ingest.files,
-                     warnings=warnings, t0=t0)
+    # The sample is part of the demo's output set: staged with the results, swapped in with them.
+    outputs = prepare_outputs_or_exit(out_dir, lang)
+    try:
+        try:
+            files = write_sample(outputs.path("input"), n_mentees=n_mentees, seed=seed, fmt="csv")
+        except OSError as exc:
+            click.echo(OutputError("output.write_failed", {"path": str(out_dir)}, exc).message(lang), err=True)
+            sys.exit(4)
+        config = load_config()
+        by_name = {f.name: f for f in files}
+        ingest = io.load(mentors=str(by_name["mentors.csv"]), mentees=str(by_name["mentees.csv"]), config=config)
+        if ingest.report.errors:  # the bundled sample must always be valid
+            _echo_problems(ingest.report, lang)
+            sys.exit(1)
+        warnings = [p.to_dict(lang) for p in ingest.report.warnings]
+        for w in warnings:  # name the files where they will be, not where they were staged
+            if w.get("file"):
+                w["file"] = str(Path(out_dir) / Path(w["file"]).relative_to(outputs.staging))
+        code = run_match(lang, config, ingest.participants, pair_specs=[], engine="auto", time_limit=60.0, seed=0,
+                         outputs=outputs, xlsx=False, headers="en", quiet=False, input_files=ingest.files,
+                         warnings=warnings, t0=t0)
+    finally:
+        outputs.discard()
+    if code == 0:
+        click.echo(render("cli.sample_written", {"files": [str(Path(out_dir) / "input" / f.name) for f in files]},
+                          lang))
     sys.exit(code)
 
 

@@ -12,7 +12,8 @@ import numpy as np
 
 from . import __version__, constraints, scoring
 from .i18n import register, render
-from .io.writers import atomic_write_bytes, csv_bytes, write_xlsx
+from .io.outputset import OutputSet
+from .io.writers import csv_bytes, xlsx_bytes
 from .jsonutil import jsonable
 
 register({
@@ -226,11 +227,8 @@ def unmatched_line(u: dict, lang: str) -> str:
     return render(u["reason_code"], params, lang)
 
 
-def write_outputs(doc: dict, out_dir: str | Path, lang: str = "en", headers: str = "en",
-                  xlsx: bool = False) -> list[Path]:
-    """Write pairs.csv, unmatched.csv, result.json (and pairs.xlsx), each atomically."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+def output_files(doc: dict, lang: str = "en", headers: str = "en", xlsx: bool = False) -> dict[str, bytes]:
+    """The bytes of pairs.csv, unmatched.csv, result.json (and pairs.xlsx), by file name."""
 
     def head(cols):
         return [render(f"header.{c}", None, "ru") for c in cols] if headers == "ru" else cols
@@ -239,20 +237,29 @@ def write_outputs(doc: dict, out_dir: str | Path, lang: str = "en", headers: str
                   f"{p['score']:.3f}", reason_line(p["components"], lang)] for p in doc["pairs"]]
     un_rows = [[u["mentee_id"], u["mentee_name"], u["reason_code"], unmatched_line(u, lang)]
                for u in doc["unmatched"]]
-    written = []
-    atomic_write_bytes(out / "pairs.csv", csv_bytes(head(PAIR_COLUMNS), pair_rows, encoding="utf-8-sig"))
-    written.append(out / "pairs.csv")
-    atomic_write_bytes(out / "unmatched.csv", csv_bytes(head(UNMATCHED_COLUMNS), un_rows, encoding="utf-8-sig"))
-    written.append(out / "unmatched.csv")
+    files = {
+        "pairs.csv": csv_bytes(head(PAIR_COLUMNS), pair_rows, encoding="utf-8-sig"),
+        "unmatched.csv": csv_bytes(head(UNMATCHED_COLUMNS), un_rows, encoding="utf-8-sig"),
+    }
     # Indented for people on school-sized results; compact past that (a district's is tens of MB).
     if len(doc["pairs"]) <= 1000:
         text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     else:
         text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
-    atomic_write_bytes(out / "result.json", text.encode("utf-8"))
-    written.append(out / "result.json")
+    files["result.json"] = text.encode("utf-8")
     if xlsx:
-        write_xlsx(out / "pairs.xlsx", {"pairs": (head(PAIR_COLUMNS), pair_rows),
-                                        "unmatched": (head(UNMATCHED_COLUMNS), un_rows)})
-        written.append(out / "pairs.xlsx")
-    return written
+        files["pairs.xlsx"] = xlsx_bytes({"pairs": (head(PAIR_COLUMNS), pair_rows),
+                                          "unmatched": (head(UNMATCHED_COLUMNS), un_rows)})
+    return files
+
+
+def write_outputs(doc: dict, out_dir: str | Path, lang: str = "en", headers: str = "en",
+                  xlsx: bool = False) -> list[Path]:
+    """Write pairs.csv, unmatched.csv, result.json (and pairs.xlsx) with their manifest.json,
+    replacing out_dir's previous set as a whole (io/outputset.py); OutputError when it cannot."""
+    files = output_files(doc, lang=lang, headers=headers, xlsx=xlsx)
+    with OutputSet(out_dir) as outputs:
+        for name, data in files.items():
+            outputs.add(name, data)
+        out = outputs.commit()
+    return [out / name for name in files]

@@ -35,7 +35,7 @@ def test_match_writes_every_output_and_a_summary(school, tmp_path):
                  "--xlsx", "-q")
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["pairs.csv", "pairs.xlsx", "report.html", "result.json", "unmatched.csv"]
+    assert names == ["manifest.json", "pairs.csv", "pairs.xlsx", "report.html", "result.json", "unmatched.csv"]
     doc = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
     pairs = read_csv(tmp_path / "out" / "pairs.csv")
     unmatched = read_csv(tmp_path / "out" / "unmatched.csv")
