@@ -343,7 +343,7 @@ def _unmatched_text(doc: dict, u: dict, lang: str) -> list[str]:
     lines = [render("explain.unmatched_title", u, lang)]
     ex = u.get("explanation")
     if not ex:
-        lines.append(results.unmatched_line(u, lang) if u.get("reason_code") else "")
+        lines.append(results.unmatched_line(u, lang, doc) if u.get("reason_code") else "")
         lines.append(render("explain.no_explanations", None, lang))
         return lines
     lines.append(render(f"explain.why.{ex['why']}", {"count": ex.get("candidates_total", 0)}, lang))

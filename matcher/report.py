@@ -860,7 +860,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         unmatched.append({
             "mentee_id": u["mentee_id"], "mentee_name": u["mentee_name"], "priority": int(u.get("priority", 0)),
             "priority_badge": T("badge_priority", priority=u["priority"]) if u.get("priority") else "",
-            "reason": unmatched_line(u, lang) if u.get("reason_code") else "",
+            "reason": unmatched_line(u, lang, doc) if u.get("reason_code") else "",
             "candidates": u.get("candidates", 0),
             "blocked": [T("blocked_chip", rule=known(f"rule_title.{code}", None, lang, code), count=count)
                         for code, count in blocked],
