@@ -276,9 +276,9 @@ def _form_title(doc: dict, form, lang: str) -> str:
     return entry.get("title_ru" if lang == "ru" else "title_en") or str(form)
 
 
-def _rule_text(reason: dict, lang: str) -> str:
-    """One blocking rule with its details, worded."""
-    details = dict(reason.get("details") or {})
+def _rule_text(reason: dict, lang: str, doc: dict | None = None) -> str:
+    """One blocking rule with its details, worded (forms and categories by their titles)."""
+    details = results.reason_params(reason.get("details") or {}, lang, doc)
     code = details.pop("code", None) or reason.get("code")
     if code not in MESSAGES:
         code = reason.get("code")
@@ -328,7 +328,7 @@ def _alternative_lines(doc: dict, alts: list[dict], lang: str, mentor_names: dic
     for n, alt in enumerate(alts, start=1):
         status = alt.get("status")
         if status == "blocked":
-            why = render("explain.alt_blocked", {"rules": "; ".join(_rule_text(r, lang) for r in alt.get("rules", []))},
+            why = render("explain.alt_blocked", {"rules": "; ".join(_rule_text(r, lang, doc) for r in alt.get("rules", []))},
                          lang)
         elif status == "taken":
             why = render("explain.alt_taken", {"load": alt.get("load"), "capacity": alt.get("capacity"),
@@ -394,8 +394,8 @@ def _pair_text(doc: dict, pair: dict, lang: str) -> list[str]:
     return lines
 
 
-def _change_text(change: dict, lang: str) -> str:
-    kind, params = change["change"], change.get("params") or {}
+def _change_text(change: dict, lang: str, doc: dict | None = None) -> str:
+    kind, params = change["change"], results.reason_params(change.get("params") or {}, lang, doc)
     if kind == "consent":
         items = [render(f"explain.consent_item.{m['consent']}",
                         {"who": render(f"explain.who.{m['who']}", None, lang), "id": m["id"]}, lang)
@@ -433,18 +433,18 @@ def _unmatched_text(doc: dict, u: dict, lang: str) -> list[str]:
             lines.append(render("explain.near_line", {"mentor_id": nm["mentor_id"],
                                                       "mentor_name": mentor_names.get(nm["mentor_id"], ""),
                                                       "score": _num(nm.get("score"), lang, 2),
-                                                      "why": _rule_text(nm, lang)}, lang))
+                                                      "why": _rule_text(nm, lang, doc)}, lang))
     if ex.get("suggestions"):
         lines.append(render("explain.suggestions", None, lang))
         for n, s in enumerate(ex["suggestions"], start=1):
             effect = s.get("effect") or {}
             lines.append(render("explain.suggestion_line", {
-                "n": n, "change": _change_text(s, lang), "mentor_id": effect.get("mentor_id") or "—",
+                "n": n, "change": _change_text(s, lang, doc), "mentor_id": effect.get("mentor_id") or "—",
                 "effect": _effect_text(effect, lang)}, lang))
     else:
         lines.append(render("explain.no_suggestions", None, lang))
     if ex.get("unchecked"):
-        lines.append(render("explain.unchecked", {"changes": "; ".join(_change_text(c, lang) for c in ex["unchecked"])},
+        lines.append(render("explain.unchecked", {"changes": "; ".join(_change_text(c, lang, doc) for c in ex["unchecked"])},
                             lang))
     return lines
 
