@@ -20,7 +20,6 @@ from matcher.config import load_config
 from matcher.conflicts import conflict_lines
 from matcher.explain import add_explanations, apply_change
 from matcher.explain_text import explain_text
-from matcher.i18n import plural
 from matcher.io.writers import participant_table, write_csv
 from matcher.models import Participant
 from matcher.pipeline import PairSpec, match
@@ -244,6 +243,8 @@ def test_the_cli_prints_a_lock_clash_without_placeholders(tmp_path):
 
 
 def test_plural_agrees_with_the_number_in_russian_and_english():
+    from matcher.i18n import plural
+
     cases = {1: "подходящий наставник", 2: "подходящих наставника", 4: "подходящих наставника",
              5: "подходящих наставников", 11: "подходящих наставников", 12: "подходящих наставников",
              21: "подходящий наставник", 22: "подходящих наставника", 111: "подходящих наставников"}
