@@ -242,7 +242,7 @@ class _Run:
         self.side_active = bool(side.active(graph, self.capacity))
         self.both = set(roster.mentees.ids) & set(roster.mentors.ids)
         self.side = side
-        self.context = CandidateContext(result)
+        self.context = CandidateContext(result, side)
         self.pure_flow = (sol.status == "OPTIMAL" and not self.side_active and self.objective is not None)
         # With side constraints on, an answer that is the flow relaxation's optimum still has
         # an exact residual graph: a forced pair's relaxed optimum that keeps every side
@@ -457,13 +457,13 @@ def _code_of_bit(bit: int) -> str:
 def _rule_counts(masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row of a mask matrix: how many entries have each reason bit, and how many have
     that reason alone. Through a bincount of the (few) distinct masks, not per entry."""
-    masks = deciding_reasons(np.atleast_2d(masks))
+    masks = np.atleast_2d(masks)
     n_rows, width = masks.shape
     n_codes = len(RULE_CODES)
     values = 1 << n_codes
     counts = np.bincount((np.arange(n_rows, dtype=np.int64)[:, None] * values + masks).ravel(),
                          minlength=n_rows * values).reshape(n_rows, values)
-    codes = np.arange(values, dtype=np.int64)
+    codes = deciding_reasons(np.arange(values, dtype=np.int64))  # each mask value counts for its deciding rules
     has = ((codes[:, None] >> np.arange(n_codes)) & 1).astype(np.int64)  # [values, n_codes]
     only = has * ((codes & (codes - 1)) == 0)[:, None]
     return counts @ has, counts @ only
@@ -958,6 +958,11 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
 def _mentor_explanations(run) -> dict[int, dict]:
     g, roster = run.graph, run.roster
     n_cand = np.bincount(g.mentor, minlength=roster.mentors.n)
+    matched = np.zeros(roster.mentees.n, dtype=bool)
+    matched[g.mentee[run.solution.edges]] = True
+    free_edge = ~matched[g.mentee]  # candidate pairs whose mentee has no pair
+    n_free = np.bincount(g.mentor[free_edge], minlength=roster.mentors.n)
+    mutual_free = np.bincount(g.mentor[free_edge & run.context.mutual_blocked], minlength=roster.mentors.n)
     unused = np.flatnonzero((run.load == 0) & (run.capacity > 0))
     by_rule = {}
     if len(unused):
@@ -975,34 +980,31 @@ def _mentor_explanations(run) -> dict[int, dict]:
                  "group_min": int(roster.mentors.group_min[j]) or None, "candidates": int(n_cand[j]),
                  "mentees": mentees}
         if j in by_rule:
-            entry.update(_why_unused(run, j, int(n_cand[j])))
+            entry.update(_why_unused(run, j, int(n_cand[j]), int(n_free[j]), int(mutual_free[j])))
             entry["blocked_by"] = {code: int(n) for code, n in zip(RULE_CODES, by_rule[j]) if n}
         out[j] = entry
     return out
 
 
-def _why_unused(run, j: int, n_cand: int) -> dict:
+def _why_unused(run, j: int, n_cand: int, n_free: int, n_mutual: int) -> dict:
     """Why mentor j (with places) has no mentee: no suitable one, a group minimum no
-    assignment reaches, the only unpaired suitable mentees mentor this mentor, the rules of
-    groups, or every suitable mentee has another mentor."""
+    assignment reaches, the only unpaired suitable mentees already mentor this mentor, the
+    rules of groups, or every suitable mentee has another mentor. n_free: suitable mentees
+    without a pair; n_mutual: of them, those who mentor j."""
     if not n_cand:
         return {"why_unused": "no_candidates"}
     if j in run.context.unreachable:
         return {"why_unused": "group_min_unreachable", "group_min": int(run.roster.mentors.group_min[j]),
                 "suitable": run.context.unreachable[j]}
-    g = run.graph
-    edges = np.flatnonzero(g.mentor == j)
-    matched = np.zeros(run.roster.mentees.n, dtype=bool)
-    matched[g.mentee[run.solution.edges]] = True
-    free = [int(e) for e in edges if not matched[g.mentee[e]]]
-    if not free:
+    if not n_free:
         return {"why_unused": "candidates_paired_elsewhere"}
-    partners = [run.context.mutual_partner(e) for e in free]
-    if all(x is not None for x in partners):
-        x = partners[0]
+    if n_mutual == n_free:
+        g = run.graph
+        e = next(e for e in run.context.partners if int(g.mentor[e]) == j and run.context.mutual_blocked[e])
+        x = run.context.mutual_partner(e)
         return {"why_unused": "mutual", "mutual": {"mentor_id": run.mentor_ids[int(g.mentor[x])],
                                                    "mentee_id": run.mentee_ids[int(g.mentee[x])]}}
-    return {"why_unused": "group_rules", "unpaired_candidates": len(free)}
+    return {"why_unused": "group_rules", "unpaired_candidates": n_free}
 
 
 def _analysis(run, doc: dict) -> dict:
@@ -1040,8 +1042,8 @@ def _analysis(run, doc: dict) -> dict:
 
 def _programme_rule_counts(blocked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n_codes = len(RULE_CODES)
-    counts = np.bincount(deciding_reasons(blocked).ravel(), minlength=1 << n_codes)
-    codes = np.arange(len(counts), dtype=np.int64)
+    counts = np.bincount(blocked.ravel(), minlength=1 << n_codes)
+    codes = deciding_reasons(np.arange(len(counts), dtype=np.int64))  # each mask value counts for its deciding rules
     has = ((codes[:, None] >> np.arange(n_codes)) & 1).astype(np.int64)
     only = has * ((codes & (codes - 1)) == 0)[:, None]
     return counts @ has, counts @ only

@@ -173,7 +173,7 @@ class CandidateContext:
     """What stands between an unpaired mentee and a suitable mentor besides the hard rules:
     places taken, a group that can never reach its minimum, a mutual pair already chosen."""
 
-    def __init__(self, result):
+    def __init__(self, result, side=None):
         from .solve import side_constraints
 
         graph, roster = result.graph, result.roster
@@ -184,25 +184,37 @@ class CandidateContext:
         self.capacity = roster.mentors.capacity.astype(np.int64)
         self.load = np.bincount(graph.mentor[self.edges], minlength=roster.mentors.n)
         self.unreachable = unreachable_groups(result)
+        self.in_unreachable = np.zeros(roster.mentors.n, dtype=bool)
+        self.in_unreachable[list(self.unreachable)] = True
         self.partners: dict[int, list[int]] = {}
-        for a, b in side_constraints(graph).mutual_pairs.tolist():
+        for a, b in (side if side is not None else side_constraints(graph)).mutual_pairs.tolist():
             self.partners.setdefault(a, []).append(b)
             self.partners.setdefault(b, []).append(a)
+        # Candidate pairs whose reverse pair (the same two people, roles swapped) is chosen.
+        self.mutual_blocked = np.zeros(graph.n_edges, dtype=bool)
+        for e in self.partners:
+            self.mutual_blocked[e] = self.mutual_partner(e) is not None
 
     def mutual_partner(self, e: int) -> int | None:
         """The chosen edge that makes edge e the second half of mutual mentoring, if any."""
         return next((x for x in self.partners.get(int(e), []) if self.chosen[x]), None)
 
+    STATES = ("no_place", "group_min_unreachable", "mutual", "taken", "free_place")
+
+    def states(self, edges: np.ndarray) -> np.ndarray:
+        """Per candidate edge, an index into STATES (the first that applies)."""
+        edges = np.asarray(edges, dtype=np.int64)
+        k = self.graph.mentor[edges]
+        out = np.full(len(edges), 4, dtype=np.int8)
+        out[self.load[k] >= self.capacity[k]] = 3
+        out[self.mutual_blocked[edges]] = 2
+        out[self.in_unreachable[k]] = 1
+        out[self.capacity[k] <= 0] = 0
+        return out
+
     def state(self, e: int) -> str:
         """no_place | group_min_unreachable | mutual | taken | free_place, for a candidate edge."""
-        k = int(self.graph.mentor[e])
-        if self.capacity[k] <= 0:
-            return "no_place"
-        if k in self.unreachable:
-            return "group_min_unreachable"
-        if self.mutual_partner(e) is not None:
-            return "mutual"
-        return "taken" if self.load[k] >= self.capacity[k] else "free_place"
+        return self.STATES[int(self.states(np.array([e]))[0])]
 
     def reason(self, i: int) -> tuple[str, dict]:
         """The reason code (unmatched.*) and parameters of why unpaired mentee i has no pair."""
@@ -220,21 +232,21 @@ class CandidateContext:
             counts = rules_blocking(graph.blocked[i])
             top = max((c for c in counts if c != "form_compat"), key=lambda c: (counts[c], c), default="form_compat")
             return "unmatched.no_candidate", {"top_rule": top}
-        states = [self.state(e) for e in cand.tolist()]
-        if all(s_ == "no_place" for s_ in states):
+        states = self.states(cand)
+        live, live_states = cand[states > 0], states[states > 0]
+        if not len(live):
             return "unmatched.no_places", {"count": len(cand)}
-        live = [(e, s_) for e, s_ in zip(cand.tolist(), states) if s_ != "no_place"]
-        if all(s_ == "group_min_unreachable" for _, s_ in live):
-            k = min((int(graph.mentor[e]) for e, _ in live), key=lambda k: roster.mentors.ids[k])
+        if (live_states == 1).all():
+            k = min((int(x) for x in graph.mentor[live]), key=lambda k: roster.mentors.ids[k])
             return "unmatched.group_min_unreachable", {"mentor": roster.mentors.ids[k],
                                                       "min": int(roster.mentors.group_min[k]),
                                                       "suitable": int(self.unreachable[k])}
-        if all(s_ == "mutual" for _, s_ in live):
-            e = live[0][0]
-            return "unmatched.mutual", {"mentee": roster.mentees.ids[i], "mentor": roster.mentors.ids[int(graph.mentor[e])]}
-        if any(s_ == "free_place" for _, s_ in live):
+        if (live_states == 2).all():
+            return "unmatched.mutual", {"mentee": roster.mentees.ids[i],
+                                        "mentor": roster.mentors.ids[int(graph.mentor[live[0]])]}
+        if (live_states == 4).any():
             return "unmatched.group_rules", {}
-        return "unmatched.candidates_taken", {"count": sum(s_ == "taken" for _, s_ in live)}
+        return "unmatched.candidates_taken", {"count": int((live_states == 3).sum())}
 
 
 def unreachable_groups(result) -> dict[int, int]:
