@@ -27,6 +27,7 @@ from .solve import _lock_edges, side_constraints
 from .solve.cpsat import SideConstraints, solve_cpsat
 from .solve.objective import slot_of_edges
 from .jsonutil import jsonable
+from .results import deciding_reasons
 
 FAMILIES = ("one_mentor", "capacity", "group_min", "grade_spread", "mutual", "same_pair")
 
@@ -63,6 +64,11 @@ register({
                                 "the pair {mentor} – {mentee} can be in one form only"),
     "conflict.rule.blocked": ("пару {mentor} – {mentee} запрещает правило: {rule}",
                               "the pair {mentor} – {mentee} is blocked by the rule: {rule}"),
+    "conflict.no_shared_form": ("у наставника {mentor_id} и наставляемого {mentee_id} нет общей формы "
+                                "наставничества (наставник: {mentor_forms}; наставляемый: {mentee_forms})",
+                                "mentor {mentor_id} and mentee {mentee_id} share no form of mentoring "
+                                "(mentor: {mentor_forms}; mentee: {mentee_forms})"),
+    "conflict.no_form": ("нет", "none"),
 })
 
 
@@ -149,9 +155,15 @@ def _rule_details(oracle: _Oracle, core: list[int], families: list[str]) -> list
             if lock.form is not None:
                 mask = int(constraints.reasons_mask(roster, np.array([lock.mentee]), np.array([lock.mentor]),
                                                     lock.form)[0]) or mask
-            for code in graph.reason_codes(mask):
+            # Outside the form's categories the other rules of that form stand in nobody's way.
+            for code in graph.reason_codes(int(deciding_reasons(np.array([mask], dtype=np.uint32))[0])):
                 rule = constraints.rule_by_code(code)
-                details = rule.details(roster, lock.mentee, lock.mentor, form) if rule and form else {}
+                if rule and form:
+                    details = rule.details(roster, lock.mentee, lock.mentor, form)
+                elif code == "form_compat":
+                    details = _no_shared_form(roster, lock.mentee, lock.mentor)
+                else:
+                    details = {}
                 out.append({"code": "blocked", "rule": code, "mentor": roster.mentors.ids[lock.mentor],
                             "mentee": roster.mentees.ids[lock.mentee], "form": form,
                             "details": jsonable(details)})
@@ -198,6 +210,15 @@ def _rule_details(oracle: _Oracle, core: list[int], families: list[str]) -> list
 
 
 
+def _no_shared_form(roster, mentee: int, mentor: int) -> dict:
+    def forms(side, k):
+        return [f for f in roster.form_ids if int(side.forms[k]) & roster.form_bit(f)]
+
+    return {"code": "conflict.no_shared_form", "mentor_id": roster.mentors.ids[mentor],
+            "mentee_id": roster.mentees.ids[mentee], "mentor_forms": forms(roster.mentors, mentor),
+            "mentee_forms": forms(roster.mentees, mentee)}
+
+
 def explain_conflicts(graph, locks, raw: list[dict], *, time_limit: float = 20.0, seed: int = 0,
                       workers: int = 2) -> list[dict]:
     """The solver's clashes, each reduced to a minimal core of locks, with the rules involved.
@@ -235,6 +256,9 @@ def explain_conflicts(graph, locks, raw: list[dict], *, time_limit: float = 20.0
                            "mentee": roster.mentees.ids[locks[k].mentee], "form": locks[k].form,
                            "source": locks[k].source} for k in core]
         entry["rule_details"] = _rule_details(oracle, core, families)
+        # Messages name forms by their titles (conflict_lines has no configuration at hand).
+        entry["form_titles"] = {f: {"ru": roster.config.form_title(f, "ru"), "en": roster.config.form_title(f, "en")}
+                                for f in roster.form_ids}
         out.append(entry)
     return out
 
@@ -244,14 +268,17 @@ def conflict_lines(item: dict, lang: str) -> list[str]:
     from .i18n import render
 
     lines = []
+    titles = item.get("form_titles") or {}
     for it in item.get("items", []):
         params = {**it, "source": it.get("source") or render("conflict.no_source", None, lang)}
+        if it.get("form"):
+            params["form"] = _form_title(titles, it["form"], lang)
         lines.append(render("conflict.item_form" if it.get("form") else "conflict.item", params, lang))
     rules = item.get("rule_details") or []
     if rules:
         lines.append(render("conflict.rules", None, lang))
         for rule in rules:
-            lines.append("  - " + rule_text(rule, lang))
+            lines.append("  - " + rule_text(rule, lang, titles))
     if "minimal" in item:
         code = "conflict.not_minimal" if not item["minimal"] else \
             "conflict.minimal_one" if len(item.get("items", [])) == 1 else "conflict.minimal"
@@ -259,17 +286,34 @@ def conflict_lines(item: dict, lang: str) -> list[str]:
     return lines
 
 
-def rule_text(rule: dict, lang: str) -> str:
+def _form_title(titles: dict, form, lang: str) -> str:
+    return (titles.get(form) or {}).get(lang) or str(form)
+
+
+def rule_text(rule: dict, lang: str, titles: dict | None = None) -> str:
+    """One rule of a clash in words; `titles` (form id -> {lang: title}) names forms by title."""
     from .i18n import render
 
+    titles = titles or {}
     code = rule["code"]
     if code == "blocked":
         details = dict(rule.get("details") or {})
         detail_code = details.pop("code", None) or rule["rule"]
-        text = render(detail_code, details, lang)
+        if isinstance(details.get("form"), str):
+            details["form"] = _form_title(titles, details["form"], lang)
+        for key in ("mentor_forms", "mentee_forms"):
+            if isinstance(details.get(key), list):
+                details[key] = ", ".join(f"«{_form_title(titles, f, lang)}»" if lang == "ru" else
+                                         f"'{_form_title(titles, f, lang)}'" for f in details[key]) \
+                    or render("conflict.no_form", None, lang)
+        if isinstance(details.get("allowed"), list):
+            details["allowed"] = ", ".join(render(f"category.{c}", None, lang) for c in details["allowed"])
+        if isinstance(details.get("category"), str):
+            details["category"] = render(f"category.{details['category']}", None, lang)
+        text = render(detail_code, details, lang) if details else render(f"rule_title.{rule['rule']}", None, lang)
         return render("conflict.rule.blocked", {**rule, "rule": text}, lang)
     if code == "one_mentor" and rule.get("form"):
-        return render("conflict.rule.one_mentor_form", rule, lang)
+        return render("conflict.rule.one_mentor_form", {**rule, "form": _form_title(titles, rule["form"], lang)}, lang)
     if code == "grade_spread":
         return render("conflict.rule.grade_spread", {**rule, "grades": ", ".join(map(str, rule["grades"]))}, lang)
     return render(f"conflict.rule.{code}", rule, lang)

@@ -11,15 +11,19 @@ What is added (keys of the document):
   objective_delta, levels {level: delta}, matched_delta, score_delta, moves [{mentee_id,
   from, to}], moves_total}}. The score's parts stay in pair["components"].
 - unmatched["explanation"]: why (no_form | no_mentor_in_form | no_candidate |
-  candidates_taken | candidates_without_places | group_rules), blocked_by / blocked_only_by {rule: mentors},
+  candidates_taken | candidates_without_places | group_rules | category_not_in_form |
+  category_unknown_not_in_form | group_min_unreachable | mutual) with why_params (those of the
+  unmatched.* reason of the same name), blocked_by / blocked_only_by {rule: mentors} (only
+  the rules that decide: a pair outside a form's categories counts for form_compat alone),
   near_misses [{mentor_id, score, code, form, details}], candidates (as alternatives),
   candidates_total, suggestions [{change: capacity | trained | consent | hard_wish |
-  age_gap, mentor_id, params, verified: true, method: incremental_flow | resolve, effect:
+  age_gap | group_min, mentor_id, params, verified: true, method: incremental_flow | resolve, effect:
   {mentor_id (the mentee's new mentor), objective_delta, levels, matched_delta,
   score_delta, moves}}], unchecked [changes the budget left unchecked].
 - mentor["explanation"]: status (full | free_places | unused | no_capacity), load,
   capacity, free, group_min, candidates, mentees [{mentee_id, form, score, locked}],
-  why_unused and blocked_by for a mentor without mentees.
+  why_unused (no_candidates | group_min_unreachable | mutual | group_rules |
+  candidates_paired_elsewhere) and blocked_by for a mentor without mentees.
 - doc["analysis"]: rules {code: {pairs_blocked, only_reason}}, pairs_total, components
   {name: {weight, total_contribution, mean_value}}, total_score, match_rate {overall,
   by_form, by_priority: {mentees, matched, rate}}.
@@ -61,6 +65,7 @@ from .solve import Lock, _flow_with_locks, _lock_edges, side_constraints, solve
 from .solve.objective import slot_of_edges
 from .solve.residual import FlowResidual
 from .jsonutil import jsonable
+from .results import CandidateContext, deciding_reasons
 
 RULE_BIT = constraints.RULE_BIT
 RULE_CODES = constraints.RULE_CODES
@@ -115,6 +120,9 @@ def apply_change(participants: list, config, change: dict) -> tuple[list, object
     elif kind == "hard_wish":
         update(params["id"], params["who"] == "mentor",
                lambda p: {"hard_wishes": [w for w in p.hard_wishes if w != params["wish"]]})
+    elif kind == "group_min":
+        to = int(params["to"])
+        update(change["mentor_id"], True, lambda p: {"group_min": to if to > 1 else None})
     elif kind == "age_gap":
         forms = {f: (r.model_copy(update={"min_age_gap": float(params["to"])}) if f == params["form"] else r)
                  for f, r in config.forms.items()}
@@ -234,6 +242,7 @@ class _Run:
         self.side_active = bool(side.active(graph, self.capacity))
         self.both = set(roster.mentees.ids) & set(roster.mentors.ids)
         self.side = side
+        self.context = CandidateContext(result, side)
         self.pure_flow = (sol.status == "OPTIMAL" and not self.side_active and self.objective is not None)
         # With side constraints on, an answer that is the flow relaxation's optimum still has
         # an exact residual graph: a forced pair's relaxed optimum that keeps every side
@@ -454,7 +463,7 @@ def _rule_counts(masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values = 1 << n_codes
     counts = np.bincount((np.arange(n_rows, dtype=np.int64)[:, None] * values + masks).ravel(),
                          minlength=n_rows * values).reshape(n_rows, values)
-    codes = np.arange(values, dtype=np.int64)
+    codes = deciding_reasons(np.arange(values, dtype=np.int64))  # each mask value counts for its deciding rules
     has = ((codes[:, None] >> np.arange(n_codes)) & 1).astype(np.int64)  # [values, n_codes]
     only = has * ((codes & (codes - 1)) == 0)[:, None]
     return counts @ has, counts @ only
@@ -468,9 +477,17 @@ def _forcing(run, edges: list[int]) -> list[dict]:
     """For each candidate edge: what the total would lose if that pair were forced in."""
     out: list[dict | None] = [None] * len(edges)
     todo = list(range(len(edges)))
+    unreachable = run.context.unreachable
+    for q, e in enumerate(edges):
+        k = int(run.graph.mentor[e])
+        if k in unreachable:  # fewer mentees could ever join than the group's minimum
+            out[q] = {"checked": True, "method": "group_min", "feasible": False, "rule": "group_min",
+                      "mentor_id": run.mentor_ids[k], "min": int(run.roster.mentors.group_min[k]),
+                      "suitable": unreachable[k]}
+    todo = [q for q in todo if out[q] is None]
     if run.residual is not None:
         todo = []
-        net = [q for q, e in enumerate(edges) if run.residual.net[e]]
+        net = [q for q, e in enumerate(edges) if run.residual.net[e] and out[q] is None]
         results = run.residual.forcing(np.array([edges[q] for q in net], dtype=np.int64))
         done = []
         for q, res in zip(net, results):
@@ -526,12 +543,15 @@ def _forcing_by_relaxation(run, edges: list[int], todo: list[int], out: list) ->
     results = res_graph.forcing(np.array([edges[q] for q in net], dtype=np.int64))
     done = []
     for q, res in zip(net, results):
-        if res is None:  # not even the relaxation can hold this pair: no assignment can
+        if run.relaxed[edges[q]]:  # already in the relaxed optimum: that optimum is the forced one
+            forced = run.relaxed.copy()
+        elif res is None:  # not even the relaxation can hold this pair: no assignment can
             out[q] = {"checked": True, "method": "residual", "feasible": False}
             continue
-        forced = run.relaxed.copy()
-        forced[res["added"]] = True
-        forced[res["removed"]] = False
+        else:
+            forced = run.relaxed.copy()
+            forced[res["added"]] = True
+            forced[res["removed"]] = False
         if run.side.violations(run.graph, forced, run.capacity):
             rest.append(q)
             continue
@@ -548,15 +568,24 @@ def _mentor_status(run, k: int) -> str:
     cap, load = int(run.capacity[k]), int(run.load[k])
     if cap <= 0:
         return "no_place"
+    if k in run.context.unreachable:
+        return "group_min_unreachable"
     return "taken" if load >= cap else "free_place"
 
 
 def _candidate_entry(run, e: int, forcing: dict | None) -> dict:
     k = int(run.graph.mentor[e])
-    status = _mentor_status(run, k)
+    status = run.context.state(e)
     entry = {"mentor_id": run.mentor_ids[k],
              "form": run.roster.form_ids[int(run.graph.form[e])], "score": round(float(run.graph.score[e]), 4),
              "status": status, "load": int(run.load[k]), "capacity": int(run.capacity[k])}
+    if status == "group_min_unreachable":
+        entry["group_min"] = int(run.roster.mentors.group_min[k])
+        entry["suitable"] = run.context.unreachable[k]
+    elif status == "mutual":  # the reverse pair is chosen: the two cannot mentor each other
+        x = run.context.mutual_partner(e)
+        entry["mutual"] = {"mentor_id": run.mentor_ids[int(run.graph.mentor[x])],
+                           "mentee_id": run.mentee_ids[int(run.graph.mentee[x])]}
     if status == "taken":
         entry["mentees"] = sorted(run.mentee_ids[int(run.graph.mentee[x])] for x in run.members.get(k, []))
     if forcing is not None:
@@ -677,6 +706,13 @@ def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[floa
             flow = run.incremental and run.mentor_ids[k] not in run.both and \
                 (run.config.program.max_grade_spread is None or cap + 1 <= 1)
             add((0, -float(run.graph.score[e])), change, "flow_capacity" if flow else "resolve")
+    for e in cand_edges:
+        k = int(run.graph.mentor[e])
+        if k in run.context.unreachable and run.context.unreachable[k] >= 1:
+            # The group can form only as large as the mentees who could join it.
+            change = {"change": "group_min", "mentor_id": run.mentor_ids[k],
+                      "params": {"from": int(run.roster.mentors.group_min[k]), "to": run.context.unreachable[k]}}
+            add((0, -float(run.graph.score[e])), change, "resolve")
     for score, k, bit in near:
         code = _code_of_bit(bit)
         reason = _rule_reason(run, i, k, code)
@@ -862,6 +898,10 @@ def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[d
     return verified, unchecked, checked
 
 
+# unmatched.csv's reason code -> the explanation's `why`
+WHY_OF_REASON = {"unmatched.no_places": "candidates_without_places"}
+
+
 def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
     g, roster, limits = run.graph, run.roster, run.limits
     rows = run.result.unmatched_mentees().astype(np.int64)
@@ -891,22 +931,13 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
     shown = sorted({x for i in cand for x in cand[i][:limits.top_k]})
     forcing = dict(zip(shown, _forcing(run, shown)))
     for ri, i in enumerate(rows.tolist()):
-        if roster.mentees.forms[i] == 0:
-            why = "no_form"
-        elif cand[i] and all(run.capacity[int(g.mentor[x])] <= 0 for x in cand[i]):
-            why = "candidates_without_places"
-        elif cand[i] and any(run.load[int(g.mentor[x])] < run.capacity[int(g.mentor[x])] for x in cand[i]):
-            why = "group_rules"  # a suitable mentor has room: only side constraints keep them apart
-        elif cand[i]:
-            why = "candidates_taken"
-        elif not np.any(g.blocked_form[i] >= 0):
-            why = "no_mentor_in_form"
-        else:
-            why = "no_candidate"
+        code, why_params = run.context.reason(i)
+        why = WHY_OF_REASON.get(code, code.split(".", 1)[-1])
         suggestions, unchecked, checked = _suggestions(run, i, cand[i], near[ri])
         meta["suggestions_checked"] += checked
         out[i] = {
             "why": why,
+            "why_params": jsonable(why_params),
             "blocked_by": {code: int(n) for code, n in zip(RULE_CODES, by_rule[ri]) if n},
             "blocked_only_by": {code: int(n) for code, n in zip(RULE_CODES, only_rule[ri]) if n},
             "near_misses": [{"mentor_id": run.mentor_ids[kk], "score": round(float(s_), 4),
@@ -927,6 +958,11 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
 def _mentor_explanations(run) -> dict[int, dict]:
     g, roster = run.graph, run.roster
     n_cand = np.bincount(g.mentor, minlength=roster.mentors.n)
+    matched = np.zeros(roster.mentees.n, dtype=bool)
+    matched[g.mentee[run.solution.edges]] = True
+    free_edge = ~matched[g.mentee]  # candidate pairs whose mentee has no pair
+    n_free = np.bincount(g.mentor[free_edge], minlength=roster.mentors.n)
+    mutual_free = np.bincount(g.mentor[free_edge & run.context.mutual_blocked], minlength=roster.mentors.n)
     unused = np.flatnonzero((run.load == 0) & (run.capacity > 0))
     by_rule = {}
     if len(unused):
@@ -944,10 +980,31 @@ def _mentor_explanations(run) -> dict[int, dict]:
                  "group_min": int(roster.mentors.group_min[j]) or None, "candidates": int(n_cand[j]),
                  "mentees": mentees}
         if j in by_rule:
-            entry["why_unused"] = "no_candidates" if not n_cand[j] else "candidates_paired_elsewhere"
+            entry.update(_why_unused(run, j, int(n_cand[j]), int(n_free[j]), int(mutual_free[j])))
             entry["blocked_by"] = {code: int(n) for code, n in zip(RULE_CODES, by_rule[j]) if n}
         out[j] = entry
     return out
+
+
+def _why_unused(run, j: int, n_cand: int, n_free: int, n_mutual: int) -> dict:
+    """Why mentor j (with places) has no mentee: no suitable one, a group minimum no
+    assignment reaches, the only unpaired suitable mentees already mentor this mentor, the
+    rules of groups, or every suitable mentee has another mentor. n_free: suitable mentees
+    without a pair; n_mutual: of them, those who mentor j."""
+    if not n_cand:
+        return {"why_unused": "no_candidates"}
+    if j in run.context.unreachable:
+        return {"why_unused": "group_min_unreachable", "group_min": int(run.roster.mentors.group_min[j]),
+                "suitable": run.context.unreachable[j]}
+    if not n_free:
+        return {"why_unused": "candidates_paired_elsewhere"}
+    if n_mutual == n_free:
+        g = run.graph
+        e = next(e for e in run.context.partners if int(g.mentor[e]) == j and run.context.mutual_blocked[e])
+        x = run.context.mutual_partner(e)
+        return {"why_unused": "mutual", "mutual": {"mentor_id": run.mentor_ids[int(g.mentor[x])],
+                                                   "mentee_id": run.mentee_ids[int(g.mentee[x])]}}
+    return {"why_unused": "group_rules", "unpaired_candidates": n_free}
 
 
 def _analysis(run, doc: dict) -> dict:
@@ -986,7 +1043,7 @@ def _analysis(run, doc: dict) -> dict:
 def _programme_rule_counts(blocked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n_codes = len(RULE_CODES)
     counts = np.bincount(blocked.ravel(), minlength=1 << n_codes)
-    codes = np.arange(len(counts), dtype=np.int64)
+    codes = deciding_reasons(np.arange(len(counts), dtype=np.int64))  # each mask value counts for its deciding rules
     has = ((codes[:, None] >> np.arange(n_codes)) & 1).astype(np.int64)
     only = has * ((codes & (codes - 1)) == 0)[:, None]
     return counts @ has, counts @ only

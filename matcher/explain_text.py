@@ -38,12 +38,14 @@ register({
                            "Pair: mentor {mentor_id} ({mentor_name}) – mentee {mentee_id} ({mentee_name}), "
                            "form '{form}'"),
     "explain.pair_score": ("Оценка пары: {score} из 1.", "Pair score: {score} of 1."),
-    "explain.pair_ranks": ("Среди {mentor_candidates} подходящих наставляемому наставников этот — {mentor_rank}-й "
-                           "по оценке; среди {mentee_candidates} подходящих наставнику наставляемых этот — "
-                           "{mentee_rank}-й.",
-                           "Among the mentee's {mentor_candidates} suitable mentors this one ranks {mentor_rank} "
-                           "by score; among the mentor's {mentee_candidates} suitable mentees this one ranks "
-                           "{mentee_rank}."),
+    "explain.pair_ranks": ("Среди {mentor_candidates} {mentor_candidates:plural:подходящего наставляемому наставника|"
+                           "подходящих наставляемому наставников|подходящих наставляемому наставников} этот — "
+                           "{mentor_rank}-й по оценке; среди {mentee_candidates} {mentee_candidates:plural:"
+                           "подходящего наставнику наставляемого|подходящих наставнику наставляемых|"
+                           "подходящих наставнику наставляемых} этот — {mentee_rank}-й.",
+                           "Among the mentee's {mentor_candidates} suitable {mentor_candidates:plural:mentor|mentors} "
+                           "this one ranks {mentor_rank} by score; among the mentor's {mentee_candidates} suitable "
+                           "{mentee_candidates:plural:mentee|mentees} this one ranks {mentee_rank}."),
     "explain.pair_locked": ("Пара закреплена решением консилиума.", "The consilium locked this pair."),
     "explain.components": ("Из чего сложилась оценка:", "How the score is made up:"),
     "explain.component_line": ("  +{contribution}  {title}: {reason}", "  +{contribution}  {title}: {reason}"),
@@ -59,6 +61,21 @@ register({
                          "has a free place ({load} of {capacity} taken), but the overall result is better without "
                          "this pair"),
     "explain.alt_no_place": ("у наставника нет мест", "the mentor has no places"),
+    "explain.alt_group_min": ("есть свободные места (занято {load} из {capacity}), но наставник ведёт группу не "
+                              "меньше {min} человек, а подходящих наставляемых только {suitable}: группа не может "
+                              "собраться",
+                              "has free places ({load} of {capacity} taken), but leads a group of at least {min} and "
+                              "only {suitable} suitable {suitable:plural:mentee exists|mentees exist}: the group "
+                              "cannot be formed"),
+    "explain.alt_mutual": ("{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: "
+                           "{a} уже наставник для {b}",
+                           "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already "
+                           "mentors {b}"),
+    "explain.forcing_group_min": ("      Поставить эту пару нельзя: группа наставника {mentor_id} не наберёт "
+                                  "{min} человек — подходящих наставляемых только {suitable}.",
+                                  "      This pair cannot be forced: mentor {mentor_id}'s group cannot reach its "
+                                  "minimum of {min} — only {suitable} suitable "
+                                  "{suitable:plural:mentee exists|mentees exist}."),
     "explain.alt_blocked": ("не допускается: {rules}", "not allowed: {rules}"),
     "explain.forcing": ("      Если поставить эту пару принудительно: {effect}.",
                         "      Forcing this pair: {effect}."),
@@ -84,13 +101,41 @@ register({
                                       "No mentor takes part in the mentee's forms."),
     "explain.why.no_candidate": ("Ни один наставник не проходит обязательные правила.",
                                  "No mentor passes the hard rules."),
-    "explain.why.candidates_taken": ("Подходящие наставники ({count}) нужны другим наставляемым: если поставить "
-                                     "этого наставляемого к любому из них, общий результат станет хуже.",
-                                     "The {count} suitable mentors are needed by other mentees: pairing this "
-                                     "mentee with any of them makes the overall result worse."),
-    "explain.why.candidates_without_places": ("Подходящие наставники ({count}) не могут взять ни одного "
-                                              "наставляемого: у них нет мест.",
-                                              "The {count} suitable mentors cannot take anyone: they have no places."),
+    "explain.why.candidates_taken": ("{count} {count:plural:подходящий наставник нужен|подходящих наставника нужны|"
+                                     "подходящих наставников нужны} другим наставляемым: если поставить этого "
+                                     "наставляемого к {count:plural:нему|любому из них|любому из них}, общий "
+                                     "результат станет хуже.",
+                                     "{count} suitable {count:plural:mentor is|mentors are} needed by other mentees: "
+                                     "pairing this mentee with {count:plural:that mentor|any of them} makes the "
+                                     "overall result worse."),
+    "explain.why.candidates_without_places": ("{count} {count:plural:подходящий наставник не может|подходящих "
+                                              "наставника не могут|подходящих наставников не могут} взять ни одного "
+                                              "наставляемого: нет мест.",
+                                              "{count} suitable {count:plural:mentor cannot|mentors cannot} take "
+                                              "anyone: no places."),
+    "explain.why.category_not_in_form": ("Категория наставляемого «{category}» не допускается в {forms_count:plural:"
+                                         "выбранной форме|выбранных формах|выбранных формах} {forms} (допустимы: "
+                                         "{allowed}): пару в {forms_count:plural:ней|них|них} составить нельзя.",
+                                         "The mentee's category '{category}' is not allowed in the chosen "
+                                         "{forms_count:plural:form|forms} {forms} (allowed: {allowed}): no pair is "
+                                         "possible there."),
+    "explain.why.category_unknown_not_in_form": ("Категория наставляемого не указана, а {forms_count:plural:"
+                                                 "выбранная форма|выбранные формы|выбранные формы} {forms} "
+                                                 "{forms_count:plural:допускает|допускают|допускают} только: "
+                                                 "{allowed}.",
+                                                 "The mentee's category is not given, and the chosen "
+                                                 "{forms_count:plural:form|forms} {forms} "
+                                                 "{forms_count:plural:allows|allow} only: {allowed}."),
+    "explain.why.group_min_unreachable": ("Наставник {mentor} ведёт группу не меньше {min} человек, а подходящих "
+                                          "наставляемых только {suitable}: группа не может собраться, и пары с ним "
+                                          "нет ни у кого.",
+                                          "Mentor {mentor} leads a group of at least {min}, but only {suitable} "
+                                          "suitable {suitable:plural:mentee exists|mentees exist}: the group cannot "
+                                          "be formed, so nobody is paired with this mentor."),
+    "explain.why.mutual": ("{mentee} и {mentor} не могут одновременно быть наставником и наставляемым друг для "
+                           "друга: {mentee} уже наставник для {mentor}.",
+                           "{mentee} and {mentor} cannot be each other's mentor and mentee at the same time: "
+                           "{mentee} already mentors {mentor}."),
     "explain.why.group_rules": ("У подходящих наставников есть свободные места, но правила групп (наименьший размер "
                                 "группы, разброс классов, запрет взаимного наставничества) не оставляют места для "
                                 "этого наставляемого.",
@@ -122,6 +167,8 @@ register({
                                         "mentee {id} makes the wish about {wish} optional"),
     "explain.change.hard_wish.mentor": ("наставник {id} делает пожелание «{wish}» необязательным",
                                         "mentor {id} makes the wish about {wish} optional"),
+    "explain.change.group_min": ("снизить наименьший размер группы наставника {mentor_id} с {from} до {to}",
+                                 "lower the group minimum of mentor {mentor_id} from {from} to {to}"),
     "explain.change.age_gap": ("снизить минимальную разницу в возрасте в форме «{form}» с {from} до {to} (в годах)",
                                "lower the minimum age gap in form '{form}' from {from} to {to} years"),
     "explain.consent_item.consent": ("согласие на участие ({who} {id})", "consent to take part ({who} {id})"),
@@ -137,7 +184,8 @@ register({
     "explain.wish.offers": ("чем может помочь", "what the mentor offers"),
     # mentor
     "explain.mentor_title": ("Наставник {mentor_id} ({mentor_name}): занято мест — {load} из {capacity}.",
-                             "Mentor {mentor_id} ({mentor_name}): {load} of {capacity} places taken."),
+                             "Mentor {mentor_id} ({mentor_name}): {load} of {capacity} "
+                             "{capacity:plural:place|places} taken."),
     "explain.mentor_group_min": ("Группа не меньше {min} человек.", "Leads a group of at least {min}."),
     "explain.mentor_mentees": ("Наставляемые:", "Mentees:"),
     "explain.mentor_mentee_line": ("  {mentee_id} ({mentee_name}), оценка {score}, форма «{form}»{locked}",
@@ -152,6 +200,19 @@ register({
     "explain.mentor_unused.candidates_paired_elsewhere": (
         "Подходящие наставляемые получили других наставников: так общий результат лучше.",
         "The suitable mentees were paired with other mentors: the overall result is better so."),
+    "explain.mentor_unused.group_min_unreachable": (
+        "Наименьший размер группы {group_min} недостижим: подходящих наставляемых только {suitable}.",
+        "The group minimum {group_min} cannot be reached: only {suitable} suitable "
+        "{suitable:plural:mentee|mentees}."),
+    "explain.mentor_unused.mutual": (
+        "{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: {a} уже наставник для {b}.",
+        "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already mentors {b}."),
+    "explain.mentor_unused.group_rules": (
+        "У {unpaired_candidates} {unpaired_candidates:plural:подходящего наставляемого|подходящих наставляемых|"
+        "подходящих наставляемых} нет пары, но правила групп (наименьший размер группы, разброс классов, запрет "
+        "взаимного наставничества) не дают поставить их к этому наставнику.",
+        "{unpaired_candidates} suitable {unpaired_candidates:plural:mentee has|mentees have} no pair, but the rules "
+        "of groups (smallest group size, spread of grades, no mutual mentoring) keep them from this mentor."),
     "explain.mentor_no_capacity": ("У наставника нет мест (вместимость 0).", "The mentor has no places (capacity 0)."),
     # a pair that is not in the result
     "explain.not_a_pair": ("Наставник {mentor_id} и наставляемый {mentee_id} не составляют пару в этом результате.",
@@ -215,9 +276,9 @@ def _form_title(doc: dict, form, lang: str) -> str:
     return entry.get("title_ru" if lang == "ru" else "title_en") or str(form)
 
 
-def _rule_text(reason: dict, lang: str) -> str:
-    """One blocking rule with its details, worded."""
-    details = dict(reason.get("details") or {})
+def _rule_text(reason: dict, lang: str, doc: dict | None = None) -> str:
+    """One blocking rule with its details, worded (forms and categories by their titles)."""
+    details = results.reason_params(reason.get("details") or {}, lang, doc)
     code = details.pop("code", None) or reason.get("code")
     if code not in MESSAGES:
         code = reason.get("code")
@@ -267,13 +328,19 @@ def _alternative_lines(doc: dict, alts: list[dict], lang: str, mentor_names: dic
     for n, alt in enumerate(alts, start=1):
         status = alt.get("status")
         if status == "blocked":
-            why = render("explain.alt_blocked", {"rules": "; ".join(_rule_text(r, lang) for r in alt.get("rules", []))},
+            why = render("explain.alt_blocked", {"rules": "; ".join(_rule_text(r, lang, doc) for r in alt.get("rules", []))},
                          lang)
         elif status == "taken":
             why = render("explain.alt_taken", {"load": alt.get("load"), "capacity": alt.get("capacity"),
                                                "mentees": ", ".join(alt.get("mentees") or [])}, lang)
         elif status == "no_place":
             why = render("explain.alt_no_place", None, lang)
+        elif status == "group_min_unreachable":
+            why = render("explain.alt_group_min", {"load": alt.get("load"), "capacity": alt.get("capacity"),
+                                                   "min": alt.get("group_min"), "suitable": alt.get("suitable")}, lang)
+        elif status == "mutual":
+            pair = alt.get("mutual") or {}
+            why = render("explain.alt_mutual", {"a": pair.get("mentor_id"), "b": pair.get("mentee_id")}, lang)
         else:
             why = render("explain.alt_free", {"load": alt.get("load"), "capacity": alt.get("capacity")}, lang)
         lines.append(render("explain.alt_line", {"n": n, "mentor_id": alt["mentor_id"],
@@ -284,6 +351,8 @@ def _alternative_lines(doc: dict, alts: list[dict], lang: str, mentor_names: dic
             continue
         if not forcing.get("checked"):
             lines.append(render("explain.forcing_unchecked", None, lang))
+        elif forcing.get("rule") == "group_min":
+            lines.append(render("explain.forcing_group_min", forcing, lang))
         elif not forcing.get("feasible", True):
             lines.append(render("explain.forcing_infeasible", None, lang))
         else:
@@ -325,8 +394,8 @@ def _pair_text(doc: dict, pair: dict, lang: str) -> list[str]:
     return lines
 
 
-def _change_text(change: dict, lang: str) -> str:
-    kind, params = change["change"], change.get("params") or {}
+def _change_text(change: dict, lang: str, doc: dict | None = None) -> str:
+    kind, params = change["change"], results.reason_params(change.get("params") or {}, lang, doc)
     if kind == "consent":
         items = [render(f"explain.consent_item.{m['consent']}",
                         {"who": render(f"explain.who.{m['who']}", None, lang), "id": m["id"]}, lang)
@@ -343,10 +412,14 @@ def _unmatched_text(doc: dict, u: dict, lang: str) -> list[str]:
     lines = [render("explain.unmatched_title", u, lang)]
     ex = u.get("explanation")
     if not ex:
-        lines.append(results.unmatched_line(u, lang) if u.get("reason_code") else "")
+        lines.append(results.unmatched_line(u, lang, doc) if u.get("reason_code") else "")
         lines.append(render("explain.no_explanations", None, lang))
         return lines
-    lines.append(render(f"explain.why.{ex['why']}", {"count": ex.get("candidates_total", 0)}, lang))
+    why_params = {"count": ex.get("candidates_total", 0),
+                  **results.reason_params(ex.get("why_params") or {}, lang, doc)}
+    if ex["why"] == "candidates_taken" and "count" in (ex.get("why_params") or {}):
+        why_params["count"] = ex["why_params"]["count"]
+    lines.append(render(f"explain.why.{ex['why']}", why_params, lang))
     counts = [render("explain.count_item", {"rule": render(f"rule_title.{code}", None, lang), "count": n}, lang)
               for code, n in sorted(ex.get("blocked_by", {}).items(), key=lambda kv: (-kv[1], kv[0]))]
     if counts:
@@ -360,18 +433,18 @@ def _unmatched_text(doc: dict, u: dict, lang: str) -> list[str]:
             lines.append(render("explain.near_line", {"mentor_id": nm["mentor_id"],
                                                       "mentor_name": mentor_names.get(nm["mentor_id"], ""),
                                                       "score": _num(nm.get("score"), lang, 2),
-                                                      "why": _rule_text(nm, lang)}, lang))
+                                                      "why": _rule_text(nm, lang, doc)}, lang))
     if ex.get("suggestions"):
         lines.append(render("explain.suggestions", None, lang))
         for n, s in enumerate(ex["suggestions"], start=1):
             effect = s.get("effect") or {}
             lines.append(render("explain.suggestion_line", {
-                "n": n, "change": _change_text(s, lang), "mentor_id": effect.get("mentor_id") or "—",
+                "n": n, "change": _change_text(s, lang, doc), "mentor_id": effect.get("mentor_id") or "—",
                 "effect": _effect_text(effect, lang)}, lang))
     else:
         lines.append(render("explain.no_suggestions", None, lang))
     if ex.get("unchecked"):
-        lines.append(render("explain.unchecked", {"changes": "; ".join(_change_text(c, lang) for c in ex["unchecked"])},
+        lines.append(render("explain.unchecked", {"changes": "; ".join(_change_text(c, lang, doc) for c in ex["unchecked"])},
                             lang))
     return lines
 
@@ -402,7 +475,9 @@ def _mentor_text(doc: dict, m: dict, lang: str) -> list[str]:
         lines.append(render("explain.mentor_free", ex, lang))
     lines.append(render("explain.mentor_candidates", {"count": ex.get("candidates", 0)}, lang))
     if ex.get("why_unused"):
-        lines.append(render(f"explain.mentor_unused.{ex['why_unused']}", None, lang))
+        pair = ex.get("mutual") or {}
+        lines.append(render(f"explain.mentor_unused.{ex['why_unused']}",
+                            {**ex, "a": pair.get("mentor_id"), "b": pair.get("mentee_id")}, lang))
         counts = [render("explain.count_item", {"rule": render(f"rule_title.{code}", None, lang), "count": n}, lang)
                   for code, n in sorted(ex.get("blocked_by", {}).items(), key=lambda kv: (-kv[1], kv[0]))]
         if counts:

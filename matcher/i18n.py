@@ -52,12 +52,64 @@ def render(code: str, params: dict | None = None, lang: str = "en") -> str:
         shown = _SafeDict({k: _show(v, lang) for k, v in params.items()})
         try:
             text = text.format_map(shown)
-        except (ValueError, IndexError, KeyError):
-            text = Formatter().vformat(text, (), shown)
+        except (ValueError, IndexError, KeyError, TypeError):
+            text = _Formatter(lang).vformat(text, (), shown)
     return text
 
 
+def plural(n: int, forms, lang: str) -> str:
+    """The noun form that agrees with the number n: Russian forms are (one, few, many) —
+    "1 наставник", "2 наставника", "5 наставников" — English ones (one, other); `forms` is a
+    sequence or a string split on '|'."""
+    if isinstance(forms, str):
+        forms = forms.split("|")
+    n = abs(int(n))
+    if lang == "ru" and len(forms) >= 3:
+        if n % 10 == 1 and n % 100 != 11:
+            return forms[0]
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return forms[1]
+        return forms[2]
+    return forms[0] if n == 1 else forms[-1]
+
+
+class _Formatter(Formatter):
+    """Formats what str.format_map refuses: a plural spec on a value that is not an int
+    (a number given as text agrees by its value; anything else takes the last form)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def format_field(self, value, format_spec: str):
+        if format_spec.startswith("plural:"):
+            forms = format_spec[len("plural:"):]
+            try:
+                return plural(int(str(value).replace("\u00a0", "").replace(" ", "")), forms, self.lang)
+            except ValueError:
+                return forms.split("|")[-1]
+        try:
+            return format(value, format_spec)
+        except (ValueError, TypeError):
+            return str(value)
+
+
+class _Count(int):
+    """An integer parameter: in a message, `{count:plural:one|few|many}` gives the noun form
+    that agrees with it (see `plural`); any other format spec is an int's."""
+
+    lang = "en"
+
+    def __format__(self, spec: str) -> str:
+        if spec.startswith("plural:"):
+            return plural(int(self), spec[len("plural:"):], self.lang)
+        return int.__format__(int(self), spec)
+
+
 def _show(value, lang: str):
+    if isinstance(value, int) and not isinstance(value, bool):
+        count = _Count(value)
+        count.lang = lang
+        return count
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, (list, tuple)):

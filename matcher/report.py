@@ -186,6 +186,22 @@ register({
     "report.x.status.free_place": ("есть место: занято {load} из {capacity}",
                                    "has a place: {load} of {capacity} taken"),
     "report.x.status.no_place": ("не набирает наставляемых", "takes no mentees"),
+    "report.x.status.group_min_unreachable": ("группа не наберётся: занято {load} из {capacity}",
+                                              "the group cannot form: {load} of {capacity} taken"),
+    "report.x.status.mutual": ("взаимное наставничество: занято {load} из {capacity}",
+                               "mutual mentoring: {load} of {capacity} taken"),
+    "report.x.status_short.group_min_unreachable": ("группа не наберётся", "the group cannot form"),
+    "report.x.status_short.mutual": ("взаимное наставничество", "mutual mentoring"),
+    "report.x.group_min_unreachable": ("наставник ведёт группу не меньше {min} человек, а подходящих наставляемых "
+                                       "только {suitable}: группа не может собраться",
+                                       "leads a group of at least {min}, but only {suitable} suitable "
+                                       "{suitable:plural:mentee exists|mentees exist}: the group cannot be formed"),
+    "report.x.mutual": ("{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: "
+                        "{a} уже наставник для {b}",
+                        "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already "
+                        "mentors {b}"),
+    "report.x.force_group_min": ("Назначить его нельзя: группа не наберёт {min} человек.",
+                                 "Cannot be chosen: the group cannot reach its minimum of {min}."),
     "report.x.status.blocked": ("не проходит правила", "breaks a rule"),
     "report.x.status.chosen": ("выбран", "chosen"),
     "report.x.status_short.taken": ("мест нет", "no free place"),
@@ -240,6 +256,8 @@ register({
     "report.x.wish.age": ("возраст партнёра", "the partner's age"),
     "report.x.wish.interests": ("интересы партнёра", "the partner's interests"),
     "report.x.wish.offers": ("чем помогает наставник", "what the mentor offers"),
+    "report.x.change.group_min": ("снизить наименьший размер группы наставника {mentor} с {source} до {target}",
+                                  "lower the group minimum of mentor {mentor} from {source} to {target}"),
     "report.x.change.age_gap": ("снизить минимальную разницу в возрасте в форме «{form}» "
                                 "с {source} до {target} (в годах)",
                                 "lower the minimum age gap in the form «{form}» from {source} to {target} years"),
@@ -248,6 +266,18 @@ register({
     "report.x.unused.candidates_paired_elsewhere": ("подходящие наставляемые ({candidates}) "
                                                     "получили других наставников",
                                                     "the suitable mentees ({candidates}) got other mentors"),
+    "report.x.unused.group_min_unreachable": ("наименьший размер группы {group_min} недостижим: подходящих "
+                                              "наставляемых только {suitable}",
+                                              "the group minimum {group_min} cannot be reached: only {suitable} "
+                                              "suitable {suitable:plural:mentee|mentees}"),
+    "report.x.unused.mutual": ("{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: "
+                               "{a} уже наставник для {b}",
+                               "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already "
+                               "mentors {b}"),
+    "report.x.unused.group_rules": ("у подходящих наставляемых ({unpaired_candidates}) нет пары, но правила групп "
+                                    "не дают поставить их к этому наставнику",
+                                    "{unpaired_candidates} suitable {unpaired_candidates:plural:mentee has|mentees "
+                                    "have} no pair, but the rules of groups keep them from this mentor"),
     "report.col_why": ("Почему свободен", "Why free"),
     "report.note.alternatives_unchecked": ("Для {count} альтернатив цена замены не проверена: "
                                            "исчерпан лимит пересчётов.",
@@ -592,6 +622,8 @@ class _Explainer:
         if not forcing.get("checked"):
             reason = forcing.get("reason") or "budget"
             return known(f"report.x.force_unchecked.{reason}", None, self.lang, self.t("x.force_unchecked.budget")), []
+        if forcing.get("rule") == "group_min":
+            return self.t("x.force_group_min", min=forcing.get("min", "?")), []
         if not forcing.get("feasible"):
             return self.t("x.force_infeasible"), []
         effects = self.effects(forcing)
@@ -605,7 +637,8 @@ class _Explainer:
 
     def status(self, entry: dict) -> tuple[str, str]:
         status = entry.get("status", "")
-        kind = {"chosen": "good", "free_place": "good", "blocked": "bad", "taken": "muted", "no_place": "muted"}
+        kind = {"chosen": "good", "free_place": "good", "blocked": "bad", "taken": "muted", "no_place": "muted",
+                "group_min_unreachable": "bad", "mutual": "bad"}
         if entry.get("load") is not None and entry.get("capacity") is not None:
             text = known(f"report.x.status.{status}", {"load": entry["load"], "capacity": entry["capacity"]},
                          self.lang, status)
@@ -623,6 +656,13 @@ class _Explainer:
             text = ""
         else:
             text, sub = self.forcing(entry.get("forcing"))
+            if entry.get("status") == "group_min_unreachable":
+                sub = [self.t("x.group_min_unreachable", min=entry.get("group_min", "?"),
+                              suitable=entry.get("suitable", "?"))] + sub
+            elif entry.get("status") == "mutual":
+                pair = entry.get("mutual") or {}
+                sub = [self.t("x.mutual", a=self.person(pair.get("mentor_id")),
+                              b=self.person(pair.get("mentee_id")))] + sub
             if entry.get("mentees"):
                 sub = [self.t("x.taken_by", mentees=", ".join(self.person(m) for m in entry["mentees"]))] + sub
         return _item(head=head, text=text, badge=badge, badge_kind=badge_kind, sub=sub)
@@ -668,6 +708,9 @@ class _Explainer:
         if kind == "hard_wish":
             return self.t("x.change.hard_wish", who=who(params.get("who"), params.get("id")),
                           wish=known(f"report.x.wish.{params.get('wish')}", None, self.lang, str(params.get("wish"))))
+        if kind == "group_min":
+            return self.t("x.change.group_min", mentor=mentor, source=params.get("from", "?"),
+                          target=params.get("to", "?"))
         if kind == "age_gap":
             return self.t("x.change.age_gap", form=_form_title(self.doc, params.get("form") or "", self.lang),
                           source=self.params({"v": params.get("from")})["v"],
@@ -720,7 +763,10 @@ class _Explainer:
         why = expl.get("why_unused")
         if not why:
             return ""
-        return known(f"report.x.unused.{why}", {"candidates": expl.get("candidates", 0)}, self.lang, why)
+        pair = expl.get("mutual") or {}
+        return known(f"report.x.unused.{why}", {**expl, "candidates": expl.get("candidates", 0),
+                                                "a": self.person(pair.get("mentor_id")),
+                                                "b": self.person(pair.get("mentee_id"))}, self.lang, why)
 
     def candidates(self) -> dict | None:
         lists = self.doc.get("candidates")
@@ -860,7 +906,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         unmatched.append({
             "mentee_id": u["mentee_id"], "mentee_name": u["mentee_name"], "priority": int(u.get("priority", 0)),
             "priority_badge": T("badge_priority", priority=u["priority"]) if u.get("priority") else "",
-            "reason": unmatched_line(u, lang) if u.get("reason_code") else "",
+            "reason": unmatched_line(u, lang, doc) if u.get("reason_code") else "",
             "candidates": u.get("candidates", 0),
             "blocked": [T("blocked_chip", rule=known(f"rule_title.{code}", None, lang, code), count=count)
                         for code, count in blocked],

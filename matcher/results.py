@@ -21,12 +21,46 @@ register({
                                "no mentor passes the hard rules; most often blocked by: {top_rule}"),
     "unmatched.no_mentor_in_form": ("нет наставников в формах наставляемого", "no mentor in this mentee's forms"),
     "unmatched.no_form": ("наставляемый не указал ни одной формы наставничества", "the mentee is in no form of mentoring"),
-    "unmatched.candidates_taken": ("подходящие наставники ({count}) заняты другими наставляемыми",
-                                   "all {count} suitable mentors are needed for other mentees"),
-    "unmatched.no_places": ("у подходящих наставников ({count}) нет мест (вместимость 0)",
-                            "the {count} suitable mentor(s) have no places (capacity 0)"),
-    "unmatched.not_chosen": ("пара не выбрана: {count} подходящих наставников",
-                             "not paired: {count} suitable mentors"),
+    "unmatched.candidates_taken": ("{count} {count:plural:подходящий наставник занят|подходящих наставника заняты|"
+                                   "подходящих наставников заняты} другими наставляемыми",
+                                   "{count} suitable {count:plural:mentor is|mentors are} needed for other mentees"),
+    "unmatched.no_places": ("у {count} {count:plural:подходящего наставника|подходящих наставников|"
+                            "подходящих наставников} нет мест (вместимость 0)",
+                            "{count} suitable {count:plural:mentor has|mentors have} no places (capacity 0)"),
+    "unmatched.not_chosen": ("пара не выбрана: {count} {count:plural:подходящий наставник|подходящих наставника|"
+                             "подходящих наставников}",
+                             "not paired: {count} suitable {count:plural:mentor|mentors}"),
+    "unmatched.category_not_in_form": ("категория наставляемого «{category}» не допускается в {forms_count:plural:"
+                                       "выбранной форме|выбранных формах|выбранных формах} {forms} "
+                                       "(допустимы: {allowed})",
+                                       "the mentee's category '{category}' is not allowed in the chosen "
+                                       "{forms_count:plural:form|forms} {forms} (allowed: {allowed})"),
+    "unmatched.category_unknown_not_in_form": ("категория наставляемого не указана, а {forms_count:plural:"
+                                               "выбранная форма|выбранные формы|выбранные формы} {forms} "
+                                               "{forms_count:plural:допускает|допускают|допускают} только: {allowed}",
+                                               "the mentee's category is not given, and the chosen "
+                                               "{forms_count:plural:form|forms} {forms} "
+                                               "{forms_count:plural:allows|allow} only: {allowed}"),
+    "unmatched.group_min_unreachable": ("наставник {mentor} ведёт группу не меньше {min} человек, а подходящих "
+                                        "наставляемых только {suitable}: группа не может собраться",
+                                        "mentor {mentor} leads a group of at least {min}, but only {suitable} "
+                                        "suitable {suitable:plural:mentee exists|mentees exist}: the group "
+                                        "cannot be formed"),
+    "unmatched.mutual": ("{mentee} и {mentor} не могут одновременно быть наставником и наставляемым друг для "
+                         "друга: {mentee} уже наставник для {mentor}",
+                         "{mentee} and {mentor} cannot be each other's mentor and mentee at the same time: "
+                         "{mentee} already mentors {mentor}"),
+    "unmatched.group_rules": ("у подходящих наставников есть свободные места, но правила групп не оставляют места "
+                              "для этого наставляемого",
+                              "suitable mentors have free places, but the rules of groups leave no room for this "
+                              "mentee"),
+    "category.teacher": ("учитель", "teacher"),
+    "category.young_teacher": ("молодой специалист", "young teacher"),
+    "category.student": ("ученик", "student"),
+    "category.graduate": ("выпускник", "graduate"),
+    "category.parent": ("родитель", "parent"),
+    "category.employer": ("работодатель", "employer"),
+    "category.university_student": ("студент", "university student"),
     "rule_title.self_pair": ("один и тот же человек", "same person"),
     "rule_title.form_compat": ("форма наставничества", "form of mentoring"),
     "rule_title.consent": ("согласие", "consent"),
@@ -94,36 +128,164 @@ def pair_records(result) -> list[dict]:
     return out
 
 
+DECIDING_BITS = (constraints.RULE_BIT["self_pair"], constraints.RULE_BIT["form_compat"])
+
+
+def deciding_reasons(masks: np.ndarray) -> np.ndarray:
+    """Reason masks reduced to the rules that decide: a pair of one person, or a pair outside
+    the form's categories, cannot be in that form at all, so the other rules checked in that
+    form (a mentor's grade for a young teacher in student–student) stand in nobody's way."""
+    masks = np.asarray(masks)
+    self_bit, form_bit = (masks.dtype.type(b) for b in DECIDING_BITS)
+    return np.where(masks & self_bit, self_bit, np.where(masks & form_bit, form_bit, masks)).astype(masks.dtype)
+
+
+def rules_blocking(masks: np.ndarray) -> dict[str, int]:
+    """How many pairs of a row of reason masks each rule really blocks (deciding_reasons)."""
+    reduced = deciding_reasons(masks)
+    out = {}
+    for code, bit in constraints.RULE_BIT.items():
+        count = int(np.count_nonzero(reduced & bit))
+        if count:
+            out[code] = count
+    return out
+
+
+def category_misfit(roster, i: int) -> dict | None:
+    """When mentee i's category is allowed in none of the forms they chose: the category, the
+    forms and the categories those forms allow; None when some chosen form admits them."""
+    from .arrays import CATEGORIES
+
+    forms = [f for f in roster.form_ids if int(roster.mentees.forms[i]) & roster.form_bit(f)]
+    code = int(roster.mentees.category[i])
+    category = CATEGORIES[code] if code >= 0 else None
+    allowed: list[str] = []
+    for f in forms:
+        rule = roster.config.forms[f]
+        if not rule.mentee_categories or category in rule.mentee_categories:
+            return None
+        allowed += [c for c in rule.mentee_categories if c not in allowed]
+    if not forms:
+        return None
+    return {"category": category, "forms": forms, "allowed": allowed}
+
+
+class CandidateContext:
+    """What stands between an unpaired mentee and a suitable mentor besides the hard rules:
+    places taken, a group that can never reach its minimum, a mutual pair already chosen."""
+
+    def __init__(self, result, side=None):
+        from .solve import side_constraints
+
+        graph, roster = result.graph, result.roster
+        self.graph, self.roster = graph, roster
+        self.edges = np.asarray(result.solution.edges, dtype=np.int64)
+        self.chosen = np.zeros(graph.n_edges, dtype=bool)
+        self.chosen[self.edges] = True
+        self.capacity = roster.mentors.capacity.astype(np.int64)
+        self.load = np.bincount(graph.mentor[self.edges], minlength=roster.mentors.n)
+        self.unreachable = unreachable_groups(result)
+        self.in_unreachable = np.zeros(roster.mentors.n, dtype=bool)
+        self.in_unreachable[list(self.unreachable)] = True
+        self.partners: dict[int, list[int]] = {}
+        for a, b in (side if side is not None else side_constraints(graph)).mutual_pairs.tolist():
+            self.partners.setdefault(a, []).append(b)
+            self.partners.setdefault(b, []).append(a)
+        # Candidate pairs whose reverse pair (the same two people, roles swapped) is chosen.
+        self.mutual_blocked = np.zeros(graph.n_edges, dtype=bool)
+        for e in self.partners:
+            self.mutual_blocked[e] = self.mutual_partner(e) is not None
+
+    def mutual_partner(self, e: int) -> int | None:
+        """The chosen edge that makes edge e the second half of mutual mentoring, if any."""
+        return next((x for x in self.partners.get(int(e), []) if self.chosen[x]), None)
+
+    STATES = ("no_place", "group_min_unreachable", "mutual", "taken", "free_place")
+
+    def states(self, edges: np.ndarray) -> np.ndarray:
+        """Per candidate edge, an index into STATES (the first that applies)."""
+        edges = np.asarray(edges, dtype=np.int64)
+        k = self.graph.mentor[edges]
+        out = np.full(len(edges), 4, dtype=np.int8)
+        out[self.load[k] >= self.capacity[k]] = 3
+        out[self.mutual_blocked[edges]] = 2
+        out[self.in_unreachable[k]] = 1
+        out[self.capacity[k] <= 0] = 0
+        return out
+
+    def state(self, e: int) -> str:
+        """no_place | group_min_unreachable | mutual | taken | free_place, for a candidate edge."""
+        return self.STATES[int(self.states(np.array([e]))[0])]
+
+    def reason(self, i: int) -> tuple[str, dict]:
+        """The reason code (unmatched.*) and parameters of why unpaired mentee i has no pair."""
+        graph, roster = self.graph, self.roster
+        if roster.mentees.forms[i] == 0:
+            return "unmatched.no_form", {}
+        misfit = category_misfit(roster, i)
+        if misfit is not None:
+            code = "unmatched.category_not_in_form" if misfit["category"] else "unmatched.category_unknown_not_in_form"
+            return code, misfit
+        cand = graph.edges_of_mentee(i)
+        if not len(cand):
+            if not np.any(graph.blocked_form[i] >= 0):
+                return "unmatched.no_mentor_in_form", {}
+            counts = rules_blocking(graph.blocked[i])
+            top = max((c for c in counts if c != "form_compat"), key=lambda c: (counts[c], c), default="form_compat")
+            return "unmatched.no_candidate", {"top_rule": top}
+        states = self.states(cand)
+        live, live_states = cand[states > 0], states[states > 0]
+        if not len(live):
+            return "unmatched.no_places", {"count": len(cand)}
+        if (live_states == 1).all():
+            k = min((int(x) for x in graph.mentor[live]), key=lambda k: roster.mentors.ids[k])
+            return "unmatched.group_min_unreachable", {"mentor": roster.mentors.ids[k],
+                                                      "min": int(roster.mentors.group_min[k]),
+                                                      "suitable": int(self.unreachable[k])}
+        if (live_states == 2).all():
+            return "unmatched.mutual", {"mentee": roster.mentees.ids[i],
+                                        "mentor": roster.mentors.ids[int(graph.mentor[live[0]])]}
+        if (live_states == 4).any():
+            return "unmatched.group_rules", {}
+        return "unmatched.candidates_taken", {"count": int((live_states == 3).sum())}
+
+
+def unreachable_groups(result) -> dict[int, int]:
+    """Group mentors whose minimum no assignment reaches: mentor -> how many mentees could
+    join them (suitable, not locked to another mentor), which is fewer than the minimum."""
+    graph, roster = result.graph, result.roster
+    group_min = roster.mentors.group_min
+    if not (group_min > 1).any() or not graph.n_edges:
+        return {}
+    pairs = np.unique(graph.mentee * np.int64(roster.mentors.n) + graph.mentor)
+    mentee, mentor = pairs // roster.mentors.n, pairs % roster.mentors.n
+    if roster.config.program.one_mentor_per != "form" and result.locks:
+        locked_to = np.full(roster.mentees.n, -1, dtype=np.int64)
+        for lock in result.locks:
+            locked_to[lock.mentee] = lock.mentor
+        keep = (locked_to[mentee] < 0) | (locked_to[mentee] == mentor)
+        mentor = mentor[keep]
+    can_join = np.bincount(mentor, minlength=roster.mentors.n)
+    capacity = roster.mentors.capacity
+    out = {}
+    for j in np.flatnonzero((group_min > 1) & (capacity > 0)).tolist():
+        if min(int(can_join[j]), int(capacity[j])) < int(group_min[j]):
+            out[j] = int(can_join[j])
+    return out
+
+
 def unmatched_records(result) -> list[dict]:
     graph, roster = result.graph, result.roster
+    context = CandidateContext(result)
     out = []
     for i in result.unmatched_mentees():
         i = int(i)
         n_cand = len(graph.edges_of_mentee(i))
-        row = graph.blocked[i]
-        blocked_by = {}
-        for code, bit in constraints.RULE_BIT.items():
-            count = int(np.count_nonzero(row & bit))
-            if count:
-                blocked_by[code] = count
-        if roster.mentees.forms[i] == 0:
-            code, params = "unmatched.no_form", {}
-        elif n_cand == 0:
-            shared = int(np.count_nonzero(graph.blocked_form[i] >= 0))
-            if shared == 0:
-                code, params = "unmatched.no_mentor_in_form", {}
-            else:
-                top = max((c for c in blocked_by if c != "form_compat"), key=lambda c: (blocked_by[c], c),
-                          default="form_compat")
-                code, params = "unmatched.no_candidate", {"top_rule": top}
-        elif not (roster.mentors.capacity[graph.mentor[graph.edges_of_mentee(i)]] > 0).any():
-            code, params = "unmatched.no_places", {"count": n_cand}
-        else:
-            code, params = "unmatched.candidates_taken", {"count": n_cand}
+        code, params = context.reason(i)
         out.append({
             "mentee_id": roster.mentees.ids[i], "mentee_name": roster.mentees.names[i],
-            "priority": int(roster.mentees.priority[i]), "reason_code": code, "reason_params": params,
-            "candidates": n_cand, "blocked_by": blocked_by,
+            "priority": int(roster.mentees.priority[i]), "reason_code": code, "reason_params": jsonable(params),
+            "candidates": n_cand, "blocked_by": rules_blocking(graph.blocked[i]),
         })
     out.sort(key=lambda u: u["mentee_id"])
     return out
@@ -220,11 +382,36 @@ def reason_line(components: dict, lang: str, top: int = 3) -> str:
     return "; ".join(parts)
 
 
-def unmatched_line(u: dict, lang: str) -> str:
-    params = dict(u["reason_params"])
+def form_title(doc: dict | None, form, lang: str) -> str:
+    """A form's title in the reader's language, from the document's programme; the id if unknown."""
+    entry = (((doc or {}).get("program") or {}).get("forms") or {}).get(form) or {}
+    return entry.get("title_ru" if lang == "ru" else "title_en") or str(form)
+
+
+def category_title(category, lang: str) -> str:
+    return render(f"category.{category}", None, lang) if category else "—"
+
+
+def reason_params(params: dict, lang: str, doc: dict | None = None) -> dict:
+    """A reason's parameters as a reader sees them: rule, form and category titles, not codes."""
+    params = dict(params or {})
     if "top_rule" in params:
         params["top_rule"] = render(f"rule_title.{params['top_rule']}", None, lang)
-    return render(u["reason_code"], params, lang)
+    if "form" in params and isinstance(params["form"], str):
+        params["form"] = form_title(doc, params["form"], lang)
+    if isinstance(params.get("forms"), list):
+        forms = params["forms"]
+        params["forms_count"] = len(forms)
+        params["forms"] = ", ".join(("«{}»" if lang == "ru" else "'{}'").format(form_title(doc, f, lang)) for f in forms)
+    if "category" in params:
+        params["category"] = category_title(params["category"], lang)
+    if isinstance(params.get("allowed"), list):
+        params["allowed"] = ", ".join(category_title(c, lang) for c in params["allowed"])
+    return params
+
+
+def unmatched_line(u: dict, lang: str, doc: dict | None = None) -> str:
+    return render(u["reason_code"], reason_params(u["reason_params"], lang, doc), lang)
 
 
 def output_files(doc: dict, lang: str = "en", headers: str = "en", xlsx: bool = False) -> dict[str, bytes]:
@@ -235,7 +422,7 @@ def output_files(doc: dict, lang: str = "en", headers: str = "en", xlsx: bool = 
 
     pair_rows = [[p["mentor_id"], p["mentor_name"], p["mentee_id"], p["mentee_name"], p["form"],
                   f"{p['score']:.3f}", reason_line(p["components"], lang)] for p in doc["pairs"]]
-    un_rows = [[u["mentee_id"], u["mentee_name"], u["reason_code"], unmatched_line(u, lang)]
+    un_rows = [[u["mentee_id"], u["mentee_name"], u["reason_code"], unmatched_line(u, lang, doc)]
                for u in doc["unmatched"]]
     files = {
         "pairs.csv": csv_bytes(head(PAIR_COLUMNS), pair_rows, encoding="utf-8-sig"),

@@ -124,7 +124,7 @@ def test_load_result_rejects_a_directory_without_a_result(tmp_path):
 
 
 def _placeholders(text: str) -> set[str]:
-    return set(re.findall(r"\{(\w+)\}", text))
+    return set(re.findall(r"\{(\w+)(?::[^}]*)?\}", text))  # {count} and {count:plural:...}
 
 
 def test_every_explanation_message_has_russian_and_english_with_the_same_parameters():
@@ -134,5 +134,6 @@ def test_every_explanation_message_has_russian_and_english_with_the_same_paramet
         ru, en = MESSAGES[code]
         assert ru.strip() and en.strip(), code
         assert _placeholders(ru) == _placeholders(en), code
-        words = re.sub(r"\{\w+\}|`[^`]*`|--\w+|\w+\.json|JSON", "", ru)  # parameters, commands, options, files aside
+        # parameters (plural forms too), commands, options, files aside
+        words = re.sub(r"\{\w+(?::plural:[^}]*)?\}|`[^`]*`|--\w+|\w+\.json|JSON", "", ru)
         assert not re.search("[a-zA-Z]{3,}", words), (code, ru)
