@@ -1,5 +1,6 @@
 """Reading questionnaire files into tables of raw cells: CSV (any of the encodings and
-separators Russian spreadsheets produce) and XLSX. No meaning is given to any cell here.
+separators Russian spreadsheets produce) and workbooks (XLSX, XLSM, XLS, ODS). No meaning is
+given to any cell here.
 
 A problem with a file (not found, empty, binary, garbled) becomes a Problem in the
 report; nothing is raised for bad input.
@@ -10,9 +11,8 @@ import codecs
 import csv
 import io
 import re
-import warnings
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -26,13 +26,14 @@ register({
     "io.empty_file": ("файл пуст", "the file is empty"),
     "io.no_data_rows": ("в файле есть строка заголовков, но нет ни одной строки с данными",
                         "the file has a header row but no data rows"),
-    "io.binary_file": ("файл не похож на таблицу (ожидается CSV или XLSX){hint}",
-                       "the file is not a table (CSV or XLSX expected){hint}"),
-    "io.old_xls": ("формат XLS (Excel 97–2003) и книги с паролем не поддерживаются: сохраните файл как XLSX или CSV без пароля",
-                   "the XLS format (Excel 97–2003) and password-protected workbooks are not supported: "
-                   "save the file as XLSX or CSV without a password"),
-    "io.ods": ("формат ODS (LibreOffice, OpenOffice) не поддерживается: сохраните файл как XLSX или CSV",
-               "the ODS format (LibreOffice, OpenOffice) is not supported: save the file as XLSX or CSV"),
+    "io.binary_file": ("файл не похож на таблицу (ожидается CSV, XLSX, XLS или ODS){hint}",
+                       "the file is not a table (CSV, XLSX, XLS or ODS expected){hint}"),
+    "io.bad_xls": ("файл не удалось открыть как книгу Excel 97–2003 (XLS); если книга защищена паролем, "
+                   "сохраните её без пароля: {error}",
+                   "cannot open the file as an Excel 97–2003 workbook (XLS); if the workbook has a password, "
+                   "save it without one: {error}"),
+    "io.bad_ods": ("файл не удалось открыть как книгу OpenDocument (ODS): {error}",
+                   "cannot open the file as an OpenDocument workbook (ODS): {error}"),
     "io.bad_xlsx": ("файл не удалось открыть как книгу Excel (XLSX): {error}",
                     "cannot open the file as an Excel workbook (XLSX): {error}"),
     "io.no_usable_sheet": ("в книге нет листа с таблицей: все листы пусты",
@@ -78,6 +79,8 @@ class Table:
     header_row: int
     rows: Iterable[tuple[int, Sequence]] = ()  # (row number, cells)
     kind: str = "csv"
+    # Workbook cells holding a formula without a computed value: (row, column index, formula).
+    uncached_formulas: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def read_tables(path: str | Path, role: str | None, report: ProblemReport,
@@ -103,10 +106,11 @@ def read_tables(path: str | Path, role: str | None, report: ProblemReport,
         report.add("io.empty_file", file=label)
         return []
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, label, role, report, looks_like_table)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        report.add("io.old_xls", file=label)
-        return []
+        # an ODS zip starts with its mimetype entry
+        fmt = "ods" if b"opendocument.spreadsheet" in data[:200] else "xlsx"
+        return _read_workbook(data, label, fmt, role, report, looks_like_table)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: Excel 97–2003, or a password-protected XLSX
+        return _read_workbook(data, label, "xls", role, report, looks_like_table)
     for magic, kind in _NOT_TABLES.items():
         if data.startswith(magic):
             report.add("io.binary_file", file=label, params={"hint": f" ({kind})"})
@@ -273,7 +277,7 @@ def _csv_problem(exc: csv.Error, label: str, row: int, report: ProblemReport) ->
         report.add("io.bad_csv", file=label, row=row, params={"error": str(exc)})
 
 
-# --- XLSX --------------------------------------------------------------------------------
+# --- workbooks: XLSX / XLSM / XLS / ODS ---------------------------------------------------
 
 def sheet_role(name: str) -> str | None:
     key = norm(name)
@@ -284,56 +288,54 @@ def sheet_role(name: str) -> str | None:
     return None
 
 
-def _read_xlsx(data: bytes, label: str, role: str | None, report: ProblemReport,
-               looks_like_table) -> list[Table]:
-    if b"opendocument.spreadsheet" in data[:200]:  # an ODS zip starts with its mimetype entry
-        report.add("io.ods", file=label)
-        return []
+def _read_workbook(data: bytes, label: str, fmt: str, role: str | None, report: ProblemReport,
+                   looks_like_table) -> list[Table]:
+    """Every workbook format through calamine (Rust: cached formula values, dates as dates,
+    far cheaper per cell than openpyxl). `fmt` is "xlsx", "xls" or "ods"."""
     try:
-        from openpyxl import load_workbook
+        from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-        with warnings.catch_warnings():  # openpyxl warns about styles and extensions it skips
-            warnings.simplefilter("ignore")
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except zipfile.BadZipFile as exc:
-        report.add("io.bad_xlsx", file=label, params={"error": str(exc)})
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    except Exception as exc:  # any malformed or encrypted workbook is bad input, never a traceback
+        report.add(f"io.bad_{fmt}", file=label, params={"error": _error_text(exc)})
         return []
-    except Exception as exc:  # any malformed workbook is bad input, never a traceback
-        report.add("io.bad_xlsx", file=label, params={"error": f"{type(exc).__name__}: {exc}"})
-        return []
+    formulas = _UncachedFormulas(data, fmt)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return _workbook_tables(wb, label, role, report, looks_like_table)
+        return _workbook_tables(wb, names, label, role, report, looks_like_table, formulas)
     except Exception as exc:  # a sheet that cannot be parsed
-        report.add("io.bad_xlsx", file=label, params={"error": f"{type(exc).__name__}: {exc}"})
+        report.add(f"io.bad_{fmt}", file=label, params={"error": _error_text(exc)})
         return []
-    # The workbook stays open while its rows stream; it reads from memory, so nothing leaks.
 
 
-def _workbook_tables(wb, label: str, role: str | None, report: ProblemReport, looks_like_table) -> list[Table]:
-    sheets = [ws for ws in wb.worksheets if hasattr(ws, "iter_rows")]  # chartsheets have no cells
-    roles = {ws.title: sheet_role(ws.title) for ws in sheets}
+def _error_text(exc: Exception) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _workbook_tables(wb, names: list[str], label: str, role: str | None, report: ProblemReport,
+                     looks_like_table, formulas: "_UncachedFormulas") -> list[Table]:
+    roles = {name: sheet_role(name) for name in names}
     if role is None:
         # --participants: a workbook with a mentors sheet and/or a mentees sheet; the
         # other sheets (instructions) are skipped. Otherwise the first sheet with a table.
-        chosen = [(ws, roles[ws.title]) for ws in sheets if roles[ws.title]]
+        chosen = [(name, roles[name]) for name in names if roles[name]]
     else:
-        chosen = [(ws, role) for ws in sheets if roles[ws.title] == role]
+        chosen = [(name, role) for name in names if roles[name] == role]
     tables: list[Table] = []
     if chosen:
-        for ws, sheet_role_ in chosen:
-            table = _sheet_table(ws, label, sheet_role_, report)
+        for name, sheet_role_ in chosen:
+            table = _sheet_table(wb, name, label, sheet_role_, report, formulas)
             if table is None:
-                report.add("io.empty_file", file=f"{label}[{ws.title}]")
+                report.add("io.empty_file", file=f"{label}[{name}]")
             else:
                 tables.append(table)
     else:
         first = None
-        for ws in sheets:
-            if role is not None and roles[ws.title] not in (None, role):
+        for name in names:
+            if role is not None and roles[name] not in (None, role):
                 continue  # the other role's sheet in a workbook given for one role
-            table = _sheet_table(ws, label, role, report)
+            table = _sheet_table(wb, name, label, role, report, formulas)
             if table is None:
                 continue
             if looks_like_table is None or looks_like_table(table.headers):
@@ -351,36 +353,185 @@ def _blank(v) -> bool:
     return v is None or (v.__class__ is str and not v.strip())
 
 
-def _sheet_table(ws, label: str, role: str | None, report: ProblemReport) -> Table | None:
-    try:
-        ws.reset_dimensions()  # some writers store wrong dimensions; read every row
-    except AttributeError:
-        pass
-    numbered = enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1)
-    for rownum, values in numbered:
+def _sheet_table(wb, name: str, label: str, role: str | None, report: ProblemReport,
+                 formulas: "_UncachedFormulas") -> Table | None:
+    from .coerce import cell_text
+
+    ws = wb.get_sheet_by_name(name)
+    start = ws.start
+    if start is None:  # no cell holds a value
+        return None
+    top, left = start  # 0-based first used row and column; rows are cut to begin at `left`
+    indexed = enumerate(ws.iter_rows())
+    for k, values in indexed:
         if values and not all(_blank(v) for v in values):
             break
     else:
         return None
-    headers = ["" if v is None else str(v).strip() for v in values]
+    # The first row with a value is row `top`, whether calamine yields the rows above it or not.
+    base = top - k + 1
+    rownum = top + 1
+    numbered = ((base + i, v) for i, v in indexed)
+    headers = ["" if v is None or v == "" else cell_text(v).strip() for v in values]
     while headers and not headers[-1]:
         headers.pop()
-    sheet_label = f"{label}[{ws.title}]"
-    return Table(label=sheet_label, path=label, sheet=ws.title, role=role, headers=headers, header_row=rownum,
-                 rows=_sheet_rows(numbered, sheet_label, report), kind="xlsx")
+    sheet_label = f"{label}[{name}]"
+    # Uncached formulas are found on the sheet's own grid; the table's columns begin at `left`.
+    uncached = [(row, col - left, formula) for row, col, formula in formulas.of(name) if col >= left]
+    return Table(label=sheet_label, path=label, sheet=name, role=role, headers=headers, header_row=rownum,
+                 rows=_sheet_rows(numbered, sheet_label, report), kind="xlsx", uncached_formulas=uncached)
 
 
 def _sheet_rows(numbered, label: str, report: ProblemReport) -> Iterator[tuple[int, list]]:
     found = False
-    with warnings.catch_warnings():  # openpyxl warns about extensions it skips
-        warnings.simplefilter("ignore")
-        try:
-            for rownum, values in numbered:
-                if values and not all(_blank(v) for v in values):
-                    found = True
-                    yield rownum, values
-        except Exception as exc:  # a sheet whose XML breaks off: bad input, never a traceback
-            report.add("io.bad_xlsx", file=label, params={"error": f"{type(exc).__name__}: {exc}"})
-            return
+    try:
+        for rownum, values in numbered:
+            if values and not all(_blank(v) for v in values):
+                found = True
+                yield rownum, values
+    except Exception as exc:  # a sheet that breaks off: bad input, never a traceback
+        report.add("io.bad_xlsx", file=label, params={"error": _error_text(exc)})
+        return
     if not found:
         report.add("io.no_data_rows", file=label)
+
+
+# --- formulas without a cached value ---------------------------------------------------------
+# A workbook written by a script (openpyxl, xlsxwriter) keeps formulas but no computed values
+# until a spreadsheet program opens and saves it; calamine reads such a cell as empty. The
+# sheet XML tells them apart: a formula element and no value. (XLS always stores the result.)
+
+_XLSX_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ODS_FORMULA = re.compile(rb"table:formula=")
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+class _UncachedFormulas:
+    """Per sheet name: (row, 0-based column, formula text) of every formula cell without a
+    value. Parsed only for the sheets read, and only when their XML holds a formula at all."""
+
+    def __init__(self, data: bytes, fmt: str):
+        self.data = data
+        self.fmt = fmt
+        self._paths: dict[str, str] | None = None
+
+    def of(self, sheet: str) -> list[tuple[int, int, str]]:
+        if self.fmt == "xls":
+            return []
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as z:
+                if self.fmt == "ods":
+                    xml = z.read("content.xml")
+                    return list(_ods_uncached(xml, sheet)) if _ODS_FORMULA.search(xml) else []
+                path = self._sheet_paths(z).get(sheet)
+                if path is None:
+                    return []
+                xml = z.read(path)
+                return list(_xlsx_uncached(xml)) if _XLSX_FORMULA.search(xml) else []
+        except Exception:  # calamine read the workbook; a part it tolerates is not worth a failure here
+            return []
+
+    def _sheet_paths(self, z: zipfile.ZipFile) -> dict[str, str]:
+        if self._paths is None:
+            import posixpath
+            from xml.etree import ElementTree as ET
+
+            rels = {}
+            for rel in ET.fromstring(z.read("xl/_rels/workbook.xml.rels")):
+                target = rel.get("Target", "")
+                target = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+                rels[rel.get("Id")] = target
+            paths = {}
+            for el in ET.fromstring(z.read("xl/workbook.xml")).iter():
+                if _local(el.tag) == "sheet":
+                    rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+                    if rid in rels:
+                        paths[el.get("name")] = rels[rid]
+            self._paths = paths
+        return self._paths
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column name of a 0-based index (0 -> A, 26 -> AA)."""
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def _xlsx_uncached(xml: bytes) -> Iterator[tuple[int, int, str]]:
+    from xml.etree import ElementTree as ET
+
+    row, col = 0, -1
+    for _, el in ET.iterparse(io.BytesIO(xml), events=("end",)):
+        tag = _local(el.tag)
+        if tag == "row":
+            el.clear()
+            continue
+        if tag != "c":
+            continue
+        ref = _CELL_REF.fullmatch(el.get("r") or "")
+        if ref:
+            row, col = int(ref.group(2)), _column_index(ref.group(1))
+        else:  # references are optional: the next cell
+            col += 1
+        formula = value = None
+        has_inline = False
+        for child in el:
+            ctag = _local(child.tag)
+            if ctag == "f":
+                formula = child.text or ""
+            elif ctag == "v":
+                value = child.text
+            elif ctag == "is":
+                has_inline = True
+        if formula is not None and not has_inline and not (value or "").strip():
+            yield row, col, formula
+        el.clear()
+
+
+def _ods_uncached(xml: bytes, sheet: str) -> Iterator[tuple[int, int, str]]:
+    from xml.etree import ElementTree as ET
+
+    table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    t = lambda name: f"{{{table_ns}}}{name}"  # noqa: E731
+    in_sheet = False
+    row = 0
+    for event, el in ET.iterparse(io.BytesIO(xml), events=("start", "end")):
+        if el.tag == t("table"):
+            in_sheet = event == "start" and el.get(t("name")) == sheet
+            if event == "end":
+                el.clear()
+            continue
+        if not in_sheet or event != "end" or el.tag != t("table-row"):
+            continue
+        repeat_rows = int(el.get(t("number-rows-repeated"), "1"))
+        col = 0
+        for cell in el:
+            if cell.tag not in (t("table-cell"), t("covered-table-cell")):
+                continue
+            repeat_cols = int(cell.get(t("number-columns-repeated"), "1"))
+            formula = cell.get(t("formula"))
+            if formula is not None and cell.get(f"{{{office_ns}}}value-type") is None:
+                formula = formula.split(":", 1)[1] if formula.startswith("of:") else formula
+                formula = formula[1:] if formula.startswith("=") else formula
+                for r in range(row + 1, row + 1 + min(repeat_rows, 1000)):
+                    for c in range(col, col + min(repeat_cols, 1000)):
+                        yield r, c, formula
+            col += repeat_cols
+        row += repeat_rows
+        el.clear()

@@ -18,7 +18,7 @@ from ..problems import WARNING, ProblemReport
 from .aliases import FIELD_ALIASES, RU_HEADER
 from .coerce import AGE_LIMITS, Bad, cell_text, make_coercer, unneutralise
 from .mapping import MAPPED, Mapping, SENSITIVE, match_headers, report_header_problems
-from .readers import Table
+from .readers import Table, column_letter
 
 register({
     "io.missing_column": ("нет обязательного столбца «{field_ru}» (подходящие заголовки: {aliases})",
@@ -58,6 +58,10 @@ register({
                          "the mentor's capacity is 0: no mentee will be assigned"),
     "io.no_form": ("наставляемый не указал ни одной формы наставничества и не попадёт в пару",
                    "the mentee named no form of mentoring and will not be paired"),
+    "io.formula_no_value": ("в ячейке формула «={value}», но её значение не вычислено (файл записан программой): "
+                            "откройте файл в Excel или LibreOffice и сохраните его",
+                            "the cell holds the formula '={value}' without a computed value (the file was written "
+                            "by a program): open the file in Excel or LibreOffice and save it"),
     "io.invalid_row": ("строка не прошла проверку: {error}", "the row failed validation: {error}"),
 })
 
@@ -180,10 +184,11 @@ class Collector:
         reference, adult_age, single_form = self.reference, self.adult_age, self.single_form
         ref_dates = {"date": reference.isoformat(), "date_ru": reference.strftime("%d.%m.%Y")}
         records, first_seen, refs = self.records, self.first_seen, self.refs
+        formula_rows = self._report_uncached_formulas(table, columns)
 
         for rownum, cells in table.rows:
             n = len(cells)
-            ok = True
+            ok = not (formula_rows and rownum in formula_rows)
             if n > width and any(not _blank(c) for c in cells[width:]):
                 last = max(i for i in range(n) if not _blank(cells[i])) + 1
                 add("io.extra_cells", file=label, row=rownum, params={"cells": last, "columns": width})
@@ -337,6 +342,20 @@ class Collector:
                         params={"error": f"{'.'.join(map(str, first['loc']))}: {first['msg']}"})
                     ok = False
             records.append(Record(participant, label, rownum, ok, pid, role))
+
+    def _report_uncached_formulas(self, table: Table, columns: list[Column]) -> set[int]:
+        """A formula without a computed value reads as an empty cell: an error where the
+        column means something (a name, an age would silently vanish) or in the header; a
+        column skipped anyway is already reported as not recognised. Returns the rows hit."""
+        mapped = {c.index for c in columns}
+        rows: set[int] = set()
+        for row, col, formula in table.uncached_formulas:
+            header = table.headers[col] if col < len(table.headers) else ""
+            where = header or column_letter(col)
+            if col in mapped or row <= table.header_row:
+                self.report.add("io.formula_no_value", file=table.label, row=row, column=where, value=formula)
+                rows.add(row)
+        return rows
 
     # --- across tables ------------------------------------------------------------------
 
