@@ -274,3 +274,25 @@ def test_reading_a_workbook_does_not_load_openpyxl(tmp_path):
             "print('openpyxl' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- CSV line endings and damage ------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251", "mac_cyrillic"])
+def test_csv_with_cr_only_line_endings_from_old_excel_for_mac_reads_every_row(tmp_path, encoding):
+    path = tmp_path / "mentors.csv"
+    text = "\r".join(";".join(r) for r in [HEADER, *ROWS]).replace("шахматы; музыка", '"шахматы; музыка"')
+    path.write_bytes(text.encode(encoding) + b"\r")
+    ingest = load_mentors(path)
+    assert ingest.report.errors == []
+    assert [(p.id, p.name, p.source_row) for p in ingest.participants] == [
+        ("M1", "Петрова Анна Ивановна", 2), ("M2", "Ёлкин Пётр", 3)]
+
+
+def test_nul_byte_in_one_cell_is_reported_at_its_row_and_column_and_the_other_rows_are_read(tmp_path):
+    path = tmp_path / "mentors.csv"
+    path.write_bytes("id;ФИО;forms\r\nM1;Петрова\x00 Анна;teacher_student\r\nM2;Ёлкин Пётр;teacher_student\r\n"
+                     .encode("utf-8"))
+    ingest = load_mentors(path)
+    assert [(p.code, p.row, p.column) for p in ingest.report.errors] == [("io.nul_byte", 2, "ФИО")]
+    assert [p.name for p in ingest.participants] == ["Петрова Анна", "Ёлкин Пётр"]

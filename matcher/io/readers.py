@@ -39,6 +39,10 @@ register({
     "io.no_usable_sheet": ("в книге нет листа с таблицей: все листы пусты",
                            "the workbook has no sheet with a table: every sheet is empty"),
     "io.bad_csv": ("ошибка разбора CSV: {error}", "cannot parse the CSV: {error}"),
+    "io.nul_byte": ("в ячейке нулевой байт (NUL): файл повреждён или сохранён не как текст; "
+                    "символ удалён, проверьте значение",
+                    "the cell holds a NUL byte: the file is damaged or not saved as text; "
+                    "the character is dropped, check the value"),
     "io.cell_too_long": ("ячейка длиннее {limit} символов: это не похоже на ответ анкеты (возможно, не закрыта кавычка)",
                          "a cell longer than {limit} characters is not a questionnaire answer (an unclosed quote?)"),
 })
@@ -50,7 +54,8 @@ MENTEE_SHEETS = frozenset(norm(s) for s in ("mentees", "mentee", "наставл
 DELIMITERS = (",", ";", "\t")
 _PUNCTUATION = frozenset(",;.:!?\"'()[]{}-–—«»/\\+=*%№#@&_<>|~`$^\ufeff")
 _SNIFF_CHARS = 65536
-_SEP_HINT = re.compile(r"sep=([,;\t|])[ \t]*\r?\n", re.IGNORECASE)
+_SEP_HINT = re.compile(r"sep=([,;\t|])[ \t]*(?:\r\n?|\n)", re.IGNORECASE)
+_LINE_END = re.compile(rb"\r\n?|\n")  # old Excel for Mac ends lines with CR alone
 
 # Magic numbers of files that are certainly not tables.
 _NOT_TABLES = {
@@ -140,7 +145,9 @@ def detect_encoding(data: bytes) -> str | None:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     head = data[:4096]
-    if b"\x00" in head:
+    # A few stray NUL bytes are damage in a text file (read it, and say where they are);
+    # UTF-16 has one in every other byte of Latin text, digits and separators.
+    if head.count(b"\x00") > max(1, len(head) // 100):
         # UTF-16 without a BOM (the zero bytes are the high halves of Latin characters):
         # accept the byte order that reads as letters, digits, spaces and punctuation.
         head = head[:len(head) // 2 * 2]
@@ -158,10 +165,12 @@ def detect_encoding(data: bytes) -> str | None:
     # Single-byte Cyrillic: cp1251 (Russian Excel) unless the header row reads as known
     # headers only in KOI8-R, or the text clearly looks like KOI8-R: letters inside words are
     # lower case, which is 0xE0-0xFF in cp1251 but 0xC0-0xDF in KOI8-R.
-    first_line = data[:data.find(b"\n")] if b"\n" in data[:_SNIFF_CHARS] else data[:_SNIFF_CHARS]
-    known = {enc: _known_headers(first_line.decode(enc, errors="replace")) for enc in ("cp1251", "koi8_r")}
-    if known["cp1251"] != known["koi8_r"]:
-        return max(known, key=known.get)
+    first_line = _LINE_END.split(data[:_SNIFF_CHARS], 1)[0]
+    # MacCyrillic: CSV from old Excel for Mac; upper-case letters tell it from cp1251.
+    known = {enc: _known_headers(first_line.decode(enc, errors="replace"))
+             for enc in ("cp1251", "koi8_r", "mac_cyrillic")}
+    if len(set(known.values())) > 1:
+        return max(known, key=known.get)  # a tie keeps the first: cp1251
     sample = data[:_SNIFF_CHARS]
     inner_cp1251 = len(_INNER_CP1251.findall(sample))
     inner_koi8 = len(_INNER_KOI8.findall(sample))
@@ -192,8 +201,6 @@ def _known_headers(line: str) -> int:
 
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
-    if "\x00" in sample:
-        return True
     controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n")
     return controls > max(2, len(sample) // 100)
 
@@ -202,14 +209,15 @@ def sniff_delimiter(text: str) -> str:
     """The separator among , ; tab that gives the most consistent table (quoted fields with
     embedded separators and newlines are parsed as csv does, not counted by hand)."""
     sample = text[:_SNIFF_CHARS]
-    cut = sample.rfind("\n")
+    cut = max(sample.rfind("\n"), sample.rfind("\r"))
     if len(text) > len(sample) and cut > 0:
         sample = sample[:cut]
     best, best_score = ",", None
     for delim in DELIMITERS:
         rows = []
         try:
-            for row in csv.reader(io.StringIO(sample), delimiter=delim):
+            # newline="": lines end at CR, LF or CRLF, as in the file itself
+            for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delim):
                 if row and any(c.strip() for c in row):
                     rows.append(len(row))
                 if len(rows) >= 200:
@@ -250,24 +258,44 @@ def _read_csv(data: bytes, encoding: str, label: str, role: str | None, report: 
     except csv.Error as exc:
         _csv_problem(exc, label, rownum + 1, report)
         return None
+    has_nul = b"\x00" in data
+    if has_nul:
+        cells = _drop_nul(cells, rownum, cells, label, report)
     headers = [c.strip() for c in cells]
     return Table(label=label, path=label, sheet=None, role=role, headers=headers, header_row=rownum,
-                 rows=_csv_rows(reader, rownum, label, report), kind="csv")
+                 rows=_csv_rows(reader, rownum, label, report, headers if has_nul else None), kind="csv")
 
 
-def _csv_rows(reader, rownum: int, label: str, report: ProblemReport) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(reader, rownum: int, label: str, report: ProblemReport,
+              nul_headers: list[str] | None = None) -> Iterator[tuple[int, list[str]]]:
+    """Rows after the header; `nul_headers` is given when the file holds NUL bytes."""
     found = False
     try:
         for cells in reader:
             rownum += 1
-            if cells and "".join(cells).strip():  # empty rows are skipped silently
+            joined = "".join(cells)
+            if cells and joined.strip():  # empty rows are skipped silently
                 found = True
+                if nul_headers is not None and "\x00" in joined:
+                    cells = _drop_nul(cells, rownum, nul_headers, label, report)
                 yield rownum, cells
     except csv.Error as exc:
         _csv_problem(exc, label, rownum + 1, report)
         return
     if not found:
         report.add("io.no_data_rows", file=label)
+
+
+def _drop_nul(cells: list[str], rownum: int, headers: list[str], label: str,
+              report: ProblemReport) -> list[str]:
+    out = []
+    for i, cell in enumerate(cells):
+        if "\x00" in cell:
+            header = headers[i].replace("\x00", "").strip() if i < len(headers) else ""
+            report.add("io.nul_byte", file=label, row=rownum, column=header or column_letter(i))
+            cell = cell.replace("\x00", "")
+        out.append(cell)
+    return out
 
 
 def _csv_problem(exc: csv.Error, label: str, row: int, report: ProblemReport) -> None:
