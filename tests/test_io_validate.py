@@ -201,3 +201,34 @@ def test_library_problems_render_in_russian_and_english(tmp_path):
     bad, = load(mentees=mentees, config=NO_GUARDIAN_RULE).report.errors
     assert bad.render("ru") == f"{mentees}:2:grade: ошибка: класс 12 вне диапазона 1–11 [значение: '12']"
     assert bad.render("en") == f"{mentees}:2:grade: error: grade 12 is outside the range 1–11 [value: '12']"
+
+
+# --- ids: invisible characters ----------------------------------------------------------------
+
+def test_an_id_of_only_invisible_characters_is_an_error_at_its_cell(tmp_path):
+    mentees = write(tmp_path, "mentees.csv", "id,forms\n\u200b,teacher_student\n\u2060\ufeff\u00ad,teacher_student\n"
+                                             "E1,teacher_student\n")
+    ingest = load(mentees=mentees, config=NO_GUARDIAN_RULE)
+    assert errors(ingest) == [("io.id_invisible", "mentees.csv", 2, "id", "\u200b"),
+                              ("io.id_invisible", "mentees.csv", 3, "id", "\u2060\ufeff\u00ad")]
+    assert [p.id for p in ingest.participants] == ["E1"]
+
+
+def test_invisible_characters_and_nbsp_in_ids_are_dropped_wherever_ids_are_named(tmp_path):
+    mentors = write(tmp_path, "mentors.csv", "id,forms,ranking\nM\u200b1,teacher_student,E\u00a01\u200b\n"
+                                             "\u00a0M2\u200d,teacher_student,\n")
+    mentees = write(tmp_path, "mentees.csv", "id,forms,avoid,ranking\nE 1\u200b,teacher_student,\u2060M2,M1\u00a0\n")
+    ingest = load(mentors=mentors, mentees=mentees, config=NO_GUARDIAN_RULE)
+    assert ingest.report.errors == []
+    m1, m2, e1 = ingest.participants
+    assert (m1.id, m2.id, e1.id) == ("M1", "M2", "E 1")
+    assert (m1.ranking, e1.avoid, e1.ranking) == (["E 1"], ["M2"], ["M1"])
+
+
+def test_locks_file_ids_lose_invisible_characters_like_questionnaire_ids(tmp_path):
+    from matcher.locks import load_pair_specs
+
+    path = write(tmp_path, "locks.csv", "mentor_id,mentee_id,action\n\u200bM1\u00a0,E1\ufeff,lock\n")
+    specs, report = load_pair_specs(path)
+    assert report.errors == []
+    assert [(s.mentor_id, s.mentee_id) for s in specs] == [("M1", "E1")]

@@ -252,7 +252,7 @@ class Collector:
                     data["role"] = value
 
             # required cells
-            if id_header is not None and not data.get("id"):
+            if id_header is not None and not data.get("id") and not (failed and "id" in failed):
                 add("io.required_empty", file=label, row=rownum, column=id_header)
                 ok = False
             if "role" not in data:
