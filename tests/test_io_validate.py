@@ -232,3 +232,24 @@ def test_locks_file_ids_lose_invisible_characters_like_questionnaire_ids(tmp_pat
     specs, report = load_pair_specs(path)
     assert report.errors == []
     assert [(s.mentor_id, s.mentee_id) for s in specs] == [("M1", "E1")]
+
+
+# --- one unreadable file: its problem, not its consequences ---------------------------------
+
+def test_an_unreadable_file_is_reported_without_a_cascade_of_unknown_ids_from_the_other(tmp_path):
+    mentors = write(tmp_path, "mentors.csv", "id,forms,ranking\nM1,teacher_student,E1; E2\n"
+                                             "M2,teacher_student,E2\n")
+    for name, content in (("absent.csv", None), ("binary.csv", bytes(range(256)) * 8),
+                          ("no_id.csv", "name,forms\nИван,teacher_student\n")):
+        if content is not None:
+            (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+        ingest = load(mentors=mentors, mentees=tmp_path / name, config=NO_GUARDIAN_RULE)
+        assert len(ingest.report.errors) == 1, (name, errors(ingest))
+        assert "io.unknown_ref" not in codes(ingest), name
+
+
+def test_with_every_file_read_an_unknown_id_is_still_an_error(tmp_path):
+    mentors = write(tmp_path, "mentors.csv", "id,forms,ranking\nM1,teacher_student,E1; E2\n")
+    mentees = write(tmp_path, "mentees.csv", "id,forms\nE1,teacher_student\n")
+    ingest = load(mentors=mentors, mentees=mentees, config=NO_GUARDIAN_RULE)
+    assert errors(ingest) == [("io.unknown_ref", "mentors.csv", 2, "ranking", "E2")]

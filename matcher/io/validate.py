@@ -118,6 +118,9 @@ class Collector:
         self.reference = ref
         self.adult_age = config.rules.adult_age
         self.single_form = config.form_ids[0] if len(config.forms) == 1 else None
+        # Set when a file (or its id column) could not be read: its ids are unknown, so an id
+        # named elsewhere and found nowhere is a consequence of that problem, not one more.
+        self.ids_incomplete = False
 
     # --- one table --------------------------------------------------------------------
 
@@ -155,6 +158,8 @@ class Collector:
         if self.single_form is None:
             required.append("forms")
         missing = [f for f in required if f not in present]
+        if "id" in missing:
+            self.ids_incomplete = True
         for fld in missing:
             aliases = self.mapping.written.get(fld) or FIELD_ALIASES[fld][:4]
             self.report.add("io.missing_column", file=table.label,
@@ -369,7 +374,8 @@ class Collector:
                     continue
                 seen = first_seen.get(other)
                 if seen is None:
-                    add("io.unknown_ref", file=rec.label, row=rec.row, column=header, value=other)
+                    if not self.ids_incomplete:
+                        add("io.unknown_ref", file=rec.label, row=rec.row, column=header, value=other)
                     rec.ok = False
                 elif fld == "ranking":
                     other_role = records[seen[2]].role
