@@ -253,3 +253,65 @@ def test_with_every_file_read_an_unknown_id_is_still_an_error(tmp_path):
     mentees = write(tmp_path, "mentees.csv", "id,forms\nE1,teacher_student\n")
     ingest = load(mentors=mentors, mentees=mentees, config=NO_GUARDIAN_RULE)
     assert errors(ingest) == [("io.unknown_ref", "mentors.csv", 2, "ranking", "E2")]
+
+
+# --- rows that can never be paired: warnings from the form rules -----------------------------
+
+def test_a_category_no_form_of_the_row_allows_is_a_warning_for_its_role(tmp_path):
+    # student_student takes students only on both sides; teacher_student takes student mentees
+    mentors = write(tmp_path, "mentors.csv", "id,category,forms\nM1,young_teacher,student_student\n"
+                                             "M2,young_teacher,student_student; teacher_student\n")
+    mentees = write(tmp_path, "mentees.csv", "id,category,forms\nE1,young_teacher,student_student\n"
+                                             "E2,student,student_student\n")
+    ingest = load(mentors=mentors, mentees=mentees, config=NO_GUARDIAN_RULE)
+    assert ingest.report.errors == []
+    hits = [p for p in ingest.report.warnings if p.code.startswith("io.category_never_paired")]
+    assert [(p.code, p.file.rsplit("/", 1)[-1], p.row, p.column) for p in hits] == [
+        ("io.category_never_paired_mentor", "mentors.csv", 2, "category"),
+        ("io.category_never_paired_mentee", "mentees.csv", 2, "category")]
+    assert hits[1].message("en") == ("a mentee of category 'young teacher' is not allowed in any of the forms "
+                                     "named ('Student – student') and will not be paired")
+    assert hits[0].message("ru") == ("наставник категории «молодой специалист» не допускается ни в одной из "
+                                     "указанных им форм («Ученик – ученик») и не получит наставляемых")
+    assert len(ingest.participants) == 4  # a warning: the rows stay
+
+
+def test_a_participant_in_both_roles_is_warned_only_when_neither_role_fits(tmp_path):
+    people = write(tmp_path, "people.csv", "id,role,category,forms\nB1,both,student,student_student\n"
+                                           "B2,both,parent,student_student\n")
+    ingest = load(participants=people, config=NO_GUARDIAN_RULE)
+    assert [(p.code, p.row) for p in ingest.report.warnings if p.code.startswith("io.category")] == [
+        ("io.category_never_paired_both", 3)]
+
+
+def test_an_explicit_no_from_the_guardian_of_a_minor_is_a_warning(tmp_path):
+    mentees = write(tmp_path, "mentees.csv", "id,category,forms,age,guardian_consent\n"
+                                             "E1,student,teacher_student,13,нет\n"
+                                             "E2,student,teacher_student,,нет\n"
+                                             "E3,student,teacher_student,13,да\n"
+                                             "E4,parent,teacher_student,40,нет\n")
+    ingest = load(mentees=mentees, config=CONFIG)
+    assert ingest.report.errors == []
+    assert [(p.code, p.row, p.column) for p in ingest.report.warnings if "guardian" in p.code] == [
+        ("io.guardian_consent_no", 2, "guardian_consent"),
+        ("io.guardian_consent_no_presumed", 3, "guardian_consent")]
+
+
+def test_a_mentee_without_age_in_a_form_with_an_age_gap_is_a_warning(tmp_path):
+    # adult_child has a minimum age gap of 9 years; teacher_student has none
+    mentees = write(tmp_path, "mentees.csv", "id,category,forms,age,guardian_consent\n"
+                                             "E1,student,adult_child,,да\n"
+                                             "E2,student,teacher_student,,да\n"
+                                             "E3,student,adult_child,12,да\n"
+                                             "E4,student,adult_child; teacher_student,,да\n")
+    ingest = load(mentees=mentees, config=CONFIG)
+    hits = [p for p in ingest.report.warnings if p.code.startswith("io.age_unknown")]
+    assert [(p.code, p.row, p.column) for p in hits] == [("io.age_unknown_for_form", 2, "age"),
+                                                         ("io.age_unknown_for_form", 5, "age")]
+    assert hits[0].message("en") == ("neither age nor birth date is given, and form 'Adult – child («We are "
+                                     "together»)' needs one (a minimum age gap with the mentor): the mentee "
+                                     "will not be paired in it")
+    two_forms = load_config(overrides={"forms": {"teacher_student": {"min_age_gap": 5}}})
+    ingest = load(mentees=mentees, config=two_forms)
+    assert [(p.code, p.row) for p in ingest.report.warnings if p.code.startswith("io.age_unknown")] == [
+        ("io.age_unknown_for_form", 2), ("io.age_unknown_for_form", 3), ("io.age_unknown_for_forms", 5)]
