@@ -296,3 +296,9 @@ def test_nul_byte_in_one_cell_is_reported_at_its_row_and_column_and_the_other_ro
     ingest = load_mentors(path)
     assert [(p.code, p.row, p.column) for p in ingest.report.errors] == [("io.nul_byte", 2, "ФИО")]
     assert [p.name for p in ingest.participants] == ["Петрова Анна", "Ёлкин Пётр"]
+
+
+def test_decode_tells_mac_cyrillic_from_cp1251_by_its_capital_letters():
+    text = "id;name\rE1;Мария Яковлева\rE2;Пётр Ёлкин\r"
+    assert decode(text.encode("mac_cyrillic")) == text
+    assert decode(text.encode("cp1251")) == text

@@ -138,7 +138,8 @@ def decode(data: bytes) -> str | None:
 
 def detect_encoding(data: bytes) -> str | None:
     """The codec of a CSV file: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode
-    text"), else the Russian single-byte encoding that fits (cp1251 from Excel, or KOI8-R).
+    text"), else the Russian single-byte encoding that fits (cp1251 from Excel, KOI8-R, or
+    MacCyrillic from old Excel for Mac).
     None when the bytes are not text at all."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -174,7 +175,13 @@ def detect_encoding(data: bytes) -> str | None:
     sample = data[:_SNIFF_CHARS]
     inner_cp1251 = len(_INNER_CP1251.findall(sample))
     inner_koi8 = len(_INNER_KOI8.findall(sample))
-    return "koi8_r" if inner_koi8 >= 8 and inner_koi8 > 2 * inner_cp1251 else "cp1251"
+    if inner_koi8 >= 8 and inner_koi8 > 2 * inner_cp1251:
+        return "koi8_r"
+    # MacCyrillic (old Excel for Mac) shares most lower-case letters with cp1251 but keeps
+    # capitals at 0x80-0x9F, where cp1251 has punctuation: count capitalised words in each.
+    if len(_CAPITALISED_MAC.findall(sample)) > len(_CAPITALISED_CP1251.findall(sample)):
+        return "mac_cyrillic"
+    return "cp1251"
 
 
 def _is_utf8(data: bytes, chunk: int = 1 << 20) -> bool:
@@ -191,6 +198,8 @@ def _is_utf8(data: bytes, chunk: int = 1 << 20) -> bool:
 
 _INNER_CP1251 = re.compile(rb"[\xc0-\xff][\xe0-\xff]")
 _INNER_KOI8 = re.compile(rb"[\xc0-\xff][\xc0-\xdf]")
+_CAPITALISED_MAC = re.compile(rb"[\x80-\x9f][\xe0-\xfe]")
+_CAPITALISED_CP1251 = re.compile(rb"[\xc0-\xde][\xe0-\xff]")  # 0xDF: 'Я' in cp1251, 'я' in MacCyrillic
 
 
 def _known_headers(line: str) -> int:
