@@ -315,3 +315,14 @@ def test_a_mentee_without_age_in_a_form_with_an_age_gap_is_a_warning(tmp_path):
     ingest = load(mentees=mentees, config=two_forms)
     assert [(p.code, p.row) for p in ingest.report.warnings if p.code.startswith("io.age_unknown")] == [
         ("io.age_unknown_for_form", 2), ("io.age_unknown_for_form", 3), ("io.age_unknown_for_forms", 5)]
+
+
+def test_locks_workbook_with_numeric_ids_gives_the_ids_as_a_spreadsheet_shows_them(tmp_path):
+    from matcher.io.writers import xlsx_bytes
+    from matcher.locks import load_pair_specs
+
+    path = tmp_path / "locks.xlsx"
+    path.write_bytes(xlsx_bytes({"Лист1": (["mentor_id", "mentee_id", "action"], [[101, 202, "lock"]])}))
+    specs, report = load_pair_specs(path)
+    assert report.errors == []
+    assert [(s.mentor_id, s.mentee_id) for s in specs] == [("101", "202")]
