@@ -199,7 +199,7 @@ def _is_utf8(data: bytes, chunk: int = 1 << 20) -> bool:
 _INNER_CP1251 = re.compile(rb"[\xc0-\xff][\xe0-\xff]")
 _INNER_KOI8 = re.compile(rb"[\xc0-\xff][\xc0-\xdf]")
 _CAPITALISED_MAC = re.compile(rb"[\x80-\x9f][\xe0-\xfe]")
-_CAPITALISED_CP1251 = re.compile(rb"[\xc0-\xde][\xe0-\xff]")  # 0xDF: 'Я' in cp1251, 'я' in MacCyrillic
+_CAPITALISED_CP1251 = re.compile(rb"[\xc0-\xdc][\xe0-\xff]")  # 0xDD-0xDF are ё, Ё, я in MacCyrillic
 
 
 def _known_headers(line: str) -> int:
