@@ -70,10 +70,10 @@ LANG_OPTION = click.option("--lang", type=click.Choice(["ru", "en"]), default=No
 def input_options(f):
     """Options every command that reads questionnaires shares."""
     f = click.option("--participants", "participants", type=click.Path(dir_okay=False),
-                     help="One file (CSV or XLSX) with a role column, or a workbook with a "
+                     help="One file (CSV, XLSX, XLS or ODS) with a role column, or a workbook with a "
                           "mentors sheet and a mentees sheet.")(f)
-    f = click.option("--mentees", type=click.Path(dir_okay=False), help="Mentees' questionnaires (CSV or XLSX).")(f)
-    f = click.option("--mentors", type=click.Path(dir_okay=False), help="Mentors' questionnaires (CSV or XLSX).")(f)
+    f = click.option("--mentees", type=click.Path(dir_okay=False), help="Mentees' questionnaires (CSV, XLSX, XLS or ODS).")(f)
+    f = click.option("--mentors", type=click.Path(dir_okay=False), help="Mentors' questionnaires (CSV, XLSX, XLS or ODS).")(f)
     f = click.option("--mapping", type=click.Path(dir_okay=False),
                      help="Mapping file (TOML): questionnaire headers and answers -> canonical fields.")(f)
     f = click.option("--config", "config_path", type=click.Path(dir_okay=False),

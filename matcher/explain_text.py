@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import constraints, results, scoring  # noqa: F401 - their reason codes are in the catalogue
 from .i18n import MESSAGES, register, render
+from .text import clean_id
 
 RESULT_FORMAT = "mentor-matcher/result"
 MOVES_SHOWN = 5
@@ -511,6 +512,10 @@ def _not_a_pair_text(doc: dict, mentor_id: str, mentee_id: str, lang: str) -> li
 def explain_text(doc: dict, mentee=None, mentor=None, pair=None, lang: str = "en") -> str:
     """The explanation of one mentee, one mentor or one pair, worded in `lang`."""
     lang = "ru" if lang == "ru" else "en"
+    # an id pasted from a spreadsheet may carry invisible characters the result's ids do not
+    mentee = clean_id(mentee) if mentee else mentee
+    mentor = clean_id(mentor) if mentor else mentor
+    pair = tuple(clean_id(x) for x in pair) if pair else pair
     if not (mentee or mentor or pair):
         raise ExplainError("explain.nothing_asked", exit_code=2)
     mentor_names, mentee_names = _names(doc)

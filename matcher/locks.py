@@ -7,10 +7,11 @@ file, row and column; nothing is read from a file with errors.
 from __future__ import annotations
 
 from .i18n import register
+from .io.coerce import cell_text
 from .io.readers import read_tables
 from .models import FORM_INDEX, PairSpec
 from .problems import ProblemReport
-from .text import norm
+from .text import clean_id, norm
 
 register({
     "locks.missing_column": ("нет обязательного столбца «{column}» (ожидается одно из: {expected})",
@@ -54,10 +55,11 @@ def load_pair_specs(path) -> tuple[list[PairSpec], ProblemReport]:
         k = col.get(field)
         if k is None or k >= len(cells) or cells[k] is None:
             return ""
-        return str(cells[k]).strip()
+        return cell_text(cells[k]).strip()  # a numeric id read from a workbook as 101.0 is '101'
 
     for row, cells in table.rows:
-        mentor, mentee = cell(cells, "mentor_id"), cell(cells, "mentee_id")
+        # ids as the questionnaires' ids are read: invisible characters dropped
+        mentor, mentee = clean_id(cell(cells, "mentor_id")), clean_id(cell(cells, "mentee_id"))
         for field, value in (("mentor_id", mentor), ("mentee_id", mentee)):
             if not value:
                 report.add("locks.empty_id", file=table.label, row=row, column=table.headers[col[field]])

@@ -26,6 +26,18 @@ def norm_token(text: object) -> str:
     return norm(text).replace("-", "_").replace(" ", "_")
 
 
+def clean_id(text: object) -> str:
+    """An id as it can be typed back: format characters dropped (zero-width space and joiner,
+    word joiner, BOM, soft hyphen, direction marks — Unicode Cf, invisible in a spreadsheet),
+    any space (NBSP included) a plain space, trimmed. '' when nothing visible is left."""
+    s = "" if text is None else str(text)
+    if s.isascii():
+        return s.strip()
+    s = unicodedata.normalize("NFC", s)
+    return "".join(" " if unicodedata.category(ch) == "Zs" else ch for ch in s
+                   if unicodedata.category(ch) != "Cf").strip()
+
+
 MULTI_SEPARATORS = re.compile(r"[;,\n\r]+")
 
 

@@ -137,3 +137,8 @@ def test_every_explanation_message_has_russian_and_english_with_the_same_paramet
         # parameters (plural forms too), commands, options, files aside
         words = re.sub(r"\{\w+(?::plural:[^}]*)?\}|`[^`]*`|--\w+|\w+\.json|JSON", "", ru)
         assert not re.search("[a-zA-Z]{3,}", words), (code, ru)
+
+
+def test_an_id_pasted_with_invisible_characters_is_explained_as_the_id_itself(doc):
+    mentee = (doc.get("pairs") or doc["unmatched"])[0]["mentee_id"]
+    assert explain_text(doc, mentee=f"\u200b{mentee}\u00a0") == explain_text(doc, mentee=mentee)

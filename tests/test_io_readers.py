@@ -169,3 +169,136 @@ def test_excel_separator_hint_line_is_obeyed_and_not_counted_as_a_row(tmp_path):
     path.write_text("sep=;\nid;name;forms\nM1;Петрова, Анна;teacher_student\n", encoding="utf-8")
     p, = load_mentors(path).participants
     assert (p.id, p.name, p.source_row) == ("M1", "Петрова, Анна", 2)
+
+
+# --- workbooks through calamine: ODS, XLS, formulas without values ----------------------
+
+def test_ods_workbook_with_role_sheets_is_read_and_its_instructions_skipped(tmp_path):
+    from workbooks import ods_bytes
+
+    path = tmp_path / "school.ods"
+    path.write_bytes(ods_bytes({
+        "Инструкция": [["Заполните листы «Наставники» и «Наставляемые»"]],
+        "Наставники": [HEADER, *ROWS],
+        "Наставляемые": [["ID", "Форма наставничества", "Класс", "Возраст"], ["E1", "учитель-ученик", "7Б", 13]],
+    }))
+    ingest = load(participants=path, config=CONFIG)
+    assert ingest.report.errors == []
+    assert [(p.id, p.role, p.source_row) for p in ingest.participants] == [
+        ("M1", "mentor", 2), ("M2", "mentor", 3), ("E1", "mentee", 2)]
+    assert ingest.participants[2].age == 13 and ingest.participants[2].grade == 7
+    assert ingest.participants[0].source_file == f"{path}[Наставники]"
+
+
+def test_xls_workbook_from_old_excel_is_read_with_numbers_and_dates(tmp_path):
+    import datetime as dt
+
+    from workbooks import xls_bytes
+
+    path = tmp_path / "mentors.xls"
+    path.write_bytes(xls_bytes({"Лист1": [["id", "forms", "birth_date", "capacity"],
+                                          [101, "teacher_student", dt.date(1980, 5, 17), 2]]}))
+    p, = load_mentors(path).participants
+    assert (p.id, p.birth_date, p.capacity) == ("101", dt.date(1980, 5, 17), 2)
+
+
+def test_password_protected_or_broken_xls_is_reported_not_raised(tmp_path):
+    path = tmp_path / "mentors.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    ingest = load_mentors(path)
+    assert [p.code for p in ingest.report.errors] == ["io.bad_xls"]
+
+
+def test_xlsx_rows_keep_their_spreadsheet_numbers_when_the_table_starts_lower_and_to_the_right(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws["C3"], ws["D3"] = "id", "forms"
+    ws["C4"], ws["D4"] = "M1", "teacher_student"
+    ws["C6"], ws["D6"] = "M2", "teacher_student"
+    path = tmp_path / "mentors.xlsx"
+    wb.save(path)
+    ingest = load_mentors(path)
+    assert ingest.report.errors == []
+    assert [(p.id, p.source_row) for p in ingest.participants] == [("M1", 4), ("M2", 6)]
+
+
+def test_xlsx_formula_without_a_computed_value_is_an_error_at_its_cell(tmp_path):
+    from workbooks import xlsx_with_formulas
+
+    path = tmp_path / "mentors.xlsx"
+    path.write_bytes(xlsx_with_formulas([["id", "name", "forms", "age", "Итого"],
+                                         ["M1", '=CONCATENATE("Анна"," Петрова")', "teacher_student", "=30+11", "=1+1"],
+                                         ["M2", "Пётр", "teacher_student", 35, ""]]))
+    ingest = load_mentors(path)
+    sheet = f"{path}[Лист1]"
+    assert [(p.code, p.file, p.row, p.column, p.value) for p in ingest.report.errors] == [
+        ("io.formula_no_value", sheet, 2, "name", 'CONCATENATE("Анна"," Петрова")'),
+        ("io.formula_no_value", sheet, 2, "age", "30+11"),
+    ]
+    assert [p.id for p in ingest.participants] == ["M2"]  # not M1 without a name and an age
+
+
+def test_xlsx_formula_with_a_computed_value_reads_the_value(tmp_path):
+    from workbooks import xlsx_with_formulas
+
+    path = tmp_path / "mentors.xlsx"
+    path.write_bytes(xlsx_with_formulas([["id", "forms", "age"], ["M1", "teacher_student", "=30+11"]],
+                                        cached={"C2": "41"}))
+    ingest = load_mentors(path)
+    assert ingest.report.errors == []
+    assert ingest.participants[0].age == 41
+
+
+def test_ods_formula_without_a_computed_value_is_an_error_at_its_cell(tmp_path):
+    from workbooks import Formula, ods_bytes
+
+    path = tmp_path / "mentors.ods"
+    path.write_bytes(ods_bytes({"Лист1": [["id", "forms", "age"], ["M1", "teacher_student", Formula("[.D1]*2")]]}))
+    ingest = load_mentors(path)
+    assert [(p.code, p.row, p.column, p.value) for p in ingest.report.errors] == [
+        ("io.formula_no_value", 2, "age", "[.D1]*2")]
+
+
+def test_reading_a_workbook_does_not_load_openpyxl(tmp_path):
+    # openpyxl costs ~2 µs a cell; reading goes through calamine, openpyxl stays for writing.
+    import subprocess
+    import sys
+
+    path = tmp_path / "mentors.xlsx"
+    path.write_bytes(xlsx_bytes({"Лист1": (HEADER, ROWS)}))
+    code = ("import sys\nfrom matcher.io import load\n"
+            f"ingest = load(mentors={str(path)!r})\n"
+            "assert [p.id for p in ingest.participants] == ['M1', 'M2'], ingest.report.render()\n"
+            "print('openpyxl' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --- CSV line endings and damage ------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251", "mac_cyrillic"])
+def test_csv_with_cr_only_line_endings_from_old_excel_for_mac_reads_every_row(tmp_path, encoding):
+    path = tmp_path / "mentors.csv"
+    text = "\r".join(";".join(r) for r in [HEADER, *ROWS]).replace("шахматы; музыка", '"шахматы; музыка"')
+    path.write_bytes(text.encode(encoding) + b"\r")
+    ingest = load_mentors(path)
+    assert ingest.report.errors == []
+    assert [(p.id, p.name, p.source_row) for p in ingest.participants] == [
+        ("M1", "Петрова Анна Ивановна", 2), ("M2", "Ёлкин Пётр", 3)]
+
+
+def test_nul_byte_in_one_cell_is_reported_at_its_row_and_column_and_the_other_rows_are_read(tmp_path):
+    path = tmp_path / "mentors.csv"
+    path.write_bytes("id;ФИО;forms\r\nM1;Петрова\x00 Анна;teacher_student\r\nM2;Ёлкин Пётр;teacher_student\r\n"
+                     .encode("utf-8"))
+    ingest = load_mentors(path)
+    assert [(p.code, p.row, p.column) for p in ingest.report.errors] == [("io.nul_byte", 2, "ФИО")]
+    assert [p.name for p in ingest.participants] == ["Петрова Анна", "Ёлкин Пётр"]
+
+
+def test_decode_tells_mac_cyrillic_from_cp1251_by_its_capital_letters():
+    text = "id;name\rE1;Мария Яковлева\rE2;Пётр Ёлкин\r"
+    assert decode(text.encode("mac_cyrillic")) == text
+    assert decode(text.encode("cp1251")) == text

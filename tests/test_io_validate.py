@@ -201,3 +201,128 @@ def test_library_problems_render_in_russian_and_english(tmp_path):
     bad, = load(mentees=mentees, config=NO_GUARDIAN_RULE).report.errors
     assert bad.render("ru") == f"{mentees}:2:grade: ошибка: класс 12 вне диапазона 1–11 [значение: '12']"
     assert bad.render("en") == f"{mentees}:2:grade: error: grade 12 is outside the range 1–11 [value: '12']"
+
+
+# --- ids: invisible characters ----------------------------------------------------------------
+
+def test_an_id_of_only_invisible_characters_is_an_error_at_its_cell(tmp_path):
+    mentees = write(tmp_path, "mentees.csv", "id,forms\n\u200b,teacher_student\n\u2060\ufeff\u00ad,teacher_student\n"
+                                             "E1,teacher_student\n")
+    ingest = load(mentees=mentees, config=NO_GUARDIAN_RULE)
+    assert errors(ingest) == [("io.id_invisible", "mentees.csv", 2, "id", "\u200b"),
+                              ("io.id_invisible", "mentees.csv", 3, "id", "\u2060\ufeff\u00ad")]
+    assert [p.id for p in ingest.participants] == ["E1"]
+
+
+def test_invisible_characters_and_nbsp_in_ids_are_dropped_wherever_ids_are_named(tmp_path):
+    mentors = write(tmp_path, "mentors.csv", "id,forms,ranking\nM\u200b1,teacher_student,E\u00a01\u200b\n"
+                                             "\u00a0M2\u200d,teacher_student,\n")
+    mentees = write(tmp_path, "mentees.csv", "id,forms,avoid,ranking\nE 1\u200b,teacher_student,\u2060M2,M1\u00a0\n")
+    ingest = load(mentors=mentors, mentees=mentees, config=NO_GUARDIAN_RULE)
+    assert ingest.report.errors == []
+    m1, m2, e1 = ingest.participants
+    assert (m1.id, m2.id, e1.id) == ("M1", "M2", "E 1")
+    assert (m1.ranking, e1.avoid, e1.ranking) == (["E 1"], ["M2"], ["M1"])
+
+
+def test_locks_file_ids_lose_invisible_characters_like_questionnaire_ids(tmp_path):
+    from matcher.locks import load_pair_specs
+
+    path = write(tmp_path, "locks.csv", "mentor_id,mentee_id,action\n\u200bM1\u00a0,E1\ufeff,lock\n")
+    specs, report = load_pair_specs(path)
+    assert report.errors == []
+    assert [(s.mentor_id, s.mentee_id) for s in specs] == [("M1", "E1")]
+
+
+# --- one unreadable file: its problem, not its consequences ---------------------------------
+
+def test_an_unreadable_file_is_reported_without_a_cascade_of_unknown_ids_from_the_other(tmp_path):
+    mentors = write(tmp_path, "mentors.csv", "id,forms,ranking\nM1,teacher_student,E1; E2\n"
+                                             "M2,teacher_student,E2\n")
+    for name, content in (("absent.csv", None), ("binary.csv", bytes(range(256)) * 8),
+                          ("no_id.csv", "name,forms\nИван,teacher_student\n")):
+        if content is not None:
+            (tmp_path / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+        ingest = load(mentors=mentors, mentees=tmp_path / name, config=NO_GUARDIAN_RULE)
+        assert len(ingest.report.errors) == 1, (name, errors(ingest))
+        assert "io.unknown_ref" not in codes(ingest), name
+
+
+def test_with_every_file_read_an_unknown_id_is_still_an_error(tmp_path):
+    mentors = write(tmp_path, "mentors.csv", "id,forms,ranking\nM1,teacher_student,E1; E2\n")
+    mentees = write(tmp_path, "mentees.csv", "id,forms\nE1,teacher_student\n")
+    ingest = load(mentors=mentors, mentees=mentees, config=NO_GUARDIAN_RULE)
+    assert errors(ingest) == [("io.unknown_ref", "mentors.csv", 2, "ranking", "E2")]
+
+
+# --- rows that can never be paired: warnings from the form rules -----------------------------
+
+def test_a_category_no_form_of_the_row_allows_is_a_warning_for_its_role(tmp_path):
+    # student_student takes students only on both sides; teacher_student takes student mentees
+    mentors = write(tmp_path, "mentors.csv", "id,category,forms\nM1,young_teacher,student_student\n"
+                                             "M2,young_teacher,student_student; teacher_student\n")
+    mentees = write(tmp_path, "mentees.csv", "id,category,forms\nE1,young_teacher,student_student\n"
+                                             "E2,student,student_student\n")
+    ingest = load(mentors=mentors, mentees=mentees, config=NO_GUARDIAN_RULE)
+    assert ingest.report.errors == []
+    hits = [p for p in ingest.report.warnings if p.code.startswith("io.category_never_paired")]
+    assert [(p.code, p.file.rsplit("/", 1)[-1], p.row, p.column) for p in hits] == [
+        ("io.category_never_paired_mentor", "mentors.csv", 2, "category"),
+        ("io.category_never_paired_mentee", "mentees.csv", 2, "category")]
+    assert hits[1].message("en") == ("a mentee of category 'young teacher' is not allowed in any of the forms "
+                                     "named ('Student – student') and will not be paired")
+    assert hits[0].message("ru") == ("наставник категории «молодой специалист» не допускается ни в одной из "
+                                     "указанных им форм («Ученик – ученик») и не получит наставляемых")
+    assert len(ingest.participants) == 4  # a warning: the rows stay
+
+
+def test_a_participant_in_both_roles_is_warned_only_when_neither_role_fits(tmp_path):
+    people = write(tmp_path, "people.csv", "id,role,category,forms\nB1,both,student,student_student\n"
+                                           "B2,both,parent,student_student\n")
+    ingest = load(participants=people, config=NO_GUARDIAN_RULE)
+    assert [(p.code, p.row) for p in ingest.report.warnings if p.code.startswith("io.category")] == [
+        ("io.category_never_paired_both", 3)]
+
+
+def test_an_explicit_no_from_the_guardian_of_a_minor_is_a_warning(tmp_path):
+    mentees = write(tmp_path, "mentees.csv", "id,category,forms,age,guardian_consent\n"
+                                             "E1,student,teacher_student,13,нет\n"
+                                             "E2,student,teacher_student,,нет\n"
+                                             "E3,student,teacher_student,13,да\n"
+                                             "E4,parent,teacher_student,40,нет\n")
+    ingest = load(mentees=mentees, config=CONFIG)
+    assert ingest.report.errors == []
+    assert [(p.code, p.row, p.column) for p in ingest.report.warnings if "guardian" in p.code] == [
+        ("io.guardian_consent_no", 2, "guardian_consent"),
+        ("io.guardian_consent_no_presumed", 3, "guardian_consent")]
+
+
+def test_a_mentee_without_age_in_a_form_with_an_age_gap_is_a_warning(tmp_path):
+    # adult_child has a minimum age gap of 9 years; teacher_student has none
+    mentees = write(tmp_path, "mentees.csv", "id,category,forms,age,guardian_consent\n"
+                                             "E1,student,adult_child,,да\n"
+                                             "E2,student,teacher_student,,да\n"
+                                             "E3,student,adult_child,12,да\n"
+                                             "E4,student,adult_child; teacher_student,,да\n")
+    ingest = load(mentees=mentees, config=CONFIG)
+    hits = [p for p in ingest.report.warnings if p.code.startswith("io.age_unknown")]
+    assert [(p.code, p.row, p.column) for p in hits] == [("io.age_unknown_for_form", 2, "age"),
+                                                         ("io.age_unknown_for_form", 5, "age")]
+    assert hits[0].message("en") == ("neither age nor birth date is given, and form 'Adult – child («We are "
+                                     "together»)' needs one (a minimum age gap with the mentor): the mentee "
+                                     "will not be paired in it")
+    two_forms = load_config(overrides={"forms": {"teacher_student": {"min_age_gap": 5}}})
+    ingest = load(mentees=mentees, config=two_forms)
+    assert [(p.code, p.row) for p in ingest.report.warnings if p.code.startswith("io.age_unknown")] == [
+        ("io.age_unknown_for_form", 2), ("io.age_unknown_for_form", 3), ("io.age_unknown_for_forms", 5)]
+
+
+def test_locks_workbook_with_numeric_ids_gives_the_ids_as_a_spreadsheet_shows_them(tmp_path):
+    from matcher.io.writers import xlsx_bytes
+    from matcher.locks import load_pair_specs
+
+    path = tmp_path / "locks.xlsx"
+    path.write_bytes(xlsx_bytes({"Лист1": (["mentor_id", "mentee_id", "action"], [[101, 202, "lock"]])}))
+    specs, report = load_pair_specs(path)
+    assert report.errors == []
+    assert [(s.mentor_id, s.mentee_id) for s in specs] == [("101", "202")]

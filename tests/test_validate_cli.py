@@ -61,10 +61,41 @@ class Case:
     en: str
     ru: str
     args: list[str] = field(default_factory=lambda: ["--mentors", "mentors.csv", "--mentees", "mentees.csv"])
+    absent: tuple[str, ...] = ()  # English texts that must not be printed (consequences of the problem)
 
 
 def both(mentees: str | bytes, **kw) -> dict:
     return {"mentors.csv": MENTORS, "mentees.csv": mentees, **kw}
+
+
+def formula_xlsx() -> bytes:
+    from workbooks import xlsx_with_formulas
+
+    return xlsx_with_formulas([MENTEE_HEADER.split(","), ["E1", "Иван", "student", "teacher_student", "=DATEDIF(F1,G1)",
+                                                          "7Б", "yes", "yes", "yes"]])
+
+
+def formula_ods() -> bytes:
+    from workbooks import Formula, ods_bytes
+
+    return ods_bytes({"Лист1": [MENTEE_HEADER.split(","), ["E1", Formula('[.B1]&" Иванов"'), "student",
+                                                          "teacher_student", 13, "7Б", "yes", "yes", "yes"]]})
+
+
+def xls_with(rows: list[list]) -> bytes:
+    from workbooks import xls_bytes
+
+    return xls_bytes({"Лист1": [MENTEE_HEADER.split(","), *rows]})
+
+
+def ods_with(rows: list[list]) -> bytes:
+    from workbooks import ods_bytes
+
+    return ods_bytes({"Лист1": [MENTEE_HEADER.split(","), *rows]})
+
+
+MENTORS_RANKING = mentors_with("id,forms,Выбор после быстрых встреч", "M1,teacher_student,E1; E2",
+                               "M2,teacher_student,E2")
 
 
 CORPUS = [
@@ -73,12 +104,16 @@ CORPUS = [
     Case("header only", both(MENTEE_HEADER + "\n"), "mentees.csv",
          "the file has a header row but no data rows", "в файле есть строка заголовков, но нет ни одной строки с данными"),
     Case("binary file", both(bytes(range(256)) * 8), "mentees.csv",
-         "the file is not a table (CSV or XLSX expected)", "файл не похож на таблицу (ожидается CSV или XLSX)"),
+         "the file is not a table (CSV, XLSX, XLS or ODS expected)",
+         "файл не похож на таблицу (ожидается CSV, XLSX, XLS или ODS)"),
     Case("image renamed to csv", both(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "mentees.csv",
-         "the file is not a table (CSV or XLSX expected) (PNG)", "файл не похож на таблицу (ожидается CSV или XLSX) (PNG)"),
-    Case("old xls workbook", {"mentors.csv": MENTORS, "mentees.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512},
-         "mentees.xls", "the XLS format (Excel 97–2003) and password-protected workbooks are not supported",
-         "формат XLS (Excel 97–2003) и книги с паролем не поддерживаются",
+         "the file is not a table (CSV, XLSX, XLS or ODS expected) (PNG)",
+         "файл не похож на таблицу (ожидается CSV, XLSX, XLS или ODS) (PNG)"),
+    Case("broken or password-protected xls workbook",
+         {"mentors.csv": MENTORS, "mentees.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512},
+         "mentees.xls", "cannot open the file as an Excel 97–2003 workbook (XLS); if the workbook has a password, "
+                        "save it without one",
+         "файл не удалось открыть как книгу Excel 97–2003 (XLS); если книга защищена паролем, сохраните её без пароля",
          ["--mentors", "mentors.csv", "--mentees", "mentees.xls"]),
     Case("xlsx with no usable sheet", {"school.xlsx": empty_workbook()}, "school.xlsx",
          "the workbook has no sheet with a table: every sheet is empty", "в книге нет листа с таблицей: все листы пусты",
@@ -89,9 +124,9 @@ CORPUS = [
     Case("a cell larger than any questionnaire answer", both(mentees_with("E1,\"" + "я" * 200_000 + "\",student")),
          "mentees.csv:2", "a cell longer than 131072 characters is not a questionnaire answer",
          "ячейка длиннее 131072 символов: это не похоже на ответ анкеты"),
-    Case("ods spreadsheet", {"school.ods": ods_bytes()}, "school.ods",
-         "the ODS format (LibreOffice, OpenOffice) is not supported: save the file as XLSX or CSV",
-         "формат ODS (LibreOffice, OpenOffice) не поддерживается: сохраните файл как XLSX или CSV",
+    Case("broken ods spreadsheet", {"school.ods": ods_bytes()}, "school.ods",
+         "cannot open the file as an OpenDocument workbook (ODS)",
+         "файл не удалось открыть как книгу OpenDocument (ODS)",
          ["--participants", "school.ods"]),
     Case("file not found", {"mentors.csv": MENTORS}, "mentees.csv", "file not found", "файл не найден"),
     Case("utf-8 garbled through cp1251", both("Идентификатор;Форма наставничества\nE1;учитель-ученик\n"
@@ -195,6 +230,51 @@ CORPUS = [
          "mentees.csv:2:id", "empty cell in a required column", "пустая ячейка в обязательном столбце"),
     Case("psych score not a number", both("id,forms,psych_extraversion,guardian_consent\nE1,teacher_student,высокая,да\n"),
          "mentees.csv:2:psych_extraversion", "'высокая' is not a number", "«высокая» — не число"),
+    Case("xlsx formula without a computed value", {"mentors.csv": MENTORS, "mentees.xlsx": formula_xlsx()},
+         "mentees.xlsx[Лист1]:2:age",
+         "the cell holds the formula '=DATEDIF(F1,G1)' without a computed value (the file was written by a program): "
+         "open the file in Excel or LibreOffice and save it",
+         "в ячейке формула «=DATEDIF(F1,G1)», но её значение не вычислено (файл записан программой): "
+         "откройте файл в Excel или LibreOffice и сохраните его",
+         ["--mentors", "mentors.csv", "--mentees", "mentees.xlsx"]),
+    Case("ods formula without a computed value", {"mentors.csv": MENTORS, "mentees.ods": formula_ods()},
+         "mentees.ods[Лист1]:2:name",
+         "the cell holds the formula '=[.B1]&\" Иванов\"' without a computed value",
+         "в ячейке формула «=[.B1]&\" Иванов\"», но её значение не вычислено",
+         ["--mentors", "mentors.csv", "--mentees", "mentees.ods"]),
+    Case("id of only a zero-width space", both(mentees_with("\u200b,В,student,teacher_student,13,7Б,yes,yes,yes")),
+         "mentees.csv:2:id",
+         "the id consists only of invisible characters (such as a zero-width space): it cannot be typed; "
+         "write a visible code",
+         "идентификатор состоит только из невидимых символов (например, пробела нулевой ширины): "
+         "его нельзя набрать; впишите видимый код"),
+    Case("cr-only line endings from old excel for mac",
+         both((MENTEE_HEADER.replace(",", ";") + "\rE1;Иван;student;teacher_student;13;7Б;да;да;да\r"
+               "E3;В;student;teacher_student;пятнадцать;7Б;да;да;да\r").encode("mac_cyrillic")),
+         "mentees.csv:3:age", "'пятнадцать' is not a number", "«пятнадцать» — не число"),
+    Case("nul byte in a cell", both(mentees_with("E1,Ив\x00ан,student,teacher_student,13,7Б,yes,yes,yes",
+                                                 "E2,Мария,student,teacher_student,12,6А,yes,yes,yes")),
+         "mentees.csv:2:name",
+         "the cell holds a NUL byte: the file is damaged or not saved as text; the character is dropped, "
+         "check the value",
+         "в ячейке нулевой байт (NUL): файл повреждён или сохранён не как текст; символ удалён, проверьте значение"),
+    Case("unreadable mentees file named by the mentors' rankings",
+         {"mentors.csv": MENTORS_RANKING, "mentees.csv": bytes(range(256)) * 8}, "mentees.csv",
+         "the file is not a table (CSV, XLSX, XLS or ODS expected)",
+         "файл не похож на таблицу (ожидается CSV, XLSX, XLS или ODS)", absent=("is not in any input file",)),
+    Case("missing mentees file named by the mentors' rankings", {"mentors.csv": MENTORS_RANKING},
+         "mentees.csv", "file not found", "файл не найден", absent=("is not in any input file",)),
+    Case("xls workbook with a grade out of range",
+         {"mentors.csv": MENTORS,
+          "mentees.xls": xls_with([["E1", "Иван", "student", "teacher_student", 17, 12, "yes", "yes", "yes"]])},
+         "mentees.xls[Лист1]:2:grade", "grade 12 is outside the range 1–11", "класс 12 вне диапазона 1–11",
+         ["--mentors", "mentors.csv", "--mentees", "mentees.xls"]),
+    Case("ods workbook with an unknown category",
+         {"mentors.csv": MENTORS,
+          "mentees.ods": ods_with([["E1", "Иван", "учиник", "teacher_student", 13, "7Б", "да", "да", "да"]])},
+         "mentees.ods[Лист1]:2:category", "unknown category 'учиник'; did you mean 'ученик'?",
+         "неизвестная категория «учиник»; возможно, имелась в виду «ученик»",
+         ["--mentors", "mentors.csv", "--mentees", "mentees.ods"]),
     Case("unknown hard wish", both("id,forms,Обязательные пожелания,guardian_consent\nE1,teacher_student,рост,да\n"),
          "mentees.csv:2:Обязательные пожелания", "unknown wish 'рост': gender, age, interests or offers expected",
          "неизвестное пожелание «рост»: допустимы пол, возраст, интересы, помощь"),
@@ -242,6 +322,58 @@ def test_malformed_input_is_rejected_with_its_location_and_message(tmp_path, cas
     assert f"{where}: {severity}: {message}" in result.output, result.output
     closing = "input rejected:" if lang == "en" else "входные данные отклонены:"
     assert closing in result.output
+    if lang == "en":
+        for text in case.absent:
+            assert text not in result.output, result.output
+
+
+# Inputs that are valid but hold rows that can never be paired: a warning, exit code 0.
+WARNING_CORPUS = [
+    Case("young teacher mentor only in student-student",
+         {"mentors.csv": mentors_with("id,category,forms", "M1,молодой специалист,ученик-ученик"),
+          "mentees.csv": MENTEES},
+         "mentors.csv:2:category",
+         "a mentor of category 'young teacher' is not allowed in any of the forms named ('Student – student') "
+         "and will get no mentees",
+         "наставник категории «молодой специалист» не допускается ни в одной из указанных им форм "
+         "(«Ученик – ученик») и не получит наставляемых"),
+    Case("teacher mentee only in teacher-student",
+         both(mentees_with("E3,В,teacher,teacher_student,30,,yes,yes,")),
+         "mentees.csv:2:category",
+         "a mentee of category 'teacher' is not allowed in any of the forms named ('Teacher – student') "
+         "and will not be paired",
+         "наставляемый категории «учитель» не допускается ни в одной из указанных им форм («Учитель – ученик») "
+         "и не попадёт в пару"),
+    Case("guardian says no", both(mentees_with("E3,В,student,teacher_student,13,7Б,yes,yes,нет")),
+         "mentees.csv:2:guardian_consent",
+         "the legal guardian answered 'no' and the participant is a minor: they will not be paired",
+         "законный представитель ответил «нет», а участник несовершеннолетний: он не попадёт в пару"),
+    Case("guardian says no for a student of unknown age",
+         both(mentees_with("E3,В,student,teacher_student,,7Б,yes,yes,нет")),
+         "mentees.csv:2:guardian_consent",
+         "the legal guardian answered 'no'; the age is not given and a student counts as a minor: "
+         "the participant will not be paired",
+         "законный представитель ответил «нет»; возраст не указан, а ученик считается несовершеннолетним: "
+         "участник не попадёт в пару"),
+    Case("mentee without age in adult-child",
+         both(mentees_with("E3,В,student,adult_child,,7Б,yes,yes,yes")),
+         "mentees.csv:2:age",
+         "neither age nor birth date is given, and form 'Adult – child («We are together»)' needs one "
+         "(a minimum age gap with the mentor): the mentee will not be paired in it",
+         "не указаны ни возраст, ни дата рождения, а в форме «Взрослый – ребёнок («Мы вместе»)» возраст нужен "
+         "(минимальная разница в возрасте с наставником): в ней наставляемый не попадёт в пару"),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("case", WARNING_CORPUS, ids=[c.name for c in WARNING_CORPUS])
+def test_a_row_that_can_never_be_paired_is_a_warning_with_its_location_and_message(tmp_path, case, lang):
+    args, where, en, ru = materialise(tmp_path, case)
+    result = run([*args, "--lang", lang])
+    assert "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    severity, message = ("warning", en) if lang == "en" else ("предупреждение", ru)
+    assert f"{where}: {severity}: {message}" in result.output, result.output
 
 
 def test_valid_input_prints_the_summary_and_exits_0(tmp_path):

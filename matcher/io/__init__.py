@@ -13,13 +13,17 @@ from dataclasses import dataclass, field
 
 from ..config import ProgramConfig, load_config
 from ..models import Participant
-from ..problems import ProblemReport
+from ..problems import ERROR, ProblemReport
 from ..text import norm
 from .aliases import HEADER_INDEX
 from .mapping import Mapping, load_mapping
 from .readers import read_tables
 from .summary import render_summary, summary_counts
 from .validate import Collector
+
+# File-level problems after which a file's rows (and so its ids) are not all known.
+UNREADABLE = frozenset({"io.file_not_found", "io.unreadable", "io.empty_file", "io.binary_file", "io.bad_csv",
+                        "io.cell_too_long", "io.bad_xlsx", "io.bad_xls", "io.bad_ods", "io.no_usable_sheet"})
 
 __all__ = ["Ingest", "load", "render_summary", "summary_counts", "Mapping", "load_mapping"]
 
@@ -58,8 +62,11 @@ def load(*, mentors=None, mentees=None, participants=None, mapping=None,
             if path is None or path == "":
                 continue
             files.append(str(path))
+            seen = len(report.problems)
             for table in read_tables(path, role, report, looks_like_table):
                 collector.add_table(table)
+            if any(p.code in UNREADABLE and p.severity == ERROR for p in report.problems[seen:]):
+                collector.ids_incomplete = True
         people = collector.finish()
     finally:
         if gc_was_enabled:

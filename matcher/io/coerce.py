@@ -17,7 +17,7 @@ from ..config import ProgramConfig
 from ..i18n import register
 from ..models import (ANY_SET, CATEGORY_ALIASES, CATEGORY_INDEX, FORM_ALIASES, FORM_INDEX,
                       GENDER_INDEX, NO_SET, ROLE_ALIASES, ROLE_INDEX, WISH_NAMES, YES_SET)
-from ..text import MULTI_SEPARATORS, closest, norm, split_multi
+from ..text import MULTI_SEPARATORS, clean_id, closest, norm, split_multi
 
 register({
     "io.not_a_number": ("«{value}» — не число", "'{value}' is not a number"),
@@ -50,6 +50,10 @@ register({
     "io.unknown_yes_no": ("«{value}» — ожидается «да» или «нет»", "'{value}': 'yes' or 'no' expected"),
     "io.unknown_wish": ("неизвестное пожелание «{value}»: допустимы пол, возраст, интересы, помощь",
                         "unknown wish '{value}': gender, age, interests or offers expected"),
+    "io.id_invisible": ("идентификатор состоит только из невидимых символов (например, пробела нулевой ширины): "
+                        "его нельзя набрать; впишите видимый код",
+                        "the id consists only of invisible characters (such as a zero-width space): "
+                        "it cannot be typed; write a visible code"),
     "io.unknown_wish_suggest": ("неизвестное пожелание «{value}»; возможно, имелось в виду «{suggestion}»",
                                 "unknown wish '{value}'; did you mean '{suggestion}'?"),
 })
@@ -325,9 +329,19 @@ def list_coercer(field: str, table):
     return coerce
 
 
+def id_coercer(table):
+    def coerce(raw):
+        raw = _translate(table, raw) if table else raw
+        pid = clean_id(cell_text(raw))
+        if not pid:
+            raise Bad("io.id_invisible")
+        return pid
+    return coerce
+
+
 def id_list_coercer(table):
     def coerce(raw):
-        return [cell_text(i).strip() for i in _items(table, raw)]
+        return [pid for pid in (clean_id(cell_text(i)) for i in _items(table, raw)) if pid]
     return coerce
 
 
@@ -402,6 +416,8 @@ class Coercion:
 def make_coercer(field: str, config: ProgramConfig, values: dict[str, dict] | None = None) -> Coercion:
     """The coercion of one canonical field (psych_<scale> included) for one table."""
     table = (values or {}).get(field)
+    if field == "id":
+        return Coercion(id_coercer(table))
     if field in TEXT_FIELDS:
         return Coercion(text_coercer(table) if table else None)
     if field == "grade_letter":

@@ -12,13 +12,13 @@ from typing import Callable, NamedTuple
 from pydantic import ValidationError
 
 from ..config import ProgramConfig
-from ..i18n import register
+from ..i18n import register, render
 from ..models import WISH_NAMES, Participant
 from ..problems import WARNING, ProblemReport
 from .aliases import FIELD_ALIASES, RU_HEADER
 from .coerce import AGE_LIMITS, Bad, cell_text, make_coercer, unneutralise
 from .mapping import MAPPED, Mapping, SENSITIVE, match_headers, report_header_problems
-from .readers import Table
+from .readers import Table, column_letter
 
 register({
     "io.missing_column": ("нет обязательного столбца «{field_ru}» (подходящие заголовки: {aliases})",
@@ -58,6 +58,38 @@ register({
                          "the mentor's capacity is 0: no mentee will be assigned"),
     "io.no_form": ("наставляемый не указал ни одной формы наставничества и не попадёт в пару",
                    "the mentee named no form of mentoring and will not be paired"),
+    "io.formula_no_value": ("в ячейке формула «={value}», но её значение не вычислено (файл записан программой): "
+                            "откройте файл в Excel или LibreOffice и сохраните его",
+                            "the cell holds the formula '={value}' without a computed value (the file was written "
+                            "by a program): open the file in Excel or LibreOffice and save it"),
+    "io.category_never_paired_mentee": ("наставляемый категории «{category_ru}» не допускается ни в одной из "
+                                        "указанных им форм ({forms_ru}) и не попадёт в пару",
+                                        "a mentee of category '{category}' is not allowed in any of the forms "
+                                        "named ({forms}) and will not be paired"),
+    "io.category_never_paired_mentor": ("наставник категории «{category_ru}» не допускается ни в одной из "
+                                        "указанных им форм ({forms_ru}) и не получит наставляемых",
+                                        "a mentor of category '{category}' is not allowed in any of the forms "
+                                        "named ({forms}) and will get no mentees"),
+    "io.category_never_paired_both": ("участник категории «{category_ru}» не допускается ни в одной из указанных "
+                                      "им форм ({forms_ru}) ни как наставник, ни как наставляемый",
+                                      "a participant of category '{category}' is not allowed in any of the forms "
+                                      "named ({forms}), as mentor or as mentee"),
+    "io.age_unknown_for_form": ("не указаны ни возраст, ни дата рождения, а в форме {forms_ru} возраст нужен "
+                                "(минимальная разница в возрасте с наставником): в ней наставляемый не попадёт в пару",
+                                "neither age nor birth date is given, and form {forms} needs one (a minimum age "
+                                "gap with the mentor): the mentee will not be paired in it"),
+    "io.age_unknown_for_forms": ("не указаны ни возраст, ни дата рождения, а в формах {forms_ru} возраст нужен "
+                                 "(минимальная разница в возрасте с наставником): в них наставляемый не попадёт в пару",
+                                 "neither age nor birth date is given, and forms {forms} need one (a minimum age "
+                                 "gap with the mentor): the mentee will not be paired in them"),
+    "io.guardian_consent_no": ("законный представитель ответил «нет», а участник несовершеннолетний: "
+                               "он не попадёт в пару",
+                               "the legal guardian answered 'no' and the participant is a minor: "
+                               "they will not be paired"),
+    "io.guardian_consent_no_presumed": ("законный представитель ответил «нет»; возраст не указан, а ученик "
+                                        "считается несовершеннолетним: участник не попадёт в пару",
+                                        "the legal guardian answered 'no'; the age is not given and a student "
+                                        "counts as a minor: the participant will not be paired"),
     "io.invalid_row": ("строка не прошла проверку: {error}", "the row failed validation: {error}"),
 })
 
@@ -77,6 +109,48 @@ class Column(NamedTuple):
     kind: int
     field: str
     header: str
+
+
+class FormRules:
+    """What each form of the configuration asks of a row, precomputed once: the categories
+    allowed per role (None = any) and why the form needs a mentee's age (None = it does not)."""
+
+    def __init__(self, config: ProgramConfig):
+        self.config = config
+        self.categories = {fid: {"mentor": frozenset(r.mentor_categories) or None,
+                                 "mentee": frozenset(r.mentee_categories) or None}
+                           for fid, r in config.forms.items()}
+        self.needs_age = {fid: "min_age_gap" for fid, r in config.forms.items() if r.min_age_gap > 0}
+        self._memo: dict = {}
+
+    def _titles(self, forms) -> dict:
+        return {"forms_ru": ", ".join(f"«{self.config.form_title(f, 'ru')}»" for f in forms),
+                "forms": ", ".join(f"'{self.config.form_title(f, 'en')}'" for f in forms)}
+
+    def never_paired(self, role: str, category: str | None, forms: tuple, age_known: bool) -> list:
+        """Warnings (code, field of the column to point at, params) for a row that can never
+        be paired in its own forms, from the form rules alone. Memoised: rows repeat."""
+        key = (role, category, forms, age_known)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        out = []
+        forms = tuple(f for f in forms if f in self.categories)
+        sides = ("mentor", "mentee") if role == "both" else (role,)
+        if category is not None and forms and not any(
+                self.categories[f][side] is None or category in self.categories[f][side]
+                for f in forms for side in sides):
+            out.append((f"io.category_never_paired_{role}", "category",
+                        {"category": render(f"io.category.{category}", None, "en"),
+                         "category_ru": render(f"io.category.{category}", None, "ru"), **self._titles(forms)}))
+        if not age_known and role in ("mentee", "both"):
+            need = [f for f in forms if f in self.needs_age
+                    and (self.categories[f]["mentee"] is None or category in self.categories[f]["mentee"])]
+            if need:
+                code = "io.age_unknown_for_form" if len(need) == 1 else "io.age_unknown_for_forms"
+                out.append((code, "age", self._titles(need)))
+        self._memo[key] = out
+        return out
 
 
 class Record:
@@ -114,6 +188,10 @@ class Collector:
         self.reference = ref
         self.adult_age = config.rules.adult_age
         self.single_form = config.form_ids[0] if len(config.forms) == 1 else None
+        # Set when a file (or its id column) could not be read: its ids are unknown, so an id
+        # named elsewhere and found nowhere is a consequence of that problem, not one more.
+        self.ids_incomplete = False
+        self.form_rules = FormRules(config)
 
     # --- one table --------------------------------------------------------------------
 
@@ -151,6 +229,8 @@ class Collector:
         if self.single_form is None:
             required.append("forms")
         missing = [f for f in required if f not in present]
+        if "id" in missing:
+            self.ids_incomplete = True
         for fld in missing:
             aliases = self.mapping.written.get(fld) or FIELD_ALIASES[fld][:4]
             self.report.add("io.missing_column", file=table.label,
@@ -178,12 +258,14 @@ class Collector:
                 add("io.consent_column_missing", WARNING, file=label, params=_field_params(fld))
         consent_headers = [(f, h) for f, h in consent_headers if h is not None]
         reference, adult_age, single_form = self.reference, self.adult_age, self.single_form
+        never_paired = self.form_rules.never_paired
         ref_dates = {"date": reference.isoformat(), "date_ru": reference.strftime("%d.%m.%Y")}
         records, first_seen, refs = self.records, self.first_seen, self.refs
+        formula_rows = self._report_uncached_formulas(table, columns)
 
         for rownum, cells in table.rows:
             n = len(cells)
-            ok = True
+            ok = not (formula_rows and rownum in formula_rows)
             if n > width and any(not _blank(c) for c in cells[width:]):
                 last = max(i for i in range(n) if not _blank(cells[i])) + 1
                 add("io.extra_cells", file=label, row=rownum, params={"cells": last, "columns": width})
@@ -247,7 +329,7 @@ class Collector:
                     data["role"] = value
 
             # required cells
-            if id_header is not None and not data.get("id"):
+            if id_header is not None and not data.get("id") and not (failed and "id" in failed):
                 add("io.required_empty", file=label, row=rownum, column=id_header)
                 ok = False
             if "role" not in data:
@@ -300,6 +382,12 @@ class Collector:
                     ok = False
                 elif data.get("guardian_consent") is None:
                     add("io.guardian_consent_missing", WARNING, file=label, row=rownum, column=guardian_header)
+                elif data["guardian_consent"] is False:
+                    add("io.guardian_consent_no", WARNING, file=label, row=rownum, column=guardian_header)
+            elif (age is None and check_minors and data.get("guardian_consent") is False
+                  and data.get("category") == "student" and not (failed and failed & {"age", "birth_date"})):
+                # the consent rule presumes a student of unknown age a minor
+                add("io.guardian_consent_no_presumed", WARNING, file=label, row=rownum, column=guardian_header)
             for fld, header in consent_headers:
                 if data.get(fld) is None:
                     add(consent_code, WARNING, file=label, row=rownum, column=header)
@@ -307,6 +395,12 @@ class Collector:
                 add("io.capacity_zero", WARNING, file=label, row=rownum, column=present["capacity"])
             if role == "mentee" and not data.get("forms") and not (failed and "forms" in failed):
                 add("io.no_form", WARNING, file=label, row=rownum, column=present.get("forms"))
+            forms = data.get("forms")
+            if ok and role is not None and forms:
+                age_known = data.get("age") is not None or birth is not None
+                for code, fld, params in never_paired(role, data.get("category"), tuple(forms), age_known):
+                    column = present.get(fld) or (present.get("birth_date") if fld == "age" else None)
+                    add(code, WARNING, file=label, row=rownum, column=column, params=params)
 
             if not can_identify:
                 ok = False
@@ -338,6 +432,20 @@ class Collector:
                     ok = False
             records.append(Record(participant, label, rownum, ok, pid, role))
 
+    def _report_uncached_formulas(self, table: Table, columns: list[Column]) -> set[int]:
+        """A formula without a computed value reads as an empty cell: an error where the
+        column means something (a name, an age would silently vanish) or in the header; a
+        column skipped anyway is already reported as not recognised. Returns the rows hit."""
+        mapped = {c.index for c in columns}
+        rows: set[int] = set()
+        for row, col, formula in table.uncached_formulas:
+            header = table.headers[col] if col < len(table.headers) else ""
+            where = header or column_letter(col)
+            if col in mapped or row <= table.header_row:
+                self.report.add("io.formula_no_value", file=table.label, row=row, column=where, value=formula)
+                rows.add(row)
+        return rows
+
     # --- across tables ------------------------------------------------------------------
 
     def finish(self) -> list[Participant]:
@@ -350,7 +458,8 @@ class Collector:
                     continue
                 seen = first_seen.get(other)
                 if seen is None:
-                    add("io.unknown_ref", file=rec.label, row=rec.row, column=header, value=other)
+                    if not self.ids_incomplete:
+                        add("io.unknown_ref", file=rec.label, row=rec.row, column=header, value=other)
                     rec.ok = False
                 elif fld == "ranking":
                     other_role = records[seen[2]].role
