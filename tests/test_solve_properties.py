@@ -12,6 +12,7 @@ import random
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from checker import allowed_forms, assignment_violations, result_triples
 from matcher.config import load_config
@@ -255,3 +256,69 @@ def test_a_group_programme_cut_short_still_returns_a_legal_assignment():
     assert cut.objective <= cut.bound
     result.solution = cut
     assert assignment_violations(people, config, result_triples(result)) == []
+
+
+# --- Group minimums by warm-started branch and bound (solve.warm) ---------------------------
+
+def _scarce_groups(n_mentees=45, n_mentors=30, seed=5):
+    """Group leaders with more places than mentees: the flow relaxation leaves many groups
+    short, and which to fill is a real choice."""
+    rng = random.Random(seed)
+    interests = ["chess", "music", "robotics", "football", "reading", "art", "dance", "coding"]
+    people = [Participant(id=f"R{j}", role="mentor", category="teacher", forms=["teacher_student"], age=40,
+                          capacity=rng.randint(3, 4), group_min=rng.choice([2, 3]), consent=True,
+                          data_consent=True, interests=rng.sample(interests, 3)) for j in range(n_mentors)]
+    people += [Participant(id=f"E{i}", role="mentee", category="student", forms=["teacher_student"], age=12,
+                           grade=rng.randint(1, 11), consent=True, data_consent=True, guardian_consent=True,
+                           priority=rng.choice([0, 0, 1]), interests=rng.sample(interests, 2),
+                           avoid=rng.sample([f"R{j}" for j in range(n_mentors)], n_mentors // 2))
+               for i in range(n_mentees)]
+    return people, load_config()
+
+
+def test_many_short_groups_are_proven_optimal_by_flows_alone():
+    people, config = _scarce_groups()
+    auto = match(people, config, time_limit=30)
+    bare = match(people, config, engine="cpsat", flow_presolve=False, time_limit=60)
+    assert auto.solution.status == "OPTIMAL" and bare.solution.status == "OPTIMAL"
+    assert auto.solution.proof == "flow_branch_and_bound"
+    assert auto.solution.objective == bare.solution.objective
+    pairs = result_triples(auto)
+    assert not assignment_violations(people, config, pairs)
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programmes(mentees=(3, 10), mentors=(1, 6), group_rate=0.8), st.data())
+def test_warm_started_branch_and_bound_reaches_the_cold_optimum(programme, data):
+    """Nodes re-routed from their parent's flow give the optimum that cold flows per node give,
+    with locks too."""
+    from matcher.arrays import build_roster
+    from matcher.graph import build_graph
+    from matcher.solve import _flow_with_locks, side_constraints
+    from matcher.solve.branch import branch_and_bound
+    from matcher.solve.objective import objective_for, slot_of_edges
+    from matcher.solve.warm import warm_branch_and_bound
+
+    graph = build_graph(build_roster(programme.participants, programme.config))
+    side = side_constraints(graph)
+    capacity = graph.roster.mentors.capacity.astype(np.int64)
+    if not graph.n_edges or not side.only_group_minimums(graph, capacity):
+        return
+    slot = slot_of_edges(graph)
+    objective = objective_for(graph)
+    # Locks: a few edges in distinct slots, within capacity.
+    lock_edges, used, load = [], set(), np.zeros(len(capacity), np.int64)
+    for e in data.draw(st.lists(st.integers(0, graph.n_edges - 1), max_size=2, unique=True)):
+        j = int(graph.mentor[e])
+        if int(slot[e]) not in used and load[j] < capacity[j]:
+            lock_edges.append(int(e))
+            used.add(int(slot[e]))
+            load[j] += 1
+    relaxed = _flow_with_locks(graph, objective, slot, capacity, lock_edges)
+    cold = branch_and_bound(graph, objective.combined, slot, capacity, side, lock_edges, max_nodes=100_000)
+    warm = warm_branch_and_bound(graph, objective.combined, slot, capacity, side, lock_edges, relaxed)
+    assert warm.status == cold.status
+    if cold.status == "OPTIMAL":
+        assert warm.value == cold.value == objective.total(np.flatnonzero(warm.chosen))
+        assert not side.violations(graph, warm.chosen, capacity)
+        assert all(warm.chosen[e] for e in lock_edges)

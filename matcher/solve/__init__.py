@@ -19,6 +19,7 @@ from .cpsat import SideConstraints, solve_cpsat
 from .flow import CostRangeError, solve_flow
 from .objective import Objective, objective_for, slot_of_edges
 from .residual import prune_edges
+from .warm import warm_branch_and_bound
 
 FLOW_COST_LIMIT = 2 ** 62
 
@@ -149,9 +150,12 @@ def _precheck_locks(graph, locks, lock_edges, slot, capacity) -> list[dict]:
 
 
 def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_limit: float = 60.0,
-          seed: int = 0, workers: int = 2, bnb_nodes: int = 64, flow_presolve: bool = True) -> Solution:
-    """The best assignment under every hard rule, with its status and proof."""
+          seed: int = 0, workers: int = 2, bnb_nodes: int = 64, flow_presolve: bool = True,
+          deadline: float | None = None) -> Solution:
+    """The best assignment under every hard rule, with its status and proof. `deadline`: an
+    absolute time.perf_counter() the whole run must end by (None: time_limit from now)."""
     t0 = time.perf_counter()
+    deadline = t0 + time_limit if deadline is None else min(deadline, t0 + time_limit)
     locks = list(locks or [])
     roster = graph.roster
     capacity = roster.mentors.capacity.astype(np.int64)
@@ -189,6 +193,15 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             return Solution("OPTIMAL", "flow", edges, relaxed_value, relaxed_value, objective.level_totals(edges),
                             time.perf_counter() - t0, objective, proof=proof)
         hint, upper = relaxed, relaxed_value
+        if side.only_group_minimums(graph, capacity):
+            # Group minimums alone: nodes re-routed from their parent's flow (solve.warm), so the
+            # search runs to the deadline rather than a small node budget.
+            warm = warm_branch_and_bound(graph, value, slot, capacity, side, lock_edges, relaxed,
+                                         deadline=t0 + 0.5 * (deadline - t0))
+            if warm.status == "OPTIMAL":
+                edges = np.flatnonzero(warm.chosen)
+                return Solution("OPTIMAL", "flow", edges, warm.value, warm.value, objective.level_totals(edges),
+                                time.perf_counter() - t0, objective, proof="flow_branch_and_bound")
         bnb = branch_and_bound(graph, value, slot, capacity, side, lock_edges, max_nodes=bnb_nodes)
         if bnb.status == "OPTIMAL":
             edges = np.flatnonzero(bnb.chosen)
@@ -231,7 +244,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     value_free = (objective.weights[first_free:, None] * objective.values[first_free:]).sum(axis=0) \
         if first_free else value
     upper_free = None if upper is None else upper - fixed
-    remaining = max(1.0, time_limit - (time.perf_counter() - t0))
+    remaining = max(1.0, deadline - time.perf_counter())
     result = solve_cpsat(graph, value_free, slot, capacity, side, [e for e in lock_edges], hint=hint,
                          upper_bound=upper_free, time_limit=remaining, seed=seed, workers=workers, usable=usable,
                          floors=floors)

@@ -24,6 +24,10 @@ class SideConstraints:
         return bool(self.groups_active(graph, capacity) or self.spread_active(graph, capacity)
                     or len(self.mutual_pairs) or self.same_pair_groups)
 
+    def only_group_minimums(self, graph, capacity: np.ndarray) -> bool:
+        """Group minimums are the only side constraint that can bind (solve.warm's case)."""
+        return not (self.spread_active(graph, capacity) or len(self.mutual_pairs) or self.same_pair_groups)
+
     def groups_active(self, graph, capacity) -> bool:
         gm = self.group_min[graph.mentor] if graph.n_edges else np.zeros(0)
         return bool((gm > 1).any())
