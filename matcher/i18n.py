@@ -69,6 +69,20 @@ def _show(value, lang: str):
     return value
 
 
+def plural(n: int, lang: str) -> str:
+    """The plural category of a count, the suffix of catalogue codes that vary with it:
+    Russian "one" (1, 21, 101), "few" (2-4, 22-24), "many" (5-20, 25-30, 0); English "one"
+    or "many". Register code.one, code.few and code.many; English texts repeat few = many."""
+    n = abs(int(n))
+    if lang != "ru":
+        return "one" if n == 1 else "many"
+    if n % 10 == 1 and n % 100 != 11:
+        return "one"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "few"
+    return "many"
+
+
 def t(code: str, lang: str, **params) -> str:
     return render(code, params, lang)
 

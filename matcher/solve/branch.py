@@ -10,6 +10,7 @@ lead groups. Past a node budget the caller falls back to CP-SAT with the incumbe
 from __future__ import annotations
 
 import heapq
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,7 +37,9 @@ class BranchResult:
 
 
 def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray, side, lock_edges: list[int],
-                     max_nodes: int = 200, dive_only: bool = False) -> BranchResult:
+                     max_nodes: int = 200, dive_only: bool = False, deadline: float | None = None) -> BranchResult:
+    """`deadline`: a time.perf_counter() value; past it the search stops like at the node
+    budget (LIMIT, the best incumbent and the open nodes' bound)."""
     n_edges = graph.n_edges
     locked = np.zeros(n_edges, dtype=bool)
     if lock_edges:
@@ -111,7 +114,7 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
     # levels, as few mentors lead groups) — the incumbent CP-SAT's pruning starts from. The
     # best-first search below needs no dive: it usually closes in a handful of flows.
     node, chosen = root, first[0]
-    while dive_only and nodes < max_nodes:
+    while dive_only and nodes < max_nodes and not _past(deadline):
         kids = branches(node, chosen)
         if kids is None:
             best_chosen, best_value = chosen, int(value[chosen].sum())
@@ -139,7 +142,7 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
             best_chosen, best_value = chosen, bound
             continue
         for kid in kids:
-            if nodes >= max_nodes:
+            if nodes >= max_nodes or _past(deadline):
                 open_bound = max([bound] + [-h[0] for h in heap])
                 if best_value is not None:
                     open_bound = max(open_bound, best_value)
@@ -155,3 +158,7 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
     if best_chosen is None:
         return BranchResult("INFEASIBLE", None, 0, 0, nodes)
     return BranchResult("OPTIMAL", best_chosen, best_value, best_value, nodes)
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.perf_counter() >= deadline
