@@ -291,3 +291,22 @@ def test_a_coarsened_score_is_recorded_and_said_with_its_cost(monkeypatch):
         "pair scores were compared in steps of 0.01 instead of 0.001: the total score may fall short of the "
         "best by less than 0.01 per pair")
     assert "шагом 0.01 вместо 0.001" in score_resolution_text(solver, "ru")
+
+
+def test_the_report_and_the_cli_summary_say_the_gap_per_level(groups, tmp_path, capsys):
+    from matcher.cli import print_summary
+    from matcher.report import build_view
+
+    _, _, result = groups
+    doc = result_document(result)
+    add_explanations(doc, result, deadline=result.deadline)
+    expected = gap_text(doc["solver"], "en")
+    assert expected.startswith("up to ")
+    view = build_view(doc, "en")
+    assert view["cards"]["status"] == "Optimality not proven: the time limit was reached"
+    assert view["cards"]["gap"] == f"gap to the optimum's bound: {expected}"
+    print_summary(doc, "ru", 1.0, tmp_path)
+    out = capsys.readouterr().out
+    assert "FEASIBLE — оптимальность не доказана (истёк --time-limit); разрыв: " + gap_text(doc["solver"], "ru") in out
+    print_summary(doc, "en", 1.0, tmp_path)
+    assert f"optimality not proven (--time-limit reached); gap: {expected}" in capsys.readouterr().out

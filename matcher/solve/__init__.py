@@ -276,6 +276,10 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
         if result.status == "OPTIMAL" or total >= bound:
             return Solution("OPTIMAL", "cpsat", edges, total, total, objective.level_totals(edges), seconds,
                             objective, proof="cpsat")
+        if upper is not None:
+            bound = max(min(bound, upper), total)  # both bound the optimum: the tighter holds
+        if legal_hint and objective.total(np.flatnonzero(hint)) > total:  # cut short below its own hint
+            return unproven(np.flatnonzero(hint), bound, "flow", "flow_repaired")
         return unproven(edges, bound, "cpsat", "cpsat")
     if result.status == "INFEASIBLE":
         conflict = [{"kind": "lock_core", "locks": result.core,

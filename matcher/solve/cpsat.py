@@ -101,7 +101,11 @@ def _solve_cpsat(graph, value, slot, capacity, side, locked_edges, usable, hint,
     _check(deadline)
     idx = np.flatnonzero(usable) if usable is not None else np.arange(n_edges)
     model = cp_model.CpModel()
-    x = {int(e): model.new_bool_var(f"x{e}") for e in idx}
+    x = {}
+    for k, e in enumerate(idx.tolist()):
+        if k % 20000 == 0:  # a variable costs ~11 us: half a million take seconds
+            _check(deadline)
+        x[e] = model.new_bool_var(f"x{e}")
     xs = [x[int(e)] for e in idx]
 
     def add_at_most(groups_of: np.ndarray, cap_of) -> dict[int, list]:
@@ -171,8 +175,10 @@ def _solve_cpsat(graph, value, slot, capacity, side, locked_edges, usable, hint,
         model.add(objective <= int(upper_bound))
     _check(deadline)
     if hint is not None:
-        for e in idx:
-            model.add_hint(x[int(e)], bool(hint[e]))
+        for k, e in enumerate(idx.tolist()):
+            if k % 20000 == 0:
+                _check(deadline)
+            model.add_hint(x[e], bool(hint[e]))
     if lock_lits:
         model.add_assumptions(lock_lits)
 
