@@ -300,12 +300,14 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
 def _level_caps(graph, objective, slot, capacity, lock_edges, deadline: float) -> dict[str, int]:
     """Each level's own maximum over the flow relaxation (locks kept, side rules dropped): no
     legal assignment exceeds it. Levels not reached before the deadline keep objective.upper."""
-    caps = {}
+    caps, last = {}, 0.0
     for k, name in enumerate(objective.names):
-        if time.perf_counter() >= deadline:
+        if time.perf_counter() + last >= deadline:  # the next flow would end past it
             break
+        t = time.perf_counter()
         single = SimpleNamespace(combined=objective.values[k])
         caps[name] = int(objective.values[k][_flow_with_locks(graph, single, slot, capacity, lock_edges)].sum())
+        last = time.perf_counter() - t
     return caps
 
 

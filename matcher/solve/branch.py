@@ -48,7 +48,16 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
     base_usable = ~np.isin(slot, np.unique(slot[locked])) if locked.any() else np.ones(n_edges, dtype=bool)
     mentee_grade = side.mentee_grade[graph.mentee].astype(np.int64)
 
+    last_flow = [0.0]  # seconds of the latest flow: one more is not started if it would end past the deadline
+
     def relax(node: Node):
+        t = time.perf_counter()
+        try:
+            return _relax(node)
+        finally:
+            last_flow[0] = time.perf_counter() - t
+
+    def _relax(node: Node):
         if any(locked_load[j] > 0 for j in node.closed):
             return None
         if any(e in node.removed for e in lock_edges):
@@ -114,7 +123,7 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
     # levels, as few mentors lead groups) — the incumbent CP-SAT's pruning starts from. The
     # best-first search below needs no dive: it usually closes in a handful of flows.
     node, chosen = root, first[0]
-    while dive_only and nodes < max_nodes and not _past(deadline):
+    while dive_only and nodes < max_nodes and not _past(deadline, last_flow[0]):
         kids = branches(node, chosen)
         if kids is None:
             best_chosen, best_value = chosen, int(value[chosen].sum())
@@ -142,7 +151,7 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
             best_chosen, best_value = chosen, bound
             continue
         for kid in kids:
-            if nodes >= max_nodes or _past(deadline):
+            if nodes >= max_nodes or _past(deadline, last_flow[0]):
                 open_bound = max([bound] + [-h[0] for h in heap])
                 if best_value is not None:
                     open_bound = max(open_bound, best_value)
@@ -160,5 +169,5 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
     return BranchResult("OPTIMAL", best_chosen, best_value, best_value, nodes)
 
 
-def _past(deadline: float | None) -> bool:
-    return deadline is not None and time.perf_counter() >= deadline
+def _past(deadline: float | None, ahead: float = 0.0) -> bool:
+    return deadline is not None and time.perf_counter() + ahead >= deadline
