@@ -200,7 +200,10 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
 
     def unproven(edges, bound, engine_name, proof):
         levels = objective.level_totals(edges)
-        caps = _level_caps(graph, objective, slot, capacity, lock_edges, deadline)
+        # Levels above the first one the bound lets gain cannot gain: caps only help from there on.
+        loose = level_gaps(objective, levels, bound)
+        first = next((k for k, name in enumerate(objective.names) if loose[name]), len(objective.names))
+        caps = _level_caps(graph, objective, slot, capacity, lock_edges, deadline, objective.names[first:])
         gaps = level_gaps(objective, levels, bound, caps)
         if not any(gaps.values()):  # the optimum can gain on no level: it is this one
             return Solution("OPTIMAL", engine_name, edges, objective.total(edges), objective.total(edges), levels,
@@ -297,11 +300,13 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                     stopped_by_time_limit=True)
 
 
-def _level_caps(graph, objective, slot, capacity, lock_edges, deadline: float) -> dict[str, int]:
+def _level_caps(graph, objective, slot, capacity, lock_edges, deadline: float, names: list[str]
+                ) -> dict[str, int]:
     """Each level's own maximum over the flow relaxation (locks kept, side rules dropped): no
     legal assignment exceeds it. Levels not reached before the deadline keep objective.upper."""
     caps, last = {}, 0.0
-    for k, name in enumerate(objective.names):
+    for name in names:
+        k = objective.names.index(name)
         if time.perf_counter() + last >= deadline:  # the next flow would end past it
             break
         t = time.perf_counter()
