@@ -1,8 +1,10 @@
 """Shared helpers of the benchmark scripts: measured subprocesses, machine facts, README tables.
 
 Every measured step runs as its own subprocess, so wall time and peak memory belong to
-that step alone: peak RSS comes from wait4() on that one child (ru_maxrss), not from the
-benchmark driver.
+that step alone. Peak RSS is the child's own: a small launcher (_spawn.py) forks it and
+reports wait4()'s ru_maxrss of that one child. Spawned straight from the driver, a child's
+figure would be floored at the driver's own peak (Linux carries the replaced address
+space's peak across exec, and a spawned child's is the driver's).
 """
 from __future__ import annotations
 
@@ -57,10 +59,14 @@ def measure(cmd: list[str], *, timeout: float | None = None, cwd: str | Path | N
     is killed and returncode is None."""
     out_path = OUT_DIR / f".stdout.{os.getpid()}"
     err_path = OUT_DIR / f".stderr.{os.getpid()}"
+    rss_path = OUT_DIR / f".rss.{os.getpid()}"
     OUT_DIR.mkdir(parents=True, exist_ok=True)
+    rss_path.unlink(missing_ok=True)
+    launcher = [sys.executable, "-I", "-S", str(BENCH_DIR / "_spawn.py"), str(rss_path)]
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, env=env, start_new_session=True)
+        proc = subprocess.Popen([*launcher, *[str(c) for c in cmd]], stdout=out, stderr=err, cwd=cwd, env=env,
+                                start_new_session=True, close_fds=True)
         deadline = None if timeout is None else t0 + timeout
         status = rusage = None
         while True:
@@ -76,11 +82,15 @@ def measure(cmd: list[str], *, timeout: float | None = None, cwd: str | Path | N
         wall = time.perf_counter() - t0
     proc.returncode = -1  # reaped by wait4 above; keep Popen from waiting again
     code = None if status is None else os.waitstatus_to_exitcode(status)
-    run = Run(cmd=[str(c) for c in cmd], wall=wall, peak_rss_mb=rusage.ru_maxrss / 1024.0,
+    try:
+        peak_kib = int(rss_path.read_text().strip())
+    except (OSError, ValueError):  # killed at the time limit before the launcher could report
+        peak_kib = rusage.ru_maxrss
+    run = Run(cmd=[str(c) for c in cmd], wall=wall, peak_rss_mb=peak_kib / 1024.0,
               returncode=code, stdout=out_path.read_text(errors="replace"),
               stderr=err_path.read_text(errors="replace"))
-    out_path.unlink(missing_ok=True)
-    err_path.unlink(missing_ok=True)
+    for path in (out_path, err_path, rss_path):
+        path.unlink(missing_ok=True)
     return run
 
 

@@ -33,6 +33,26 @@ def test_peak_memory_is_the_childs_own():
     assert run.peak_rss_mb >= 300
 
 
+def test_a_small_child_measures_small_after_the_driver_grew_large():
+    """Linux carries an address space's peak RSS across exec: a child spawned straight from a
+    500 MB driver measured 530 MB for /usr/bin/true. Its own figure is a few megabytes."""
+    ballast = bytearray(500 * 2**20)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touch every page: resident
+    run = _bench.measure(["/bin/true"])
+    assert run.ok
+    assert run.peak_rss_mb < 100
+    small = _bench.measure([sys.executable, "-c", "pass"])
+    assert small.ok and small.peak_rss_mb < 100
+    del ballast
+
+
+def test_a_failing_childs_exit_code_is_its_own():
+    run = _bench.measure([sys.executable, "-c", "import sys; sys.exit(3)"])
+    assert run.returncode == 3
+    missing = _bench.measure(["/nonexistent/command"])
+    assert missing.returncode == 127
+
+
 def test_a_run_over_its_time_limit_is_killed_and_marked():
     run = _bench.measure([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5)
     assert run.timed_out

@@ -33,8 +33,10 @@ register({
     "stage.explain": ("объяснения", "explanations"),
     "cli.summary_status": ("Статус решения: {status} ({proof}), метод: {engine}",
                            "Solver status: {status} ({proof}), engine: {engine}"),
-    "cli.summary_status_feasible": ("Статус решения: FEASIBLE — оптимальность не доказана, разрыв {gap}%",
-                                    "Solver status: FEASIBLE — optimality not proven, gap {gap}%"),
+    "cli.summary_status_unproven": ("Статус решения: FEASIBLE — оптимальность не доказана{why}; разрыв: {gaps}",
+                                    "Solver status: FEASIBLE — optimality not proven{why}; gap: {gaps}"),
+    "cli.stopped_by_time_limit": (" (истёк --time-limit)", " (--time-limit reached)"),
+    "cli.score_resolution": ("Внимание: {text}.", "Note: {text}."),
     "cli.summary_counts": ("Пар: {pairs}; наставляемых с парой: {matched} из {mentees}; без пары: {unmatched}; "
                            "допустимых пар-кандидатов: {candidates}",
                            "Pairs: {pairs}; mentees paired: {matched} of {mentees}; unpaired: {unmatched}; "
@@ -202,12 +204,18 @@ def _stage(lang, stage, t0, quiet):
 
 
 def print_summary(doc: dict, lang: str, seconds: float, out_dir) -> None:
+    from .results import gap_text, score_resolution_text
+
     solver, summary = doc["solver"], doc["summary"]
     if solver["status"] == "FEASIBLE":
-        click.echo(render("cli.summary_status_feasible", {"gap": f"{100 * solver['gap']:.2f}"}, lang))
+        why = render("cli.stopped_by_time_limit", None, lang) if solver.get("stopped_by_time_limit") else ""
+        click.echo(render("cli.summary_status_unproven", {"why": why, "gaps": gap_text(solver, lang)}, lang))
     else:
         click.echo(render("cli.summary_status", {"status": solver["status"], "proof": solver["proof"],
                                                  "engine": solver["engine"]}, lang))
+    resolution = score_resolution_text(solver, lang)
+    if resolution:
+        click.echo(render("cli.score_resolution", {"text": resolution}, lang))
     click.echo(render("cli.summary_counts", {"pairs": summary["pairs"], "matched": summary["matched_mentees"],
                                              "mentees": summary["mentees"], "unmatched": summary["unmatched_mentees"],
                                              "candidates": summary["candidate_pairs"]}, lang))
@@ -283,9 +291,11 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
     from .solve import EngineError
 
     _stage(lang, "match", t0, quiet)
+    # One deadline for everything after reading: solving, then explanations; writing comes after.
+    deadline = time.perf_counter() + time_limit
     try:
         result = match(participants, config, pair_specs=pair_specs, engine=engine, time_limit=time_limit,
-                       seed=seed)
+                       seed=seed, deadline=deadline, explain=True)
     except EngineError:
         click.echo(render("cli.engine_flow", None, lang), err=True)
         return 2
@@ -302,7 +312,7 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
     doc = result_document(result, input_files=input_files, warnings=warnings)
     from .explain import add_explanations
 
-    add_explanations(doc, result)
+    add_explanations(doc, result, deadline=result.deadline)
     _stage(lang, "write", t0, quiet)
     from .report import render_report
 
@@ -333,7 +343,8 @@ def match_options(f):
     f = click.option("--xlsx", is_flag=True, help="Also write pairs.xlsx.")(f)
     f = click.option("--seed", type=int, default=0, show_default=True, help="Solver seed.")(f)
     f = click.option("--time-limit", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
-                     help="Seconds for the solver; an answer cut short is reported FEASIBLE with its gap.")(f)
+                     help="Seconds for the whole run after reading (solving and explanations; writing comes "
+                          "after); an answer cut short is reported FEASIBLE with its gap per objective level.")(f)
     f = click.option("--engine", type=click.Choice(["auto", "flow", "cpsat"]), default="auto", show_default=True,
                      help="auto: exact min-cost flow where the rules allow, CP-SAT otherwise.")(f)
     f = click.option("--out", "out_dir", type=click.Path(), required=True,

@@ -75,14 +75,14 @@ register({
 class _Oracle:
     """Feasibility of a subset of the locks, optionally with one family of rules relaxed."""
 
-    def __init__(self, graph, locks, time_limit: float, seed: int, workers: int):
+    def __init__(self, graph, locks, deadline: float, seed: int, workers: int):
         self.graph, self.locks = graph, locks
         self.roster = graph.roster
         self.slot = slot_of_edges(graph)
         self.capacity = self.roster.mentors.capacity.astype(np.int64)
         self.side = side_constraints(graph)
         self.lock_edges, _ = _lock_edges(graph, locks)
-        self.deadline = time.perf_counter() + time_limit
+        self.deadline = deadline
         self.seed, self.workers = seed, workers
         self.zero = np.zeros(graph.n_edges, dtype=np.int64)
 
@@ -220,14 +220,16 @@ def _no_shared_form(roster, mentee: int, mentor: int) -> dict:
 
 
 def explain_conflicts(graph, locks, raw: list[dict], *, time_limit: float = 20.0, seed: int = 0,
-                      workers: int = 2) -> list[dict]:
+                      workers: int = 2, deadline: float | None = None) -> list[dict]:
     """The solver's clashes, each reduced to a minimal core of locks, with the rules involved.
 
     Every entry keeps its kind and keys ("lock" or "locks", "sources", ...) and gains
     "minimal" (proven), "items" (each lock: index, mentor, mentee, form, file:row) and
     "rule_details" (each rule: a code and its parameters). Clashes that name the same
-    minimal core are merged."""
-    oracle = _Oracle(graph, locks, time_limit, seed, workers)
+    minimal core are merged. Checks cut short by the deadline (`time_limit` from now unless
+    given) leave the core unproven ("minimal": false)."""
+    deadline = time.perf_counter() + time_limit if deadline is None else deadline
+    oracle = _Oracle(graph, locks, deadline, seed, workers)
     roster = graph.roster
     out, seen = [], set()
     for item in raw:

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -220,7 +221,7 @@ def _level_values(objective, priority: int, score_int: np.ndarray, divisor: int)
 
 
 class _Run:
-    def __init__(self, result, limits: Limits):
+    def __init__(self, result, limits: Limits, deadline: float | None = None):
         self.result, self.limits = result, limits
         self.graph = graph = result.graph
         self.roster = roster = result.roster
@@ -259,8 +260,11 @@ class _Run:
         # answers a forcing exactly whenever the forced relaxed optimum keeps every side rule
         # (it bounds every assignment holding the pair, and it is one).
         self.relaxed, self.relaxed_residual = None, None
+        self.deadline = deadline
+        # Items left unchecked because the run's deadline passed (also counted as unchecked).
+        self.late_alternatives, self.late_changes = 0, 0
         if (self.residual is None and sol.status == "OPTIMAL" and self.side_active
-                and self.objective is not None):
+                and self.objective is not None and not self.late()):
             self.relaxed = _flow_with_locks(graph, self.objective, self.slot, self.capacity, self.lock_edges)
             self.relaxed_residual = FlowResidual(graph, self.objective, self.slot, self.relaxed, self.lock_edges)
         # Incremental checks of suggestions hold for flows only.
@@ -289,6 +293,10 @@ class _Run:
 
     # -- budget ---------------------------------------------------------------------------
 
+    def late(self) -> bool:
+        """Past the run's deadline (--time-limit): what is left is marked not computed in time."""
+        return self.deadline is not None and time.perf_counter() >= self.deadline
+
     def can_resolve(self, times: int = 1) -> bool:
         return (self.resolves + times <= self.limits.resolve_max
                 and self.resolve_cost * times <= self.resolve_pairs_left)
@@ -300,7 +308,8 @@ class _Run:
     def solve(self, graph, locks):
         # The flow engine refuses side constraints a change may switch on; auto runs the flow first.
         engine = "cpsat" if self.result.engine == "cpsat" else "auto"
-        return solve(graph, locks, engine=engine, time_limit=self.resolve_time_limit, seed=self.result.seed)
+        return solve(graph, locks, engine=engine, time_limit=self.resolve_time_limit, seed=self.result.seed,
+                     deadline=self.deadline)
 
     # -- words of the document ------------------------------------------------------------
 
@@ -515,6 +524,11 @@ def _forcing(run, edges: list[int]) -> list[dict]:
     roster = run.roster
     for q in todo:
         e = edges[q]
+        if run.late():
+            run.alternatives_unchecked += 1
+            run.late_alternatives += 1
+            out[q] = {"checked": False, "reason": "deadline"}
+            continue
         if not run.can_resolve():
             run.alternatives_unchecked += 1
             out[q] = {"checked": False, "reason": "budget"}
@@ -827,7 +841,9 @@ def _stays_flow(run, row: dict) -> bool:
 def _check_by_resolve(run, i: int, change: dict) -> dict | None | str:
     """Apply the change to a copy of the input, rebuild and re-solve; verified when the
     mentee is paired and every optimum pairs them (a second solve without the mentee's
-    pairs is strictly worse). Returns the effect, None (not verified) or 'budget'."""
+    pairs is strictly worse). Returns the effect, None (not verified), 'budget' or 'deadline'."""
+    if run.late():
+        return "deadline"
     if not run.can_resolve(2):
         return "budget"
     result = run.result
@@ -885,10 +901,11 @@ def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[d
                 mode = "resolve"
         if mode == "resolve":
             effect, method = _check_by_resolve(run, i, c), "resolve"
-            if effect == "budget":
+            if effect in ("budget", "deadline"):
                 run.unchecked += 1
+                run.late_changes += effect == "deadline"
                 if len(unchecked) < limits.unchecked_listed:
-                    unchecked.append({**c, "verified": False, "reason": "budget"})
+                    unchecked.append({**c, "verified": False, "reason": effect})
                 continue
         checked += 1
         if effect is not None:
@@ -1072,15 +1089,20 @@ def _candidate_lists(run) -> dict[str, list[dict]]:
 # Entry point
 
 
-def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Limits | None = None) -> None:
+def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Limits | None = None,
+                     deadline: float | None = None) -> None:
     """Add structured explanations to a document from results.result_document (in place):
     pair["explanation"], unmatched["explanation"], mentor["explanation"], doc["analysis"],
-    doc["candidates"] and doc["explanations"] (how they were found, what was left out)."""
+    doc["candidates"] and doc["explanations"] (how they were found, what was left out).
+
+    `deadline` (a time.perf_counter() value, e.g. result.deadline): re-solves stop when it
+    passes; what they would have checked is marked reason "deadline" (not computed in time)
+    and counted in doc["explanations"]["not_computed_in_time"] {alternatives, changes}."""
     if result.solution.status not in ("OPTIMAL", "FEASIBLE"):
         return
     limits = dataclasses.replace(limits or Limits())
     limits.top_k = int(top_k if top_k is not None else result.config.program.candidates_per_mentee)
-    run = _Run(result, limits)
+    run = _Run(result, limits, deadline)
     # Unpaired mentees first: their suggestions come before the alternatives of pairs in the
     # budget of re-solves.
     unmatched, un_meta = _unmatched_explanations(run)
@@ -1109,10 +1131,14 @@ def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Lim
         notes.append({"code": "explain.note.blocked_alternatives_skipped", "params": {"cap": limits.near_miss_pairs}})
     if un_meta.get("near_misses") == "partial":
         notes.append({"code": "explain.note.near_misses_partial", "params": {"cap": limits.near_miss_pairs}})
-    if run.alternatives_unchecked:
-        notes.append({"code": "explain.note.alternatives_unchecked", "params": {"count": run.alternatives_unchecked}})
-    if run.unchecked:
-        notes.append({"code": "explain.note.changes_unchecked", "params": {"count": run.unchecked}})
+    if run.alternatives_unchecked > run.late_alternatives:
+        notes.append({"code": "explain.note.alternatives_unchecked",
+                      "params": {"count": run.alternatives_unchecked - run.late_alternatives}})
+    if run.unchecked > run.late_changes:
+        notes.append({"code": "explain.note.changes_unchecked", "params": {"count": run.unchecked - run.late_changes}})
+    if run.late_alternatives or run.late_changes:
+        notes.append({"code": "explain.note.not_computed_in_time",
+                      "params": {"alternatives": run.late_alternatives, "changes": run.late_changes}})
     doc["explanations"] = {
         "format_version": FORMAT_VERSION,
         "top_k": limits.top_k,
@@ -1123,5 +1149,6 @@ def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Lim
         "suggestions_checked": un_meta["suggestions_checked"],
         "changes_unchecked": run.unchecked,
         "alternatives_unchecked": run.alternatives_unchecked,
+        "not_computed_in_time": {"alternatives": run.late_alternatives, "changes": run.late_changes},
         "notes": notes,
     }

@@ -84,6 +84,8 @@ register({
                                    "      This pair cannot be forced without breaking a rule."),
     "explain.forcing_unchecked": ("      Цена принудительной пары не проверялась (лимит пересчётов).",
                                   "      The cost of forcing this pair was not checked (re-solve limit)."),
+    "explain.forcing_not_in_time": ("      Цена принудительной пары не вычислена за отведённое время.",
+                                    "      The cost of forcing this pair was not computed in time."),
     # effects
     "explain.effect_none": ("общий результат не изменится", "the overall result stays the same"),
     "explain.effect_matched": ("наставляемых с парой: {delta}", "mentees paired: {delta}"),
@@ -159,6 +161,8 @@ register({
     "explain.suggestion_line": ("  {n}. {change} → пара с наставником {mentor_id}; {effect}.",
                                 "  {n}. {change} → paired with mentor {mentor_id}; {effect}."),
     "explain.unchecked": ("Не проверено (лимит пересчётов): {changes}.", "Not checked (re-solve limit): {changes}."),
+    "explain.unchecked_not_in_time": ("Не проверено за отведённое время: {changes}.",
+                                      "Not checked in time: {changes}."),
     "explain.change.capacity": ("ещё одно место у наставника {mentor_id} ({from} → {to})",
                                 "one more place for mentor {mentor_id} ({from} → {to})"),
     "explain.change.trained": ("наставник {mentor_id} проходит подготовку, обязательную для формы «{form}»",
@@ -351,7 +355,8 @@ def _alternative_lines(doc: dict, alts: list[dict], lang: str, mentor_names: dic
         if forcing is None:
             continue
         if not forcing.get("checked"):
-            lines.append(render("explain.forcing_unchecked", None, lang))
+            late = forcing.get("reason") == "deadline"
+            lines.append(render("explain.forcing_not_in_time" if late else "explain.forcing_unchecked", None, lang))
         elif forcing.get("rule") == "group_min":
             lines.append(render("explain.forcing_group_min", forcing, lang))
         elif not forcing.get("feasible", True):
@@ -444,9 +449,10 @@ def _unmatched_text(doc: dict, u: dict, lang: str) -> list[str]:
                 "effect": _effect_text(effect, lang)}, lang))
     else:
         lines.append(render("explain.no_suggestions", None, lang))
-    if ex.get("unchecked"):
-        lines.append(render("explain.unchecked", {"changes": "; ".join(_change_text(c, lang, doc) for c in ex["unchecked"])},
-                            lang))
+    for reason, code in (("budget", "explain.unchecked"), ("deadline", "explain.unchecked_not_in_time")):
+        changes = [c for c in ex.get("unchecked") or [] if (c.get("reason") or "budget") == reason]
+        if changes:
+            lines.append(render(code, {"changes": "; ".join(_change_text(c, lang, doc) for c in changes)}, lang))
     return lines
 
 

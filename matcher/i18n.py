@@ -63,14 +63,10 @@ def plural(n: int, forms, lang: str) -> str:
     sequence or a string split on '|'."""
     if isinstance(forms, str):
         forms = forms.split("|")
-    n = abs(int(n))
+    category = plural_category(n, lang)
     if lang == "ru" and len(forms) >= 3:
-        if n % 10 == 1 and n % 100 != 11:
-            return forms[0]
-        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-            return forms[1]
-        return forms[2]
-    return forms[0] if n == 1 else forms[-1]
+        return forms[("one", "few", "many").index(category)]
+    return forms[0] if category == "one" else forms[-1]
 
 
 class _Formatter(Formatter):
@@ -119,6 +115,20 @@ def _show(value, lang: str):
             return "да" if value else "нет"
         return "yes" if value else "no"
     return value
+
+
+def plural_category(n: int, lang: str) -> str:
+    """The plural category of a count, the suffix of catalogue codes that vary with it:
+    Russian "one" (1, 21, 101), "few" (2-4, 22-24), "many" (5-20, 25-30, 0); English "one"
+    or "many". Register code.one, code.few and code.many; English texts repeat few = many."""
+    n = abs(int(n))
+    if lang != "ru":
+        return "one" if n == 1 else "many"
+    if n % 10 == 1 and n % 100 != 11:
+        return "one"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "few"
+    return "many"
 
 
 def t(code: str, lang: str, **params) -> str:

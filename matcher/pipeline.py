@@ -17,6 +17,10 @@ from .models import PairSpec, Participant
 from .problems import ProblemReport
 from .solve import Lock, Solution, solve
 
+# Of the time limit, the share the solver may use when explanations follow (explain=True);
+# the rest is theirs, plus whatever the solver leaves unused.
+SOLVE_SHARE = 0.8
+
 register({
     "lock.unknown_mentor": ("наставник с идентификатором «{value}» не найден", "no mentor with id '{value}'"),
     "lock.unknown_mentee": ("наставляемый с идентификатором «{value}» не найден", "no mentee with id '{value}'"),
@@ -36,6 +40,7 @@ class MatchResult:
     engine: str
     timings: dict[str, float] = field(default_factory=dict)
     forbids: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))  # [k, 2] mentee, mentor
+    deadline: float | None = None  # time.perf_counter() value the whole run must end by (before writing)
 
     @property
     def chosen(self) -> np.ndarray:
@@ -78,12 +83,18 @@ def resolve_pair_specs(roster: Roster, specs: list[PairSpec], report: ProblemRep
 
 def match(participants: list[Participant], config: ProgramConfig, *, pair_specs: list[PairSpec] | None = None,
           engine: str = "auto", time_limit: float = 60.0, seed: int = 0, workers: int = 2,
-          report: ProblemReport | None = None, flow_presolve: bool = True) -> MatchResult:
-    """Build the candidate graph and solve. Unknown ids in locks raise InputRejected."""
+          report: ProblemReport | None = None, flow_presolve: bool = True, deadline: float | None = None,
+          explain: bool = False) -> MatchResult:
+    """Build the candidate graph and solve. Unknown ids in locks raise InputRejected.
+
+    `time_limit` is the budget of the whole run from this call (or `deadline`, an absolute
+    time.perf_counter() value, when given): the solver stops by it, or by SOLVE_SHARE of it
+    when `explain` says explanations follow; they get result.deadline."""
     from .problems import InputRejected
 
     timings = {}
     t = time.perf_counter()
+    deadline = t + time_limit if deadline is None else deadline
     roster = build_roster(participants, config)
     timings["roster"] = time.perf_counter() - t
     report = report if report is not None else ProblemReport()
@@ -94,7 +105,9 @@ def match(participants: list[Participant], config: ProgramConfig, *, pair_specs:
     graph = build_graph(roster, forbids)
     timings["graph"] = time.perf_counter() - t
     t = time.perf_counter()
-    solution = solve(graph, locks, engine=engine, time_limit=time_limit, seed=seed, workers=workers,
-                     flow_presolve=flow_presolve)
+    solve_deadline = t + SOLVE_SHARE * (deadline - t) if explain else deadline
+    solution = solve(graph, locks, engine=engine, time_limit=max(0.0, deadline - t), seed=seed, workers=workers,
+                     flow_presolve=flow_presolve, deadline=solve_deadline)
     timings["solve"] = time.perf_counter() - t
-    return MatchResult(config, participants, roster, graph, solution, locks, seed, engine, timings, forbids)
+    return MatchResult(config, participants, roster, graph, solution, locks, seed, engine, timings, forbids,
+                       deadline)

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from .i18n import MESSAGES, register, render
 from .io.writers import atomic_write_bytes
-from .results import unmatched_line
+from .results import gap_text, score_resolution_text, unmatched_line
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE = "report.html.j2"
@@ -65,6 +65,21 @@ register({
     "report.status_feasible": ("Оптимальность не доказана", "Optimality not proven"),
     "report.status_other": ("Статус решателя: {status}", "Solver status: {status}"),
     "report.gap": ("разрыв до границы оптимума: {gap}", "gap to the optimum's bound: {gap}"),
+    "report.status_feasible_time": ("Оптимальность не доказана: истекло отведённое время",
+                                    "Optimality not proven: the time limit was reached"),
+    "report.score_resolution": ("Внимание: {text}.", "Note: {text}."),
+    "report.proof.flow_repaired": ("лучшее допустимое решение на основе точного алгоритма потока",
+                                   "the best legal answer built on the exact min-cost flow"),
+    "report.proof.level_bounds": ("граница оптимума по каждому уровню цели",
+                                  "the optimum's bound on every level of the objective"),
+    "report.x.force_unchecked.deadline": ("Не вычислено: не хватило отведённого времени (--time-limit).",
+                                          "Not computed in time (--time-limit)."),
+    "report.x.unchecked_title_deadline": ("Не проверены: не хватило отведённого времени (--time-limit)",
+                                          "Not checked: not computed in time (--time-limit)"),
+    "report.note.not_computed_in_time": ("Не вычислено за отведённое время (--time-limit): цена замены для "
+                                         "{alternatives} альтернатив, проверка {changes} возможных изменений.",
+                                         "Not computed in time (--time-limit): the cost of {alternatives} "
+                                         "alternatives, the check of {changes} possible changes."),
     "report.proof.flow": ("точный алгоритм потока минимальной стоимости", "exact min-cost flow"),
     "report.proof.flow_relaxation_feasible": (
         "точный алгоритм потока; решение соблюдает и дополнительные ограничения",
@@ -740,7 +755,9 @@ class _Explainer:
         elif "suggestions" in expl and not unchecked:
             blocks.append(_block("suggestions", self.t("x.suggestions"), self.t("x.no_suggestion")))
         if unchecked:
-            more.append(_block("unchecked", self.t("x.unchecked_title"), items=unchecked))
+            late = any(c.get("reason") == "deadline" for c in expl.get("unchecked") or [])
+            more.append(_block("unchecked", self.t("x.unchecked_title_deadline" if late else "x.unchecked_title"),
+                               items=unchecked))
         candidates = [self.mentor_entry(c) for c in expl.get("candidates") or []]
         if candidates:
             extra = int(expl.get("candidates_total", len(candidates))) - len(candidates)
@@ -934,7 +951,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
     if proven:
         status_text = T.status_optimal
     elif status == "FEASIBLE":
-        status_text = T.status_feasible
+        status_text = T.status_feasible_time if solver.get("stopped_by_time_limit") else T.status_feasible
     else:
         status_text = T("status_other", status=status or "—")
     proof = solver.get("proof") or ""
@@ -984,7 +1001,10 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
             "mentors": T("card_matched_value", matched=fmt_int(engaged, lang), mentees=fmt_int(len(mentors), lang)),
             "status": status_text, "proven": proven,
             "proof": known(f"report.proof.{proof}", None, lang, T("proof_other", proof=proof)) if proof else "",
-            "gap": "" if proven else T("gap", gap=fmt_pct(100.0 * gap, 2, lang)),
+            "gap": "" if proven else T("gap", gap=gap_text(solver, lang) if solver.get("level_gaps")
+                                       else fmt_pct(100.0 * gap, 2, lang)),
+            "resolution": T("score_resolution", text=score_resolution_text(solver, lang))
+            if score_resolution_text(solver, lang) else "",
         },
         "by_form": by_form, "by_priority": by_priority if len(by_priority) > 1 else [],
         "levels": levels,

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__, constraints, scoring
-from .i18n import register, render
+from .graph import SCORE_SCALE
+from .i18n import plural_category, register, render
 from .io.outputset import OutputSet
 from .io.writers import csv_bytes, xlsx_bytes
 from .jsonutil import jsonable
@@ -88,6 +89,19 @@ register({
     "header.reasons": ("Обоснование", "reasons"),
     "header.reason_code": ("Код причины", "reason_code"),
     "header.reason": ("Причина", "reason"),
+    "gap.priority.one": ("ещё до {n} наставляемого с приоритетом {priority}", "up to {n} more priority-{priority} mentee"),
+    "gap.priority.few": ("ещё до {n} наставляемых с приоритетом {priority}",
+                         "up to {n} more priority-{priority} mentees"),
+    "gap.priority.many": ("ещё до {n} наставляемых с приоритетом {priority}",
+                          "up to {n} more priority-{priority} mentees"),
+    "gap.matched.one": ("ещё до {n} пары", "up to {n} more pair"),
+    "gap.matched.few": ("ещё до {n} пар", "up to {n} more pairs"),
+    "gap.matched.many": ("ещё до {n} пар", "up to {n} more pairs"),
+    "gap.score": ("сумма оценок — в пределах {pct} %", "score within {pct} %"),
+    "gap.score_resolution": ("оценки пар сравнивались с шагом {step} вместо {finest}: сумма оценок может быть "
+                             "ниже наилучшей менее чем на {step} на каждую пару",
+                             "pair scores were compared in steps of {step} instead of {finest}: the total score may "
+                             "fall short of the best by less than {step} per pair"),
 })
 
 PAIR_COLUMNS = ["mentor_id", "mentor_name", "mentee_id", "mentee_name", "form", "score", "reasons"]
@@ -355,6 +369,8 @@ def result_document(result, *, extra: dict | None = None, input_files: list[str]
             "levels": sol.levels,
             "objective_levels": sol.objective_def.names if sol.objective_def else [],
             "level_weights": [int(w) for w in sol.objective_def.weights] if sol.objective_def else [],
+            "stopped_by_time_limit": bool(sol.stopped_by_time_limit),
+            **_gap_record(sol),
         },
         "summary": summary_record(result, pairs, unmatched),
         "pairs": pairs,
@@ -369,6 +385,61 @@ def result_document(result, *, extra: dict | None = None, input_files: list[str]
         doc.update(extra)
     return doc
 
+
+
+def _gap_record(sol) -> dict:
+    """The unproven answer's distance to the optimum, level by level (objective.level_gaps):
+    level_gaps {level: at most this much more} in mentees or pairs, the score in score units;
+    score_gap_relative: the score's gap over its own total. And the score's resolution: the
+    step in which the solver compared scores (finer than 1/SCORE_SCALE only if coarsened)."""
+    obj = sol.objective_def
+    divisor = int(getattr(obj, "score_divisor", 1)) if obj is not None else 1
+    gaps = {}
+    for name, gap in (sol.level_gaps or {}).items():
+        gaps[name] = _round(gap * divisor / SCORE_SCALE, 6) if name == "score" else int(gap)
+    score_total = int(sol.levels.get("score", 0)) if sol.levels else 0
+    relative = (_round(sol.level_gaps["score"] / max(1, score_total), 6)
+                if "score" in (sol.level_gaps or {}) else 0.0)
+    return {
+        "level_gaps": gaps,
+        "score_gap_relative": relative,
+        "score_resolution": {"step": divisor / SCORE_SCALE, "finest_step": 1 / SCORE_SCALE, "coarsened": divisor > 1,
+                             "max_loss_per_pair": _round((divisor - 1) / SCORE_SCALE, 6)},
+    }
+
+
+def _pct(x: float, lang: str) -> str:
+    text = f"{x:.1f}" if x >= 0.1 or x == 0 else f"{x:.2g}"
+    return text.replace(".", ",") if lang == "ru" else text
+
+
+def gap_text(solver: dict, lang: str) -> str:
+    """The unproven answer's gap in words, level by level: "up to 1 more priority-1 mentee, up
+    to 11 more pairs, score within 0.3 %" (levels that cannot gain are left out); the
+    relative gap of the combined objective for documents without level gaps."""
+    parts = []
+    for name, gap in (solver.get("level_gaps") or {}).items():
+        if not gap:
+            continue
+        if name.startswith("priority_"):
+            parts.append(render(f"gap.priority.{plural_category(gap, lang)}", {"n": gap, "priority": name[len("priority_"):]},
+                                lang))
+        elif name == "matched":
+            parts.append(render(f"gap.matched.{plural_category(gap, lang)}", {"n": gap}, lang))
+        elif name == "score":
+            parts.append(render("gap.score", {"pct": _pct(100 * float(solver.get("score_gap_relative") or 0), lang)},
+                                lang))
+    if not parts:
+        return f"{_pct(100 * float(solver.get('gap') or 0), lang)} %"
+    return ", ".join(parts)
+
+
+def score_resolution_text(solver: dict, lang: str) -> str | None:
+    """What a coarsened score costs, in words; None at full resolution."""
+    res = solver.get("score_resolution") or {}
+    if not res.get("coarsened"):
+        return None
+    return render("gap.score_resolution", {"step": f"{res['step']:g}", "finest": f"{res['finest_step']:g}"}, lang)
 
 
 def reason_line(components: dict, lang: str, top: int = 3) -> str:

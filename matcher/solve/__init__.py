@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from .. import constraints
 from .branch import branch_and_bound
 from .cpsat import SideConstraints, solve_cpsat
 from .flow import CostRangeError, solve_flow
-from .objective import Objective, objective_for, slot_of_edges
+from .objective import Objective, level_gaps, objective_for, slot_of_edges
 from .residual import prune_edges
 from .warm import warm_branch_and_bound
 
@@ -44,6 +45,9 @@ class Solution:
     objective_def: Objective | None = None
     conflict: list[dict] = field(default_factory=list)  # when INFEASIBLE: locks and rules that clash
     proof: str = ""  # how optimality was established
+    # When FEASIBLE: per objective level, how much more the optimum can have (objective.level_gaps).
+    level_gaps: dict[str, int] = field(default_factory=dict)
+    stopped_by_time_limit: bool = False  # the search ended at the deadline, not at a proof
 
     @property
     def gap(self) -> float:
@@ -152,8 +156,13 @@ def _precheck_locks(graph, locks, lock_edges, slot, capacity) -> list[dict]:
 def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_limit: float = 60.0,
           seed: int = 0, workers: int = 2, bnb_nodes: int = 64, flow_presolve: bool = True,
           deadline: float | None = None) -> Solution:
-    """The best assignment under every hard rule, with its status and proof. `deadline`: an
-    absolute time.perf_counter() the whole run must end by (None: time_limit from now)."""
+    """The best assignment under every hard rule, with its status and proof.
+
+    `deadline` (a time.perf_counter() value; with `time_limit`, the earlier of the two holds)
+    bounds every stage that can run long: branch and bound, CP-SAT's model building and
+    search, conflict cores. Past it the best legal assignment found so far is returned,
+    FEASIBLE, with its bound and per-level gaps; the flow relaxation and its repair (the
+    fallback answer) always run."""
     t0 = time.perf_counter()
     deadline = t0 + time_limit if deadline is None else min(deadline, t0 + time_limit)
     locks = list(locks or [])
@@ -164,7 +173,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     conflicts += _precheck_locks(graph, locks, lock_edges, slot, capacity)
     empty = np.zeros(0, dtype=np.int64)
     if conflicts:
-        conflicts = _explained(graph, locks, conflicts, time_limit, seed, workers)
+        conflicts = _explained(graph, locks, conflicts, deadline, seed, workers)
         return Solution("INFEASIBLE", "precheck", empty, 0, 0, {}, time.perf_counter() - t0, None, conflicts)
 
     side = side_constraints(graph)
@@ -173,6 +182,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
         raise EngineError("flow")
 
     objective = None
+    t_flow = time.perf_counter()
     for limit in (FLOW_COST_LIMIT // (roster.mentees.n * max(1, len(roster.form_ids)) + roster.mentors.n + 3),
                   2 ** 40, 2 ** 31):
         objective = objective_for(graph, limit)
@@ -183,7 +193,25 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             continue
     else:  # pragma: no cover - every limit above failed
         raise RuntimeError("objective does not fit the flow solver")
+    t_flow = time.perf_counter() - t_flow
     value = objective.combined
+    # Should the answer stay unproven, each level's own maximum over the relaxation (one flow
+    # each) bounds its gap: keep time for those flows after the search.
+    search_deadline = deadline - min(len(objective.names) * 1.5 * t_flow, 0.25 * max(0.0, deadline - t0))
+
+    def unproven(edges, bound, engine_name, proof):
+        levels = objective.level_totals(edges)
+        # Levels above the first one the bound lets gain cannot gain: caps only help from there on.
+        loose = level_gaps(objective, levels, bound)
+        first = next((k for k, name in enumerate(objective.names) if loose[name]), len(objective.names))
+        caps = _level_caps(graph, objective, slot, capacity, lock_edges, deadline, objective.names[first:])
+        gaps = level_gaps(objective, levels, bound, caps)
+        if not any(gaps.values()):  # the optimum can gain on no level: it is this one
+            return Solution("OPTIMAL", engine_name, edges, objective.total(edges), objective.total(edges), levels,
+                            time.perf_counter() - t0, objective, proof="level_bounds")
+        return Solution("FEASIBLE", engine_name, edges, objective.total(edges), bound, levels,
+                        time.perf_counter() - t0, objective, proof=proof, level_gaps=gaps,
+                        stopped_by_time_limit=True)
 
     if engine != "cpsat":
         relaxed_value = objective.total(np.flatnonzero(relaxed))
@@ -193,16 +221,20 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             return Solution("OPTIMAL", "flow", edges, relaxed_value, relaxed_value, objective.level_totals(edges),
                             time.perf_counter() - t0, objective, proof=proof)
         hint, upper = relaxed, relaxed_value
+        warm_bound = None
         if side.only_group_minimums(graph, capacity):
             # Group minimums alone: nodes re-routed from their parent's flow (solve.warm), so the
             # search runs to the deadline rather than a small node budget.
             warm = warm_branch_and_bound(graph, value, slot, capacity, side, lock_edges, relaxed,
-                                         deadline=t0 + 0.5 * (deadline - t0))
+                                         deadline=t0 + 0.5 * (search_deadline - t0))
             if warm.status == "OPTIMAL":
                 edges = np.flatnonzero(warm.chosen)
                 return Solution("OPTIMAL", "flow", edges, warm.value, warm.value, objective.level_totals(edges),
                                 time.perf_counter() - t0, objective, proof="flow_branch_and_bound")
-        bnb = branch_and_bound(graph, value, slot, capacity, side, lock_edges, max_nodes=bnb_nodes)
+            if warm.status == "LIMIT":
+                warm_bound = warm.bound  # exact over every open node: tighter than the relaxation
+        bnb = branch_and_bound(graph, value, slot, capacity, side, lock_edges, max_nodes=bnb_nodes,
+                               deadline=search_deadline)
         if bnb.status == "OPTIMAL":
             edges = np.flatnonzero(bnb.chosen)
             return Solution("OPTIMAL", "flow", edges, bnb.value, bnb.value, objective.level_totals(edges),
@@ -213,6 +245,8 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             upper = bnb.bound
         else:
             hint = repair(graph, side, relaxed, capacity, lock_edges)
+        if warm_bound is not None:
+            upper = min(upper, warm_bound)
     elif not flow_presolve:  # the bare CP-SAT model, for cross-checking the engines in tests
         hint, upper, relaxed = None, None, None
     else:
@@ -221,12 +255,16 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
         relaxed = _flow_with_locks(graph, objective, slot, capacity, lock_edges)
         upper = objective.total(np.flatnonzero(relaxed))
         dive = branch_and_bound(graph, value, slot, capacity, side, lock_edges, max_nodes=1 + 2 * bnb_nodes,
-                                dive_only=True)
+                                dive_only=True, deadline=search_deadline)
         hint = dive.chosen if dive.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges)
 
+    legal_hint = hint is not None and not side.violations(graph, hint, capacity) and all(hint[e] for e in lock_edges)
+    if time.perf_counter() >= search_deadline and legal_hint and upper is not None:
+        # Out of time before CP-SAT could start: the best legal assignment in hand, unproven.
+        return unproven(np.flatnonzero(hint), max(upper, objective.total(np.flatnonzero(hint))), "flow",
+                        "flow_repaired")
     usable = None
-    if hint is not None and relaxed is not None and not side.violations(graph, hint, capacity) \
-            and all(hint[e] for e in lock_edges):
+    if legal_hint and relaxed is not None:
         # A legal assignment in hand: pairs that cannot beat it leave the model (exact).
         usable = prune_edges(graph, objective, slot, relaxed, lock_edges, objective.total(np.flatnonzero(hint)))
     # Leading levels where a legal assignment already reaches the relaxation are optimal: fix
@@ -244,33 +282,53 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     value_free = (objective.weights[first_free:, None] * objective.values[first_free:]).sum(axis=0) \
         if first_free else value
     upper_free = None if upper is None else upper - fixed
-    remaining = max(1.0, deadline - time.perf_counter())
+    remaining = max(0.0, search_deadline - time.perf_counter())
     result = solve_cpsat(graph, value_free, slot, capacity, side, [e for e in lock_edges], hint=hint,
                          upper_bound=upper_free, time_limit=remaining, seed=seed, workers=workers, usable=usable,
-                         floors=floors)
+                         floors=floors, deadline=search_deadline)
     seconds = time.perf_counter() - t0
     if result.status in ("OPTIMAL", "FEASIBLE"):
         edges = np.flatnonzero(result.chosen)
         total = objective.total(edges)
         bound = max(fixed + result.bound, total)
-        status = "OPTIMAL" if result.status == "OPTIMAL" or total >= bound else "FEASIBLE"
-        return Solution(status, "cpsat", edges, total, bound if status == "FEASIBLE" else total,
-                        objective.level_totals(edges), seconds, objective, proof="cpsat")
+        if result.status == "OPTIMAL" or total >= bound:
+            return Solution("OPTIMAL", "cpsat", edges, total, total, objective.level_totals(edges), seconds,
+                            objective, proof="cpsat")
+        if upper is not None:
+            bound = max(min(bound, upper), total)  # both bound the optimum: the tighter holds
+        if legal_hint and objective.total(np.flatnonzero(hint)) > total:  # cut short below its own hint
+            return unproven(np.flatnonzero(hint), bound, "flow", "flow_repaired")
+        return unproven(edges, bound, "cpsat", "cpsat")
     if result.status == "INFEASIBLE":
         conflict = [{"kind": "lock_core", "locks": result.core,
                      "sources": [locks[k].source for k in result.core]}]
-        conflict = _explained(graph, locks, conflict, max(1.0, time_limit - seconds), seed, workers)
+        conflict = _explained(graph, locks, conflict, deadline, seed, workers)
         seconds = time.perf_counter() - t0
         return Solution("INFEASIBLE", "cpsat", empty, 0, 0, {}, seconds, objective, conflict)
     if upper is None:  # no solution in time: a bound that holds (0 would claim nothing is possible)
         upper = int(sum(int(w) * int(u) for w, u in zip(objective.weights, objective.upper)))
-    if hint is not None and not side.violations(graph, hint, capacity) and all(hint[e] for e in lock_edges):
+    if legal_hint:
         # CP-SAT found nothing in time, but the repaired flow solution is legal: report it, unproven.
         edges = np.flatnonzero(hint)
-        total = objective.total(edges)
-        return Solution("FEASIBLE", "flow", edges, total, max(upper, total), objective.level_totals(edges),
-                        seconds, objective, proof="flow_repaired")
-    return Solution("UNKNOWN", "cpsat", empty, 0, upper, {}, seconds, objective)
+        return unproven(edges, max(upper, objective.total(edges)), "flow", "flow_repaired")
+    return Solution("UNKNOWN", "cpsat", empty, 0, upper, {}, seconds, objective,
+                    stopped_by_time_limit=True)
+
+
+def _level_caps(graph, objective, slot, capacity, lock_edges, deadline: float, names: list[str]
+                ) -> dict[str, int]:
+    """Each level's own maximum over the flow relaxation (locks kept, side rules dropped): no
+    legal assignment exceeds it. Levels not reached before the deadline keep objective.upper."""
+    caps, last = {}, 0.0
+    for name in names:
+        k = objective.names.index(name)
+        if time.perf_counter() + last >= deadline:  # the next flow would end past it
+            break
+        t = time.perf_counter()
+        single = SimpleNamespace(combined=objective.values[k])
+        caps[name] = int(objective.values[k][_flow_with_locks(graph, single, slot, capacity, lock_edges)].sum())
+        last = time.perf_counter() - t
+    return caps
 
 
 def repair(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndarray, lock_edges: list[int]
@@ -307,12 +365,12 @@ def _clashes(side: SideConstraints, a: int, b: int) -> bool:
     return any(a in g and b in g for g in map(set, (map(int, grp) for grp in side.same_pair_groups)))
 
 
-def _explained(graph, locks, conflicts: list[dict], time_limit: float, seed: int, workers: int) -> list[dict]:
+def _explained(graph, locks, conflicts: list[dict], deadline: float, seed: int, workers: int) -> list[dict]:
     """Each clash reduced to a minimal core of locks, with the rules involved (matcher.conflicts,
     imported here only when there is a clash to explain)."""
     from ..conflicts import explain_conflicts
 
-    return explain_conflicts(graph, locks, conflicts, time_limit=time_limit, seed=seed, workers=workers)
+    return explain_conflicts(graph, locks, conflicts, seed=seed, workers=workers, deadline=deadline)
 
 
 def _flow_with_locks(graph, objective, slot, capacity, lock_edges) -> np.ndarray:

@@ -10,6 +10,7 @@ lead groups. Past a node budget the caller falls back to CP-SAT with the incumbe
 from __future__ import annotations
 
 import heapq
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,7 +37,9 @@ class BranchResult:
 
 
 def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray, side, lock_edges: list[int],
-                     max_nodes: int = 200, dive_only: bool = False) -> BranchResult:
+                     max_nodes: int = 200, dive_only: bool = False, deadline: float | None = None) -> BranchResult:
+    """`deadline`: a time.perf_counter() value; past it the search stops like at the node
+    budget (LIMIT, the best incumbent and the open nodes' bound)."""
     n_edges = graph.n_edges
     locked = np.zeros(n_edges, dtype=bool)
     if lock_edges:
@@ -45,7 +48,16 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
     base_usable = ~np.isin(slot, np.unique(slot[locked])) if locked.any() else np.ones(n_edges, dtype=bool)
     mentee_grade = side.mentee_grade[graph.mentee].astype(np.int64)
 
+    last_flow = [0.0]  # seconds of the latest flow: one more is not started if it would end past the deadline
+
     def relax(node: Node):
+        t = time.perf_counter()
+        try:
+            return _relax(node)
+        finally:
+            last_flow[0] = time.perf_counter() - t
+
+    def _relax(node: Node):
         if any(locked_load[j] > 0 for j in node.closed):
             return None
         if any(e in node.removed for e in lock_edges):
@@ -111,7 +123,7 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
     # levels, as few mentors lead groups) — the incumbent CP-SAT's pruning starts from. The
     # best-first search below needs no dive: it usually closes in a handful of flows.
     node, chosen = root, first[0]
-    while dive_only and nodes < max_nodes:
+    while dive_only and nodes < max_nodes and not _past(deadline, last_flow[0]):
         kids = branches(node, chosen)
         if kids is None:
             best_chosen, best_value = chosen, int(value[chosen].sum())
@@ -139,7 +151,7 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
             best_chosen, best_value = chosen, bound
             continue
         for kid in kids:
-            if nodes >= max_nodes:
+            if nodes >= max_nodes or _past(deadline, last_flow[0]):
                 open_bound = max([bound] + [-h[0] for h in heap])
                 if best_value is not None:
                     open_bound = max(open_bound, best_value)
@@ -155,3 +167,7 @@ def branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.nd
     if best_chosen is None:
         return BranchResult("INFEASIBLE", None, 0, 0, nodes)
     return BranchResult("OPTIMAL", best_chosen, best_value, best_value, nodes)
+
+
+def _past(deadline: float | None, ahead: float = 0.0) -> bool:
+    return deadline is not None and time.perf_counter() + ahead >= deadline

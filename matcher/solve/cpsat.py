@@ -6,6 +6,7 @@ arrays; parameters set explicitly; status always checked before reading a soluti
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -74,14 +75,41 @@ class CpResult:
 def solve_cpsat(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray, side: SideConstraints,
                 locked_edges: list[int], usable: np.ndarray | None = None, hint: np.ndarray | None = None,
                 upper_bound: int | None = None, time_limit: float = 60.0, seed: int = 0,
-                workers: int = 2, floors: list[tuple[np.ndarray, int]] = ()) -> CpResult:
+                workers: int = 2, floors: list[tuple[np.ndarray, int]] = (),
+                deadline: float | None = None) -> CpResult:
     """`floors`: (per-edge values, minimum total) of objective levels already known optimal;
     the objective then holds only the levels below, whose small coefficients CP-SAT's LP
-    can bound to the unit (weights of 1e12 cannot be)."""
+    can bound to the unit (weights of 1e12 cannot be).
+
+    `deadline`: a time.perf_counter() value. Building the model stops when it passes, and the
+    search gets only what is left (status UNKNOWN, nothing chosen, when nothing is)."""
+    try:
+        return _solve_cpsat(graph, value, slot, capacity, side, locked_edges, usable, hint, upper_bound,
+                            time_limit, seed, workers, floors, deadline)
+    except _PastDeadline:
+        return CpResult("UNKNOWN", np.zeros(len(value), dtype=bool), 0, 0, [])
+
+
+class _PastDeadline(Exception):
+    pass
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.perf_counter() >= deadline:
+        raise _PastDeadline
+
+
+def _solve_cpsat(graph, value, slot, capacity, side, locked_edges, usable, hint, upper_bound, time_limit, seed,
+                 workers, floors, deadline) -> CpResult:
     n_edges = len(value)
+    _check(deadline)
     idx = np.flatnonzero(usable) if usable is not None else np.arange(n_edges)
     model = cp_model.CpModel()
-    x = {int(e): model.new_bool_var(f"x{e}") for e in idx}
+    x = {}
+    for k, e in enumerate(idx.tolist()):
+        if k % 20000 == 0:  # a variable costs ~11 us: half a million take seconds
+            _check(deadline)
+        x[e] = model.new_bool_var(f"x{e}")
     xs = [x[int(e)] for e in idx]
 
     def add_at_most(groups_of: np.ndarray, cap_of) -> dict[int, list]:
@@ -100,7 +128,9 @@ def solve_cpsat(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray
         if len(lits) > 1:
             model.add_at_most_one(lits)
     by_mentor = add_at_most(graph.mentor, None)
+    _check(deadline)
     for j, lits in by_mentor.items():
+        _check(deadline)
         cap = int(capacity[j])
         gmin = int(side.group_min[j])
         if gmin > 1:
@@ -114,6 +144,7 @@ def solve_cpsat(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray
     if side.max_grade_spread is not None:
         g_all = side.mentee_grade
         for j, lits in by_mentor.items():
+            _check(deadline)
             if capacity[j] <= 1:
                 continue
             edges = idx[graph.mentor[idx] == j]
@@ -141,16 +172,23 @@ def solve_cpsat(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray
         lock_lits.append(lit)
     for level_values, minimum in floors:
         model.add(cp_model.LinearExpr.weighted_sum(xs, [int(v) for v in level_values[idx]]) >= int(minimum))
+    _check(deadline)
     objective = cp_model.LinearExpr.weighted_sum(xs, [int(v) for v in value[idx]])
     model.maximize(objective)
     if upper_bound is not None:
         model.add(objective <= int(upper_bound))
+    _check(deadline)
     if hint is not None:
-        for e in idx:
-            model.add_hint(x[int(e)], bool(hint[e]))
+        for k, e in enumerate(idx.tolist()):
+            if k % 20000 == 0:
+                _check(deadline)
+            model.add_hint(x[e], bool(hint[e]))
     if lock_lits:
         model.add_assumptions(lock_lits)
 
+    if deadline is not None:
+        time_limit = min(float(time_limit), deadline - time.perf_counter())
+    _check(deadline)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.num_workers = int(workers)  # one per core: more is slower (PERF_NOTES)
