@@ -975,3 +975,30 @@ def test_every_rule_agrees_with_a_naive_per_pair_checker(participants, overrides
                     params = {key: v for key, v in details.items() if key != "code"}
                     text = render(details.get("code", rule.CODE), params, lang)
                     assert "{" not in text and "}" not in text, (rule.CODE, text)
+
+
+# ---------------------------------------------------------------- from questionnaire to pairs
+
+def test_experienced_teacher_stating_new_to_school_is_paired_and_one_stating_nothing_is_not(tmp_path):
+    """Issue 8.2 end to end: «N1, учитель, 12 лет стажа» stays unpaired without a variant the
+    form accepts; «N2», the same but «новый в школе; выгорание», gets the experienced mentor."""
+    from matcher.io import load
+    from matcher.pipeline import match
+
+    mentors = tmp_path / "mentors.csv"
+    mentors.write_text("ID;Категория;Форма;Возраст;Стаж;Согласие на участие;Согласие на обработку ПД;"
+                       "Сколько наставляемых готов взять\n"
+                       "R1;учитель;учитель-учитель;50;25;да;да;2\n", encoding="utf-8")
+    mentees = tmp_path / "mentees.csv"
+    mentees.write_text("ID;Категория;Форма;Возраст;Стаж;Категория наставляемого;Согласие на участие;"
+                       "Согласие на обработку ПД\n"
+                       "N1;учитель;учитель-учитель;40;12;;да;да\n"
+                       "N2;учитель;учитель-учитель;40;12;новый в школе; выгорание;да;да\n".replace(
+                           "новый в школе; выгорание", "\"новый в школе; выгорание\""), encoding="utf-8")
+    ingest = load(mentors=mentors, mentees=mentees)
+    assert not ingest.report.errors, [p.render("en") for p in ingest.report.errors]
+    by_id = {p.id: p for p in ingest.participants}
+    assert by_id["N2"].mentee_variants == ["new_to_school", "burnout"]
+    result = match(ingest.participants, load_config())
+    paired = {result.roster.mentees.ids[int(result.graph.mentee[e])] for e in result.solution.edges}
+    assert paired == {"N2"}
