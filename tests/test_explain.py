@@ -184,6 +184,17 @@ def test_an_untrained_mentor_and_a_too_small_age_gap_are_suggested_for_adult_chi
     assert gap["effect"]["mentor_id"] == "R2"
 
 
+def test_a_relaxed_age_gap_for_ages_in_whole_years_is_the_gap_they_prove():
+    """Ages 20 and 14 in whole years may be only 5 years and a day apart: lowering the minimum
+    to 6 would not pair them, to 5 does."""
+    child = _person("E1", "mentee", "student", ["adult_child"], age=14, interests=["a"])
+    r2 = _person("R2", "mentor", "university_student", ["adult_child"], age=20, interests=["a"])
+    _, doc = explained([r2, child])
+    (gap,) = [s for s in _unmatched(doc, "E1")["explanation"]["suggestions"] if s["change"] == "age_gap"]
+    assert gap["params"] == {"form": "adult_child", "from": 9.0, "to": 5}
+    assert gap["effect"]["mentor_id"] == "R2"
+
+
 def test_a_mentees_hard_wish_is_suggested_as_optional():
     people = [teacher("R1", ["a"], gender="m"), pupil("E1", ["a"], want_gender="f", hard_wishes=["gender"])]
     _, doc = explained(people)

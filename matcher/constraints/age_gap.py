@@ -24,29 +24,21 @@ FORM_DEPENDENT = True
 
 register({
     # Russian numerals agree with the noun ("1 год", "2 года", "9 лет"), so years go in brackets.
-    CODE: ("не доказано, что наставник {mentor_id} старше наставляемого {mentee_id} не меньше чем на {min} "
-           "(в годах), как требует форма «{form}»",
-           "mentor {mentor_id} is not proven to be at least {min} years older than mentee {mentee_id}, "
-           "as form '{form}' requires"),
+    CODE: ("разница в возрасте меньше допустимой для формы «{form}»: {gap} при минимуме {min} (в годах)",
+           "age gap of {gap} years is below the minimum of {min} for form '{form}'"),
     "age_gap.dates": ("дата рождения наставника {mentor_id} — {mentor_birth_ru}, наставляемого {mentee_id} — "
                       "{mentee_birth_ru}: между ними меньше {min} (в годах), как требует форма «{form}»; "
                       "с этим наставником наставляемый должен быть рождён не раньше {needed_birth_ru}",
                       "mentor {mentor_id} was born on {mentor_birth} and mentee {mentee_id} on {mentee_birth}: "
                       "less than the {min} years form '{form}' requires; with this mentor the mentee must "
                       "be born on {needed_birth} or later"),
-    "age_gap.too_small": ("возраст наставника {mentor_id} — {mentor_age}, наставляемого {mentee_id} — "
-                          "{mentee_age} (полных лет на {date_ru}): разница меньше {min} (в годах), "
-                          "как требует форма «{form}», при любых датах рождения",
-                          "mentor {mentor_id} is {mentor_age} and mentee {mentee_id} {mentee_age} "
-                          "(whole years on {date}): less than the {min} years form '{form}' requires, "
-                          "whatever their birth dates"),
     "age_gap.unproven": ("возраст наставника {mentor_id} — {mentor_age}, наставляемого {mentee_id} — "
                          "{mentee_age} (полных лет на {date_ru}), но даты рождения известны не у обоих, "
-                         "и разница может составлять всего {gap} (в годах) с небольшим; форма «{form}» "
+                         "и разница может составлять всего {provable_gap} (в годах) с небольшим; форма «{form}» "
                          "требует не меньше {min}, а это не доказано",
                          "mentor {mentor_id} is {mentor_age} and mentee {mentee_id} {mentee_age} "
                          "(whole years on {date}), but without both birth dates the gap may be as small "
-                         "as {gap} years and a little; form '{form}' requires at least {min}, which is "
+                         "as {provable_gap} years and a little; form '{form}' requires at least {min}, which is "
                          "not proven"),
     "age_gap.unknown": ("возраст наставника и наставляемого неизвестен, а для формы «{form}» "
                         "минимальная разница в возрасте — {min} (в годах)",
@@ -130,12 +122,14 @@ def details(roster, mentee, mentor, form):
     mentor_earliest, mentor_latest = (int(b[mentor]) for b in birth_bounds(roster.mentors, ref))
     mentee_earliest, mentee_latest = (int(b[mentee]) for b in birth_bounds(roster.mentees, ref))
     step = _months(minimum) * DATE_MONTH
-    # `gap`: the whole years the data prove (the largest minimum under which the pair passes).
-    params.update(gap=max(0, _whole_years_between(mentor_latest, mentee_earliest)),
-                  mentor_age=mentor_age, mentee_age=mentee_age)
+    # `provable_gap`: the whole years the data prove (the largest minimum under which the pair
+    # passes); `gap`: the difference of the ages, or the whole years between the birth dates.
+    provable = max(0, _whole_years_between(mentor_latest, mentee_earliest))
+    params.update(gap=mentor_age - mentee_age, provable_gap=provable, mentor_age=mentor_age, mentee_age=mentee_age)
     mentor_birth = int(roster.mentors.birth[mentor])
     mentee_birth = int(roster.mentees.birth[mentee])
     if mentor_birth >= 0 and mentee_birth >= 0:
+        params["gap"] = provable
         needed = key_date(mentor_birth + step)
         born = {"mentor_birth": key_date(mentor_birth), "mentee_birth": key_date(mentee_birth), "needed_birth": needed}
         for name, day in born.items():
@@ -144,8 +138,7 @@ def details(roster, mentee, mentor, form):
         return {"code": "age_gap.dates", "basis": "birth_dates", **params}
     basis = "ages" if mentor_birth < 0 and mentee_birth < 0 else \
         ("mentor_birth_date" if mentor_birth >= 0 else "mentee_birth_date")
-    params.update(basis=basis, date=ref.isoformat(), date_ru=ref.strftime("%d.%m.%Y"),
-                  age_diff=mentor_age - mentee_age)
+    params.update(basis=basis, date=ref.isoformat(), date_ru=ref.strftime("%d.%m.%Y"))
     if mentor_earliest + step > mentee_latest:  # even the most favourable birth dates fall short
-        return {"code": "age_gap.too_small", **params}
+        return params
     return {"code": "age_gap.unproven", **params}
