@@ -13,10 +13,17 @@ from functools import lru_cache
 import numpy as np
 
 from .config import ProgramConfig
-from .models import CATEGORY_ALIASES, SPHERE_INDEX, WISH_NAMES, Participant
+from .models import CATEGORY_ALIASES, MENTEE_VARIANT_ALIASES, SPHERE_INDEX, WISH_NAMES, Participant
 from .text import norm
 
 CATEGORIES: list[str] = list(CATEGORY_ALIASES)
+MENTEE_VARIANTS: list[str] = list(MENTEE_VARIANT_ALIASES)
+VARIANT_BIT = {name: 1 << k for k, name in enumerate(MENTEE_VARIANTS)}
+# Dates as integer keys (year * 12 + month - 1) * DATE_MONTH + day: adding k calendar months
+# is adding k * DATE_MONTH, and comparing keys compares dates (a key past a month's last day,
+# like 29.02 of a common year, sorts before the 1st of the next month).
+DATE_MONTH = 32
+DATE_YEAR = 12 * DATE_MONTH
 GENDER_CODE = {None: 0, "f": 1, "m": 2}
 WISH_BIT = {name: 1 << k for k, name in enumerate(WISH_NAMES)}
 
@@ -40,6 +47,23 @@ def _key(kind: str, value: str) -> str:
     return k
 
 
+def date_key(d: dt.date) -> int:
+    return (d.year * 12 + d.month - 1) * DATE_MONTH + d.day
+
+
+def key_date(key: int) -> dt.date:
+    """The first real date at or after a date key."""
+    months, day = divmod(int(key), DATE_MONTH)
+    year, month0 = divmod(months, 12)
+    if day == 0:
+        return dt.date(year, month0 + 1, 1)
+    try:
+        return dt.date(year, month0 + 1, day)
+    except ValueError:
+        year, month0 = divmod(months + 1, 12)
+        return dt.date(year, month0 + 1, 1)
+
+
 def _tri(value: bool | None) -> int:
     return -1 if value is None else int(bool(value))
 
@@ -52,10 +76,12 @@ class Side:
     names: list[str]
     participants: list[Participant]
     age: np.ndarray  # float64, nan = unknown
+    birth: np.ndarray  # int64 date_key of the birth date, -1 unknown (a known birth date gave `age`)
     gender: np.ndarray  # int8: 0 unknown, 1 f, 2 m
     grade: np.ndarray  # int16, -1 unknown
     experience: np.ndarray  # float64, nan
     category: np.ndarray  # int16 index into CATEGORIES, -1 unknown
+    variants: np.ndarray  # uint16 bits VARIANT_BIT of the mentee variants stated
     forms: np.ndarray  # uint64 bitmask over Roster.form_ids
     sets: dict[str, np.ndarray]  # field -> uint64 [n, words]
     capacity: np.ndarray  # int32
@@ -195,11 +221,15 @@ def build_roster(participants: list[Participant], config: ProgramConfig) -> Rost
             names=[p.name for p in people],
             participants=people,
             age=fl(p.age_at(ref) for p in people),
+            birth=np.array([-1 if p.birth_date is None else date_key(p.birth_date) for p in people],
+                           dtype=np.int64),
             gender=np.array([GENDER_CODE[p.gender] for p in people], dtype=np.int8),
             grade=np.array([-1 if p.grade is None else p.grade for p in people], dtype=np.int16),
             experience=fl(p.experience_years for p in people),
             category=np.array([CATEGORIES.index(p.category) if p.category in CATEGORIES else -1
                                for p in people], dtype=np.int16),
+            variants=np.array([sum(VARIANT_BIT[v] for v in set(p.mentee_variants) if v in VARIANT_BIT)
+                               for p in people], dtype=np.uint16),
             forms=form_bits,
             sets=sets,
             capacity=np.array([p.capacity for p in people], dtype=np.int32),

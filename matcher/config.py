@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .i18n import register
-from .models import CATEGORY_ALIASES
+from .models import CATEGORY_ALIASES, MENTEE_VARIANT_ALIASES
 from .problems import ProblemReport
 from .tomlfile import read_toml
 
@@ -24,6 +24,11 @@ register({
     "config.invalid": ("недопустимое значение настройки {column}: {error}", "invalid setting {column}: {error}"),
     "config.unknown_category": ("неизвестная категория «{value}» в форме {form}", "unknown category '{value}' in form {form}"),
     "config.no_forms": ("в настройках нет ни одной формы наставничества", "the configuration defines no form of mentoring"),
+    "config.unknown_variant": ("неизвестная категория наставляемого «{value}» в форме {form}; допустимы: {known}",
+                               "unknown mentee variant '{value}' in form {form}; allowed: {known}"),
+    "config.bounds_inverted": ("в форме {form} нижняя граница {low} = {low_value} больше верхней {high} = {high_value}",
+                               "in form {form} the lower bound {low} = {low_value} is above the upper bound "
+                               "{high} = {high_value}"),
 })
 
 
@@ -84,6 +89,11 @@ class FormRule(_Strict):
     min_age_gap: float = Field(0, ge=0, le=80)
     min_grade_gap: int | None = Field(None, ge=0, le=10)
     max_mentee_experience: float | None = Field(None, ge=0)
+    mentee_variants: list[str] = Field(default_factory=list)
+    mentee_min_age: float | None = Field(None, ge=0, le=100)
+    mentee_max_age: float | None = Field(None, ge=0, le=100)
+    mentee_min_grade: int | None = Field(None, ge=1, le=11)
+    mentee_max_grade: int | None = Field(None, ge=1, le=11)
     same_subject: bool = False
     require_trained: bool = False
 
@@ -162,5 +172,16 @@ def load_config(path: str | Path | None = None, report: ProblemReport | None = N
             if cat not in CATEGORY_ALIASES:
                 report.add("config.unknown_category", file=fname, column=f"forms.{fid}", value=cat,
                            params={"form": fid})
+                ok = False
+        for variant in rule.mentee_variants:
+            if variant not in MENTEE_VARIANT_ALIASES:
+                report.add("config.unknown_variant", file=fname, column=f"forms.{fid}.mentee_variants",
+                           value=variant, params={"form": fid, "known": list(MENTEE_VARIANT_ALIASES)})
+                ok = False
+        for low, high in (("mentee_min_age", "mentee_max_age"), ("mentee_min_grade", "mentee_max_grade")):
+            lo, hi = getattr(rule, low), getattr(rule, high)
+            if lo is not None and hi is not None and lo > hi:
+                report.add("config.bounds_inverted", file=fname, column=f"forms.{fid}.{low}",
+                           params={"form": fid, "low": low, "high": high, "low_value": lo, "high_value": hi})
                 ok = False
     return config if ok else None

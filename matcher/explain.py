@@ -751,7 +751,7 @@ def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[floa
             else:
                 add((2, -score), change, "resolve")
         elif code == "age_gap" and d.get("gap") is not None:
-            to = math.floor(float(d["gap"]))
+            to = math.floor(float(d.get("provable_gap", d["gap"])))  # ages in whole years prove less
             change = {"change": "age_gap", "mentor_id": None,
                       "params": {"form": reason["form"], "from": d["min"], "to": to}}
             add((3, -to, -score), change, "resolve")

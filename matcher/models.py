@@ -42,6 +42,41 @@ FORM_ALIASES: dict[str, list[str]] = {
     "employer_student": ["employer_student", "работодатель-ученик", "работодатель-обучающийся"],
 }
 
+# Who a mentee is within a form (002 §5 for teachers; 001 §2.2-2.3, 000 for students;
+# 004 for adult-child). A questionnaire may state several; a form may accept only some
+# (`mentee_variants` of the form in the configuration).
+MENTEE_VARIANT_ALIASES: dict[str, list[str]] = {
+    "young_specialist": ["young specialist", "молодой специалист", "молодой педагог", "молодой учитель",
+                         "начинающий педагог", "начинающий учитель"],
+    "new_to_school": ["new to the school", "new to school", "new teacher", "новый в школе",
+                      "новый в коллективе", "новый педагог", "новый сотрудник", "новое место работы",
+                      "адаптация на новом месте работы"],
+    "burnout": ["burnout", "профессиональное выгорание", "выгорание", "эмоциональное выгорание",
+                "хроническая усталость"],
+    "underachieving": ["underachieving", "low achievement", "низкая успеваемость", "неуспевающий",
+                       "неуспевающая", "неуспевающий ученик"],
+    "passive": ["passive", "пассивный", "пассивная", "пассивный ученик", "низкая мотивация"],
+    "gifted": ["gifted", "одаренный", "одаренная", "одаренный ученик", "высокомотивированный"],
+    "adaptation": ["adaptation", "адаптация", "трудности адаптации", "адаптация в коллективе",
+                   "адаптация к новым условиям обучения"],
+    "special_needs": ["special needs", "ОВЗ", "ребенок с ОВЗ", "ребенок-инвалид",
+                      "особые образовательные потребности"],
+    "difficult_situation": ["difficult life situation", "трудная жизненная ситуация",
+                            "в трудной жизненной ситуации", "ТЖС"],
+}
+# Names for messages, Russian and English (reasons list the variants a form accepts).
+MENTEE_VARIANT_TITLES: dict[str, tuple[str, str]] = {
+    "young_specialist": ("молодой специалист", "young specialist"),
+    "new_to_school": ("новый в школе", "new to the school"),
+    "burnout": ("профессиональное выгорание", "burnout"),
+    "underachieving": ("низкая успеваемость", "low achievement"),
+    "passive": ("пассивный ученик", "passive student"),
+    "gifted": ("одарённый", "gifted"),
+    "adaptation": ("адаптация", "adaptation"),
+    "special_needs": ("ОВЗ", "special needs"),
+    "difficult_situation": ("трудная жизненная ситуация", "difficult life situation"),
+}
+
 ROLE_ALIASES: dict[str, list[str]] = {
     "mentor": ["mentor", "наставник", "наставница"],
     "mentee": ["mentee", "наставляемый", "наставляемая", "подопечный", "подопечная"],
@@ -93,6 +128,7 @@ def _index(aliases: dict[str, list[str]]) -> dict[str, str]:
 CATEGORY_INDEX = _index(CATEGORY_ALIASES)
 FORM_INDEX = _index(FORM_ALIASES)
 ROLE_INDEX = _index(ROLE_ALIASES)
+MENTEE_VARIANT_INDEX = _index(MENTEE_VARIANT_ALIASES)
 GENDER_INDEX = _index(GENDER_ALIASES)
 SPHERE_INDEX = _index(SPHERE_ALIASES)
 YES_SET = {norm(v) for v in YES}
@@ -123,6 +159,7 @@ class Participant(BaseModel):
     needs: list[str] = Field(default_factory=list)
     availability: list[str] = Field(default_factory=list)
     experience_years: float | None = None
+    mentee_variants: list[str] = Field(default_factory=list)  # MENTEE_VARIANT_ALIASES keys
     capacity: int = 1
     group_min: int | None = None
     consent: bool | None = None

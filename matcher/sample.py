@@ -21,7 +21,7 @@ import numpy as np
 
 from pydantic import TypeAdapter
 
-from .models import Participant
+from .models import MENTEE_VARIANT_TITLES, Participant
 
 _PARTICIPANTS = TypeAdapter(list[Participant])
 
@@ -165,6 +165,7 @@ RU_VALUES = {
               "teacher_student": "Учитель – ученик", "adult_child": "Взрослый – ребёнок"},
     "gender": {"f": "ж", "m": "м"},
     "want_gender": {"f": "ж", "m": "м"},
+    "mentee_variants": {v: ru for v, (ru, _) in MENTEE_VARIANT_TITLES.items()},
 }
 ID_PREFIX = {"teacher": "T", "young_teacher": "T", "student": "S"}  # everyone else: "A" (adults)
 ID_MIN_WIDTH = {"T": 3, "S": 4, "A": 3}
@@ -435,10 +436,24 @@ def _mentee_group(rng, form: str, n: int, ref: dt.date) -> _Group:
         cols = {k: [b if x else a for a, b, x in zip(cols[k], n_cols[k], nl)] for k in cols}
         age = np.where(new_here, n_age, age)
         cols["category"] = ["teacher" if x else "young_teacher" for x in nl]
+        # The kind of mentee (002 §5), from a child stream so the rest of the school stays the
+        # same: most newcomers say they are new to the school (some leave it empty and meet the
+        # 0-3 years rule), half the young specialists say so, a few are in burnout.
+        vr = rng.spawn(1)[0]
+        says = (vr.random(n) < 0.8).tolist()
+        young_says = (vr.random(n) < 0.5).tolist()
+        tired = (vr.random(n) < 0.1).tolist()
+        cols["mentee_variants"] = [
+            (["new_to_school"] if x and s else [] if x else ["young_specialist"] if y else []) + (["burnout"] if b else [])
+            for x, s, y, b in zip(nl, says, young_says, tired)]
     elif form == "student_student":
         age, _, cols = _students(rng, n, ref, {5: 25, 6: 25, 7: 20, 8: 15, 9: 15})
     elif form == "teacher_student":
         age, _, cols = _students(rng, n, ref, {4: 5, 5: 15, 6: 15, 7: 15, 8: 15, 9: 15, 10: 10, 11: 10})
+        # Teacher – underachieving / passive / gifted student (001 §2.3); most leave it empty.
+        vr = rng.spawn(1)[0]
+        kind = vr.choice(["", "", "", "underachieving", "passive", "gifted"], n).tolist()
+        cols["mentee_variants"] = [[k] if k else [] for k in kind]
     else:  # adult_child: children 8-15 in difficult life situations, urgent (priority 1-2)
         age, _, cols = _students(rng, n, ref, {2: 8, 3: 10, 4: 12, 5: 14, 6: 14, 7: 14, 8: 14, 9: 14})
         priority = np.where(_mask(rng, n, 0.4), 2, 1)
@@ -578,7 +593,8 @@ def _speed_meetings(rng, chooser_idx: np.ndarray, pool: np.ndarray, share: float
 
 
 # Value of a field a group leaves out (mentors have no needs, mentees no capacity, ...).
-_MISSING = {"capacity": 1, "priority": 0, "sensitive": {}, "offers": [], "needs": [], "want_offers": []}
+_MISSING = {"capacity": 1, "priority": 0, "sensitive": {}, "offers": [], "needs": [], "want_offers": [],
+            "mentee_variants": []}
 
 
 @contextlib.contextmanager

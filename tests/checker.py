@@ -9,10 +9,18 @@ Semantics of unknown values, as the rule modules document them:
 - consent: with rules.missing_consent_is_no an empty answer is "no", otherwise only an
   explicit "no" blocks; a guardian's consent is needed by anyone younger than
   rules.adult_age, and by a student whose age is unknown;
-- age gap: an unknown age cannot prove the gap (blocked);
+- age gap: "N years older" means the mentee was born on or after the mentor's N-th birthday
+  (month-anniversary for a fractional N). An age in whole years stands for every birth date
+  giving that age at the reference date: the pair passes only if the latest such date of the
+  mentor and the earliest of the mentee pass. An unknown age cannot prove the gap (blocked);
 - grade order: an unknown grade cannot prove the order (blocked);
-- experience: an unknown mentee experience passes only for a young_teacher; an unknown
-  experience on either side does not fail "the mentor is more experienced";
+- mentee variant: a form accepting variants (or with only max_mentee_experience set: young
+  specialists) takes a mentee who states one of them; a young specialist is also one by
+  category young_teacher or by experience within the maximum (unknown experience: not proven);
+- experience: an unknown experience on either side does not fail "the mentor is more
+  experienced";
+- mentee bounds: whole years at the reference date and the grade within the form's bounds;
+  an unknown age or grade never passes a bound;
 - trained: unknown is not trained;
 - hard wishes: a hard wish that says nothing is no constraint; an unknown partner
   attribute never satisfies one; an age wish with one bound leaves the other end open;
@@ -23,7 +31,9 @@ Texts are compared after trimming and folding case (the tests' vocabularies are 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from matcher.config import ProgramConfig
@@ -41,6 +51,73 @@ def age_years(p: Participant, reference: dt.date) -> float | None:
             years -= 1
         return float(years)
     return None if p.age is None else float(p.age)
+
+
+@lru_cache(maxsize=None)
+def _births_giving_age(whole_years: int, reference: dt.date) -> tuple[dt.date, dt.date]:
+    """The earliest and latest birth date that give `whole_years` at the reference date,
+    found by trying every day of the three years around them."""
+    day = dt.date(reference.year - whole_years - 2, 1, 1)
+    fits = []
+    while day.year <= reference.year - whole_years:
+        b = day
+        years = reference.year - b.year - (1 if (reference.month, reference.day) < (b.month, b.day) else 0)
+        if years == whole_years:
+            fits.append(day)
+        day += dt.timedelta(days=1)
+    return fits[0], fits[-1]
+
+
+def birth_window(p: Participant, reference: dt.date) -> tuple[dt.date, dt.date] | None:
+    """Earliest and latest birth date the questionnaire allows; None when the age is unknown."""
+    if p.birth_date is not None:
+        return p.birth_date, p.birth_date
+    if p.age is None:
+        return None
+    return _births_giving_age(math.floor(p.age), reference)
+
+
+def at_least_older(mentor_birth: dt.date, mentee_birth: dt.date, years: float) -> bool:
+    """Born on or after the mentor's N-th birthday (a day missing that month, 29.02, falls after its last day)."""
+    months = round(years * 12)
+    y, m = divmod(mentor_birth.year * 12 + mentor_birth.month - 1 + months, 12)
+    return (y, m + 1, mentor_birth.day) <= (mentee_birth.year, mentee_birth.month, mentee_birth.day)
+
+
+def age_gap_holds(mentee: Participant, mentor: Participant, years: float, reference: dt.date) -> bool:
+    if years <= 0:
+        return True
+    mentor_window, mentee_window = birth_window(mentor, reference), birth_window(mentee, reference)
+    if mentor_window is None or mentee_window is None:
+        return False
+    return at_least_older(mentor_window[1], mentee_window[0], years)
+
+
+def mentee_variant_fits(mentee: Participant, rule) -> bool:
+    accepted = list(rule.mentee_variants) or (["young_specialist"] if rule.max_mentee_experience is not None else [])
+    if not accepted:
+        return True
+    if set(mentee.mentee_variants) & set(accepted):
+        return True
+    if "young_specialist" not in accepted:
+        return False
+    if mentee.category == "young_teacher":
+        return True
+    return (rule.max_mentee_experience is not None and mentee.experience_years is not None
+            and mentee.experience_years <= rule.max_mentee_experience)
+
+
+def mentee_within_bounds(mentee: Participant, rule, reference: dt.date) -> bool:
+    age = age_years(mentee, reference)
+    if rule.mentee_min_age is not None and (age is None or math.floor(age) < rule.mentee_min_age):
+        return False
+    if rule.mentee_max_age is not None and (age is None or math.floor(age) > rule.mentee_max_age):
+        return False
+    if rule.mentee_min_grade is not None and (mentee.grade is None or mentee.grade < rule.mentee_min_grade):
+        return False
+    if rule.mentee_max_grade is not None and (mentee.grade is None or mentee.grade > rule.mentee_max_grade):
+        return False
+    return True
 
 
 def _words(values: Iterable[str]) -> set[str]:
@@ -107,21 +184,19 @@ def pair_violations(mentee: Participant, mentor: Participant, form: str, config:
         out.append("form")
     if not (_person_consents(mentee, config) and _person_consents(mentor, config)):
         out.append("consent")
-    if rule.min_age_gap > 0:
-        a_mentor, a_mentee = age_years(mentor, ref), age_years(mentee, ref)
-        if a_mentor is None or a_mentee is None or a_mentor - a_mentee < rule.min_age_gap:
-            out.append("age_gap")
+    if not age_gap_holds(mentee, mentor, rule.min_age_gap, ref):
+        out.append("age_gap")
     if rule.min_grade_gap is not None:
         if mentor.grade is None or mentee.grade is None or mentor.grade < mentee.grade + rule.min_grade_gap:
             out.append("grade_order")
+    if not mentee_variant_fits(mentee, rule):
+        out.append("mentee_variant")
     if rule.max_mentee_experience is not None:
-        young = mentee.category == "young_teacher"
-        within = mentee.experience_years is not None and mentee.experience_years <= rule.max_mentee_experience
-        if not (young or within):
+        if (mentor.experience_years is not None and mentee.experience_years is not None
+                and mentor.experience_years <= mentee.experience_years):
             out.append("experience")
-        elif (mentor.experience_years is not None and mentee.experience_years is not None
-              and mentor.experience_years <= mentee.experience_years):
-            out.append("experience")
+    if not mentee_within_bounds(mentee, rule, ref):
+        out.append("mentee_bounds")
     if rule.same_subject and not _words(mentor.subjects) & _words(mentee.subjects):
         out.append("same_subject")
     if rule.require_trained and mentor.trained is not True:

@@ -2,9 +2,10 @@
 
 A programme is 1-4 forms of the default configuration (sometimes with their parameters
 varied, sometimes a peer form without grade order), mentors and mentees whose categories
-mostly fit the forms they listed, ages or birth dates, grades, experience, consents (some
-missing or refused), capacities 0..3, group minimums, avoid lists, hard wishes, people with
-role "both", priorities 0..2 and ranking lists. Sizes stay small enough for brute force.
+mostly fit the forms they listed, ages or birth dates (29 February too), grades, experience,
+kinds of mentee, consents (some missing or refused), capacities 0..3, group minimums, avoid
+lists, hard wishes, people with role "both", priorities 0..2 and ranking lists. Forms vary
+their age gap, mentee bounds and kinds of mentee. Sizes stay small enough for brute force.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ SUBJECTS = ["math", "russian", "physics", "history"]
 INTERESTS = ["chess", "music", "robotics", "football", "reading"]
 SPHERES = ["study", "adaptation", "career", "olympiad", "project", "sport"]
 WISHES = ["gender", "age", "interests", "offers"]
+VARIANTS = ["young_specialist", "new_to_school", "burnout", "gifted", "underachieving"]
 ADULT_CATEGORIES = ["teacher", "young_teacher", "parent", "graduate", "employer", "university_student"]
 
 
@@ -83,9 +85,16 @@ def config_overrides(draw, *, vary_program: bool = True, vary_forms: bool = True
         if draw(st.booleans()):
             forms["adult_child"] = {"min_age_gap": draw(st.sampled_from([5, 9, 12])),
                                     "require_trained": draw(st.booleans())}
+            if draw(st.booleans()):
+                forms["adult_child"].update(mentee_min_age=draw(st.sampled_from([8, 10])),
+                                            mentee_max_age=draw(st.sampled_from([13, 17])))
         if draw(st.booleans()):
             forms["teacher_teacher"] = {"max_mentee_experience": draw(st.sampled_from([1, 3, 5])),
                                         "same_subject": draw(st.booleans())}
+            if draw(st.booleans()):
+                forms["teacher_teacher"]["mentee_variants"] = draw(st.sampled_from([[], ["burnout"]]))
+        if draw(st.floats(0, 1)) < 0.2:
+            forms.setdefault("student_student", {})["mentee_min_grade"] = draw(st.sampled_from([3, 6]))
         if draw(st.floats(0, 1)) < 0.2:
             forms.update(PEER_FORM)
     return {k: v for k, v in over.items() if v}
@@ -114,6 +123,8 @@ def _age_fields(draw, category: str | None, role: str, reference: dt.date) -> di
     if how == "age":
         return {"age": float(years)}
     if how == "birth_date":
+        if draw(st.floats(0, 1)) < 0.1:  # 29 February, where "9 years later" needs care
+            return {"birth_date": dt.date(reference.year - years - (reference.year - years) % 4, 2, 29)}
         return {"birth_date": dt.date(reference.year - years, draw(st.integers(1, 12)), draw(st.integers(1, 28)))}
     if how == "birthday_today":  # the birthday falls on the reference date: the new age counts
         return {"birth_date": dt.date(reference.year - years, reference.month, reference.day)}
@@ -147,6 +158,11 @@ def person(draw, pid: str, role: str, config: ProgramConfig, forms: list[str], *
         experience = _maybe(draw, st.integers(0, most).map(float), 0.15)
     elif category == "young_teacher":
         experience = _maybe(draw, st.sampled_from([0.0, 1.0, 2.0, 3.0, 5.0]), 0.3)
+    variants = []
+    if side == "mentee" and draw(st.floats(0, 1)) < 0.3:  # the kind of mentee (002 §5, 001 §2.3)
+        variants = draw(st.lists(st.sampled_from(VARIANTS), min_size=1, max_size=2, unique=True))
+    if category == "teacher" and side == "mentee" and draw(st.floats(0, 1)) < 0.2:
+        experience = float(draw(st.integers(4, 20)))  # a seasoned teacher, new to the school or in burnout
     consent_value = st.sampled_from([True] * 18 + [False, None])
     wish_gender = _maybe(draw, st.sampled_from(["f", "m"]), 0.8)
     want_min = _maybe(draw, st.integers(6, 40).map(float), 0.85)
@@ -160,6 +176,7 @@ def person(draw, pid: str, role: str, config: ProgramConfig, forms: list[str], *
     return Participant(
         id=pid, name=f"Person {pid}", role=role, category=category, forms=listed, **fields,
         gender=_maybe(draw, st.sampled_from(["f", "m"]), 0.1), grade=grade, experience_years=experience,
+        mentee_variants=variants,
         subjects=draw(st.lists(st.sampled_from(SUBJECTS), min_size=draw(st.sampled_from([0, 1, 1])), max_size=2,
                                unique=True)),
         interests=draw(st.lists(st.sampled_from(INTERESTS), max_size=3, unique=True)),

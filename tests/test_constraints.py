@@ -24,6 +24,8 @@ from matcher.constraints import (
     form_compat,
     grade_order,
     hard_wishes,
+    mentee_bounds,
+    mentee_variant,
     same_subject,
     self_pair,
     trained,
@@ -31,6 +33,8 @@ from matcher.constraints import (
 from matcher.i18n import MESSAGES, render
 from matcher.models import Participant
 from matcher.text import norm
+
+import checker
 
 ALL_FORMS = ["teacher_teacher", "student_student", "teacher_student", "adult_child"]
 
@@ -238,9 +242,58 @@ def test_consent_details_name_who_lacks_which_consent():
 # ---------------------------------------------------------------- age_gap
 
 def test_adult_child_mentor_must_be_at_least_nine_years_older():
-    roster = build(mentor("r8", age=20), mentor("r9", age=21), mentee(age=12))
+    roster = build(mentor("r8", birth_date=dt.date(2004, 9, 2)), mentor("r9", birth_date=dt.date(2003, 9, 2)),
+                   mentee(birth_date=dt.date(2012, 9, 2)))
     assert not passes(age_gap, roster, mentor_id="r8", form="adult_child")
     assert passes(age_gap, roster, mentor_id="r9", form="adult_child")
+
+
+def test_age_gap_is_measured_between_birth_dates_not_between_whole_years():
+    """Issue 8.1: 31.08.2004 and 02.09.2012 are 8 years and 2 days apart, though at the reference
+    date 01.09.2026 the two are 22 and 13 (22 − 13 = 9)."""
+    roster = build(mentor(birth_date=dt.date(2004, 8, 31)), mentee(birth_date=dt.date(2012, 9, 2)))
+    assert (roster.mentors.age[0], roster.mentees.age[0]) == (22, 13)
+    assert not passes(age_gap, roster, form="adult_child")
+    d = why(age_gap, roster, form="adult_child")
+    assert (d["code"], d["basis"], d["gap"]) == ("age_gap.dates", "birth_dates", 8)
+    assert (d["mentor_birth"], d["mentee_birth"], d["needed_birth"]) == ("2004-08-31", "2012-09-02", "2013-08-31")
+    assert "31.08.2013" in render(d["code"], d, "ru")
+
+
+def test_birth_dates_exactly_nine_years_apart_pass_and_a_day_less_does_not():
+    roster = build(mentor(birth_date=dt.date(2003, 9, 2)), mentee("e1", birth_date=dt.date(2012, 9, 2)),
+                   mentee("e2", birth_date=dt.date(2012, 9, 1)))
+    verdicts = pair_verdicts(age_gap, roster, form="adult_child")
+    assert verdicts == {("e1", "r1"): True, ("e2", "r1"): False}
+
+
+def test_mentor_born_on_29_february_is_nine_years_older_from_1_march():
+    roster = build(mentor(birth_date=dt.date(2004, 2, 29)), mentee("e1", birth_date=dt.date(2013, 2, 28)),
+                   mentee("e2", birth_date=dt.date(2013, 3, 1)))
+    verdicts = pair_verdicts(age_gap, roster, form="adult_child")
+    assert verdicts == {("e1", "r1"): False, ("e2", "r1"): True}
+    assert why(age_gap, roster, "e1", form="adult_child")["needed_birth"] == "2013-03-01"
+
+
+def test_ages_in_whole_years_pass_only_when_the_smallest_possible_gap_is_enough():
+    """22 and 13 whole years may be only 8 years and a day apart: not proven; 23 and 13 are
+    more than 9 years apart whatever the birth dates."""
+    roster = build(mentor("r22", age=22), mentor("r23", age=23), mentee(age=13))
+    assert not passes(age_gap, roster, mentor_id="r22", form="adult_child")
+    assert passes(age_gap, roster, mentor_id="r23", form="adult_child")
+    d = why(age_gap, roster, mentor_id="r22", form="adult_child")
+    assert (d["code"], d["basis"], d["provable_gap"], d["mentor_age"], d["mentee_age"]) == (
+        "age_gap.unproven", "ages", 8, 22.0, 13.0)
+
+
+def test_one_birth_date_and_one_age_use_the_worst_case_of_the_age():
+    """Reference date 01.09.2026: a mentee of 13 was born 02.09.2012 at the earliest."""
+    roster = build(mentor("r1", birth_date=dt.date(2003, 9, 2)), mentor("r2", birth_date=dt.date(2003, 9, 3)),
+                   mentee(age=13))
+    verdicts = pair_verdicts(age_gap, roster, form="adult_child")
+    assert verdicts == {("e1", "r1"): True, ("e1", "r2"): False}
+    d = why(age_gap, roster, mentor_id="r2", form="adult_child")
+    assert (d["code"], d["basis"]) == ("age_gap.unproven", "mentor_birth_date")
 
 
 def test_unknown_age_blocks_a_form_with_an_age_gap():
@@ -257,7 +310,7 @@ def test_age_gap_details_give_gap_and_minimum():
     roster = build(mentor(age=18), mentee(age=12))
     d = why(age_gap, roster, form="adult_child")
     assert "code" not in d
-    assert (d["gap"], d["min"], d["form"]) == (6.0, 9.0, "adult_child")
+    assert (d["gap"], d["provable_gap"], d["min"], d["form"]) == (6.0, 5, 9.0, "adult_child")
 
 
 def test_age_gap_details_say_whose_age_is_unknown():
@@ -303,18 +356,62 @@ def test_grade_order_details_give_both_grades_and_minimum():
 def test_teacher_mentee_with_more_than_three_years_is_not_a_young_specialist():
     roster = build(mentor(), teacher_mentee("e3", category="teacher", experience_years=3),
                    teacher_mentee("e4", category="teacher", experience_years=4))
-    verdicts = pair_verdicts(experience, roster, form="teacher_teacher")
+    verdicts = pair_verdicts(mentee_variant, roster, form="teacher_teacher")
     assert verdicts == {("e3", "r1"): True, ("e4", "r1"): False}
 
 
 def test_young_teacher_passes_without_known_experience():
     roster = build(mentor(), teacher_mentee(experience_years=None))
-    assert passes(experience, roster, form="teacher_teacher")
+    assert passes(mentee_variant, roster, form="teacher_teacher")
 
 
 def test_teacher_mentee_of_unknown_experience_is_blocked():
     roster = build(mentor(), teacher_mentee(category="teacher", experience_years=None))
-    assert not passes(experience, roster, form="teacher_teacher")
+    assert not passes(mentee_variant, roster, form="teacher_teacher")
+
+
+def test_experienced_teacher_new_to_the_school_or_in_burnout_is_a_teacher_teacher_mentee():
+    """Issue 8.2: 002 §5 names teachers new to the school and teachers in burnout too."""
+    roster = build(mentor(experience_years=20),
+                   teacher_mentee("new", category="teacher", experience_years=12, mentee_variants=["new_to_school"]),
+                   teacher_mentee("tired", category="teacher", experience_years=12, mentee_variants=["burnout"]),
+                   teacher_mentee("n1", category="teacher", experience_years=12))
+    verdicts = pair_verdicts(mentee_variant, roster, form="teacher_teacher")
+    assert verdicts == {("new", "r1"): True, ("tired", "r1"): True, ("n1", "r1"): False}
+
+
+def test_teacher_with_twelve_years_and_no_qualifying_variant_is_told_exactly_why():
+    roster = build(mentor(), teacher_mentee("n1", category="teacher", experience_years=12, mentee_variants=["gifted"]))
+    d = why(mentee_variant, roster, "n1", form="teacher_teacher")
+    assert (d["code"], d["mentee_experience"], d["max"]) == ("mentee_variant.too_experienced", 12.0, 3.0)
+    assert d["others_en"] == ["new to the school", "burnout"]
+    assert render(d["code"], d, "en") == (
+        "mentee n1 has 12 years of experience, more than the 3 of a young specialist in form 'teacher_teacher', "
+        "and states none of the other kinds of mentee it accepts (new to the school, burnout)")
+    assert "gifted" not in render(d["code"], d, "en")  # stated variants are not echoed (sensitive)
+
+
+def test_form_accepting_some_student_variants_takes_only_mentees_stating_one():
+    over = {"forms": {"teacher_student": {"mentee_variants": ["gifted", "special_needs"]}}}
+    roster = build(mentor(), mentee("g", mentee_variants=["gifted"]), mentee("u", mentee_variants=["underachieving"]),
+                   mentee("none"), **over)
+    verdicts = pair_verdicts(mentee_variant, roster, form="teacher_student")
+    assert verdicts == {("g", "r1"): True, ("u", "r1"): False, ("none", "r1"): False}
+    d = why(mentee_variant, roster, "none", form="teacher_student")
+    assert (d["code"], d["accepted"]) == ("mentee_variant.none", ["gifted", "special_needs"])
+
+
+def test_form_without_variants_takes_any_mentee():
+    roster = build(mentor(), mentee(mentee_variants=["burnout"]), mentee("e2"))
+    assert all(pair_verdicts(mentee_variant, roster, form="teacher_student").values())
+
+
+def test_max_experience_alone_makes_a_form_for_young_specialists():
+    over = {"forms": {"teacher_teacher": {"mentee_variants": []}}}
+    roster = build(mentor(), teacher_mentee("e1", category="teacher", experience_years=12, mentee_variants=["burnout"]),
+                   **over)
+    assert not passes(mentee_variant, roster, form="teacher_teacher")
+    assert why(mentee_variant, roster, form="teacher_teacher")["code"] == "mentee_variant.not_young_specialist"
 
 
 def test_mentor_must_have_more_experience_than_the_mentee():
@@ -332,6 +429,7 @@ def test_unknown_mentor_experience_is_not_held_against_the_pair():
 def test_experience_rule_applies_only_to_forms_with_a_maximum():
     roster = build(mentor(experience_years=1), teacher_mentee(category="teacher", experience_years=20))
     assert passes(experience, roster, form="teacher_student")
+    assert passes(mentee_variant, roster, form="teacher_student")
 
 
 def test_experience_details_give_both_values():
@@ -343,9 +441,64 @@ def test_experience_details_give_both_values():
 
 def test_experience_details_name_a_too_experienced_mentee():
     roster = build(mentor(), teacher_mentee(category="teacher", experience_years=7))
-    d = why(experience, roster, form="teacher_teacher")
+    d = why(mentee_variant, roster, form="teacher_teacher")
     assert (d["code"], d["id"], d["mentee_experience"], d["max"]) == (
-        "experience.mentee_too_experienced", "e1", 7.0, 3.0)
+        "mentee_variant.too_experienced", "e1", 7.0, 3.0)
+
+
+# ---------------------------------------------------------------- mentee_bounds
+
+def test_form_with_mentee_age_bounds_takes_only_mentees_of_those_whole_years():
+    """Issue 8.3: «обучающиеся от 10 лет»; adult–child 10–17, at the reference date 01.09.2026."""
+    over = {"forms": {"adult_child": {"mentee_min_age": 10, "mentee_max_age": 17}}}
+    roster = build(mentor(), mentee("e9", age=9), mentee("e10", birth_date=dt.date(2016, 9, 1)),
+                   mentee("e17", birth_date=dt.date(2008, 9, 2)), mentee("e18", birth_date=dt.date(2008, 9, 1)),
+                   **over)
+    verdicts = pair_verdicts(mentee_bounds, roster, form="adult_child")
+    assert verdicts == {("e9", "r1"): False, ("e10", "r1"): True, ("e17", "r1"): True, ("e18", "r1"): False}
+    d = why(mentee_bounds, roster, "e18", form="adult_child")
+    assert (d["code"], d["age"], d["min_age"], d["max_age"]) == ("mentee_bounds.age", 18.0, 10.0, 17.0)
+    assert render(d["code"], d, "ru") == ("возраст наставляемого e18 — 18 (полных лет на 01.09.2026), а форма "
+                                          "«adult_child» принимает наставляемых от 10 до 17 (в годах)")
+
+
+def test_mentee_of_unknown_age_never_passes_an_age_bound():
+    over = {"forms": {"teacher_student": {"mentee_min_age": 6}}}
+    roster = build(mentor(), mentee(age=None), **over)
+    assert not passes(mentee_bounds, roster)
+    assert why(mentee_bounds, roster)["code"] == "mentee_bounds.age_unknown"
+
+
+def test_form_with_grade_bounds_blocks_other_and_unknown_grades():
+    over = {"forms": {"teacher_student": {"mentee_min_grade": 5, "mentee_max_grade": 9}}}
+    roster = build(mentor(), mentee("e4", grade=4), mentee("e5", grade=5), mentee("e9", grade=9),
+                   mentee("e10", grade=10), mentee("ex", grade=None), **over)
+    verdicts = pair_verdicts(mentee_bounds, roster)
+    assert verdicts == {("e4", "r1"): False, ("e5", "r1"): True, ("e9", "r1"): True, ("e10", "r1"): False,
+                        ("ex", "r1"): False}
+    assert why(mentee_bounds, roster, "ex")["code"] == "mentee_bounds.grade_unknown"
+    assert render("mentee_bounds.grade", why(mentee_bounds, roster, "e4"), "en") == (
+        "mentee e4 is in grade 4, and form 'teacher_student' takes mentees in grades 5 to 9")
+
+
+def test_forms_without_mentee_bounds_take_any_age_and_grade():
+    roster = build(mentor(), mentee(age=None, grade=None))
+    for form in ALL_FORMS:
+        assert passes(mentee_bounds, roster, form=form)
+
+
+@pytest.mark.parametrize("bad, code", [
+    ({"mentee_min_age": 12, "mentee_max_age": 10}, "config.bounds_inverted"),
+    ({"mentee_min_grade": 9, "mentee_max_grade": 5}, "config.bounds_inverted"),
+    ({"mentee_variants": ["genius"]}, "config.unknown_variant"),
+])
+def test_bad_mentee_bounds_or_variants_in_a_configuration_are_clear_errors(bad, code):
+    from matcher.problems import ProblemReport
+    report = ProblemReport()
+    assert load_config(overrides={"forms": {"adult_child": bad}}, report=report) is None
+    (problem,) = report.problems
+    assert problem.code == code and problem.column.startswith("forms.adult_child.")
+    assert "{" not in problem.message("ru") and "{" not in problem.message("en")
 
 
 # ---------------------------------------------------------------- same_subject
@@ -531,7 +684,10 @@ GALLERY = [
     (consent, "teacher_student", {}, {"data_consent": False}, {}, "consent.mentor.data_consent"),
     (consent, "teacher_student", {"guardian_consent": None}, {}, {}, "consent.mentee.guardian_consent"),
     (consent, "teacher_student", {}, {"age": 16}, {}, "consent.mentor.guardian_consent"),
+    (age_gap, "adult_child", {"birth_date": dt.date(2012, 9, 2)}, {"birth_date": dt.date(2004, 8, 31)}, {},
+     "age_gap.dates"),
     (age_gap, "adult_child", {}, {"age": 19}, {}, "age_gap"),
+    (age_gap, "adult_child", {"age": 13}, {"age": 22}, {}, "age_gap.unproven"),
     (age_gap, "adult_child", {"age": None}, {"age": None}, {}, "age_gap.unknown"),
     (age_gap, "adult_child", {}, {"age": None}, {}, "age_gap.mentor_age_unknown"),
     (age_gap, "adult_child", {"age": None}, {}, {}, "age_gap.mentee_age_unknown"),
@@ -540,10 +696,22 @@ GALLERY = [
     (grade_order, "student_student", {"grade": None}, {"grade": 9}, {}, "grade_order.mentee_grade_unknown"),
     (experience, "teacher_teacher", {"category": "young_teacher", "experience_years": 2},
      {"experience_years": 1}, {}, "experience"),
-    (experience, "teacher_teacher", {"category": "teacher", "experience_years": 12}, {}, {},
-     "experience.mentee_too_experienced"),
-    (experience, "teacher_teacher", {"category": "teacher", "experience_years": None}, {}, {},
-     "experience.mentee_experience_unknown"),
+    (mentee_variant, "teacher_teacher", {"category": "teacher", "experience_years": 12}, {"experience_years": 20},
+     {}, "mentee_variant.too_experienced"),
+    (mentee_variant, "teacher_teacher", {"category": "teacher", "experience_years": 12}, {"experience_years": 20},
+     {"forms": {"teacher_teacher": {"mentee_variants": []}}}, "mentee_variant.not_young_specialist"),
+    (mentee_variant, "teacher_teacher", {"category": "teacher", "experience_years": None}, {}, {},
+     "mentee_variant.experience_unknown"),
+    (mentee_variant, "teacher_student", {"mentee_variants": ["passive"]}, {},
+     {"forms": {"teacher_student": {"mentee_variants": ["gifted"]}}}, "mentee_variant.none"),
+    (mentee_bounds, "adult_child", {"age": 8}, {}, {"forms": {"adult_child": {"mentee_min_age": 10}}},
+     "mentee_bounds.age"),
+    (mentee_bounds, "adult_child", {"age": None}, {}, {"forms": {"adult_child": {"mentee_max_age": 17}}},
+     "mentee_bounds.age_unknown"),
+    (mentee_bounds, "teacher_student", {"grade": 4}, {}, {"forms": {"teacher_student": {"mentee_min_grade": 5}}},
+     "mentee_bounds.grade"),
+    (mentee_bounds, "teacher_student", {"grade": None}, {},
+     {"forms": {"teacher_student": {"mentee_max_grade": 9}}}, "mentee_bounds.grade_unknown"),
     (same_subject, "teacher_teacher", {"subjects": ["история"]}, {}, SAME_SUBJECT, "same_subject"),
     (trained, "adult_child", {}, {"trained": False}, {}, "trained"),
     (trained, "adult_child", {}, {"trained": None}, {}, "trained.unknown"),
@@ -627,6 +795,7 @@ REF = dt.date(2026, 9, 1)  # default_config.toml reference_date
 SPHERES = {"study": "study", "учеба": "study", "career": "career", "sport": "sport", "olympiad": "olympiad"}
 INTERESTS = ["шахматы", "Шахматы", "футбол", "музыка", "театр"]
 SUBJECTS = ["математика", "Математика", "физика", "история"]
+VARIANTS = ["young_specialist", "new_to_school", "burnout", "gifted", "underachieving"]
 
 
 def naive_age(p: Participant):
@@ -687,10 +856,11 @@ def naive_verdict(code: str, cfg, form: str, e: Participant, r: Participant) -> 
     if code == "consent":
         return naive_person_consents(cfg, e) and naive_person_consents(cfg, r)
     if code == "age_gap":
-        if rule.min_age_gap <= 0:
-            return True
-        return naive_age(r) is not None and naive_age(e) is not None and \
-            naive_age(r) - naive_age(e) >= rule.min_age_gap
+        return checker.age_gap_holds(e, r, rule.min_age_gap, REF)
+    if code == "mentee_variant":
+        return checker.mentee_variant_fits(e, rule)
+    if code == "mentee_bounds":
+        return checker.mentee_within_bounds(e, rule, REF)
     if code == "grade_order":
         if rule.min_grade_gap is None:
             return True
@@ -698,11 +868,7 @@ def naive_verdict(code: str, cfg, form: str, e: Participant, r: Participant) -> 
     if code == "experience":
         if rule.max_mentee_experience is None:
             return True
-        young = e.category == "young_teacher" or (
-            e.experience_years is not None and e.experience_years <= rule.max_mentee_experience)
-        more = r.experience_years is None or e.experience_years is None or \
-            r.experience_years > e.experience_years
-        return young and more
+        return r.experience_years is None or e.experience_years is None or r.experience_years > e.experience_years
     if code == "same_subject":
         return not rule.same_subject or bool({norm(s) for s in e.subjects} & {norm(s) for s in r.subjects})
     if code == "trained":
@@ -728,7 +894,12 @@ def people(draw):
         age = draw(st.one_of(st.none(), st.integers(5, 60)))
         birth = None
         if use_birth_date and age is not None:
-            birth = REF.replace(year=REF.year - age) + dt.timedelta(days=draw(st.integers(-3, 3)))
+            birth = draw(st.one_of(
+                st.integers(-3, 3).map(lambda d: REF.replace(year=REF.year - age) + dt.timedelta(days=d)),
+                # 29 February and month ends, where "N years later" needs care
+                st.sampled_from([dt.date(REF.year - age - (REF.year - age) % 4, 2, 29),
+                                 dt.date(REF.year - age, 2, 28), dt.date(REF.year - age, 3, 1),
+                                 dt.date(REF.year - age, 8, 31), dt.date(REF.year - age, 1, 31)])))
             age = None
         maybe_bool = st.sampled_from([None, True, False])
         out.append(Participant(
@@ -741,6 +912,7 @@ def people(draw):
             gender=draw(st.sampled_from([None, "f", "m"])),
             grade=draw(st.one_of(st.none(), st.integers(1, 11))),
             experience_years=draw(st.one_of(st.none(), st.sampled_from([0, 1, 2.5, 3, 4, 10]))),
+            mentee_variants=draw(small_list(VARIANTS, 2)),
             consent=draw(maybe_bool), data_consent=draw(maybe_bool), guardian_consent=draw(maybe_bool),
             trained=draw(maybe_bool),
             subjects=draw(small_list(SUBJECTS)),
@@ -766,11 +938,17 @@ configs = st.fixed_dictionaries({
     }),
     "forms": st.fixed_dictionaries({
         "teacher_teacher": st.fixed_dictionaries({
-            "same_subject": st.booleans(), "max_mentee_experience": st.sampled_from([None, 0, 3, 5])}),
-        "student_student": st.fixed_dictionaries({"min_grade_gap": st.sampled_from([None, 0, 1, 2])}),
+            "same_subject": st.booleans(), "max_mentee_experience": st.sampled_from([None, 0, 3, 5]),
+            "mentee_variants": st.sampled_from([[], ["young_specialist", "new_to_school", "burnout"], ["burnout"]])}),
+        "student_student": st.fixed_dictionaries({"min_grade_gap": st.sampled_from([None, 0, 1, 2]),
+                                                  "mentee_min_grade": st.sampled_from([None, 3, 6]),
+                                                  "mentee_max_grade": st.sampled_from([None, 6, 9])}),
         "teacher_student": st.fixed_dictionaries({"require_trained": st.booleans(),
-                                                  "mentor_categories": st.sampled_from([[], ["teacher"]])}),
-        "adult_child": st.fixed_dictionaries({"min_age_gap": st.sampled_from([0, 4, 9])}),
+                                                  "mentor_categories": st.sampled_from([[], ["teacher"]]),
+                                                  "mentee_variants": st.sampled_from([[], ["gifted"]])}),
+        "adult_child": st.fixed_dictionaries({"min_age_gap": st.sampled_from([0, 4, 9, 8.5]),
+                                              "mentee_min_age": st.sampled_from([None, 10]),
+                                              "mentee_max_age": st.sampled_from([None, 17, 40])}),
     }),
 })
 
@@ -797,3 +975,30 @@ def test_every_rule_agrees_with_a_naive_per_pair_checker(participants, overrides
                     params = {key: v for key, v in details.items() if key != "code"}
                     text = render(details.get("code", rule.CODE), params, lang)
                     assert "{" not in text and "}" not in text, (rule.CODE, text)
+
+
+# ---------------------------------------------------------------- from questionnaire to pairs
+
+def test_experienced_teacher_stating_new_to_school_is_paired_and_one_stating_nothing_is_not(tmp_path):
+    """Issue 8.2 end to end: «N1, учитель, 12 лет стажа» stays unpaired without a variant the
+    form accepts; «N2», the same but «новый в школе; выгорание», gets the experienced mentor."""
+    from matcher.io import load
+    from matcher.pipeline import match
+
+    mentors = tmp_path / "mentors.csv"
+    mentors.write_text("ID;Категория;Форма;Возраст;Стаж;Согласие на участие;Согласие на обработку ПД;"
+                       "Сколько наставляемых готов взять\n"
+                       "R1;учитель;учитель-учитель;50;25;да;да;2\n", encoding="utf-8")
+    mentees = tmp_path / "mentees.csv"
+    mentees.write_text("ID;Категория;Форма;Возраст;Стаж;Категория наставляемого;Согласие на участие;"
+                       "Согласие на обработку ПД\n"
+                       "N1;учитель;учитель-учитель;40;12;;да;да\n"
+                       "N2;учитель;учитель-учитель;40;12;новый в школе; выгорание;да;да\n".replace(
+                           "новый в школе; выгорание", "\"новый в школе; выгорание\""), encoding="utf-8")
+    ingest = load(mentors=mentors, mentees=mentees)
+    assert not ingest.report.errors, [p.render("en") for p in ingest.report.errors]
+    by_id = {p.id: p for p in ingest.participants}
+    assert by_id["N2"].mentee_variants == ["new_to_school", "burnout"]
+    result = match(ingest.participants, load_config())
+    paired = {result.roster.mentees.ids[int(result.graph.mentee[e])] for e in result.solution.edges}
+    assert paired == {"N2"}

@@ -8,6 +8,8 @@ and that every suggested change, applied to the input and re-run, pairs the ment
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -169,15 +171,27 @@ def test_a_missing_consent_of_the_mentee_is_suggested_and_pairs_them():
 
 def test_an_untrained_mentor_and_a_too_small_age_gap_are_suggested_for_adult_child():
     """«Мы вместе» needs a trained mentor at least 9 years older. R1 is untrained; R2 is only
-    6 years older than the child: each is one rule away."""
-    child = _person("E1", "mentee", "student", ["adult_child"], age=14, interests=["a"])
+    6 years older than the child (by birth dates): each is one rule away."""
+    child = _person("E1", "mentee", "student", ["adult_child"], birth_date=dt.date(2012, 3, 1), interests=["a"])
     r1 = _person("R1", "mentor", "parent", ["adult_child"], age=45, trained=False, interests=["a"])
-    r2 = _person("R2", "mentor", "university_student", ["adult_child"], age=20, interests=["a"])
+    r2 = _person("R2", "mentor", "university_student", ["adult_child"], birth_date=dt.date(2006, 3, 1),
+                 interests=["a"])
     _, doc = explained([r1, r2, child])
     kinds = {(s["change"], s.get("mentor_id")): s for s in _unmatched(doc, "E1")["explanation"]["suggestions"]}
     assert kinds[("trained", "R1")]["effect"]["mentor_id"] == "R1"
     gap = kinds[("age_gap", None)]
     assert gap["params"] == {"form": "adult_child", "from": 9.0, "to": 6}
+    assert gap["effect"]["mentor_id"] == "R2"
+
+
+def test_a_relaxed_age_gap_for_ages_in_whole_years_is_the_gap_they_prove():
+    """Ages 20 and 14 in whole years may be only 5 years and a day apart: lowering the minimum
+    to 6 would not pair them, to 5 does."""
+    child = _person("E1", "mentee", "student", ["adult_child"], age=14, interests=["a"])
+    r2 = _person("R2", "mentor", "university_student", ["adult_child"], age=20, interests=["a"])
+    _, doc = explained([r2, child])
+    (gap,) = [s for s in _unmatched(doc, "E1")["explanation"]["suggestions"] if s["change"] == "age_gap"]
+    assert gap["params"] == {"form": "adult_child", "from": 9.0, "to": 5}
     assert gap["effect"]["mentor_id"] == "R2"
 
 

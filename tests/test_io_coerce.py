@@ -168,3 +168,22 @@ def test_role_spellings_and_unknown_role():
     assert coerce("role", "Наставник") == "mentor"
     assert coerce("role", "наставляемая") == "mentee"
     assert problem("role", "ученик") == "io.unknown_role"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Молодой специалист", ["young_specialist"]),
+    ("новый в школе; профессиональное выгорание", ["new_to_school", "burnout"]),
+    ("Одарённый, ОВЗ", ["gifted", "special_needs"]),
+    ("низкая успеваемость", ["underachieving"]),
+    ("new_to_school, burnout", ["new_to_school", "burnout"]),
+    ("нет", []),
+])
+def test_mentee_variants_in_russian_and_english(raw, expected):
+    assert coerce("mentee_variants", raw) == expected
+
+
+def test_unknown_mentee_variant_suggests_the_closest():
+    with pytest.raises(Bad) as info:
+        coerce("mentee_variants", "выгорание профессиональное!")
+    assert info.value.code in ("io.unknown_variant", "io.unknown_variant_suggest")
+    assert problem("mentee_variants", "одареный") == "io.unknown_variant_suggest"

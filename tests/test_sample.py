@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from matcher.models import (CATEGORY_INDEX, FORM_INDEX, GENDER_INDEX, ROLE_INDEX, SPHERE_ALIASES, SPHERE_INDEX,
-                            Participant)
+from matcher.models import (CATEGORY_INDEX, FORM_INDEX, GENDER_INDEX, MENTEE_VARIANT_INDEX, ROLE_INDEX,
+                            SPHERE_ALIASES, SPHERE_INDEX, Participant)
 from matcher.sample import MENTEES_SHEET, MENTORS_SHEET, feminine_surname, generate_school, write_sample
 from matcher.text import norm
 
@@ -79,7 +79,8 @@ def test_csv_files_are_russian_excel_style(tmp_path):
 
 def test_written_answers_are_russian_spellings_the_alias_tables_know(tmp_path):
     mentees_csv, mentors_csv = write_sample(tmp_path, n_mentees=300, seed=2)
-    rows = read_csv(mentors_csv) + read_csv(mentees_csv)
+    mentee_rows = read_csv(mentees_csv)
+    rows = read_csv(mentors_csv) + mentee_rows
     cyrillic = re.compile("[а-яё]", re.IGNORECASE)
     for column, index in (("Роль", ROLE_INDEX), ("Категория", CATEGORY_INDEX), ("Пол", GENDER_INDEX)):
         values = {r[column] for r in rows}
@@ -90,6 +91,8 @@ def test_written_answers_are_russian_spellings_the_alias_tables_know(tmp_path):
     grades = {r["Класс"] for r in rows if r["Класс"]}
     assert all(re.fullmatch(r"(1[01]|[1-9])[АБВГ]?", g) for g in grades)
     assert any(g[-1] in "АБВГ" for g in grades)
+    kinds = {k.strip() for r in mentee_rows for k in r["Категория наставляемого"].split(";") if k.strip()}
+    assert kinds and all(cyrillic.search(k) and norm(k) in MENTEE_VARIANT_INDEX for k in kinds), kinds
     births = {r["Дата рождения"] for r in rows if r["Дата рождения"]}
     assert births and all(re.fullmatch(r"\d\d\.\d\d\.\d{4}", b) for b in births)
 
@@ -219,6 +222,19 @@ def test_teacher_teacher_mentees_are_young_specialists_or_new_teachers(school):
     cats = Counter(p.category for p in mentees)
     assert set(cats) == {"young_teacher", "teacher"} and cats["young_teacher"] > cats["teacher"]
     assert all(p.subjects for p in mentees)
+
+
+def test_teacher_teacher_mentees_state_their_kind_and_some_newcomers_leave_it_empty(school):
+    """002 §5: young specialists, teachers new to the school, teachers in burnout; some seasoned
+    newcomers say nothing and so stay outside the 0-3 years rule (a realistic conflict)."""
+    mentees = mentees_of(school, "teacher_teacher")
+    said = Counter(v for p in mentees for v in p.mentee_variants)
+    assert said["new_to_school"] and said["young_specialist"] and said["burnout"]
+    assert all("new_to_school" not in p.mentee_variants for p in mentees if p.category == "young_teacher")
+    assert any(p.experience_years > 3 and not p.mentee_variants for p in mentees)
+    students = mentees_of(school, "teacher_student")
+    assert {v for p in students for v in p.mentee_variants} == {"underachieving", "passive", "gifted"}
+    assert all(not p.mentee_variants for p in school if p.role == "mentor")
 
 
 def test_ages_fit_each_form_and_role(school):

@@ -26,6 +26,8 @@ FIELD_ALIASES: dict[str, list[str]] = {
     "availability": ["availability", "Свободное время", "Удобное время", "Доступность"],
     "experience_years": ["experience_years", "experience", "Стаж", "Педагогический стаж", "Стаж (лет)",
                          "Стаж работы"],
+    "mentee_variants": ["mentee_variants", "mentee_variant", "mentee variants", "Категория наставляемого",
+                        "Профиль наставляемого", "Тип наставляемого"],
     "capacity": ["capacity", "Сколько наставляемых готов взять", "Количество наставляемых",
                  "Максимум наставляемых", "Вместимость"],
     "group_min": ["group_min", "Минимальный размер группы", "Мин. размер группы"],

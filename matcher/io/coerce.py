@@ -16,7 +16,8 @@ from typing import Callable
 from ..config import ProgramConfig
 from ..i18n import register
 from ..models import (ANY_SET, CATEGORY_ALIASES, CATEGORY_INDEX, FORM_ALIASES, FORM_INDEX,
-                      GENDER_INDEX, NO_SET, ROLE_ALIASES, ROLE_INDEX, WISH_NAMES, YES_SET)
+                      GENDER_INDEX, MENTEE_VARIANT_ALIASES, MENTEE_VARIANT_INDEX, NO_SET, ROLE_ALIASES,
+                      ROLE_INDEX, WISH_NAMES, YES_SET)
 from ..text import MULTI_SEPARATORS, clean_id, closest, norm, split_multi
 
 register({
@@ -48,6 +49,11 @@ register({
     "io.unknown_gender": ("неизвестное значение пола «{value}»: ожидается «ж» или «м»",
                           "unknown gender '{value}': 'f' or 'm' expected"),
     "io.unknown_yes_no": ("«{value}» — ожидается «да» или «нет»", "'{value}': 'yes' or 'no' expected"),
+    "io.unknown_variant": ("неизвестная категория наставляемого «{value}»; допустимы: {known}",
+                           "unknown kind of mentee '{value}'; allowed: {known}"),
+    "io.unknown_variant_suggest": ("неизвестная категория наставляемого «{value}»; возможно, имелась в виду "
+                                   "«{suggestion}»",
+                                   "unknown kind of mentee '{value}'; did you mean '{suggestion}'?"),
     "io.unknown_wish": ("неизвестное пожелание «{value}»: допустимы пол, возраст, интересы, помощь",
                         "unknown wish '{value}': gender, age, interests or offers expected"),
     "io.id_invisible": ("идентификатор состоит только из невидимых символов (например, пробела нулевой ширины): "
@@ -397,6 +403,26 @@ def hard_wishes_coercer(table):
     return coerce
 
 
+def variants_coercer(table):
+    spellings = sorted({s for ss in MENTEE_VARIANT_ALIASES.values() for s in ss} | set(MENTEE_VARIANT_ALIASES))
+    known = list(MENTEE_VARIANT_ALIASES)
+
+    def coerce(raw):
+        items = _items(table, raw)
+        if len(items) == 1 and norm(items[0]) in NO_WISH:
+            return ()
+        out: list[str] = []
+        for item in items:
+            key = norm(item)
+            variant = MENTEE_VARIANT_INDEX.get(key) or MENTEE_VARIANT_INDEX.get(key.strip(QUOTES))
+            if variant is None:
+                raise _suggest("io.unknown_variant", item, spellings, known=known, value=item)
+            if variant not in out:
+                out.append(variant)
+        return tuple(out)
+    return coerce
+
+
 @dataclass(frozen=True)
 class Coercion:
     """How one column's cells become values: `fn` (None = the text as it is), whether
@@ -447,6 +473,8 @@ def make_coercer(field: str, config: ProgramConfig, values: dict[str, dict] | No
         return Coercion(forms_coercer(config, table), memo=True, copy=True)
     if field == "hard_wishes":
         return Coercion(hard_wishes_coercer(table), memo=True, copy=True)
+    if field == "mentee_variants":
+        return Coercion(variants_coercer(table), memo=True, copy=True)
     if field in ("ranking", "avoid"):
         return Coercion(id_list_coercer(table))
     if field in LIST_FIELDS:

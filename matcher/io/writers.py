@@ -119,7 +119,7 @@ def write_xlsx(path, sheets, **kwargs) -> None:
 # --- questionnaires -------------------------------------------------------------------
 
 LIST_FIELDS = ("forms", "subjects", "interests", "offers", "needs", "availability", "want_interests",
-               "want_offers", "hard_wishes", "ranking", "avoid")
+               "want_offers", "hard_wishes", "ranking", "avoid", "mentee_variants")
 SCALAR_FIELDS = ("id", "name", "role", "category", "age", "birth_date", "gender", "grade", "experience_years",
                  "capacity", "group_min", "consent", "data_consent", "guardian_consent", "trained", "priority",
                  "want_gender", "want_age_min", "want_age_max", "program")
