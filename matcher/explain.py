@@ -916,7 +916,7 @@ def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[d
 
 
 # unmatched.csv's reason code -> the explanation's `why`
-WHY_OF_REASON = {"unmatched.no_places": "candidates_without_places"}
+WHY_OF_REASON = {"unmatched.no_places": "candidates_without_places", "unmatched.no_candidate_in_form": "no_candidate"}
 
 
 def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:

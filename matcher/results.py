@@ -20,6 +20,10 @@ from .jsonutil import jsonable
 register({
     "unmatched.no_candidate": ("нет ни одного подходящего наставника: чаще всего мешает правило «{top_rule}»",
                                "no mentor passes the hard rules; most often blocked by: {top_rule}"),
+    "unmatched.no_candidate_in_form": ("нет ни одного подходящего наставника: среди наставников, подходящих по форме, "
+                                       "чаще всего мешает правило «{top_rule}» ({count})",
+                                       "no mentor passes the hard rules; among mentors who fit the form, most often "
+                                       "blocked by: {top_rule} ({count})"),
     "unmatched.no_mentor_in_form": ("нет наставников в формах наставляемого", "no mentor in this mentee's forms"),
     "unmatched.no_form": ("наставляемый не указал ни одной формы наставничества", "the mentee is in no form of mentoring"),
     "unmatched.candidates_taken": ("{count} {count:plural:подходящий наставник занят|подходящих наставника заняты|"
@@ -246,7 +250,11 @@ class CandidateContext:
                 return "unmatched.no_mentor_in_form", {}
             counts = rules_blocking(graph.blocked[i])
             top = max((c for c in counts if c != "form_compat"), key=lambda c: (counts[c], c), default="form_compat")
-            return "unmatched.no_candidate", {"top_rule": top}
+            if top == "form_compat":
+                return "unmatched.no_candidate", {"top_rule": top}
+            # Mentors of other forms (counted under the form rule) are no one's obstacle: the
+            # headline names the rule among those who fit the form, with its count.
+            return "unmatched.no_candidate_in_form", {"top_rule": top, "count": counts[top]}
         states = self.states(cand)
         live, live_states = cand[states > 0], states[states > 0]
         if not len(live):
