@@ -6,13 +6,17 @@ data processing (001 §4.1, 002 §9). Parameters: [rules] in the configuration.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ..arrays import CATEGORIES
 from ..i18n import register
+from .fix import Fix, update_people
 
 CODE = "consent"
 FORM_DEPENDENT = False
+CHANGES = ("consent",)
 KINDS = ("consent", "data_consent", "guardian_consent")
 
 register({
@@ -86,3 +90,32 @@ def details(roster, mentee, mentor, form):
         return {}
     first = missing[0]
     return {"code": f"consent.{first['who']}.{first['consent']}", **first, "missing": missing}
+
+
+def suggest(roster, mentee, mentor, form, details):
+    """Every missing consent of the pair, obtained at once."""
+    if not details.get("missing"):
+        return []
+    missing = [{"who": m["who"], "id": m["id"], "consent": m["consent"]} for m in details["missing"]]
+    mentee_only = all(m["who"] == "mentee" for m in missing)
+    change = {"change": "consent", "mentor_id": None if mentee_only else roster.mentors.ids[mentor],
+              "params": {"missing": missing}}
+    return [Fix(change, "mentee" if mentee_only else "person",
+                parts=frozenset((m["who"], m["id"], m["consent"]) for m in missing))]
+
+
+def apply(people, config, change):
+    for item in change["params"]["missing"]:
+        people = update_people(people, item["id"], item["who"] == "mentor", lambda p, c=item["consent"]: {c: True})
+    return people, config
+
+
+def patch(roster, change):
+    """The roster as build_roster would give it once the mentee's consents are given."""
+    side = roster.mentees
+    updates = {}
+    for item in change["params"]["missing"]:
+        arr = updates.get(item["consent"], getattr(side, item["consent"]).copy())
+        arr[side.index[item["id"]]] = 1
+        updates[item["consent"]] = arr
+    return dataclasses.replace(roster, mentees=dataclasses.replace(side, **updates))
