@@ -16,6 +16,7 @@ if CODE not in MESSAGES:  # the catalogue refuses a code twice; tests may import
     register({
         CODE: ("у наставника {id} не указано ФИО", "mentor {id} has no name on record"),
         "rule_title." + CODE: ("ФИО наставника", "mentor's name"),
+        "change.mentor_name": ("записать ФИО наставника {mentor}", "record the name of mentor {mentor}"),
     })
 
 

@@ -12,9 +12,12 @@ import named_mentor_rule
 from matcher import constraints, explain
 from matcher.config import load_config
 from matcher.explain import add_explanations, apply_change
+from matcher.explain_text import explain_text
 from matcher.models import Participant
 from matcher.pipeline import match
+from matcher.report import build_view
 from matcher.results import result_document
+from matcher.wording import Words
 
 INTERESTS_ONLY = {"weights": {"interests": 1.0, "needs": 0.0, "mirror": 0.0, "psych": 0.0, "ranking": 0.0,
                               "availability": 0.0}}
@@ -68,3 +71,28 @@ def test_a_new_rule_blocks_the_pair_and_its_own_fix_is_a_verified_suggestion(wit
     people, config = apply_change(result.participants, result.config, s)
     again = match(people, config)
     assert [again.roster.mentees.ids[i] for i in again.matched_mentees()] == ["E1"]
+
+
+def test_a_new_rules_fix_is_worded_from_its_own_messages_in_the_terminal_and_the_report(with_named_mentor_rule):
+    _, doc = explained(unnamed_mentor_programme())
+    assert "1. record the name of mentor R1 → paired with mentor R1" in explain_text(doc, mentee="E1", lang="en")
+    assert "записать ФИО наставника R1 → пара с наставником R1" in explain_text(doc, mentee="E1", lang="ru")
+    (row,) = build_view(doc, "en")["unmatched"]
+    (block,) = row["explanation"]["main"]
+    assert [e["head"] for e in block["entries"]] == ["record the name of mentor R1"]
+
+
+def test_one_wording_names_people_as_its_presenter_does():
+    """The same suggested change: ids in the terminal, names in the report, 'this mentee' for
+    the mentee it is for."""
+    doc = {"program": {"forms": {"teacher_student": {"title_en": "Teacher – student"}}}}
+    change = {"change": "consent", "mentor_id": "R1", "params": {"missing": [
+        {"who": "mentee", "id": "E1", "consent": "consent"}, {"who": "mentor", "id": "R1", "consent": "data_consent"}]}}
+    names = {"E1": "Ann (E1)", "R1": "Bob (R1)"}
+    terminal = Words(doc, "en", "terminal", person=str, shown=dict)
+    report = Words(doc, "en", "report", person=names.get, shown=dict)
+    assert terminal.change(change) == ("obtain consent to take part (mentee E1), "
+                                       "consent to personal data processing (mentor R1)")
+    assert report.change(change, self_id="E1") == ("obtain consent: this mentee: consent to take part; "
+                                                   "mentor Bob (R1): consent to personal data processing")
+    assert terminal.form("teacher_student") == report.form("teacher_student") == "Teacher – student"

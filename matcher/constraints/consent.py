@@ -38,6 +38,16 @@ register({
     "consent.mentor.guardian_consent": ("наставник {id} несовершеннолетний, а согласия его "
                                         "законного представителя нет",
                                         "mentor {id} is a minor without a legal guardian's consent"),
+    "change.consent.terminal": ("получить {items}", "obtain {items}"),
+    "change.consent.report": ("получить согласия: {items}", "obtain consent: {items}"),
+    "change.consent.item.terminal": ("{kind} ({who})", "{kind} ({who})"),
+    "change.consent.item.report": ("{who} — {kind}", "{who}: {kind}"),
+    "change.consent.sep.terminal": (", ", ", "),
+    "change.consent.sep.report": ("; ", "; "),
+    "change.consent.kind.consent": ("согласие на участие", "consent to take part"),
+    "change.consent.kind.data_consent": ("согласие на обработку персональных данных", "consent to personal data processing"),
+    "change.consent.kind.guardian_consent.terminal": ("согласие законного представителя", "a legal guardian's consent"),
+    "change.consent.kind.guardian_consent.report": ("согласие законного представителя", "the legal guardian's consent"),
 })
 
 _STUDENT = CATEGORIES.index("student")
@@ -119,3 +129,14 @@ def patch(roster, change):
         arr[side.index[item["id"]]] = 1
         updates[item["consent"]] = arr
     return dataclasses.replace(roster, mentees=dataclasses.replace(side, **updates))
+
+
+def change_words(change, words, self_id=None):
+    """Each consent to obtain, and whose."""
+    items = []
+    for m in change["params"].get("missing") or []:
+        kind = f"change.consent.kind.{m.get('consent')}"
+        items.append(words.text("change.consent.item", {
+            "who": words.who(m.get("who"), m.get("id"), self_id),
+            "kind": words.text(kind) if words.has(kind) else str(m.get("consent"))}))
+    return {"items": words.text("change.consent.sep").join(items)}

@@ -7,9 +7,19 @@ them, and how to act on one, live here beside the rules' own fixes, in one regis
 """
 from __future__ import annotations
 
+from ..i18n import register
 from .fix import Fix, update_people
 
 CHANGES = ("capacity", "group_min")
+
+register({
+    "change.capacity.terminal": ("ещё одно место у наставника {mentor} ({from} → {to})",
+                                 "one more place for mentor {mentor} ({from} → {to})"),
+    "change.capacity.report": ("дать наставнику {mentor} ещё одно место ({from} → {to})",
+                               "give mentor {mentor} one more place ({from} → {to})"),
+    "change.group_min": ("снизить наименьший размер группы наставника {mentor} с {from} до {to}",
+                         "lower the group minimum of mentor {mentor} from {from} to {to}"),
+})
 
 
 def capacity_fix(mentor_id: str, capacity: int) -> Fix:

@@ -22,6 +22,10 @@ register({
                         "для формы «{form}»",
                         "it is unknown whether mentor {id} has completed the preparation required "
                         "for form '{form}'"),
+    "change.trained.terminal": ("наставник {mentor} проходит подготовку, обязательную для формы «{form}»",
+                                "mentor {mentor} completes the preparation required for form '{form}'"),
+    "change.trained.report": ("наставнику {mentor} пройти подготовку для формы «{form}»",
+                              "mentor {mentor} completes the training for the form «{form}»"),
 })
 
 
