@@ -53,14 +53,15 @@ How the answers are found:
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import constraints, scoring
-from .arrays import WISH_BIT, build_roster
+from .constraints import places
+from .constraints.fix import SCOPES, Fix
+from .arrays import build_roster
 from .graph import SCORE_SCALE, build_graph
 from .solve import Lock, _flow_with_locks, _lock_edges, side_constraints, solve
 from .solve.objective import slot_of_edges
@@ -101,57 +102,18 @@ class Limits:
 
 def apply_change(participants: list, config, change: dict) -> tuple[list, object]:
     """The participants and configuration with one suggested change applied (copies; the
-    inputs are left as they are). This is what a curator would do to act on a suggestion."""
-    kind = change["change"]
-    params = change.get("params") or {}
-    people = list(participants)
-
-    def update(pid: str, mentor: bool | None, fn) -> None:
-        for n, p in enumerate(people):
-            if p.id == pid and (mentor is None or (p.is_mentor if mentor else p.is_mentee)):
-                people[n] = p.model_copy(update=fn(p))
-
-    if kind == "capacity":
-        update(change["mentor_id"], True, lambda p: {"capacity": int(params["to"])})
-    elif kind == "trained":
-        update(change["mentor_id"], True, lambda p: {"trained": True})
-    elif kind == "consent":
-        for item in params["missing"]:
-            update(item["id"], item["who"] == "mentor", lambda p, c=item["consent"]: {c: True})
-    elif kind == "hard_wish":
-        update(params["id"], params["who"] == "mentor",
-               lambda p: {"hard_wishes": [w for w in p.hard_wishes if w != params["wish"]]})
-    elif kind == "group_min":
-        to = int(params["to"])
-        update(change["mentor_id"], True, lambda p: {"group_min": to if to > 1 else None})
-    elif kind == "age_gap":
-        forms = {f: (r.model_copy(update={"min_age_gap": float(params["to"])}) if f == params["form"] else r)
-                 for f, r in config.forms.items()}
-        config = config.model_copy(update={"forms": forms})
-    else:
-        raise ValueError(f"unknown change {kind!r}")
-    return people, config
+    inputs are left as they are). This is what a curator would do to act on a suggestion;
+    the change's owner (a rule module, or constraints.places) knows how."""
+    owner = constraints.fix_owner(change["change"])
+    if owner is None:
+        raise ValueError(f"unknown change {change['change']!r}")
+    return owner.apply(list(participants), config, change)
 
 
 def _patched_roster(roster, change: dict):
-    """The roster as build_roster would give it after a change to one mentee's own data
-    (consent, a hard wish): only that person's entries differ."""
-    kind, params = change["change"], change.get("params") or {}
-    side = roster.mentees
-    if kind == "consent":
-        updates = {}
-        for item in params["missing"]:
-            arr = updates.get(item["consent"], getattr(side, item["consent"]).copy())
-            arr[side.index[item["id"]]] = 1
-            updates[item["consent"]] = arr
-        side = dataclasses.replace(side, **updates)
-    elif kind == "hard_wish":
-        arr = side.hard_wishes.copy()
-        arr[side.index[params["id"]]] &= np.uint8(~WISH_BIT[params["wish"]] & 0xFF)
-        side = dataclasses.replace(side, hard_wishes=arr)
-    else:  # pragma: no cover - only mentee-level changes are patched
-        raise ValueError(kind)
-    return dataclasses.replace(roster, mentees=side)
+    """The roster as build_roster would give it after a change to one mentee's own data:
+    only that person's entries differ (the change's owner patches it)."""
+    return constraints.fix_owner(change["change"]).patch(roster, change)
 
 
 def _row_edges(roster, i: int, forbids: np.ndarray) -> dict[str, np.ndarray]:
@@ -694,18 +656,28 @@ def _change_key(change: dict) -> tuple:
     return (change["change"], change.get("mentor_id"), repr(sorted((change.get("params") or {}).items())))
 
 
-def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[float, int, int]]) -> list[dict]:
+@dataclass
+class _Candidate:
+    """A change worth checking for one mentee: the change as result.json keeps it, how it
+    is checked (flow_capacity | flow_mentee | resolve), and its Fix's `parts`."""
+
+    change: dict
+    mode: str
+    parts: frozenset | None = None
+
+
+def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[float, int, int]]) -> list[_Candidate]:
     """Single changes that could pair mentee i, most promising first: a place for a mentor
     whose places are taken, then changes to the mentee's own data, then one mentor's data,
-    then the programme's rules. Each carries the mode of its check."""
+    then the programme's rules. The rule that blocks a near miss suggests its own fix."""
     me_id = run.mentee_ids[i]
     on_both = me_id in run.both
     out: dict[tuple, tuple] = {}
 
-    def add(rank: tuple, change: dict, mode: str) -> None:
-        key = _change_key(change)
+    def add(rank: tuple, fix: Fix, mode: str) -> None:
+        key = _change_key(fix.change)
         if key not in out or rank < out[key][0]:
-            out[key] = (rank, change, mode)
+            out[key] = (rank, fix, mode)
 
     shown = 0
     for e in cand_edges:  # best score first; only as many as could be checked
@@ -715,59 +687,42 @@ def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[floa
         if int(run.load[k]) >= int(run.capacity[k]):
             shown += 1
             cap = int(run.capacity[k])
-            change = {"change": "capacity", "mentor_id": run.mentor_ids[k], "params": {"from": cap, "to": cap + 1}}
             # A second place turns on the grade spread of groups, if the programme limits it.
             flow = run.incremental and run.mentor_ids[k] not in run.both and \
                 (run.config.program.max_grade_spread is None or cap + 1 <= 1)
-            add((0, -float(run.graph.score[e])), change, "flow_capacity" if flow else "resolve")
+            add((0, -float(run.graph.score[e])), places.capacity_fix(run.mentor_ids[k], cap),
+                "flow_capacity" if flow else "resolve")
     for e in cand_edges:
         k = int(run.graph.mentor[e])
         if k in run.context.unreachable and run.context.unreachable[k] >= 1:
-            # The group can form only as large as the mentees who could join it.
-            change = {"change": "group_min", "mentor_id": run.mentor_ids[k],
-                      "params": {"from": int(run.roster.mentors.group_min[k]), "to": run.context.unreachable[k]}}
-            add((0, -float(run.graph.score[e])), change, "resolve")
+            fix = places.group_min_fix(run.mentor_ids[k], int(run.roster.mentors.group_min[k]),
+                                       run.context.unreachable[k])
+            add((0, -float(run.graph.score[e])), fix, "resolve")
     for score, k, bit in near:
         code = _code_of_bit(bit)
+        rule = constraints.rule_by_code(code)
+        if rule is None or not hasattr(rule, "suggest"):
+            continue
         reason = _rule_reason(run, i, k, code)
-        d = reason["details"]
-        if code == "trained":
-            add((2, -score), {"change": "trained", "mentor_id": run.mentor_ids[k], "params": {"form": reason["form"]}},
-                "resolve")
-        elif code == "consent" and d.get("missing"):
-            missing = [{"who": m["who"], "id": m["id"], "consent": m["consent"]} for m in d["missing"]]
-            mentee_only = all(m["who"] == "mentee" for m in missing)
-            change = {"change": "consent", "mentor_id": None if mentee_only else run.mentor_ids[k],
-                      "params": {"missing": missing}}
-            if mentee_only:
-                add((1, -score), change, "flow_mentee" if run.incremental and not on_both else "resolve")
-            else:
-                add((2, -score), change, "resolve")
-        elif code == "hard_wishes" and d.get("wish"):
-            change = {"change": "hard_wish", "mentor_id": None if d["who"] == "mentee" else run.mentor_ids[k],
-                      "params": {"who": d["who"], "id": d["id"], "wish": d["wish"]}}
-            if d["who"] == "mentee":
-                add((1, -score), change, "flow_mentee" if run.incremental and not on_both else "resolve")
-            else:
-                add((2, -score), change, "resolve")
-        elif code == "age_gap" and d.get("gap") is not None:
-            to = math.floor(float(d.get("provable_gap", d["gap"])))  # ages in whole years prove less
-            change = {"change": "age_gap", "mentor_id": None,
-                      "params": {"form": reason["form"], "from": d["min"], "to": to}}
-            add((3, -to, -score), change, "resolve")
-    # For a relaxed age gap only the smallest relaxation per form is worth checking.
-    best_gap: dict[str, tuple] = {}
-    for key, (rank, change, mode) in list(out.items()):
-        if change["change"] == "age_gap":
-            form = change["params"]["form"]
-            if form in best_gap and best_gap[form][0] <= rank:
-                del out[key]
-                continue
-            if form in best_gap:
-                del out[best_gap[form][1]]
-            best_gap[form] = (rank, key)
-    ranked = sorted(out.values(), key=lambda t: (t[0], _change_key(t[1])))
-    return [dict(change, mode=mode) for _, change, mode in ranked]
+        for fix in rule.suggest(run.roster, i, k, reason["form"], reason["details"]):
+            mode = "resolve"
+            # A change to the mentee's own data changes only their pairs: checked on the flow.
+            if fix.scope == "mentee" and run.incremental and not on_both and hasattr(rule, "patch"):
+                mode = "flow_mentee"
+            add((1 + SCOPES.index(fix.scope), *fix.order, -score), fix, mode)
+    # Alternatives of one another (e.g. relaxations of one form's age gap): only the best is checked.
+    best: dict[tuple, tuple] = {}
+    for key, (rank, fix, mode) in list(out.items()):
+        if fix.one_of is None:
+            continue
+        if fix.one_of in best and best[fix.one_of][0] <= rank:
+            del out[key]
+            continue
+        if fix.one_of in best:
+            del out[best[fix.one_of][1]]
+        best[fix.one_of] = (rank, key)
+    ranked = sorted(out.values(), key=lambda t: (t[0], _change_key(t[1].change)))
+    return [_Candidate(dict(fix.change), mode, fix.parts) for _, fix, mode in ranked]
 
 
 def _check_capacity(run, i: int, changes: list[dict]) -> list[dict | None]:
@@ -879,20 +834,18 @@ def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[d
     limits = run.limits
     changes = _candidate_changes(run, i, cand_edges, near)
     verified, unchecked, checked = [], [], 0
-    capacity = [c for c in changes if c["mode"] == "flow_capacity"]
+    capacity = [c.change for c in changes if c.mode == "flow_capacity"]
     capacity_effect = {}
     if capacity:
         for c, eff in zip(capacity, _check_capacity(run, i, capacity)):
             capacity_effect[_change_key(c)] = eff
-    consent_sets: list[set] = []  # consents already shown to suffice: asking for more is no smaller change
-    for c in changes:
+    done_parts: list[tuple] = []  # (kind, parts) of verified changes: asking for more is no smaller change
+    for cand in changes:
         if checked >= limits.changes_checked or len(verified) >= limits.suggestions:
             break
-        mode = c.pop("mode")
-        if c["change"] == "consent":
-            wanted = {(m["who"], m["id"], m["consent"]) for m in c["params"]["missing"]}
-            if any(done <= wanted for done in consent_sets):
-                continue
+        c, mode = cand.change, cand.mode
+        if cand.parts is not None and any(kind == c["change"] and done <= cand.parts for kind, done in done_parts):
+            continue
         if mode == "flow_capacity":
             effect, method = capacity_effect[_change_key(c)], "incremental_flow"
         elif mode == "flow_mentee":
@@ -910,8 +863,8 @@ def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[d
         checked += 1
         if effect is not None:
             verified.append({**c, "verified": True, "method": method, "effect": effect})
-            if c["change"] == "consent":
-                consent_sets.append({(m["who"], m["id"], m["consent"]) for m in c["params"]["missing"]})
+            if cand.parts is not None:
+                done_parts.append((c["change"], cand.parts))
     return verified, unchecked, checked
 
 

@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 
 from . import constraints, results, scoring  # noqa: F401 - their reason codes are in the catalogue
-from .i18n import MESSAGES, register, render
+from .i18n import register, render
 from .text import clean_id
+from .wording import Words, form_title
 
 RESULT_FORMAT = "mentor-matcher/result"
 MOVES_SHOWN = 5
@@ -163,30 +164,6 @@ register({
     "explain.unchecked": ("Не проверено (лимит пересчётов): {changes}.", "Not checked (re-solve limit): {changes}."),
     "explain.unchecked_not_in_time": ("Не проверено за отведённое время: {changes}.",
                                       "Not checked in time: {changes}."),
-    "explain.change.capacity": ("ещё одно место у наставника {mentor_id} ({from} → {to})",
-                                "one more place for mentor {mentor_id} ({from} → {to})"),
-    "explain.change.trained": ("наставник {mentor_id} проходит подготовку, обязательную для формы «{form}»",
-                               "mentor {mentor_id} completes the preparation required for form '{form}'"),
-    "explain.change.consent": ("получить {items}", "obtain {items}"),
-    "explain.change.hard_wish.mentee": ("наставляемый {id} делает пожелание «{wish}» необязательным",
-                                        "mentee {id} makes the wish about {wish} optional"),
-    "explain.change.hard_wish.mentor": ("наставник {id} делает пожелание «{wish}» необязательным",
-                                        "mentor {id} makes the wish about {wish} optional"),
-    "explain.change.group_min": ("снизить наименьший размер группы наставника {mentor_id} с {from} до {to}",
-                                 "lower the group minimum of mentor {mentor_id} from {from} to {to}"),
-    "explain.change.age_gap": ("снизить минимальную разницу в возрасте в форме «{form}» с {from} до {to} (в годах)",
-                               "lower the minimum age gap in form '{form}' from {from} to {to} years"),
-    "explain.consent_item.consent": ("согласие на участие ({who} {id})", "consent to take part ({who} {id})"),
-    "explain.consent_item.data_consent": ("согласие на обработку персональных данных ({who} {id})",
-                                          "consent to personal data processing ({who} {id})"),
-    "explain.consent_item.guardian_consent": ("согласие законного представителя ({who} {id})",
-                                              "a legal guardian's consent ({who} {id})"),
-    "explain.who.mentee": ("наставляемый", "mentee"),
-    "explain.who.mentor": ("наставник", "mentor"),
-    "explain.wish.gender": ("пол", "gender"),
-    "explain.wish.age": ("возраст", "age"),
-    "explain.wish.interests": ("интересы", "interests"),
-    "explain.wish.offers": ("чем может помочь", "what the mentor offers"),
     # mentor
     "explain.mentor_title": ("Наставник {mentor_id} ({mentor_name}): занято мест — {load} из {capacity}.",
                              "Mentor {mentor_id} ({mentor_name}): {load} of {capacity} "
@@ -276,20 +253,14 @@ def _signed(value, lang: str, digits: int = 3) -> str:
     return ("+" if v > 0 else "−" if v < 0 else "") + text
 
 
-def _form_title(doc: dict, form, lang: str) -> str:
-    entry = ((doc.get("program") or {}).get("forms") or {}).get(form) or {}
-    return entry.get("title_ru" if lang == "ru" else "title_en") or str(form)
+def _words(doc: dict, lang: str) -> Words:
+    """The shared wording, terminal style: people by id, parameters as unmatched.csv shows them."""
+    return Words(doc, lang, "terminal", person=str, shown=lambda params: results.reason_params(params, lang, doc))
 
 
 def _rule_text(reason: dict, lang: str, doc: dict | None = None) -> str:
     """One blocking rule with its details, worded (forms and categories by their titles)."""
-    details = results.reason_params(reason.get("details") or {}, lang, doc)
-    code = details.pop("code", None) or reason.get("code")
-    if code not in MESSAGES:
-        code = reason.get("code")
-    if code not in MESSAGES:
-        return render(f"rule_title.{reason.get('code')}", None, lang)
-    return render(code, details, lang)
+    return _words(doc or {}, lang).rule(reason.get("code"), reason.get("details"))
 
 
 def _effect_text(effect: dict, lang: str) -> str:
@@ -372,7 +343,7 @@ def _alternative_lines(doc: dict, alts: list[dict], lang: str, mentor_names: dic
 
 def _pair_text(doc: dict, pair: dict, lang: str) -> list[str]:
     mentor_names, _ = _names(doc)
-    lines = [render("explain.pair_title", {**pair, "form": _form_title(doc, pair["form"], lang)}, lang),
+    lines = [render("explain.pair_title", {**pair, "form": form_title(doc, pair["form"], lang)}, lang),
              render("explain.pair_score", {"score": _num(pair.get("score"), lang)}, lang)]
     ex = pair.get("explanation")
     if ex:
@@ -398,19 +369,6 @@ def _pair_text(doc: dict, pair: dict, lang: str) -> list[str]:
     else:
         lines.append(render("explain.no_alternatives", None, lang))
     return lines
-
-
-def _change_text(change: dict, lang: str, doc: dict | None = None) -> str:
-    kind, params = change["change"], results.reason_params(change.get("params") or {}, lang, doc)
-    if kind == "consent":
-        items = [render(f"explain.consent_item.{m['consent']}",
-                        {"who": render(f"explain.who.{m['who']}", None, lang), "id": m["id"]}, lang)
-                 for m in params.get("missing", [])]
-        return render("explain.change.consent", {"items": ", ".join(items)}, lang)
-    if kind == "hard_wish":
-        return render(f"explain.change.hard_wish.{params.get('who')}",
-                      {**params, "wish": render(f"explain.wish.{params.get('wish')}", None, lang)}, lang)
-    return render(f"explain.change.{kind}", {**params, "mentor_id": change.get("mentor_id")}, lang)
 
 
 def _unmatched_text(doc: dict, u: dict, lang: str) -> list[str]:
@@ -445,14 +403,14 @@ def _unmatched_text(doc: dict, u: dict, lang: str) -> list[str]:
         for n, s in enumerate(ex["suggestions"], start=1):
             effect = s.get("effect") or {}
             lines.append(render("explain.suggestion_line", {
-                "n": n, "change": _change_text(s, lang, doc), "mentor_id": effect.get("mentor_id") or "—",
+                "n": n, "change": _words(doc, lang).change(s), "mentor_id": effect.get("mentor_id") or "—",
                 "effect": _effect_text(effect, lang)}, lang))
     else:
         lines.append(render("explain.no_suggestions", None, lang))
     for reason, code in (("budget", "explain.unchecked"), ("deadline", "explain.unchecked_not_in_time")):
         changes = [c for c in ex.get("unchecked") or [] if (c.get("reason") or "budget") == reason]
         if changes:
-            lines.append(render(code, {"changes": "; ".join(_change_text(c, lang, doc) for c in changes)}, lang))
+            lines.append(render(code, {"changes": "; ".join(_words(doc, lang).change(c) for c in changes)}, lang))
     return lines
 
 
@@ -471,7 +429,7 @@ def _mentor_text(doc: dict, m: dict, lang: str) -> list[str]:
         for t in mentees:
             lines.append(render("explain.mentor_mentee_line", {
                 "mentee_id": t["mentee_id"], "mentee_name": mentee_names.get(t["mentee_id"], ""),
-                "score": _num(t.get("score"), lang, 2), "form": _form_title(doc, t.get("form"), lang),
+                "score": _num(t.get("score"), lang, 2), "form": form_title(doc, t.get("form"), lang),
                 "locked": locked if t.get("locked") else ""}, lang))
     if not ex:
         lines.append(render("explain.no_explanations", None, lang))

@@ -26,6 +26,8 @@ from markupsafe import Markup
 from .i18n import MESSAGES, register, render
 from .io.writers import atomic_write_bytes
 from .results import gap_text, score_resolution_text, unmatched_line
+from .wording import Words
+from .wording import form_title as _form_title  # one form title for every presenter
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE = "report.html.j2"
@@ -225,7 +227,6 @@ register({
     "report.x.status_short.blocked": ("не проходит правила", "breaks a rule"),
     "report.x.status_short.chosen": ("выбран", "chosen"),
     "report.x.no_candidates": ("подходящих наставников нет", "no suitable mentor"),
-    "report.x.this_mentee": ("этот наставляемый", "this mentee"),
     "report.x.taken_by": ("сейчас у него: {mentees}", "now mentoring: {mentees}"),
     "report.x.force_effect": ("Если назначить его: {effects}.", "Choosing this mentor instead: {effects}."),
     "report.x.force_equal": ("Равноценный вариант: общий итог не изменится.",
@@ -255,27 +256,6 @@ register({
     "report.x.unchecked": ("не проверено", "not checked"),
     "report.x.effect_mentor": ("наставник — {mentor}", "the mentor is {mentor}"),
     "report.x.result": ("Результат: {effects}.", "Result: {effects}."),
-    "report.x.change.capacity": ("дать наставнику {mentor} ещё одно место ({source} → {target})",
-                                 "give mentor {mentor} one more place ({source} → {target})"),
-    "report.x.change.trained": ("наставнику {mentor} пройти подготовку для формы «{form}»",
-                                "mentor {mentor} completes the training for the form «{form}»"),
-    "report.x.change.consent": ("получить согласия: {items}", "obtain consent: {items}"),
-    "report.x.consent_item": ("{who} — {kind}", "{who}: {kind}"),
-    "report.x.consent.consent": ("согласие на участие", "consent to take part"),
-    "report.x.consent.data_consent": ("согласие на обработку персональных данных",
-                                      "consent to personal data processing"),
-    "report.x.consent.guardian_consent": ("согласие законного представителя", "the legal guardian's consent"),
-    "report.x.change.hard_wish": ("{who} соглашается считать пожелание «{wish}» необязательным",
-                                  "{who} agrees to make the wish «{wish}» optional"),
-    "report.x.wish.gender": ("пол партнёра", "the partner's gender"),
-    "report.x.wish.age": ("возраст партнёра", "the partner's age"),
-    "report.x.wish.interests": ("интересы партнёра", "the partner's interests"),
-    "report.x.wish.offers": ("чем помогает наставник", "what the mentor offers"),
-    "report.x.change.group_min": ("снизить наименьший размер группы наставника {mentor} с {source} до {target}",
-                                  "lower the group minimum of mentor {mentor} from {source} to {target}"),
-    "report.x.change.age_gap": ("снизить минимальную разницу в возрасте в форме «{form}» "
-                                "с {source} до {target} (в годах)",
-                                "lower the minimum age gap in the form «{form}» from {source} to {target} years"),
     "report.x.unused.no_candidates": ("ни один наставляемый не проходит правила",
                                       "no mentee passes the rules"),
     "report.x.unused.candidates_paired_elsewhere": ("подходящие наставляемые ({candidates}) "
@@ -563,6 +543,7 @@ class _Explainer:
 
     def __init__(self, doc: dict, lang: str):
         self.doc, self.lang = doc, lang
+        self.words = Words(doc, lang, "report", person=self.person, shown=self.params)
         self.names: dict[str, str] = {}
         for m in doc.get("mentors") or []:
             self.names[m["mentor_id"]] = m.get("mentor_name", "")
@@ -601,11 +582,7 @@ class _Explainer:
         return out
 
     def rule_text(self, code: str, details: dict | None) -> str:
-        details = details or {}
-        specific = details.get("code") or code
-        if specific in MESSAGES:
-            return render(specific, self.params(details), self.lang)
-        return known(f"rule_title.{code}", None, self.lang, code)
+        return self.words.rule(code, details)
 
     # -- what a forced change would do ------------------------------------------------------
     def effects(self, effect: dict) -> list[str]:
@@ -701,36 +678,7 @@ class _Explainer:
     # -- per unmatched mentee ---------------------------------------------------------------
     def change(self, change: dict, self_id: str | None = None) -> str:
         """A suggested change in words; the unmatched mentee it is for is 'this mentee'."""
-        kind, params = change.get("change", ""), change.get("params") or {}
-
-        def who(role, pid) -> str:
-            if pid is not None and pid == self_id:
-                return self.t("x.this_mentee")
-            return f"{known(f'report.{role}_word', None, self.lang, str(role or ''))} {self.person(pid)}"
-
-        mentor = self.person(change.get("mentor_id")) if change.get("mentor_id") else ""
-        if kind == "capacity":
-            return self.t("x.change.capacity", mentor=mentor, source=params.get("from", "?"),
-                          target=params.get("to", "?"))
-        if kind == "trained":
-            return self.t("x.change.trained", mentor=mentor,
-                          form=_form_title(self.doc, params.get("form") or "", self.lang))
-        if kind == "consent":
-            items = [self.t("x.consent_item", who=who(m.get("who"), m.get("id")),
-                            kind=known(f"report.x.consent.{m.get('consent')}", None, self.lang, str(m.get("consent"))))
-                     for m in params.get("missing") or []]
-            return self.t("x.change.consent", items="; ".join(items))
-        if kind == "hard_wish":
-            return self.t("x.change.hard_wish", who=who(params.get("who"), params.get("id")),
-                          wish=known(f"report.x.wish.{params.get('wish')}", None, self.lang, str(params.get("wish"))))
-        if kind == "group_min":
-            return self.t("x.change.group_min", mentor=mentor, source=params.get("from", "?"),
-                          target=params.get("to", "?"))
-        if kind == "age_gap":
-            return self.t("x.change.age_gap", form=_form_title(self.doc, params.get("form") or "", self.lang),
-                          source=self.params({"v": params.get("from")})["v"],
-                          target=self.params({"v": params.get("to")})["v"])
-        return known(f"report.x.change.{kind}", self.params(params), self.lang, kind)
+        return self.words.change(change, self_id)
 
     def suggestion(self, s: dict, self_id: str | None = None) -> dict:
         effect = s.get("effect") or {}
@@ -839,12 +787,6 @@ class _Explainer:
             out.append(known(code, note.get("params"), self.lang,
                              known(mine, note.get("params"), self.lang, code)))
         return out
-
-
-def _form_title(doc: dict, form: str, lang: str) -> str:
-    forms = (doc.get("program") or {}).get("forms") or {}
-    entry = forms.get(form) or {}
-    return entry.get("title_ru" if lang == "ru" else "title_en") or form
 
 
 def appendix_rows(units: list[dict], form_ids: list[str]) -> list[dict]:

@@ -12,8 +12,21 @@ Every rule module exposes:
         parameters of the reason for one blocked pair, for explanations
         (e.g. {"gap": 6, "min": 9}); rendered through the message catalogue.
 
+A rule may also own the change that lifts it (optional; all three, or `patch` left out):
+
+    CHANGES: tuple[str, ...]  kinds of change it suggests (`change` of result.json's suggestions)
+    def suggest(roster, mentee: int, mentor: int, form, details: dict) -> list[Fix]
+        changes that would let this blocked pair pass this rule; `details` is what
+        details() gave, through JSON (constraints.fix.Fix: the change and how to rank it)
+    def apply(participants: list, config, change: dict) -> (participants, config)
+        copies with the change made, as a curator would make it; the inputs are left as they are
+    def patch(roster, change: dict) -> Roster
+        for a change of scope "mentee": the roster build_roster would give after it (only
+        that mentee's entries differ), so the change is checked without a full rebuild
+
 A rule sees only the arrays view (`matcher.arrays.Roster`): never another rule, the
-solver or the CLI. Adding a rule touches its module, the RULES line and its test.
+solver or the CLI. Adding a rule touches its module, the RULES line and its test; explain asks
+`fix_owner(kind)` for a suggested change, so a rule's fix needs nothing more.
 """
 from __future__ import annotations
 
@@ -31,6 +44,7 @@ from . import (
     hard_wishes,
     mentee_bounds,
     mentee_variant,
+    places,
     same_subject,
     self_pair,
     trained,
@@ -55,6 +69,8 @@ RULES: list[ModuleType] = [
 EXTRA_CODES = ["forbidden", "min_score"]
 RULE_CODES: list[str] = [r.CODE for r in RULES] + EXTRA_CODES
 RULE_BIT: dict[str, int] = {code: 1 << k for k, code in enumerate(RULE_CODES)}
+# Owners of changes that are no pair rule's: a mentor's places (solver side constraints).
+SOLVER_FIXES: list[ModuleType] = [places]
 
 
 def reasons_mask(roster, mentee: np.ndarray, mentor: np.ndarray, form: str) -> np.ndarray:
@@ -70,4 +86,12 @@ def rule_by_code(code: str) -> ModuleType | None:
     for rule in RULES:
         if rule.CODE == code:
             return rule
+    return None
+
+
+def fix_owner(kind: str) -> ModuleType | None:
+    """The module (a rule, or one of SOLVER_FIXES) that owns a kind of suggested change."""
+    for owner in RULES + SOLVER_FIXES:
+        if kind in getattr(owner, "CHANGES", ()):
+            return owner
     return None

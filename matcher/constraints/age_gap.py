@@ -12,15 +12,18 @@ minimum: ages 22 and 13 may be 8 years and 2 days apart, which does not prove 9.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from functools import lru_cache
 
 import numpy as np
 
 from ..arrays import DATE_MONTH, date_key, key_date
 from ..i18n import register
+from .fix import Fix
 
 CODE = "age_gap"
 FORM_DEPENDENT = True
+CHANGES = ("age_gap",)
 
 register({
     # Russian numerals agree with the noun ("1 год", "2 года", "9 лет"), so years go in brackets.
@@ -51,6 +54,10 @@ register({
                                    "минимальная разница в возрасте — {min} (в годах)",
                                    "the age of mentee {id} is unknown, and form '{form}' requires "
                                    "an age gap of at least {min} years"),
+    "change.age_gap.terminal": ("снизить минимальную разницу в возрасте в форме «{form}» с {from} до {to} (в годах)",
+                                "lower the minimum age gap in form '{form}' from {from} to {to} years"),
+    "change.age_gap.report": ("снизить минимальную разницу в возрасте в форме «{form}» с {from} до {to} (в годах)",
+                              "lower the minimum age gap in the form «{form}» from {from} to {to} years"),
 })
 
 
@@ -142,3 +149,20 @@ def details(roster, mentee, mentor, form):
     if mentor_earliest + step > mentee_latest:  # even the most favourable birth dates fall short
         return params
     return {"code": "age_gap.unproven", **params}
+
+
+def suggest(roster, mentee, mentor, form, details):
+    """The form's minimum lowered to the gap the data prove; the smallest relaxation per form
+    is the one worth checking."""
+    if details.get("gap") is None:
+        return []
+    to = math.floor(float(details.get("provable_gap", details["gap"])))  # ages in whole years prove less
+    change = {"change": "age_gap", "mentor_id": None, "params": {"form": form, "from": details["min"], "to": to}}
+    return [Fix(change, "programme", order=(-to,), one_of=("age_gap", form))]
+
+
+def apply(people, config, change):
+    params = change["params"]
+    forms = {f: (r.model_copy(update={"min_age_gap": float(params["to"])}) if f == params["form"] else r)
+             for f, r in config.forms.items()}
+    return people, config.model_copy(update={"forms": forms})

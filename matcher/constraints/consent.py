@@ -6,13 +6,17 @@ data processing (001 §4.1, 002 §9). Parameters: [rules] in the configuration.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ..arrays import CATEGORIES
 from ..i18n import register
+from .fix import Fix, update_people
 
 CODE = "consent"
 FORM_DEPENDENT = False
+CHANGES = ("consent",)
 KINDS = ("consent", "data_consent", "guardian_consent")
 
 register({
@@ -34,6 +38,16 @@ register({
     "consent.mentor.guardian_consent": ("наставник {id} несовершеннолетний, а согласия его "
                                         "законного представителя нет",
                                         "mentor {id} is a minor without a legal guardian's consent"),
+    "change.consent.terminal": ("получить {items}", "obtain {items}"),
+    "change.consent.report": ("получить согласия: {items}", "obtain consent: {items}"),
+    "change.consent.item.terminal": ("{kind} ({who})", "{kind} ({who})"),
+    "change.consent.item.report": ("{who} — {kind}", "{who}: {kind}"),
+    "change.consent.sep.terminal": (", ", ", "),
+    "change.consent.sep.report": ("; ", "; "),
+    "change.consent.kind.consent": ("согласие на участие", "consent to take part"),
+    "change.consent.kind.data_consent": ("согласие на обработку персональных данных", "consent to personal data processing"),
+    "change.consent.kind.guardian_consent.terminal": ("согласие законного представителя", "a legal guardian's consent"),
+    "change.consent.kind.guardian_consent.report": ("согласие законного представителя", "the legal guardian's consent"),
 })
 
 _STUDENT = CATEGORIES.index("student")
@@ -86,3 +100,43 @@ def details(roster, mentee, mentor, form):
         return {}
     first = missing[0]
     return {"code": f"consent.{first['who']}.{first['consent']}", **first, "missing": missing}
+
+
+def suggest(roster, mentee, mentor, form, details):
+    """Every missing consent of the pair, obtained at once."""
+    if not details.get("missing"):
+        return []
+    missing = [{"who": m["who"], "id": m["id"], "consent": m["consent"]} for m in details["missing"]]
+    mentee_only = all(m["who"] == "mentee" for m in missing)
+    change = {"change": "consent", "mentor_id": None if mentee_only else roster.mentors.ids[mentor],
+              "params": {"missing": missing}}
+    return [Fix(change, "mentee" if mentee_only else "person",
+                parts=frozenset((m["who"], m["id"], m["consent"]) for m in missing))]
+
+
+def apply(people, config, change):
+    for item in change["params"]["missing"]:
+        people = update_people(people, item["id"], item["who"] == "mentor", lambda p, c=item["consent"]: {c: True})
+    return people, config
+
+
+def patch(roster, change):
+    """The roster as build_roster would give it once the mentee's consents are given."""
+    side = roster.mentees
+    updates = {}
+    for item in change["params"]["missing"]:
+        arr = updates.get(item["consent"], getattr(side, item["consent"]).copy())
+        arr[side.index[item["id"]]] = 1
+        updates[item["consent"]] = arr
+    return dataclasses.replace(roster, mentees=dataclasses.replace(side, **updates))
+
+
+def change_words(change, words, self_id=None):
+    """Each consent to obtain, and whose."""
+    items = []
+    for m in change["params"].get("missing") or []:
+        kind = f"change.consent.kind.{m.get('consent')}"
+        items.append(words.text("change.consent.item", {
+            "who": words.who(m.get("who"), m.get("id"), self_id),
+            "kind": words.text(kind) if words.has(kind) else str(m.get("consent"))}))
+    return {"items": words.text("change.consent.sep").join(items)}

@@ -8,13 +8,17 @@ attribute cannot satisfy a hard wish about it.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ..arrays import WISH_BIT, popcount, popcount_and
 from ..i18n import register
+from .fix import Fix, update_people
 
 CODE = "hard_wishes"
 FORM_DEPENDENT = False
+CHANGES = ("hard_wish",)
 
 _MESSAGES = {
     CODE: ("не выполнено обязательное пожелание наставника или наставляемого",
@@ -69,6 +73,18 @@ _MESSAGES = {
                                   "у {partner_id} таких запросов нет",
                                   "mentor {id} takes only requests for: {wanted}; {partner_id} has none "
                                   "of them"),
+    "change.hard_wish.terminal": ("{who} делает пожелание «{wish}» необязательным",
+                                  "{who} makes the wish about {wish} optional"),
+    "change.hard_wish.report": ("{who} соглашается считать пожелание «{wish}» необязательным",
+                                "{who} agrees to make the wish «{wish}» optional"),
+    "change.hard_wish.wish.gender.terminal": ("пол", "gender"),
+    "change.hard_wish.wish.age.terminal": ("возраст", "age"),
+    "change.hard_wish.wish.interests.terminal": ("интересы", "interests"),
+    "change.hard_wish.wish.offers.terminal": ("чем может помочь", "what the mentor offers"),
+    "change.hard_wish.wish.gender.report": ("пол партнёра", "the partner's gender"),
+    "change.hard_wish.wish.age.report": ("возраст партнёра", "the partner's age"),
+    "change.hard_wish.wish.interests.report": ("интересы партнёра", "the partner's interests"),
+    "change.hard_wish.wish.offers.report": ("чем помогает наставник", "what the mentor offers"),
 }
 register(_MESSAGES)
 
@@ -161,3 +177,36 @@ def details(roster, mentee, mentor, form):
                     "wanted": _names(roster, kind, wisher.sets[_WISH_SET[wish]][w]),
                     "actual": _names(roster, kind, partner.sets[_PARTNER_SET[who, wish]][p]), **params}
     return {}
+
+
+def suggest(roster, mentee, mentor, form, details):
+    """The holder of the unmet wish makes it optional (a soft wish, still scored)."""
+    if not details.get("wish"):
+        return []
+    who = details["who"]
+    change = {"change": "hard_wish", "mentor_id": None if who == "mentee" else roster.mentors.ids[mentor],
+              "params": {"who": who, "id": details["id"], "wish": details["wish"]}}
+    return [Fix(change, "mentee" if who == "mentee" else "person")]
+
+
+def apply(people, config, change):
+    params = change["params"]
+    return update_people(people, params["id"], params["who"] == "mentor",
+                         lambda p: {"hard_wishes": [w for w in p.hard_wishes if w != params["wish"]]}), config
+
+
+def patch(roster, change):
+    """The roster as build_roster would give it once the mentee's wish is optional."""
+    params = change["params"]
+    side = roster.mentees
+    arr = side.hard_wishes.copy()
+    arr[side.index[params["id"]]] &= np.uint8(~WISH_BIT[params["wish"]] & 0xFF)
+    return dataclasses.replace(roster, mentees=dataclasses.replace(side, hard_wishes=arr))
+
+
+def change_words(change, words, self_id=None):
+    """Whose wish becomes optional, and which."""
+    params = change["params"]
+    wish = f"change.hard_wish.wish.{params.get('wish')}"
+    return {"who": words.who(params.get("who"), params.get("id"), self_id),
+            "wish": words.text(wish) if words.has(wish) else str(params.get("wish"))}

@@ -9,9 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..i18n import register
+from .fix import Fix, update_people
 
 CODE = "trained"
 FORM_DEPENDENT = True
+CHANGES = ("trained",)
 
 register({
     CODE: ("наставник {id} не прошёл подготовку, обязательную для формы «{form}»",
@@ -20,6 +22,10 @@ register({
                         "для формы «{form}»",
                         "it is unknown whether mentor {id} has completed the preparation required "
                         "for form '{form}'"),
+    "change.trained.terminal": ("наставник {mentor} проходит подготовку, обязательную для формы «{form}»",
+                                "mentor {mentor} completes the preparation required for form '{form}'"),
+    "change.trained.report": ("наставнику {mentor} пройти подготовку для формы «{form}»",
+                              "mentor {mentor} completes the training for the form «{form}»"),
 })
 
 
@@ -34,3 +40,12 @@ def details(roster, mentee, mentor, form):
     if roster.mentors.trained[mentor] == -1:
         return {"code": "trained.unknown", "trained": "unknown", **params}
     return {"trained": "no", **params}
+
+
+def suggest(roster, mentee, mentor, form, details):
+    """The mentor completes the preparation."""
+    return [Fix({"change": "trained", "mentor_id": roster.mentors.ids[mentor], "params": {"form": form}}, "person")]
+
+
+def apply(people, config, change):
+    return update_people(people, change["mentor_id"], True, lambda p: {"trained": True}), config
