@@ -798,7 +798,12 @@ def appendix_rows(units: list[dict], form_ids: list[str]) -> list[dict]:
 
 
 def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False) -> dict:
-    """Everything the template shows, worded in `lang`; the template adds no logic of its own."""
+    """Everything the template shows, worded in `lang`; the template adds no logic of its own.
+
+    Steps: (1) the units (pairs and groups) with their numbered rows, (2) the unmatched
+    mentees, (3) the summary figures by form and by priority, (4) the solver's status and
+    objective levels, (5) the mentors' places and the mentors with places left, (6) the
+    view: cards, sections and the order's annex."""
     lang = "ru" if lang == "ru" else "en"
     if anonymize:
         doc = anonymized(doc)
@@ -806,16 +811,63 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
     words = _Explainer(doc, lang)
     program = doc.get("program") or {}
     summary = doc.get("summary") or {}
-    solver = doc.get("solver") or {}
     pairs = list(doc.get("pairs") or [])
     mentors = list(doc.get("mentors") or [])
-    mentor_by_id = {m["mentor_id"]: m for m in mentors}
+    form_ids = _form_ids(program, pairs)
+
+    unit_list, pairs_total = _units(doc, pairs, mentors, form_ids, T, words, lang, sensitive)
+    unmatched = _unmatched_rows(doc, T, words, lang, sensitive)
+    by_form = _by_form_rows(doc, summary, lang)
+    by_priority = _by_priority_rows(summary, T, lang)
+    status = _solver_status(doc.get("solver") or {}, T, lang)
+    levels = _objective_levels(doc.get("solver") or {}, T, lang)
+    free_mentors = _free_mentors(mentors, words, lang, sensitive)
+
+    forms_present = [f for f in form_ids if any(u["form"] == f for u in unit_list)]
+    metadata = doc.get("metadata") or {}
+    generated = metadata.get("generated") or metadata.get("date") or ""
+    return {
+        "lang": lang, "T": T, "sensitive_included": sensitive is not None, "anonymized": anonymize,
+        "program_name": program.get("name", ""), "reference_date": program.get("reference_date", ""),
+        "generated": str(generated), "input_files": ", ".join(doc.get("input_files") or []),
+        "version": doc.get("package_version", ""), "seed": doc.get("seed", ""),
+        "cards": _cards(summary, pairs, unit_list, unmatched, mentors, status, T, lang),
+        "by_form": by_form, "by_priority": by_priority if len(by_priority) > 1 else [],
+        "levels": levels,
+        "objective_quality": (program.get("objective") == "quality"),
+        "candidate_pairs": T("candidate_pairs", count=fmt_int(summary.get("candidate_pairs", 0), lang)),
+        "locks": T("locks", count=len(doc.get("locks") or [])) if doc.get("locks") else "",
+        "input_warnings": (T("input_warnings", count=len(doc["input_warnings"]))
+                           if doc.get("input_warnings") else ""),
+        "units": unit_list, "pairs_total": pairs_total,
+        "forms": [{"id": f, "title": _form_title(doc, f, lang)} for f in forms_present],
+        "unmatched": unmatched,
+        "candidates": words.candidates(),
+        "analysis": words.analysis(),
+        "notes": words.notes(),
+        "places_used": _places_used(mentors, T, lang),
+        "free_mentors": free_mentors,
+        "load_chart": load_chart(mentors, lang),
+        "score_chart": score_chart([p.get("score", 0.0) for p in pairs], lang),
+        "appendix": appendix_rows(unit_list, form_ids),
+    }
+
+
+def _form_ids(program: dict, pairs: list[dict]) -> list[str]:
+    """The programme's forms in its order, then any other form a pair is in."""
     form_ids = list((program.get("forms") or {}).keys())
     for p in pairs:
         if p["form"] not in form_ids:
             form_ids.append(p["form"])
+    return form_ids
 
-    # Units: a mentor's mentees in one form; more than one mentee (or a group minimum) is a group.
+
+def _units(doc: dict, pairs: list[dict], mentors: list[dict], form_ids: list[str], T: _Texts,
+           words: _Explainer, lang: str, sensitive: dict | None) -> tuple[list[dict], int]:
+    """Step 1. A unit is a mentor's mentees in one form; more than one mentee (or a group
+    minimum) is a group. Units by mentor and form, their rows numbered through the whole
+    list; returns the units and the number of rows."""
+    mentor_by_id = {m["mentor_id"]: m for m in mentors}
     units: dict[tuple[str, str], dict] = {}
     for p in pairs:
         key = (p["mentor_id"], p["form"])
@@ -839,26 +891,36 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         rows = []
         for p in u["pairs"]:
             number += 1
-            score = float(p.get("score", 0.0))
-            rows.append({
-                "num": number, "mentee_id": p["mentee_id"], "mentee_name": p["mentee_name"],
-                "mentor_id": p["mentor_id"], "mentor_name": p["mentor_name"],
-                "form": p["form"], "form_title": u["form_title"],
-                "score": round(score, 4), "score_text": fmt_num(score, 2, lang),
-                "score_pct": round(100 * min(1.0, max(0.0, score)), 1),
-                "score_class": "hi" if score >= 0.6 else "mid" if score >= 0.4 else "lo",
-                "priority": int(p.get("priority", 0)),
-                "priority_badge": T("badge_priority", priority=p["priority"]) if p.get("priority") else "",
-                "locked": bool(p.get("locked")),
-                "search": f"{p['mentee_name']} {p['mentee_id']}".lower(),
-                "components": _components(p.get("components") or {}, lang),
-                "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
-                "explanation": words.pair(p.get("explanation")),
-                "mentee_sensitive": _sensitive_rows(sensitive, p["mentee_id"], lang),
-            })
+            rows.append(_pair_row(p, number, u["form_title"], T, words, lang, sensitive))
         u["rows"] = rows
         del u["pairs"]
+    return unit_list, number
 
+
+def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explainer, lang: str,
+              sensitive: dict | None) -> dict:
+    """One numbered pair of a unit: the mentee, the score and its parts, the explanation."""
+    score = float(p.get("score", 0.0))
+    return {
+        "num": number, "mentee_id": p["mentee_id"], "mentee_name": p["mentee_name"],
+        "mentor_id": p["mentor_id"], "mentor_name": p["mentor_name"],
+        "form": p["form"], "form_title": form_title,
+        "score": round(score, 4), "score_text": fmt_num(score, 2, lang),
+        "score_pct": round(100 * min(1.0, max(0.0, score)), 1),
+        "score_class": "hi" if score >= 0.6 else "mid" if score >= 0.4 else "lo",
+        "priority": int(p.get("priority", 0)),
+        "priority_badge": T("badge_priority", priority=p["priority"]) if p.get("priority") else "",
+        "locked": bool(p.get("locked")),
+        "search": f"{p['mentee_name']} {p['mentee_id']}".lower(),
+        "components": _components(p.get("components") or {}, lang),
+        "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
+        "explanation": words.pair(p.get("explanation")),
+        "mentee_sensitive": _sensitive_rows(sensitive, p["mentee_id"], lang),
+    }
+
+
+def _unmatched_rows(doc: dict, T: _Texts, words: _Explainer, lang: str, sensitive: dict | None) -> list[dict]:
+    """Step 2. Unmatched mentees, highest priority first: why, and which rules blocked how many."""
     unmatched = []
     for u in sorted(doc.get("unmatched") or [], key=lambda u: (-int(u.get("priority", 0)), u["mentee_id"])):
         blocked = sorted((u.get("blocked_by") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
@@ -872,22 +934,33 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
             "explanation": words.unmatched(u.get("explanation"), u["mentee_id"]),
             "sensitive": _sensitive_rows(sensitive, u["mentee_id"], lang),
         })
+    return unmatched
 
-    # Summary figures.
-    mentees_n = int(summary.get("mentees", 0))
-    matched_n = int(summary.get("matched_mentees", len({p["mentee_id"] for p in pairs})))
+
+def _by_form_rows(doc: dict, summary: dict, lang: str) -> list[dict]:
+    """Step 3a. Mentees paired per form (forms without mentees left out)."""
     by_form = []
     for form, row in (summary.get("by_form") or {}).items():
         if row.get("mentees"):
             by_form.append({"title": _form_title(doc, form, lang), "mentees": row["mentees"], "matched": row["matched"],
                             "share": fmt_share(row["matched"], row["mentees"], lang),
                             "width": share_width(row["matched"], row["mentees"])})
+    return by_form
+
+
+def _by_priority_rows(summary: dict, T: _Texts, lang: str) -> list[dict]:
+    """Step 3b. Mentees paired per priority, highest first."""
     by_priority = []
     for prio, row in sorted((summary.get("by_priority") or {}).items(), key=lambda kv: -int(kv[0])):
         title = T("priority_value", priority=prio) if int(prio) else T.priority_plain
         by_priority.append({"title": title, "mentees": row["mentees"], "matched": row["matched"],
                             "share": fmt_share(row["matched"], row["mentees"], lang),
                             "width": share_width(row["matched"], row["mentees"])})
+    return by_priority
+
+
+def _solver_status(solver: dict, T: _Texts, lang: str) -> dict:
+    """Step 4a. The solver's status as the status card shows it: proven or not, the proof, the gap."""
     status = solver.get("status", "")
     proven = bool(solver.get("proven_optimal", status == "OPTIMAL"))
     if proven:
@@ -898,6 +971,18 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         status_text = T("status_other", status=status or "—")
     proof = solver.get("proof") or ""
     gap = float(solver.get("gap") or 0.0)
+    return {
+        "status": status_text, "proven": proven,
+        "proof": known(f"report.proof.{proof}", None, lang, T("proof_other", proof=proof)) if proof else "",
+        "gap": "" if proven else T("gap", gap=gap_text(solver, lang) if solver.get("level_gaps")
+                                   else fmt_pct(100.0 * gap, 2, lang)),
+        "resolution": T("score_resolution", text=score_resolution_text(solver, lang))
+        if score_resolution_text(solver, lang) else "",
+    }
+
+
+def _objective_levels(solver: dict, T: _Texts, lang: str) -> list[dict]:
+    """Step 4b. The objective's levels in the solver's order, each with its value."""
     levels = []
     level_values = solver.get("levels") or {}
     for name in solver.get("objective_levels") or list(level_values):
@@ -915,58 +1000,43 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         else:
             shown = fmt_int(value, lang)
         levels.append({"title": title, "value": shown})
-    groups_n = sum(1 for u in unit_list if u["is_group"])
+    return levels
+
+
+def _free_mentors(mentors: list[dict], words: _Explainer, lang: str, sensitive: dict | None) -> list[dict]:
+    """Step 5a. Mentors with places left, and why they were not filled."""
+    return [{"mentor_id": m["mentor_id"], "mentor_name": m["mentor_name"], "load": m["load"],
+             "capacity": m["capacity"], "free": int(m["capacity"]) - int(m["load"]),
+             "why": words.mentor_why(m),
+             "sensitive": _sensitive_rows(sensitive, m["mentor_id"], lang)}
+            for m in mentors if int(m.get("capacity", 0)) > int(m.get("load", 0))]
+
+
+def _places_used(mentors: list[dict], T: _Texts, lang: str) -> str:
+    """Step 5b. Places used of places offered, and the mentors left without a mentee."""
     engaged = sum(1 for m in mentors if int(m.get("load", 0)) > 0)
     capacity_total = sum(int(m.get("capacity", 0)) for m in mentors)
     used_total = sum(int(m.get("load", 0)) for m in mentors)
-    free_mentors = [{"mentor_id": m["mentor_id"], "mentor_name": m["mentor_name"], "load": m["load"],
-                     "capacity": m["capacity"], "free": int(m["capacity"]) - int(m["load"]),
-                     "why": words.mentor_why(m),
-                     "sensitive": _sensitive_rows(sensitive, m["mentor_id"], lang)}
-                    for m in mentors if int(m.get("capacity", 0)) > int(m.get("load", 0))]
+    return T("places_used", used=fmt_int(used_total, lang), capacity=fmt_int(capacity_total, lang),
+             idle=fmt_int(len(mentors) - engaged, lang), mentors=fmt_int(len(mentors), lang))
 
-    forms_present = [f for f in form_ids if any(u["form"] == f for u in unit_list)]
-    metadata = doc.get("metadata") or {}
-    generated = metadata.get("generated") or metadata.get("date") or ""
+
+def _cards(summary: dict, pairs: list[dict], unit_list: list[dict], unmatched: list[dict], mentors: list[dict],
+           status: dict, T: _Texts, lang: str) -> dict:
+    """Step 6. The figures at the top of the page: mentees paired, units, mentors engaged, status."""
+    mentees_n = int(summary.get("mentees", 0))
+    matched_n = int(summary.get("matched_mentees", len({p["mentee_id"] for p in pairs})))
+    groups_n = sum(1 for u in unit_list if u["is_group"])
+    engaged = sum(1 for m in mentors if int(m.get("load", 0)) > 0)
     return {
-        "lang": lang, "T": T, "sensitive_included": sensitive is not None, "anonymized": anonymize,
-        "program_name": program.get("name", ""), "reference_date": program.get("reference_date", ""),
-        "generated": str(generated), "input_files": ", ".join(doc.get("input_files") or []),
-        "version": doc.get("package_version", ""), "seed": doc.get("seed", ""),
-        "cards": {
-            "matched": T("card_matched_value", matched=fmt_int(matched_n, lang), mentees=fmt_int(mentees_n, lang)),
-            "matched_share": fmt_share(matched_n, mentees_n, lang),
-            "matched_width": share_width(matched_n, mentees_n),
-            "unmatched": fmt_int(summary.get("unmatched_mentees", len(unmatched)), lang),
-            "units": fmt_int(len(unit_list), lang),
-            "units_detail": T("card_units_value", pairs=len(unit_list) - groups_n, groups=groups_n),
-            "mentors": T("card_matched_value", matched=fmt_int(engaged, lang), mentees=fmt_int(len(mentors), lang)),
-            "status": status_text, "proven": proven,
-            "proof": known(f"report.proof.{proof}", None, lang, T("proof_other", proof=proof)) if proof else "",
-            "gap": "" if proven else T("gap", gap=gap_text(solver, lang) if solver.get("level_gaps")
-                                       else fmt_pct(100.0 * gap, 2, lang)),
-            "resolution": T("score_resolution", text=score_resolution_text(solver, lang))
-            if score_resolution_text(solver, lang) else "",
-        },
-        "by_form": by_form, "by_priority": by_priority if len(by_priority) > 1 else [],
-        "levels": levels,
-        "objective_quality": (program.get("objective") == "quality"),
-        "candidate_pairs": T("candidate_pairs", count=fmt_int(summary.get("candidate_pairs", 0), lang)),
-        "locks": T("locks", count=len(doc.get("locks") or [])) if doc.get("locks") else "",
-        "input_warnings": (T("input_warnings", count=len(doc["input_warnings"]))
-                           if doc.get("input_warnings") else ""),
-        "units": unit_list, "pairs_total": number,
-        "forms": [{"id": f, "title": _form_title(doc, f, lang)} for f in forms_present],
-        "unmatched": unmatched,
-        "candidates": words.candidates(),
-        "analysis": words.analysis(),
-        "notes": words.notes(),
-        "places_used": T("places_used", used=fmt_int(used_total, lang), capacity=fmt_int(capacity_total, lang),
-                         idle=fmt_int(len(mentors) - engaged, lang), mentors=fmt_int(len(mentors), lang)),
-        "free_mentors": free_mentors,
-        "load_chart": load_chart(mentors, lang),
-        "score_chart": score_chart([p.get("score", 0.0) for p in pairs], lang),
-        "appendix": appendix_rows(unit_list, form_ids),
+        "matched": T("card_matched_value", matched=fmt_int(matched_n, lang), mentees=fmt_int(mentees_n, lang)),
+        "matched_share": fmt_share(matched_n, mentees_n, lang),
+        "matched_width": share_width(matched_n, mentees_n),
+        "unmatched": fmt_int(summary.get("unmatched_mentees", len(unmatched)), lang),
+        "units": fmt_int(len(unit_list), lang),
+        "units_detail": T("card_units_value", pairs=len(unit_list) - groups_n, groups=groups_n),
+        "mentors": T("card_matched_value", matched=fmt_int(engaged, lang), mentees=fmt_int(len(mentors), lang)),
+        **status,
     }
 
 

@@ -1,0 +1,43 @@
+"""The named steps `report.build_view` is made of, each on a small hand-made document."""
+from __future__ import annotations
+
+from matcher.report import _Explainer, _solver_status, _Texts, _units, build_view
+
+
+def pair(mentor, mentee, form, name):
+    return {"mentor_id": mentor, "mentor_name": f"Mentor {mentor}", "mentee_id": mentee, "mentee_name": name,
+            "form": form, "score": 0.5, "priority": 0}
+
+
+DOC = {
+    "program": {"forms": {"a": {"title_en": "Form A"}, "b": {"title_en": "Form B"}}},
+    "pairs": [pair("M2", "E1", "a", "Yan"), pair("M1", "E2", "b", "Ann"), pair("M1", "E3", "a", "Zoe"),
+              pair("M1", "E4", "a", "Bob")],
+    "mentors": [{"mentor_id": "M1", "mentor_name": "Mentor M1", "capacity": 3, "load": 3},
+                {"mentor_id": "M2", "mentor_name": "Mentor M2", "capacity": 2, "load": 1}],
+}
+
+
+def test_units_go_by_mentor_then_form_and_their_rows_are_numbered_through_the_list():
+    units, rows = _units(DOC, DOC["pairs"], DOC["mentors"], ["a", "b"], _Texts("en"), _Explainer(DOC, "en"),
+                         "en", None)
+    assert [(u["mentor_id"], u["form"]) for u in units] == [("M1", "a"), ("M1", "b"), ("M2", "a")]
+    assert [[(r["num"], r["mentee_name"]) for r in u["rows"]] for u in units] == [
+        [(1, "Bob"), (2, "Zoe")], [(3, "Ann")], [(4, "Yan")]]
+    assert rows == 4
+    assert [u["is_group"] for u in units] == [True, False, False]
+    assert units[0]["places"] == "places taken: 3 of 3"
+
+
+def test_a_solution_not_proven_optimal_shows_its_gap_and_no_proof():
+    status = _solver_status({"status": "FEASIBLE", "gap": 0.0125}, _Texts("en"), "en")
+    assert status == {"status": "Optimality not proven", "proven": False, "proof": "",
+                      "gap": "gap to the optimum's bound: 1.25%", "resolution": ""}
+
+
+def test_the_view_puts_the_steps_together():
+    view = build_view(DOC, "en")
+    assert view["pairs_total"] == 4
+    assert view["cards"]["units_detail"] == _Texts("en")("card_units_value", pairs=2, groups=1)
+    assert view["cards"]["status"] == _solver_status({}, _Texts("en"), "en")["status"]
+    assert [f["id"] for f in view["forms"]] == ["a", "b"]
