@@ -144,6 +144,48 @@ def test_a_category_none_of_its_forms_allows_is_a_warning():
     assert found.params["forms"] == "'Teacher – student'"
 
 
+def test_a_mentee_every_named_form_closes_by_its_own_rules_is_a_warning_naming_form_and_rule():
+    teacher = {"role": "mentee", "category": "teacher", "forms": ["teacher_teacher"], "age": 45,
+               "experience_years": 12}
+    [found] = run_check(never_paired, teacher)
+    assert (found.code, found.severity, found.column) == ("io.mentee_never_paired", WARNING, "forms")
+    assert found.params["reasons"] == "'Teacher – teacher': kind of mentee"
+    # the same teacher new to the school is what teacher-teacher is for (002 §5): no warning
+    assert run_check(never_paired, {**teacher, "mentee_variants": ("new_to_school",)}) == []
+
+
+def test_a_mentee_outside_a_forms_age_bounds_is_warned_only_when_no_other_form_takes_them():
+    bounded = load_config(overrides={"forms": {"adult_child": {"mentee_min_age": 10, "mentee_max_age": 17}}})
+    child = {"role": "mentee", "category": "student", "forms": ["adult_child"], "age": 8, "grade": 2}
+    [found] = run_check(never_paired, child, config=bounded)
+    assert found.params["reasons_ru"] == "«Взрослый – ребёнок («Мы вместе»)»: возраст или класс наставляемого"
+    assert run_check(never_paired, {**child, "age": 12}, config=bounded) == []
+    assert run_check(never_paired, {**child, "forms": ["adult_child", "teacher_student"]}, config=bounded) == []
+
+
+def test_the_never_paired_warning_agrees_with_the_matcher(tmp_path):
+    """The warning runs the matcher's own mentee-only rules: a warned mentee stays unpaired
+    beside a mentor who fits in every other way, an unwarned one is paired."""
+    from matcher.models import Participant
+    from matcher.pipeline import match
+
+    people = [Participant(id="T1", role="mentor", category="teacher", forms=["teacher_teacher"], age=55,
+                          experience_years=30, consent=True, data_consent=True, capacity=2)]
+    rows = {"N1": (), "N2": ("burnout",)}
+    warned = set()
+    for pid, variants in rows.items():
+        data = {"role": "mentee", "category": "teacher", "forms": ["teacher_teacher"], "age": 45,
+                "experience_years": 12, "mentee_variants": variants}
+        if run_check(never_paired, data):
+            warned.add(pid)
+        people.append(Participant(id=pid, role="mentee", category="teacher", forms=["teacher_teacher"], age=45,
+                                  experience_years=12, mentee_variants=list(variants), consent=True,
+                                  data_consent=True))
+    result = match(people, CONFIG)
+    unpaired = {result.roster.mentees.ids[i] for i in result.unmatched_mentees()}
+    assert warned == unpaired == {"N1"}
+
+
 def test_a_row_already_in_error_gets_no_never_paired_warning():
     row = {"role": "mentee", "category": "teacher", "forms": ["teacher_student"]}
     assert run_check(never_paired, row, ok=False) == []

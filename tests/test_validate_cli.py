@@ -362,6 +362,14 @@ WARNING_CORPUS = [
          "(a minimum age gap with the mentor): the mentee will not be paired in it",
          "не указаны ни возраст, ни дата рождения, а в форме «Взрослый – ребёнок («Мы вместе»)» возраст нужен "
          "(минимальная разница в возрасте с наставником): в ней наставляемый не попадёт в пару"),
+    Case("experienced teacher stating no kind of mentee teacher-teacher takes",
+         both("id,name,category,forms,age,experience_years,consent,data_consent\n"
+              "N1,Н,teacher,teacher_teacher,45,12,yes,yes\n"),
+         "mentees.csv:2:forms",
+         "the mentee passes the rules of none of the forms named and will not be paired: "
+         "'Teacher – teacher': kind of mentee",
+         "наставляемый не проходит правила ни одной из указанных им форм и не попадёт в пару: "
+         "«Учитель – учитель»: категория наставляемого"),
 ]
 
 

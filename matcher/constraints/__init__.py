@@ -65,6 +65,10 @@ RULES: list[ModuleType] = [
     avoid,
     hard_wishes,
 ]
+# Rules whose verdict depends on the mentee and the form only. Each also exposes
+# `admits(side, form_rule) -> bool array` over the arrays of `side` (age, grade, category,
+# variants, experience), so validation can warn about a row no mentor of its forms could take.
+MENTEE_RULES: list[ModuleType] = [mentee_variant, mentee_bounds]
 # Codes of pair-level verdicts decided outside this package (graph and consilium input).
 EXTRA_CODES = ["forbidden", "min_score"]
 RULE_CODES: list[str] = [r.CODE for r in RULES] + EXTRA_CODES

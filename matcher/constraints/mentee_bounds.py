@@ -62,13 +62,15 @@ def _bounded(rule) -> bool:
                                        rule.mentee_min_grade, rule.mentee_max_grade))
 
 
-def check(roster, mentee, mentor, form):
-    rule = roster.config.forms[form]
+def admits(side, rule) -> np.ndarray:
+    """Per mentee of `side`: within the bounds of the form `rule` (a mentee-only verdict)."""
     if not _bounded(rule):
-        return np.ones(len(mentee), dtype=bool)
-    side = roster.mentees
-    ok = _age_ok(side, rule, slice(None)) & _grade_ok(side, rule, slice(None))
-    return ok[mentee]
+        return np.ones(len(side.age), dtype=bool)
+    return _age_ok(side, rule, slice(None)) & _grade_ok(side, rule, slice(None))
+
+
+def check(roster, mentee, mentor, form):
+    return admits(roster.mentees, roster.config.forms[form])[mentee]
 
 
 def _num(value) -> str:

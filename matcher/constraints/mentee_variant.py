@@ -72,11 +72,15 @@ def _eligible(side, rule, idx) -> np.ndarray:
     return ok
 
 
-def check(roster, mentee, mentor, form):
-    rule = roster.config.forms[form]
+def admits(side, rule) -> np.ndarray:
+    """Per mentee of `side`: of a kind the form `rule` is for (a mentee-only verdict)."""
     if not accepted_variants(rule):
-        return np.ones(len(mentee), dtype=bool)
-    return _eligible(roster.mentees, rule, slice(None))[mentee]
+        return np.ones(len(side.category), dtype=bool)
+    return _eligible(side, rule, slice(None))
+
+
+def check(roster, mentee, mentor, form):
+    return admits(roster.mentees, roster.config.forms[form])[mentee]
 
 
 def _titles(variants: list[str], lang: int) -> list[str]:
