@@ -62,7 +62,7 @@ import numpy as np
 from . import constraints, scoring
 from .arrays import WISH_BIT, build_roster
 from .graph import SCORE_SCALE, build_graph
-from .solve import Lock, _flow_with_locks, _lock_edges, side_constraints, solve
+from .solve import Lock, edges_of_locks, flow_with_locks, side_constraints, solve
 from .solve.objective import slot_of_edges
 from .solve.residual import FlowResidual
 from .jsonutil import jsonable
@@ -231,7 +231,7 @@ class _Run:
         self.slot = slot_of_edges(graph)
         self.chosen = np.zeros(graph.n_edges, dtype=bool)
         self.chosen[sol.edges] = True
-        self.lock_edges = [e for e in _lock_edges(graph, result.locks)[0] if e >= 0]
+        self.lock_edges = [e for e in edges_of_locks(graph, result.locks)[0] if e >= 0]
         self.locked = np.zeros(graph.n_edges, dtype=bool)
         self.locked[self.lock_edges] = True
         self.capacity = roster.mentors.capacity.astype(np.int64)
@@ -265,7 +265,7 @@ class _Run:
         self.late_alternatives, self.late_changes = 0, 0
         if (self.residual is None and sol.status == "OPTIMAL" and self.side_active
                 and self.objective is not None and not self.late()):
-            self.relaxed = _flow_with_locks(graph, self.objective, self.slot, self.capacity, self.lock_edges)
+            self.relaxed = flow_with_locks(graph, self.objective, self.slot, self.capacity, self.lock_edges)
             self.relaxed_residual = FlowResidual(graph, self.objective, self.slot, self.relaxed, self.lock_edges)
         # Incremental checks of suggestions hold for flows only.
         self.incremental = self.residual is not None and self.pure_flow

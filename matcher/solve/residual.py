@@ -44,7 +44,7 @@ class FlowResidual:
         n_slots = int(slot.max()) + 1 if len(slot) else 0
         locked_slot = np.zeros(n_slots, dtype=bool)
         locked_slot[slot[lock_edges]] = True
-        # Network edges: as solve._flow_with_locks builds them; edges of mentors without a
+        # Network edges: as solve.locks.flow_with_locks builds them; edges of mentors without a
         # free place stay in as dead ends (they carry no flow and change no distance).
         net = (w > 0) & ~locked_slot[slot] if len(slot) else np.zeros(0, dtype=bool)
         chosen_net = chosen & net
