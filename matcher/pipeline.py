@@ -11,6 +11,7 @@ import numpy as np
 
 from .arrays import Roster, build_roster
 from .config import ProgramConfig
+from .conflicts import explain_conflicts
 from .graph import CandidateGraph, build_graph
 from .i18n import register
 from .models import PairSpec, Participant
@@ -108,6 +109,10 @@ def match(participants: list[Participant], config: ProgramConfig, *, pair_specs:
     solve_deadline = t + SOLVE_SHARE * (deadline - t) if explain else deadline
     solution = solve(graph, locks, engine=engine, time_limit=max(0.0, deadline - t), seed=seed, workers=workers,
                      flow_presolve=flow_presolve, deadline=solve_deadline)
+    if solution.status == "INFEASIBLE":
+        # The clash reduced to minimal cores of locks, with the rules involved, by the solver's deadline.
+        solution.conflict = explain_conflicts(graph, locks, solution.conflict, seed=seed, workers=workers,
+                                              deadline=solve_deadline)
     timings["solve"] = time.perf_counter() - t
     return MatchResult(config, participants, roster, graph, solution, locks, seed, engine, timings, forbids,
                        deadline)

@@ -36,7 +36,7 @@ class Solution:
     levels: dict[str, int]
     seconds: float
     objective_def: Objective | None = None
-    conflict: list[dict] = field(default_factory=list)  # when INFEASIBLE: locks and rules that clash
+    conflict: list[dict] = field(default_factory=list)  # when INFEASIBLE: the locks and rules that clash, raw
     proof: str = ""  # how optimality was established
     # When FEASIBLE: per objective level, how much more the optimum can have (objective.level_gaps).
     level_gaps: dict[str, int] = field(default_factory=dict)
@@ -64,9 +64,10 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
 
     `deadline` (a time.perf_counter() value; with `time_limit`, the earlier of the two holds)
     bounds every stage that can run long: branch and bound, CP-SAT's model building and
-    search, conflict cores. Past it the best legal assignment found so far is returned,
-    FEASIBLE, with its bound and per-level gaps; the flow relaxation and its repair (the
-    fallback answer) always run."""
+    search. Past it the best legal assignment found so far is returned, FEASIBLE, with its
+    bound and per-level gaps; the flow relaxation and its repair (the fallback answer) always
+    run. An INFEASIBLE answer carries the raw clash (the locks and what they break); reducing
+    it to minimal cores is the caller's (matcher.conflicts.explain_conflicts)."""
     t0 = time.perf_counter()
     deadline = t0 + time_limit if deadline is None else min(deadline, t0 + time_limit)
     locks = list(locks or [])
@@ -77,7 +78,6 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     conflicts += precheck_locks(graph, locks, lock_edges, slot, capacity)
     empty = np.zeros(0, dtype=np.int64)
     if conflicts:
-        conflicts = _explained(graph, locks, conflicts, deadline, seed, workers)
         return Solution("INFEASIBLE", "precheck", empty, 0, 0, {}, time.perf_counter() - t0, None, conflicts)
 
     side = side_constraints(graph)
@@ -206,8 +206,6 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     if result.status == "INFEASIBLE":
         conflict = [{"kind": "lock_core", "locks": result.core,
                      "sources": [locks[k].source for k in result.core]}]
-        conflict = _explained(graph, locks, conflict, deadline, seed, workers)
-        seconds = time.perf_counter() - t0
         return Solution("INFEASIBLE", "cpsat", empty, 0, 0, {}, seconds, objective, conflict)
     if upper is None:  # no solution in time: a bound that holds (0 would claim nothing is possible)
         upper = int(sum(int(w) * int(u) for w, u in zip(objective.weights, objective.upper)))
@@ -233,13 +231,3 @@ def _level_caps(graph, objective, slot, capacity, lock_edges, deadline: float, n
         caps[name] = int(objective.values[k][flow_with_locks(graph, single, slot, capacity, lock_edges)].sum())
         last = time.perf_counter() - t
     return caps
-
-
-def _explained(graph, locks, conflicts: list[dict], deadline: float, seed: int, workers: int) -> list[dict]:
-    """Each clash reduced to a minimal core of locks, with the rules involved (matcher.conflicts,
-    imported here only when there is a clash to explain)."""
-    from ..conflicts import explain_conflicts
-
-    return explain_conflicts(graph, locks, conflicts, seed=seed, workers=workers, deadline=deadline)
-
-
