@@ -1,7 +1,7 @@
 """Command-line interface: a thin click layer over the library.
 
 Each command parses options, calls one library function and prints. Exit codes
-(DESIGN.md): 0 done; 1 input rejected; 2 usage error; 3 no feasible assignment;
+(README, "Commands"): 0 done; 1 input rejected; 2 usage error; 3 no feasible assignment;
 4 the output cannot be written (checked before the solve; the previous results stay intact).
 """
 from __future__ import annotations

@@ -34,7 +34,7 @@ What is added (keys of the document):
 How the answers are found:
 - Forcing an alternative pair ("what would the total lose if mentee i took mentor k?") is a
   re-solve in principle. Where the model is a min-cost flow, the exact answer comes from
-  the residual graph of the optimal flow instead (PERF_NOTES.md): the cost of forcing one
+  the residual graph of the optimal flow instead (docs/performance.md): the cost of forcing one
   unit onto an arc is the cheapest cycle through that arc. The residual graph is
   compressed to mentor nodes plus source and sink (an arc a -> b says "one of a's mentees
   moves to b"), potentials from a vectorised Bellman-Ford make every reduced cost >= 0, and

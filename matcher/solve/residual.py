@@ -1,7 +1,7 @@
 """The residual graph of an optimal min-cost flow: exact costs of forcing a pair.
 
 From an optimal flow, the cost of forcing one more unit on an arc is the cheapest cycle
-through that arc in the residual graph (PERF_NOTES.md); reduced costs from optimal
+through that arc in the residual graph (docs/performance.md, "Explaining at scale"); reduced costs from optimal
 potentials are non-negative, so Dijkstra serves, from many sources in one call. Used by the
 explanations (what forcing an alternative costs) and by the solver (pairs that cannot be in
 any better solution are left out of CP-SAT's model).
