@@ -4,6 +4,7 @@ nothing of the layers that read its answer."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "matcher"
@@ -86,3 +87,55 @@ def test_the_solver_imports_nothing_from_the_layers_that_read_its_answer():
     wrong = sorted((m, t) for m, targets in graph.items() if m.startswith("matcher.solve")
                    for t in targets if t.startswith(above))
     assert not wrong, f"solve/ imports from above it: {wrong}"
+
+
+# --- One run is one library call ---------------------------------------------------------------
+
+def _sample(tmp_path):
+    from click.testing import CliRunner
+
+    from matcher.cli import main
+
+    written = CliRunner().invoke(main, ["sample", "--mentees", "24", "--seed", "4", "--out", str(tmp_path / "in")])
+    assert written.exit_code == 0, written.output
+    return tmp_path / "in" / "mentors.csv", tmp_path / "in" / "mentees.csv"
+
+
+def test_matcher_run_writes_the_same_output_set_as_the_match_command(tmp_path):
+    from click.testing import CliRunner
+
+    import matcher
+    from matcher.cli import main
+
+    mentors, mentees = _sample(tmp_path)
+    ingest = matcher.load(mentors=str(mentors), mentees=str(mentees))
+    done = matcher.run(ingest, matcher.load_config(), tmp_path / "lib", lang="ru")
+    assert done.status == "OPTIMAL" and done.written and done.document["explanations"]
+    cli = CliRunner().invoke(main, ["match", "--mentors", str(mentors), "--mentees", str(mentees),
+                                    "--out", str(tmp_path / "cli"), "--lang", "ru", "-q"])
+    assert cli.exit_code == 0, cli.output
+    names = sorted(p.name for p in (tmp_path / "cli").iterdir())
+    assert "report.html" in names and sorted(p.name for p in (tmp_path / "lib").iterdir()) == names
+    for name in names:
+        assert (tmp_path / "lib" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+
+
+def test_matcher_run_with_clashing_locks_writes_nothing_and_explains_the_clash(tmp_path):
+    import matcher
+    from matcher.models import PairSpec
+
+    mentors, mentees = _sample(tmp_path)
+    ingest = matcher.load(mentors=str(mentors), mentees=str(mentees))
+    mentee = next(p.id for p in ingest.participants if p.role == "mentee")
+    two = [p.id for p in ingest.participants if p.role == "mentor"][:2]
+    specs = [PairSpec(m, mentee, "lock", None, file="consilium.csv", row=k + 2) for k, m in enumerate(two)]
+    done = matcher.run(ingest, matcher.load_config(), tmp_path / "out", pair_specs=specs)
+    assert done.status == "INFEASIBLE" and not done.written
+    assert not (tmp_path / "out").exists()
+    assert all("minimal" in c and "items" in c for c in done.match.solution.conflict)
+
+
+def test_the_readme_shows_the_run_call_and_the_report_from_python():
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    python = "\n".join(re.findall(r"```python\n(.*?)```", readme, re.DOTALL))
+    assert "matcher.run(" in python and "write_report(" in python
