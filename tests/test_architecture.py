@@ -139,3 +139,14 @@ def test_the_readme_shows_the_run_call_and_the_report_from_python():
     readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
     python = "\n".join(re.findall(r"```python\n(.*?)```", readme, re.DOTALL))
     assert "matcher.run(" in python and "write_report(" in python
+
+
+def test_solve_reads_as_the_numbered_steps_its_docstring_lists():
+    import inspect
+
+    from matcher.solve import solve
+
+    doc_steps = [int(n) for n in re.findall(r"^\s{4}(\d+)\. ", solve.__doc__, re.MULTILINE)]
+    body_steps = [int(n) for n in re.findall(r"^\s+# (\d+)\. ", inspect.getsource(solve), re.MULTILINE)]
+    assert doc_steps == list(range(1, len(doc_steps) + 1)) and len(doc_steps) > 5
+    assert body_steps == doc_steps, "solve()'s body marks its steps in the docstring's order"

@@ -60,7 +60,25 @@ class EngineError(Exception):
 def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_limit: float = 60.0,
           seed: int = 0, workers: int = 2, bnb_nodes: int = 64, flow_presolve: bool = True,
           deadline: float | None = None) -> Solution:
-    """The best assignment under every hard rule, with its status and proof.
+    """The best assignment under every hard rule, with its status and proof. The steps:
+
+    1. Locks: each lock's edge, and the clashes a flow sees before solving (a blocked pair,
+       one mentee locked twice, a mentor over capacity): INFEASIBLE at once.
+    2. Side constraints: which rules a flow cannot express are active (`flow` refuses them).
+    3. Flow relaxation: the objective at the finest score step the flow's cost range holds,
+       and the relaxed optimum with the locks fixed.
+    4. The relaxed optimum breaks no side constraint: OPTIMAL (a relaxation's optimum that
+       is legal is optimal).
+    5. Group minimums alone: the warm group search (solve.warm), to the deadline.
+    6. Branch and bound over flows; past its node budget, its best legal assignment (or
+       the repaired relaxation) and its bound go on to CP-SAT. With engine `cpsat`, a dive
+       and the relaxation presolve instead.
+    7. Out of time already: the legal assignment in hand, unproven.
+    8. Presolve for CP-SAT: pairs that cannot beat the legal assignment leave the model,
+       and leading objective levels it already reaches are fixed.
+    9. CP-SAT on what is left, with the hint and the bound.
+    10. The answer: OPTIMAL, or FEASIBLE with its bound and per-level gaps (`unproven`),
+        INFEASIBLE with the core of locks, or UNKNOWN.
 
     `deadline` (a time.perf_counter() value; with `time_limit`, the earlier of the two holds)
     bounds every stage that can run long: branch and bound, CP-SAT's model building and
@@ -70,6 +88,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     it to minimal cores is the caller's (matcher.conflicts.explain_conflicts)."""
     t0 = time.perf_counter()
     deadline = t0 + time_limit if deadline is None else min(deadline, t0 + time_limit)
+    # 1. Locks.
     locks = list(locks or [])
     roster = graph.roster
     capacity = roster.mentors.capacity.astype(np.int64)
@@ -80,11 +99,13 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     if conflicts:
         return Solution("INFEASIBLE", "precheck", empty, 0, 0, {}, time.perf_counter() - t0, None, conflicts)
 
+    # 2. Side constraints.
     side = side_constraints(graph)
     needs_cpsat = side.active(graph, capacity)
     if engine == "flow" and needs_cpsat:
         raise EngineError("flow")
 
+    # 3. Flow relaxation.
     objective = None
     t_flow = time.perf_counter()
     for limit in (FLOW_COST_LIMIT // (roster.mentees.n * max(1, len(roster.form_ids)) + roster.mentors.n + 3),
@@ -103,7 +124,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     # each) bounds its gap: keep time for those flows after the search.
     search_deadline = deadline - min(len(objective.names) * 1.5 * t_flow, 0.25 * max(0.0, deadline - t0))
 
-    def unproven(edges, bound, engine_name, proof):
+    def unproven(edges, bound, engine_name, proof):  # step 10 for an answer without proof
         levels = objective.level_totals(edges)
         # Levels above the first one the bound lets gain cannot gain: caps only help from there on.
         loose = level_gaps(objective, levels, bound)
@@ -118,6 +139,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                         stopped_by_time_limit=True)
 
     if engine != "cpsat":
+        # 4. The relaxed optimum is legal.
         relaxed_value = objective.total(np.flatnonzero(relaxed))
         if not needs_cpsat or not side.violations(graph, relaxed, capacity):
             edges = np.flatnonzero(relaxed)
@@ -125,6 +147,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             return Solution("OPTIMAL", "flow", edges, relaxed_value, relaxed_value, objective.level_totals(edges),
                             time.perf_counter() - t0, objective, proof=proof)
         hint, upper = relaxed, relaxed_value
+        # 5. Warm group search.
         warm_bound = None
         if side.only_group_minimums(graph, capacity):
             # Group minimums alone: nodes re-routed from their parent's flow (solve.warm), so the
@@ -137,6 +160,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                                 time.perf_counter() - t0, objective, proof="flow_branch_and_bound")
             if warm.status == "LIMIT":
                 warm_bound = warm.bound  # exact over every open node: tighter than the relaxation
+        # 6. Branch and bound over flows.
         bnb = branch_and_bound(graph, value, slot, capacity, side, lock_edges, max_nodes=bnb_nodes,
                                deadline=search_deadline)
         if bnb.status == "OPTIMAL":
@@ -154,7 +178,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     elif not flow_presolve:  # the bare CP-SAT model, for cross-checking the engines in tests
         hint, upper, relaxed = None, None, None
     else:
-        # CP-SAT on the whole model, presolved by flows: the relaxed optimum bounds it, a dive
+        # 6 (engine cpsat). CP-SAT on the whole model, presolved by flows: the relaxed optimum bounds it, a dive
         # finds a legal assignment, and pairs that cannot beat it leave the model (exact).
         relaxed = flow_with_locks(graph, objective, slot, capacity, lock_edges)
         upper = objective.total(np.flatnonzero(relaxed))
@@ -162,11 +186,13 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                                 dive_only=True, deadline=search_deadline)
         hint = dive.chosen if dive.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges)
 
+    # 7. Out of time already.
     legal_hint = hint is not None and not side.violations(graph, hint, capacity) and all(hint[e] for e in lock_edges)
     if time.perf_counter() >= search_deadline and legal_hint and upper is not None:
         # Out of time before CP-SAT could start: the best legal assignment in hand, unproven.
         return unproven(np.flatnonzero(hint), max(upper, objective.total(np.flatnonzero(hint))), "flow",
                         "flow_repaired")
+    # 8. Presolve for CP-SAT: pruning, then level fixing.
     usable = None
     if legal_hint and relaxed is not None:
         # A legal assignment in hand: pairs that cannot beat it leave the model (exact).
@@ -186,10 +212,12 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     value_free = (objective.weights[first_free:, None] * objective.values[first_free:]).sum(axis=0) \
         if first_free else value
     upper_free = None if upper is None else upper - fixed
+    # 9. CP-SAT.
     remaining = max(0.0, search_deadline - time.perf_counter())
     result = solve_cpsat(graph, value_free, slot, capacity, side, [e for e in lock_edges], hint=hint,
                          upper_bound=upper_free, time_limit=remaining, seed=seed, workers=workers, usable=usable,
                          floors=floors, deadline=search_deadline)
+    # 10. The answer.
     seconds = time.perf_counter() - t0
     if result.status in ("OPTIMAL", "FEASIBLE"):
         edges = np.flatnonzero(result.chosen)
