@@ -2,13 +2,15 @@
 
     import matcher
     ingest = matcher.load(mentors="mentors.csv", mentees="mentees.csv")
-    result = matcher.match(ingest.participants, matcher.load_config())
+    done = matcher.run(ingest, matcher.load_config(), "results")   # what `matcher match` does
+    result = matcher.match(ingest.participants, matcher.load_config())   # the solved result only
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
 _LAZY = {
+    "run": ("matcher.pipeline", "run"),
     "match": ("matcher.pipeline", "match"),
     "load": ("matcher.io", "load"),
     "load_config": ("matcher.config", "load_config"),

@@ -1,7 +1,7 @@
 """Command-line interface: a thin click layer over the library.
 
 Each command parses options, calls one library function and prints. Exit codes
-(DESIGN.md): 0 done; 1 input rejected; 2 usage error; 3 no feasible assignment;
+(README, "Commands"): 0 done; 1 input rejected; 2 usage error; 3 no feasible assignment;
 4 the output cannot be written (checked before the solve; the previous results stay intact).
 """
 from __future__ import annotations
@@ -266,70 +266,36 @@ def prepare_outputs_or_exit(out_dir, lang, inputs=()):
 
 def run_match(lang, config, participants, *, pair_specs, engine, time_limit, seed, xlsx, headers,
               quiet, input_files, warnings, t0, report_options=None, outputs=None, out_dir=None) -> int:
-    """Match, stage every output in `outputs` (an OutputSet prepared by the caller; or one made
-    here for `out_dir`), swap the set in, print the summary; returns the exit code."""
-    from .io.outputset import OutputError, OutputSet
-
-    if outputs is None:
-        try:
-            outputs = OutputSet(out_dir).prepare()
-        except OutputError as exc:
-            click.echo(exc.message(lang), err=True)
-            return 4
-        try:
-            return run_match(lang, config, participants, pair_specs=pair_specs, engine=engine,
-                             time_limit=time_limit, seed=seed, xlsx=xlsx, headers=headers, quiet=quiet,
-                             input_files=input_files, warnings=warnings, t0=t0, report_options=report_options,
-                             outputs=outputs)
-        finally:
-            outputs.discard()
+    """matcher.run (into `outputs`, an OutputSet prepared by the caller; or into `out_dir`) with
+    the CLI's printing: progress, then the conflict or the summary. Returns the exit code."""
     import time
 
-    from .pipeline import match
-    from .results import output_files, result_document
+    from .io.outputset import OutputError
+    from .pipeline import run
     from .problems import InputRejected
     from .solve import EngineError
 
-    _stage(lang, "match", t0, quiet)
-    # One deadline for everything after reading: solving, then explanations; writing comes after.
-    deadline = time.perf_counter() + time_limit
     try:
-        result = match(participants, config, pair_specs=pair_specs, engine=engine, time_limit=time_limit,
-                       seed=seed, deadline=deadline, explain=True)
+        done = run(participants, config, outputs if outputs is not None else out_dir, pair_specs=pair_specs,
+                   engine=engine, time_limit=time_limit, seed=seed, lang=lang, headers=headers, xlsx=xlsx,
+                   input_files=input_files, warnings=warnings, on_stage=lambda stage: _stage(lang, stage, t0, quiet),
+                   **(report_options or {}))
     except EngineError:
         click.echo(render("cli.engine_flow", None, lang), err=True)
         return 2
     except InputRejected as exc:
         _echo_problems(exc.report, lang)
         return 1
-    if result.solution.status == "INFEASIBLE":
-        print_conflict(result.solution, lang)
-        return 3
-    if result.solution.status == "UNKNOWN":
-        click.echo(render("cli.unknown_status", {"seconds": time_limit}, lang), err=True)
-        return 3
-    _stage(lang, "explain", t0, quiet)
-    doc = result_document(result, input_files=input_files, warnings=warnings)
-    from .explain import add_explanations
-
-    add_explanations(doc, result, deadline=result.deadline)
-    _stage(lang, "write", t0, quiet)
-    from .report import render_report
-
-    opts = dict(report_options or {})
-    sensitive = None
-    if opts.pop("include_sensitive", False):
-        sensitive = {p.id: dict(p.sensitive) for p in participants if p.sensitive}
-    files = output_files(doc, lang=lang, headers=headers, xlsx=xlsx)
-    files["report.html"] = render_report(doc, lang, sensitive=sensitive, **opts).encode("utf-8")
-    try:
-        for name, data in files.items():
-            outputs.add(name, data)
-        outputs.commit()
     except OutputError as exc:
         click.echo(exc.message(lang), err=True)
         return 4
-    print_summary(doc, lang, time.perf_counter() - t0, outputs.shown)
+    if done.status == "INFEASIBLE":
+        print_conflict(done.match.solution, lang)
+        return 3
+    if done.status == "UNKNOWN":
+        click.echo(render("cli.unknown_status", {"seconds": time_limit}, lang), err=True)
+        return 3
+    print_summary(done.document, lang, time.perf_counter() - t0, done.out_dir)
     return 0
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from . import constraints
 from .i18n import register
-from .solve import _lock_edges, side_constraints
+from .solve import edges_of_locks, side_constraints
 from .solve.cpsat import SideConstraints, solve_cpsat
 from .solve.objective import slot_of_edges
 from .jsonutil import jsonable
@@ -81,7 +81,7 @@ class _Oracle:
         self.slot = slot_of_edges(graph)
         self.capacity = self.roster.mentors.capacity.astype(np.int64)
         self.side = side_constraints(graph)
-        self.lock_edges, _ = _lock_edges(graph, locks)
+        self.lock_edges, _ = edges_of_locks(graph, locks)
         self.deadline = deadline
         self.seed, self.workers = seed, workers
         self.zero = np.zeros(graph.n_edges, dtype=np.int64)

@@ -34,7 +34,7 @@ What is added (keys of the document):
 How the answers are found:
 - Forcing an alternative pair ("what would the total lose if mentee i took mentor k?") is a
   re-solve in principle. Where the model is a min-cost flow, the exact answer comes from
-  the residual graph of the optimal flow instead (PERF_NOTES.md): the cost of forcing one
+  the residual graph of the optimal flow instead (docs/performance.md): the cost of forcing one
   unit onto an arc is the cheapest cycle through that arc. The residual graph is
   compressed to mentor nodes plus source and sink (an arc a -> b says "one of a's mentees
   moves to b"), potentials from a vectorised Bellman-Ford make every reduced cost >= 0, and
@@ -63,7 +63,7 @@ from .constraints import places
 from .constraints.fix import SCOPES, Fix
 from .arrays import build_roster
 from .graph import SCORE_SCALE, build_graph
-from .solve import Lock, _flow_with_locks, _lock_edges, side_constraints, solve
+from .solve import Lock, edges_of_locks, flow_with_locks, side_constraints, solve
 from .solve.objective import slot_of_edges
 from .solve.residual import FlowResidual
 from .jsonutil import jsonable
@@ -193,7 +193,7 @@ class _Run:
         self.slot = slot_of_edges(graph)
         self.chosen = np.zeros(graph.n_edges, dtype=bool)
         self.chosen[sol.edges] = True
-        self.lock_edges = [e for e in _lock_edges(graph, result.locks)[0] if e >= 0]
+        self.lock_edges = [e for e in edges_of_locks(graph, result.locks)[0] if e >= 0]
         self.locked = np.zeros(graph.n_edges, dtype=bool)
         self.locked[self.lock_edges] = True
         self.capacity = roster.mentors.capacity.astype(np.int64)
@@ -227,7 +227,7 @@ class _Run:
         self.late_alternatives, self.late_changes = 0, 0
         if (self.residual is None and sol.status == "OPTIMAL" and self.side_active
                 and self.objective is not None and not self.late()):
-            self.relaxed = _flow_with_locks(graph, self.objective, self.slot, self.capacity, self.lock_edges)
+            self.relaxed = flow_with_locks(graph, self.objective, self.slot, self.capacity, self.lock_edges)
             self.relaxed_residual = FlowResidual(graph, self.objective, self.slot, self.relaxed, self.lock_edges)
         # Incremental checks of suggestions hold for flows only.
         self.incremental = self.residual is not None and self.pure_flow

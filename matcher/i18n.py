@@ -1,7 +1,7 @@
 """Message catalogue: reason and problem codes -> Russian and English text.
 
 Everything a curator reads is rendered here, at the edge. The solver, the rules and
-the explainer deal in codes and parameters only (STYLE.md, "reasons are data").
+the explainer deal in codes and parameters only (docs/architecture.md, "Plug-in contracts").
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Participant model and the vocabularies of the field contract (DESIGN.md).
+"""Participant model and the vocabularies of the field contract (README, "Input format").
 
 Participants are pydantic models at the edges (reading, result.json); the hot path
 works on `matcher.arrays.Roster`, a numpy view indexed by participant number.
@@ -94,7 +94,7 @@ NO = ["no", "n", "false", "0", "нет", "н", "-", "не согласен", "н
 ANY = ["any", "не важно", "неважно", "без разницы", "любой", "любая", "любое", "все равно", "всё равно",
        "нет предпочтений", "no preference", "doesn't matter", "does not matter"]
 
-# Spheres a mentor offers / a mentee needs (DESIGN.md); free values are accepted as-is.
+# Spheres a mentor offers / a mentee needs (README, "Input format"); free values are accepted as-is.
 SPHERE_ALIASES: dict[str, list[str]] = {
     "study": ["study", "учеба", "учёба", "успеваемость", "обучение", "академическая успеваемость"],
     "adaptation": ["adaptation", "адаптация", "адаптация в коллективе", "адаптация в школе"],

@@ -1,16 +1,20 @@
 """The library entry point: participants + configuration -> solved, explained result.
 
-`matcher.match(...)` is what the CLI, batch runs and notebooks call.
+`matcher.run(...)` is one whole run, what `matcher match` and `matcher demo` call: match,
+explain, write the output set. `matcher.match(...)` is its first step alone, for batch runs
+and notebooks that want the solved result in memory.
 """
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .arrays import Roster, build_roster
 from .config import ProgramConfig
+from .conflicts import explain_conflicts
 from .graph import CandidateGraph, build_graph
 from .i18n import register
 from .models import PairSpec, Participant
@@ -108,6 +112,89 @@ def match(participants: list[Participant], config: ProgramConfig, *, pair_specs:
     solve_deadline = t + SOLVE_SHARE * (deadline - t) if explain else deadline
     solution = solve(graph, locks, engine=engine, time_limit=max(0.0, deadline - t), seed=seed, workers=workers,
                      flow_presolve=flow_presolve, deadline=solve_deadline)
+    if solution.status == "INFEASIBLE":
+        # The clash reduced to minimal cores of locks, with the rules involved, by the solver's deadline.
+        solution.conflict = explain_conflicts(graph, locks, solution.conflict, seed=seed, workers=workers,
+                                              deadline=solve_deadline)
     timings["solve"] = time.perf_counter() - t
     return MatchResult(config, participants, roster, graph, solution, locks, seed, engine, timings, forbids,
                        deadline)
+
+
+@dataclass
+class RunResult:
+    """What `run` did: the match, and when it ended with an assignment, the explained
+    document (result.json's content) and the directory the output set was written to."""
+    match: MatchResult
+    document: dict | None = None
+    out_dir: str | None = None  # as the caller named it
+
+    @property
+    def status(self) -> str:  # OPTIMAL | FEASIBLE | INFEASIBLE | UNKNOWN
+        return self.match.solution.status
+
+    @property
+    def written(self) -> bool:
+        return self.document is not None
+
+
+def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] | None = None,
+        engine: str = "auto", time_limit: float = 60.0, seed: int = 0, lang: str = "en", headers: str = "en",
+        xlsx: bool = False, anonymize: bool = False, include_sensitive: bool = False,
+        input_files: list[str] | None = None, warnings: list[dict] | None = None,
+        on_stage: Callable[[str], None] | None = None) -> RunResult:
+    """One run, as `matcher match` does it:
+
+    1. match: the candidate graph and the solver, within `time_limit` seconds for solving
+       and explanations together (the solver gets SOLVE_SHARE of it);
+    2. when there is no assignment (INFEASIBLE, with its conflict explained; or UNKNOWN):
+       return it, writing nothing;
+    3. the result document with its explanations, by the same deadline;
+    4. pairs.csv, unmatched.csv, result.json, report.html (and pairs.xlsx with `xlsx`)
+       staged and swapped into `out` as one set.
+
+    `participants`: a list of Participant, or the Ingest from matcher.load (its files and
+    warnings are then recorded unless `input_files` / `warnings` are given). `out`: a
+    directory, or an io.outputset.OutputSet the caller prepared (and discards). `on_stage`
+    hears "match", "explain" and "write" as each begins. Raises problems.InputRejected
+    (unknown ids in locks), solve.EngineError (engine "flow" with side constraints) and
+    io.outputset.OutputError (`out` cannot be written)."""
+    from .explain import add_explanations
+    from .io.outputset import OutputSet
+    from .report import render_report
+    from .results import output_files, result_document
+
+    if hasattr(participants, "participants"):  # an Ingest
+        ingest = participants
+        participants = ingest.participants
+        input_files = ingest.files if input_files is None else input_files
+        warnings = [p.to_dict(lang) for p in ingest.report.warnings] if warnings is None else warnings
+    stage = on_stage or (lambda name: None)
+    if isinstance(out, OutputSet):
+        outputs, own = out, False
+    else:
+        outputs, own = OutputSet(out, inputs=list(input_files or [])).prepare(), True
+    try:
+        stage("match")
+        # One deadline for everything after reading: solving, then explanations; writing comes after.
+        deadline = time.perf_counter() + time_limit
+        result = match(participants, config, pair_specs=pair_specs, engine=engine, time_limit=time_limit,
+                       seed=seed, deadline=deadline, explain=True)
+        if result.solution.status in ("INFEASIBLE", "UNKNOWN"):
+            return RunResult(result)
+        stage("explain")
+        doc = result_document(result, input_files=input_files, warnings=warnings)
+        add_explanations(doc, result, deadline=result.deadline)
+        stage("write")
+        sensitive = None
+        if include_sensitive:
+            sensitive = {p.id: dict(p.sensitive) for p in participants if p.sensitive}
+        files = output_files(doc, lang=lang, headers=headers, xlsx=xlsx)
+        files["report.html"] = render_report(doc, lang, sensitive=sensitive, anonymize=anonymize).encode("utf-8")
+        for name, data in files.items():
+            outputs.add(name, data)
+        outputs.commit()
+        return RunResult(result, doc, outputs.shown)
+    finally:
+        if own:
+            outputs.discard()

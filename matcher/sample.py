@@ -1,6 +1,6 @@
 """A realistic synthetic school: mirror questionnaires of mentors and mentees.
 
-Russian names with gender agreement, all four forms of mentoring (DOMAIN.md), mirror
+Russian names with gender agreement, all four forms of mentoring (docs/domain.md), mirror
 wishes, psychological scales, rankings after speed meetings, a few conflicts, missing
 consents and urgent mentees. Deterministic by seed; generated column-wise with numpy so
 that 100k participants take seconds (the benchmarks use it).

@@ -1,9 +1,9 @@
 """An independent checker of the hard rules, for tests.
 
 A small, obvious re-implementation of every hard rule, read straight from Participant
-fields and the configuration (DOMAIN.md "Rules that become hard constraints", DESIGN.md).
+fields and the configuration (docs/domain.md, "Rules that are hard constraints").
 It never imports matcher.constraints, matcher.graph or matcher.solve: the solver's output
-is judged by a second opinion, not by the code that produced it (STYLE.md, item 4).
+is judged by a second opinion, not by the code that produced it.
 
 Semantics of unknown values, as the rule modules document them:
 - consent: with rules.missing_consent_is_no an empty answer is "no", otherwise only an
@@ -293,7 +293,7 @@ def result_triples(result) -> list[Triple]:
 
 def lex_value(participants: list[Participant], config: ProgramConfig, pairs: Iterable[Triple],
               score_int: Callable[[str, str], int]) -> tuple[int, ...]:
-    """The objective as a tuple compared lexicographically (DESIGN.md, default_config.toml):
+    """The objective as a tuple compared lexicographically (docs/architecture.md, "The objective"):
     "lexicographic": pairs per priority class from the highest down, pairs, total score;
     "quality": total score first, then the same counts."""
     by_id = {p.id: p for p in participants}

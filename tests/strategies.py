@@ -19,7 +19,7 @@ from matcher.config import ProgramConfig, load_config
 from matcher.models import Participant
 
 DEFAULT_FORMS = ["teacher_teacher", "student_student", "teacher_student", "adult_child"]
-# A peer form (DOMAIN.md: «равный – равному»): students of any grade, so two people on both
+# A peer form (docs/domain.md, "Forms of mentoring": «равный – равному»): students of any grade, so two people on both
 # sides can be candidates to mentor each other.
 PEER_FORM = {"peer": {"title_ru": "Равный – равному", "title_en": "Peer to peer",
                       "mentor_categories": ["student"], "mentee_categories": ["student"]}}

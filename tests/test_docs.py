@@ -40,3 +40,19 @@ def test_docs_cited_by_the_code_exist():
         cited.add(link)
     missing = sorted(c for c in cited if not (root / c).exists())
     assert not missing, f"cited but missing: {missing}"
+
+
+def test_every_markdown_file_the_code_and_docs_cite_is_in_the_repository():
+    """A comment citing a design note the repository lacks sends the reader nowhere: every
+    `*.md` named in code, tests, benchmarks, configuration, templates or docs must exist
+    (from the repository root, the citing file's folder, or docs/)."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [p for folder in ("matcher", "tests", "benchmarks", "docs") for p in (root / folder).rglob("*")
+               if p.suffix in (".py", ".toml", ".md", ".j2", ".js", ".css", ".sh") and ".venv" not in p.parts]
+    sources.append(root / "README.md")
+    missing = []
+    for path in sources:
+        for name in sorted(set(re.findall(r"[\w./-]*\w\.md\b", path.read_text(encoding="utf-8")))):
+            if not any((base / name).exists() for base in (root, path.parent, root / "docs")):
+                missing.append(f"{path.relative_to(root)}: {name}")
+    assert not missing, f"cited but not in the repository: {missing}"

@@ -1,7 +1,7 @@
 """The synthetic school: deterministic, valid, and realistic enough to match on.
 
-Checks here are written from DOMAIN.md and the field contract, not from the generator's
-own tables (names, ranges and shares are re-stated by hand).
+Checks here are written from docs/domain.md and the field contract (README, "Input format"),
+not from the generator's own tables (names, ranges and shares are re-stated by hand).
 """
 from __future__ import annotations
 

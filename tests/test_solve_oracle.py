@@ -3,7 +3,7 @@ independent networkx min-cost-flow model on medium ones.
 
 The optimum is computed in the test from the independent checker (which assignments are
 legal) and the graph's per-pair scores (what a pair is worth), and compared as the
-lexicographic tuple of DESIGN.md — never through matcher/solve/objective.py.
+lexicographic tuple of docs/architecture.md, "The objective" — never through matcher/solve/objective.py.
 """
 from __future__ import annotations
 

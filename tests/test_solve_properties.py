@@ -294,7 +294,7 @@ def test_warm_started_branch_and_bound_reaches_the_cold_optimum(programme, data)
     with locks too."""
     from matcher.arrays import build_roster
     from matcher.graph import build_graph
-    from matcher.solve import _flow_with_locks, side_constraints
+    from matcher.solve import flow_with_locks, side_constraints
     from matcher.solve.branch import branch_and_bound
     from matcher.solve.objective import objective_for, slot_of_edges
     from matcher.solve.warm import warm_branch_and_bound
@@ -314,7 +314,7 @@ def test_warm_started_branch_and_bound_reaches_the_cold_optimum(programme, data)
             lock_edges.append(int(e))
             used.add(int(slot[e]))
             load[j] += 1
-    relaxed = _flow_with_locks(graph, objective, slot, capacity, lock_edges)
+    relaxed = flow_with_locks(graph, objective, slot, capacity, lock_edges)
     cold = branch_and_bound(graph, objective.combined, slot, capacity, side, lock_edges, max_nodes=100_000)
     warm = warm_branch_and_bound(graph, objective.combined, slot, capacity, side, lock_edges, relaxed)
     assert warm.status == cold.status

@@ -269,7 +269,7 @@ def test_the_gap_is_said_per_level_in_both_languages():
 
 
 def test_a_coarsened_score_is_recorded_and_said_with_its_cost(monkeypatch):
-    import matcher.solve as solve_module
+    import matcher.solve.engine as solve_module
 
     people, config = _group_programme(n_mentees=30, n_mentors=10, seed=6)
     people = [p.model_copy(update={"group_min": None}) for p in people]

@@ -1,6 +1,6 @@
 """Both sides take part in the form, in a category the form allows.
 
-A pair is always inside one form of mentoring (DOMAIN.md, "Forms of mentoring"): both
+A pair is always inside one form of mentoring (docs/domain.md, "Forms of mentoring"): both
 people listed the form in their questionnaire, and their categories fit the form's
 `mentor_categories` / `mentee_categories` (empty = any; an unknown category fails a list).
 """

@@ -1,4 +1,4 @@
-"""Built-in header aliases of the canonical fields (DESIGN.md field contract).
+"""Built-in header aliases of the canonical fields (the field contract: README, "Input format").
 
 Headers match exactly after text.norm() (trim, casefold, unify dashes, ё -> е) — never
 by substring: «Пол» and «Пол наставника» are different columns. A mapping file wins

@@ -191,7 +191,7 @@ def _solve_cpsat(graph, value, slot, capacity, side, locked_edges, usable, hint,
     _check(deadline)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
-    solver.parameters.num_workers = int(workers)  # one per core: more is slower (PERF_NOTES)
+    solver.parameters.num_workers = int(workers)  # one per core: more is slower (docs/performance.md)
     solver.parameters.random_seed = int(seed)
     # Parallel workers race; interleaved search makes the same input and seed give the same pairs.
     solver.parameters.interleave_search = int(workers) > 1

@@ -1,4 +1,4 @@
-"""Exact min-cost flow for the models that are network flows (PERF_NOTES.md).
+"""Exact min-cost flow for the models that are network flows (docs/performance.md).
 
 source -> mentee slot (cap 1) -> mentor (cap 1 per edge, gain = objective) -> sink
 (cap = remaining capacity), plus a zero-cost bypass source -> sink so that no slot is

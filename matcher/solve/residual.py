@@ -1,7 +1,7 @@
 """The residual graph of an optimal min-cost flow: exact costs of forcing a pair.
 
 From an optimal flow, the cost of forcing one more unit on an arc is the cheapest cycle
-through that arc in the residual graph (PERF_NOTES.md); reduced costs from optimal
+through that arc in the residual graph (docs/performance.md, "Explaining at scale"); reduced costs from optimal
 potentials are non-negative, so Dijkstra serves, from many sources in one call. Used by the
 explanations (what forcing an alternative costs) and by the solver (pairs that cannot be in
 any better solution are left out of CP-SAT's model).
@@ -44,7 +44,7 @@ class FlowResidual:
         n_slots = int(slot.max()) + 1 if len(slot) else 0
         locked_slot = np.zeros(n_slots, dtype=bool)
         locked_slot[slot[lock_edges]] = True
-        # Network edges: as solve._flow_with_locks builds them; edges of mentors without a
+        # Network edges: as solve.locks.flow_with_locks builds them; edges of mentors without a
         # free place stay in as dead ends (they carry no flow and change no distance).
         net = (w > 0) & ~locked_slot[slot] if len(slot) else np.zeros(0, dtype=bool)
         chosen_net = chosen & net
