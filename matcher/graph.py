@@ -11,7 +11,9 @@ the mentees go through the rules in chunks, and of the blocked pairs the graph k
   deciding_reasons) and, per mentee, how many it blocks alone;
 - the pairs blocked by exactly one rule that could be relaxed (near misses: not form
   compatibility, not a person paired with themselves), with that rule and the form, as
-  rows per mentee (mentors ascending).
+  rows per mentee (mentors ascending), up to NEAR_PAIRS_KEPT of them (in a programme where
+  one rule blocks nearly every pair, the later mentees' rows are left to be recomputed);
+  pairs taken out by the consilium or min_score are always kept.
 Any other pair's reasons are computed again on demand (blocked_row, reason_mask): the
 rules are pure functions of the roster, so they give what building saw.
 """
@@ -30,6 +32,7 @@ FORBIDDEN_BIT = constraints.RULE_BIT["forbidden"]
 MIN_SCORE_BIT = constraints.RULE_BIT["min_score"]
 SCORE_SCALE = 1000  # integer score resolution for the solvers: 0..1000
 BLOCK_PAIRS = 1 << 21  # pairs evaluated per chunk, bounds temporary memory
+NEAR_PAIRS_KEPT = 1 << 24  # near misses stored (6 bytes each); past that, rows are recomputed
 N_RULES = len(constraints.RULE_CODES)
 # Pairs blocked by these are not near misses: the two are not in one programme at all.
 NOT_NEAR = FORM_COMPAT_BIT | constraints.RULE_BIT["self_pair"]
@@ -70,6 +73,8 @@ class CandidateGraph:
     near_mentor: np.ndarray  # int32 [N]
     near_rule: np.ndarray  # uint8 [N], index into RULE_CODES
     near_form: np.ndarray  # int8 [N], index into roster.form_ids
+    near_per_mentee: np.ndarray  # int32 [n_mentees], stored or not
+    near_stored: np.ndarray  # bool [n_mentees]: False = the row holds only forbidden / min_score pairs
 
     @property
     def n_edges(self) -> int:
@@ -104,33 +109,53 @@ class CandidateGraph:
         r = np.repeat(np.arange(len(rows)), lengths)
         pos = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(lo, lengths)
         bits = np.left_shift(np.uint32(1), self.near_rule[pos].astype(np.uint32))
-        return r, self.near_mentor[pos].astype(np.int64), bits, self.near_form[pos]
+        stored = (r, self.near_mentor[pos].astype(np.int64), bits, self.near_form[pos])
+        missing = np.flatnonzero(~self.near_stored[rows])
+        if not len(missing):
+            return stored
+        # Rows past NEAR_PAIRS_KEPT: recomputed (blocked_rows adds their stored pairs).
+        keep = self.near_stored[rows][r]
+        parts = [tuple(a[keep] for a in stored)]
+        step = max(1, BLOCK_PAIRS // max(1, self.roster.mentors.n))
+        for start in range(0, len(missing), step):
+            q = missing[start:start + step]
+            mask, form = self.blocked_rows(rows[q])
+            rr, k = np.nonzero(single_near_rule(mask))
+            parts.append((q[rr], k.astype(np.int64), mask[rr, k], form[rr, k]))
+        r, k, bits, form = (np.concatenate([p[n] for p in parts]) for n in range(4))
+        order = np.lexsort((k, r))
+        return r[order], k[order], bits[order], form[order]
 
     def near_count(self, rows: np.ndarray) -> int:
-        rows = np.asarray(rows, dtype=np.int64)
-        return int((self.near_ptr[rows + 1] - self.near_ptr[rows]).sum())
+        return int(self.near_per_mentee[np.asarray(rows, dtype=np.int64)].sum())
 
     def blocked_row(self, i: int, mentors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Reason masks (uint32, 0 = candidate) and forms (int8, -1 = no shared form; for a
         candidate, its last edge's form) of mentee i with `mentors` (default: every mentor)."""
+        mask, form = self.blocked_rows(np.array([i], dtype=np.int64), mentors)
+        return mask[0], form[0]
+
+    def blocked_rows(self, rows: np.ndarray, mentors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """blocked_row of several mentees: dense [len(rows), len(mentors)], for a few rows at a time."""
         nm = self.roster.mentors.n
+        rows = np.asarray(rows, dtype=np.int64)
         js = np.arange(nm, dtype=np.int64) if mentors is None else np.asarray(mentors, dtype=np.int64)
-        mask, form = _best_reasons(self.roster, np.array([i], dtype=np.int64), js)
-        mask, form = mask[0], form[0]
+        mask, form = _best_reasons(self.roster, rows, js)
         where = np.full(nm, -1, dtype=np.int64)
         where[js] = np.arange(len(js))
-        # Consilium forbids and min_score apply to pairs the rules let through: they are near misses.
-        lo, hi = int(self.near_ptr[i]), int(self.near_ptr[i + 1])
-        at = where[self.near_mentor[lo:hi]]
-        hit = at >= 0
-        mask[at[hit]] = np.left_shift(np.uint32(1), self.near_rule[lo:hi][hit].astype(np.uint32))
-        form[at[hit]] = self.near_form[lo:hi][hit]
-        e = self.edges_of_mentee(i)
-        last = np.r_[self.mentor[e][1:] != self.mentor[e][:-1], True] if len(e) else np.zeros(0, bool)
-        at = where[self.mentor[e][last]]
-        hit = at >= 0
-        mask[at[hit]] = 0
-        form[at[hit]] = self.form[e][last][hit]
+        for q, i in enumerate(rows.tolist()):
+            # Consilium forbids and min_score apply to pairs the rules let through: they are near misses.
+            lo, hi = int(self.near_ptr[i]), int(self.near_ptr[i + 1])
+            at = where[self.near_mentor[lo:hi]]
+            hit = at >= 0
+            mask[q, at[hit]] = np.left_shift(np.uint32(1), self.near_rule[lo:hi][hit].astype(np.uint32))
+            form[q, at[hit]] = self.near_form[lo:hi][hit]
+            e = self.edges_of_mentee(i)
+            last = np.r_[self.mentor[e][1:] != self.mentor[e][:-1], True] if len(e) else np.zeros(0, bool)
+            at = where[self.mentor[e][last]]
+            hit = at >= 0
+            mask[q, at[hit]] = 0
+            form[q, at[hit]] = self.form[e][last][hit]
         return mask, form
 
     def reason_mask(self, i: int, j: int) -> int:
@@ -196,12 +221,15 @@ def _best_reasons(roster: Roster, ti: np.ndarray, tj: np.ndarray,
     return blocked, blocked_form
 
 
-# For every mask value: the rules that decide it, and whether one of them decides alone.
 def _deciding_tables() -> tuple[np.ndarray, np.ndarray]:
+    """For every mask value: the rules that decide it, and whether one of them decides alone."""
     codes = deciding_reasons(np.arange(1 << N_RULES, dtype=np.int64))
-    has = ((codes[:, None] >> np.arange(N_RULES)) & 1).astype(np.int32)
-    only = has * ((codes & (codes - 1)) == 0)[:, None]
+    has = ((codes[:, None] >> np.arange(N_RULES)) & 1).astype(np.uint8)
+    only = has * ((codes & (codes - 1)) == 0)[:, None].astype(np.uint8)
     return has, only
+
+
+DECIDING_HAS, DECIDING_ONLY = _deciding_tables()  # [1 << N_RULES, N_RULES] each
 
 
 class _BlockedTally:
@@ -209,11 +237,14 @@ class _BlockedTally:
 
     def __init__(self, nt: int, nm: int):
         self.nt, self.nm = nt, nm
-        self.has, self.only = _deciding_tables()
+        self.has, self.only = DECIDING_HAS, DECIDING_ONLY
         self.counts = np.zeros((nt, N_RULES), dtype=np.int32)
         self.only_counts = np.zeros((nt, N_RULES), dtype=np.int32)
         self.mentor_counts = np.zeros((nm, N_RULES), dtype=np.int64)
         self.near: list[tuple[np.ndarray, ...]] = []  # (mentee, mentor, rule, form)
+        self.near_kept = 0
+        self.near_per_mentee = np.zeros(nt, dtype=np.int32)
+        self.near_stored = np.ones(nt, dtype=bool)
 
     def add(self, ti: np.ndarray, blocked: np.ndarray, blocked_form: np.ndarray) -> None:
         # Through the few distinct masks of the chunk: a count per (row, mask) and (column, mask).
@@ -231,35 +262,40 @@ class _BlockedTally:
         self.only_counts[ti] += (per_row @ self.only[values]).astype(np.int32)
         self.mentor_counts += per_col @ self.has[values]
         r, k = np.nonzero(single_near_rule(blocked))
-        if len(r):
+        self.near_per_mentee[ti] += np.bincount(r, minlength=nr).astype(np.int32)
+        if self.near_kept + len(r) > NEAR_PAIRS_KEPT:
+            self.near_stored[ti] = False
+        elif len(r):
+            self.near_kept += len(r)
             rule = (np.bitwise_count(blocked[r, k] - np.uint32(1))).astype(np.uint8)  # log2 of one bit
-            self.near.append((ti[r], k.astype(np.int32), rule, blocked_form[r, k]))
+            self.near.append((ti[r].astype(np.int32), k.astype(np.int32), rule, blocked_form[r, k]))
 
     def remove_candidates(self, mentee: np.ndarray, mentor: np.ndarray, form: np.ndarray, bit: int) -> None:
         """Pairs that pass every rule but are taken out (forbidden, below min_score): now
         blocked by that one reason, in the first form they passed in."""
         if not len(mentee):
             return
-        keys = mentee * np.int64(self.nm) + mentor
+        keys = mentee.astype(np.int64) * self.nm + mentor
         _, first = np.unique(keys, return_index=True)  # edges are sorted: the first is the first form
         mentee, mentor, form = mentee[first], mentor[first], form[first]
         rule = int(bit).bit_length() - 1
         np.add.at(self.counts, (mentee, rule), 1)
         np.add.at(self.only_counts, (mentee, rule), 1)
         np.add.at(self.mentor_counts, (mentor, rule), 1)
-        self.near.append((mentee, mentor.astype(np.int32), np.full(len(mentee), rule, np.uint8),
+        np.add.at(self.near_per_mentee, mentee, 1)
+        self.near.append((mentee.astype(np.int32), mentor.astype(np.int32), np.full(len(mentee), rule, np.uint8),
                           form.astype(np.int8)))
 
     def near_rows(self) -> tuple[np.ndarray, ...]:
         if not self.near:
             return (np.zeros(self.nt + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.uint8),
                     np.zeros(0, np.int8))
-        mentee = np.concatenate([p[0] for p in self.near]).astype(np.int64)
+        mentee = np.concatenate([p[0] for p in self.near])
         mentor = np.concatenate([p[1] for p in self.near])
         rule = np.concatenate([p[2] for p in self.near])
         form = np.concatenate([p[3] for p in self.near])
         self.near = []
-        keys = mentee * np.int64(self.nm) + mentor
+        keys = mentee.astype(np.int64) * self.nm + mentor
         if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():  # chunks come in order; removed pairs do not
             order = np.argsort(keys, kind="stable")
             mentee, mentor, rule, form = mentee[order], mentor[order], rule[order], form[order]
@@ -324,4 +360,4 @@ def build_graph(roster: Roster, forbidden_pairs: np.ndarray | None = None,
     near_ptr, near_mentor, near_rule, near_form = tally.near_rows()
     return CandidateGraph(roster, mentee, mentor, form, components, score, score_int,
                           tally.counts, tally.only_counts, tally.mentor_counts.astype(np.int32),
-                          near_ptr, near_mentor, near_rule, near_form)
+                          near_ptr, near_mentor, near_rule, near_form, tally.near_per_mentee, tally.near_stored)
