@@ -243,6 +243,7 @@ class _BlockedTally:
         self.mentor_counts = np.zeros((nm, N_RULES), dtype=np.int64)
         self.near: list[tuple[np.ndarray, ...]] = []  # (mentee, mentor, rule, form)
         self.near_kept = 0
+        self.near_in_order = True  # chunks come in mentee order; pairs taken out later do not
         self.near_per_mentee = np.zeros(nt, dtype=np.int32)
         self.near_stored = np.ones(nt, dtype=bool)
 
@@ -283,6 +284,7 @@ class _BlockedTally:
         np.add.at(self.only_counts, (mentee, rule), 1)
         np.add.at(self.mentor_counts, (mentor, rule), 1)
         np.add.at(self.near_per_mentee, mentee, 1)
+        self.near_in_order = False
         self.near.append((mentee.astype(np.int32), mentor.astype(np.int32), np.full(len(mentee), rule, np.uint8),
                           form.astype(np.int8)))
 
@@ -295,9 +297,8 @@ class _BlockedTally:
         rule = np.concatenate([p[2] for p in self.near])
         form = np.concatenate([p[3] for p in self.near])
         self.near = []
-        keys = mentee.astype(np.int64) * self.nm + mentor
-        if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():  # chunks come in order; removed pairs do not
-            order = np.argsort(keys, kind="stable")
+        if not self.near_in_order:
+            order = np.argsort(mentee.astype(np.int64) * self.nm + mentor, kind="stable")
             mentee, mentor, rule, form = mentee[order], mentor[order], rule[order], form[order]
         ptr = np.zeros(self.nt + 1, dtype=np.int64)
         np.cumsum(np.bincount(mentee, minlength=self.nt), out=ptr[1:])
