@@ -305,6 +305,21 @@ class _BlockedTally:
         return ptr, mentor, rule, form
 
 
+def _sorted_edges(passes: list, per_form: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One chunk's passing (mentee, mentor, form), sorted, as int32 / int32 / int16; one edge
+    per pair (the first form in configuration order it passes in) unless per form."""
+    mentee = np.concatenate([p[0] for p in passes]).astype(np.int32)
+    mentor = np.concatenate([p[1] for p in passes]).astype(np.int32)
+    form = np.concatenate([p[2] for p in passes])
+    order = np.lexsort((form, mentor, mentee))
+    mentee, mentor, form = mentee[order], mentor[order], form[order]
+    if not per_form and len(mentee):
+        first = np.ones(len(mentee), dtype=bool)
+        first[1:] = (mentee[1:] != mentee[:-1]) | (mentor[1:] != mentor[:-1])
+        mentee, mentor, form = mentee[first], mentor[first], form[first]
+    return mentee, mentor, form
+
+
 def build_graph(roster: Roster, forbidden_pairs: np.ndarray | None = None,
                 progress: Callable[[int, int], None] | None = None) -> CandidateGraph:
     """Run every hard rule and score component. `forbidden_pairs`: [k, 2] (mentee, mentor)
@@ -314,13 +329,18 @@ def build_graph(roster: Roster, forbidden_pairs: np.ndarray | None = None,
     per_form = config.program.one_mentor_per == "form"
     all_mentors = np.arange(nm, dtype=np.int64)
     tally = _BlockedTally(nt, nm)
+    # Edges chunk by chunk, each sorted by (mentee, mentor, form): chunks come in mentee
+    # order, so their concatenation is sorted with no sort of every edge at once.
     edge_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     rows_per_chunk = max(1, BLOCK_PAIRS // max(1, nm))
     for start in range(0, nt, rows_per_chunk):
         ti = np.arange(start, min(nt, start + rows_per_chunk), dtype=np.int64)
-        blocked, blocked_form = _best_reasons(roster, ti, all_mentors, edge_parts)
+        passes: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        blocked, blocked_form = _best_reasons(roster, ti, all_mentors, passes)
         tally.add(ti, blocked, blocked_form)
         del blocked, blocked_form
+        if passes:
+            edge_parts.append(_sorted_edges(passes, per_form))
         if progress:
             progress(int(ti[-1]) + 1, nt)
 
@@ -333,13 +353,6 @@ def build_graph(roster: Roster, forbidden_pairs: np.ndarray | None = None,
         mentor = np.zeros(0, np.int64)
         form = np.zeros(0, np.int16)
     del edge_parts
-    order = np.lexsort((form, mentor, mentee))
-    mentee, mentor, form = mentee[order], mentor[order], form[order]
-    if not per_form and len(mentee):
-        # One edge per pair: the first form (in configuration order) the pair passes in.
-        first = np.ones(len(mentee), dtype=bool)
-        first[1:] = (mentee[1:] != mentee[:-1]) | (mentor[1:] != mentor[:-1])
-        mentee, mentor, form = mentee[first], mentor[first], form[first]
 
     keep = np.ones(len(mentee), dtype=bool)
     if forbidden_pairs is not None and len(forbidden_pairs):
