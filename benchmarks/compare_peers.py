@@ -302,7 +302,7 @@ def evaluate(inst: Instance, pairs: list[tuple[str, str]]) -> Evaluation:
     ok = np.array([(i, j) in inst.edge_of for i, j in zip(mentee_idx, mentor_idx)], dtype=bool)
     ev.blocked_pairs = int((~ok).sum())
     for i, j in zip(mentee[~ok].tolist(), mentor[~ok].tolist()):
-        mask = int(g.blocked[i, j])
+        mask = g.reason_mask(i, j)
         for code in g.reason_codes(mask) or ["?"]:
             ev.blocked_by[code] = ev.blocked_by.get(code, 0) + 1
     load = np.bincount(mentor, minlength=r.mentors.n)

@@ -149,8 +149,8 @@ def _rule_details(oracle: _Oracle, core: list[int], families: list[str]) -> list
     for k, e in zip(core, edges):
         if e < 0:
             lock = locks[k]
-            mask = int(graph.blocked[lock.mentee, lock.mentor])
-            f = int(graph.blocked_form[lock.mentee, lock.mentor])
+            mask = graph.reason_mask(lock.mentee, lock.mentor)
+            f = graph.reason_form(lock.mentee, lock.mentor)
             form = lock.form or (roster.form_ids[f] if f >= 0 else None)
             if lock.form is not None:
                 mask = int(constraints.reasons_mask(roster, np.array([lock.mentee]), np.array([lock.mentor]),

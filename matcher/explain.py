@@ -67,12 +67,10 @@ from .solve import Lock, edges_of_locks, flow_with_locks, side_constraints, solv
 from .solve.objective import slot_of_edges
 from .solve.residual import FlowResidual
 from .jsonutil import jsonable
-from .results import CandidateContext, deciding_reasons
+from .results import CandidateContext
 
 RULE_BIT = constraints.RULE_BIT
 RULE_CODES = constraints.RULE_CODES
-# Pairs blocked by these are not "near misses": the two are not in one programme at all.
-NOT_NEAR = RULE_BIT["form_compat"] | RULE_BIT["self_pair"]
 FORMAT_VERSION = 1
 MOVES_KEPT = 10  # moves listed per effect (a displacement chain can be long); moves_total counts all
 
@@ -359,8 +357,7 @@ def _forbidden_pairs(result) -> np.ndarray:
     forbids = getattr(result, "forbids", None)
     if forbids is not None:
         return np.asarray(forbids, dtype=np.int64).reshape(-1, 2)
-    i, j = np.nonzero(result.graph.blocked == RULE_BIT["forbidden"])
-    return np.stack([i, j], axis=1).astype(np.int64)
+    return result.graph.pairs_blocked_only_by("forbidden")
 
 
 def _lexi(levels: dict, names: list[str]) -> tuple:
@@ -374,7 +371,7 @@ def _lexi(levels: dict, names: list[str]) -> tuple:
 
 def _rule_reason(run, i: int, k: int, code: str) -> dict:
     """One rule that blocks the pair (i, k): its code, form and details() parameters."""
-    f = int(run.graph.blocked_form[i, k])
+    f = run.graph.reason_form(i, k)
     form = run.roster.form_ids[f] if f >= 0 else None
     rule = constraints.rule_by_code(code)
     if rule is not None and form is not None:
@@ -386,11 +383,6 @@ def _rule_reason(run, i: int, k: int, code: str) -> dict:
     return {"code": code, "form": form, "details": jsonable(details)}
 
 
-def _single_rule(masks: np.ndarray) -> np.ndarray:
-    """Masks with exactly one reason, and that reason not 'not in the same programme'."""
-    return (masks != 0) & ((masks & (masks - 1)) == 0) & ((masks & NOT_NEAR) == 0)
-
-
 def _near_misses(run, rows: np.ndarray, per_row: int, cap: int) -> tuple[list[list[tuple]], bool]:
     """For each mentee of `rows`, its best `per_row` mentors blocked by one rule only, as
     (would-be score, mentor, reason bit), best first. Scoring blocked pairs costs what
@@ -399,14 +391,11 @@ def _near_misses(run, rows: np.ndarray, per_row: int, cap: int) -> tuple[list[li
     out: list[list[tuple]] = [[] for _ in rows]
     if not len(rows):
         return out, True
-    sub = graph.blocked[rows]
-    single = _single_rule(sub)
-    if int(np.count_nonzero(single)) > cap:
+    if graph.near_count(rows) > cap:
         return out, False
-    r, k = np.nonzero(single)
+    r, k, bits, _ = graph.near_misses(rows)
     if not len(r):
         return out, True
-    bits = sub[r, k]
     comps = scoring.component_matrix(run.roster, rows[r].astype(np.int64), k.astype(np.int64))
     score = scoring.total_score(comps, run.config, run.roster)
     nm = run.roster.mentors.n
@@ -423,21 +412,6 @@ def _near_misses(run, rows: np.ndarray, per_row: int, cap: int) -> tuple[list[li
 
 def _code_of_bit(bit: int) -> str:
     return RULE_CODES[int(bit).bit_length() - 1]
-
-
-def _rule_counts(masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row of a mask matrix: how many entries have each reason bit, and how many have
-    that reason alone. Through a bincount of the (few) distinct masks, not per entry."""
-    masks = np.atleast_2d(masks)
-    n_rows, width = masks.shape
-    n_codes = len(RULE_CODES)
-    values = 1 << n_codes
-    counts = np.bincount((np.arange(n_rows, dtype=np.int64)[:, None] * values + masks).ravel(),
-                         minlength=n_rows * values).reshape(n_rows, values)
-    codes = deciding_reasons(np.arange(values, dtype=np.int64))  # each mask value counts for its deciding rules
-    has = ((codes[:, None] >> np.arange(n_codes)) & 1).astype(np.int64)  # [values, n_codes]
-    only = has * ((codes & (codes - 1)) == 0)[:, None]
-    return counts @ has, counts @ only
 
 
 # ---------------------------------------------------------------------------------------------
@@ -570,7 +544,7 @@ def _candidate_entry(run, e: int, forcing: dict | None) -> dict:
 
 
 def _blocked_entry(run, i: int, k: int, bits: int, score: float) -> dict:
-    f = int(run.graph.blocked_form[i, k])
+    f = run.graph.reason_form(i, k)
     return {"mentor_id": run.mentor_ids[k],
             "form": run.roster.form_ids[f] if f >= 0 else None, "score": round(float(score), 4),
             "status": "blocked",
@@ -628,7 +602,7 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
         entries = [(int(g.score_int[x]), run.mentor_ids[int(g.mentor[x])], 0, x) for x in alts[e]]
         f = int(g.form[e])
         for s_, kk, b in near.get(i, []):
-            if run.per_form and int(g.blocked_form[i, kk]) != f:
+            if run.per_form and g.reason_form(i, kk) != f:
                 continue
             entries.append((int(round(s_ * SCORE_SCALE)), run.mentor_ids[kk], 1, (kk, b, s_)))
         entries.sort(key=lambda t: (-t[0], t[1], t[2]))
@@ -879,7 +853,7 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
     meta = {"suggestions_checked": 0, "near_misses": "complete"}
     if not len(rows):
         return out, meta
-    by_rule, only_rule = _rule_counts(g.blocked[rows])
+    by_rule, only_rule = g.blocked_counts[rows], g.blocked_only_counts[rows]
     # Near misses feed the suggestions too: score a few more than are listed. Rows go in
     # chunks (memory); past twice the cap of scored pairs the rest get none.
     per_row = max(limits.near_misses, 4 * limits.changes_checked)
@@ -936,8 +910,7 @@ def _mentor_explanations(run) -> dict[int, dict]:
     unused = np.flatnonzero((run.load == 0) & (run.capacity > 0))
     by_rule = {}
     if len(unused):
-        counts, _ = _rule_counts(g.blocked[:, unused].T)
-        by_rule = {int(j): counts[q] for q, j in enumerate(unused)}
+        by_rule = {int(j): g.mentor_blocked_counts[j] for j in unused.tolist()}
     out = {}
     for j in range(roster.mentors.n):
         cap, load = int(run.capacity[j]), int(run.load[j])
@@ -979,7 +952,8 @@ def _why_unused(run, j: int, n_cand: int, n_free: int, n_mutual: int) -> dict:
 
 def _analysis(run, doc: dict) -> dict:
     g, roster, config = run.graph, run.roster, run.config
-    by_rule, only_rule = _programme_rule_counts(g.blocked)
+    by_rule = g.blocked_counts.sum(axis=0, dtype=np.int64)
+    only_rule = g.blocked_only_counts.sum(axis=0, dtype=np.int64)
     weights = scoring.weights_vector(config, roster)
     wsum = weights.sum() or 1.0
     chosen = run.solution.edges
@@ -999,7 +973,7 @@ def _analysis(run, doc: dict) -> dict:
     return {
         "rules": {code: {"pairs_blocked": int(by_rule[n]), "only_reason": int(only_rule[n])}
                   for n, code in enumerate(RULE_CODES) if by_rule[n]},
-        "pairs_total": int(g.blocked.size),
+        "pairs_total": int(g.pairs_total),
         "components": components,
         "total_score": round(float(g.score[chosen].sum()), 4),
         "match_rate": {
@@ -1008,15 +982,6 @@ def _analysis(run, doc: dict) -> dict:
             "by_priority": {p: rate(dict(row)) for p, row in (summary.get("by_priority") or {}).items()},
         },
     }
-
-
-def _programme_rule_counts(blocked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    n_codes = len(RULE_CODES)
-    counts = np.bincount(blocked.ravel(), minlength=1 << n_codes)
-    codes = deciding_reasons(np.arange(len(counts), dtype=np.int64))  # each mask value counts for its deciding rules
-    has = ((codes[:, None] >> np.arange(n_codes)) & 1).astype(np.int64)
-    only = has * ((codes & (codes - 1)) == 0)[:, None]
-    return counts @ has, counts @ only
 
 
 def _candidate_lists(run) -> dict[str, list[dict]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__, constraints, scoring
-from .graph import SCORE_SCALE
+from .graph import DECIDING_BITS, SCORE_SCALE, deciding_reasons  # noqa: F401 - re-exported
 from .i18n import plural_category, register, render
 from .io.outputset import OutputSet
 from .io.writers import csv_bytes, xlsx_bytes
@@ -146,18 +146,6 @@ def pair_records(result) -> list[dict]:
     return out
 
 
-DECIDING_BITS = (constraints.RULE_BIT["self_pair"], constraints.RULE_BIT["form_compat"])
-
-
-def deciding_reasons(masks: np.ndarray) -> np.ndarray:
-    """Reason masks reduced to the rules that decide: a pair of one person, or a pair outside
-    the form's categories, cannot be in that form at all, so the other rules checked in that
-    form (a mentor's grade for a young teacher in student–student) stand in nobody's way."""
-    masks = np.asarray(masks)
-    self_bit, form_bit = (masks.dtype.type(b) for b in DECIDING_BITS)
-    return np.where(masks & self_bit, self_bit, np.where(masks & form_bit, form_bit, masks)).astype(masks.dtype)
-
-
 def rules_blocking(masks: np.ndarray) -> dict[str, int]:
     """How many pairs of a row of reason masks each rule really blocks (deciding_reasons)."""
     reduced = deciding_reasons(masks)
@@ -167,6 +155,11 @@ def rules_blocking(masks: np.ndarray) -> dict[str, int]:
         if count:
             out[code] = count
     return out
+
+
+def mentee_rules_blocking(graph, i: int) -> dict[str, int]:
+    """rules_blocking of mentee i's row, from the graph's counts."""
+    return {code: int(n) for code, n in zip(constraints.RULE_CODES, graph.blocked_counts[i].tolist()) if n}
 
 
 def category_misfit(roster, i: int) -> dict | None:
@@ -246,9 +239,9 @@ class CandidateContext:
             return code, misfit
         cand = graph.edges_of_mentee(i)
         if not len(cand):
-            if not np.any(graph.blocked_form[i] >= 0):
+            if not graph.shares_form(i):
                 return "unmatched.no_mentor_in_form", {}
-            counts = rules_blocking(graph.blocked[i])
+            counts = mentee_rules_blocking(graph, i)
             top = max((c for c in counts if c != "form_compat"), key=lambda c: (counts[c], c), default="form_compat")
             if top == "form_compat":
                 return "unmatched.no_candidate", {"top_rule": top}
@@ -307,7 +300,7 @@ def unmatched_records(result) -> list[dict]:
         out.append({
             "mentee_id": roster.mentees.ids[i], "mentee_name": roster.mentees.names[i],
             "priority": int(roster.mentees.priority[i]), "reason_code": code, "reason_params": jsonable(params),
-            "candidates": n_cand, "blocked_by": rules_blocking(graph.blocked[i]),
+            "candidates": n_cand, "blocked_by": mentee_rules_blocking(graph, i),
         })
     out.sort(key=lambda u: u["mentee_id"])
     return out

@@ -37,10 +37,9 @@ def edges_of_locks(graph, locks: list[Lock]) -> tuple[list[int], list[dict]]:
                                                          lock.form)[0])
                 if form_mask == 0 and len(pair_edges) and roster.config.program.one_mentor_per == "mentee":
                     graph.form[pair_edges[0]] = f  # legal in the consilium's form too: pair in that one
-                    graph.blocked_form[lock.mentee, lock.mentor] = f
                     e = pair_edges[:1]
         if len(e) == 0:
-            mask = form_mask or int(graph.blocked[lock.mentee, lock.mentor])
+            mask = form_mask or graph.reason_mask(lock.mentee, lock.mentor)
             conflicts.append({"kind": "lock_blocked", "lock": k, "rules": graph.reason_codes(mask),
                               "mentee": roster.mentees.ids[lock.mentee], "mentor": roster.mentors.ids[lock.mentor],
                               "source": lock.source})
