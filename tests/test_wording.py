@@ -33,7 +33,12 @@ def person(pid, role, category, forms, **kw):
 @pytest.fixture
 def with_named_mentor_rule(monkeypatch):
     """The registry as it reads with one more line in RULES: the rule's bit follows the
-    others, and the codes decided outside the rules move up one (what import would derive)."""
+    others, and the codes decided outside the rules move up one (what import would derive;
+    the graph's tables of rule bits are derived again by reloading it)."""
+    import importlib
+
+    from matcher import graph
+
     rules = constraints.RULES + [named_mentor_rule]
     codes = [r.CODE for r in rules] + constraints.EXTRA_CODES
     bits = {code: 1 << k for k, code in enumerate(codes)}
@@ -41,9 +46,10 @@ def with_named_mentor_rule(monkeypatch):
     for module in (constraints, explain):
         monkeypatch.setattr(module, "RULE_CODES", codes)
         monkeypatch.setattr(module, "RULE_BIT", bits)
-    from matcher import graph
-    monkeypatch.setattr(graph, "FORBIDDEN_BIT", bits["forbidden"])
-    monkeypatch.setattr(graph, "MIN_SCORE_BIT", bits["min_score"])
+    importlib.reload(graph)
+    yield
+    monkeypatch.undo()
+    importlib.reload(graph)
 
 
 def explained(people):
