@@ -448,17 +448,21 @@ def warm_branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: 
     base_total = int(net.w[final].sum()) + int(net.w[net.locked].sum())
     nodes = len(runs)
 
+    def late() -> bool:
+        return deadline is not None and time.perf_counter() > deadline
+
     def past() -> bool:
-        return nodes >= max_nodes or (deadline is not None and time.perf_counter() > deadline)
+        return nodes >= max_nodes or late()
 
     # Dives first, in every part, for incumbents: then time runs out on proofs, not answers.
+    # A dive is a few nodes per short group; only the deadline stops it, not the node budget.
     for run in runs:
         st = run.search.root
         while True:
             if not len(run.search.short(st)):
                 run.best = st
                 break
-            if past():
+            if late():
                 run.push(st)  # the proof search (or the bound past the deadline) starts here
                 break
             kids = run.expand(st)
