@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 
 @dataclass
@@ -101,6 +100,9 @@ def _check(deadline: float | None) -> None:
 
 def _solve_cpsat(graph, value, slot, capacity, side, locked_edges, usable, hint, upper_bound, time_limit, seed,
                  workers, floors, deadline) -> CpResult:
+    # Imported here: OR-Tools' CP-SAT module pulls in pandas (~1 s), which flow-only runs never need.
+    from ortools.sat.python import cp_model
+
     n_edges = len(value)
     _check(deadline)
     idx = np.flatnonzero(usable) if usable is not None else np.arange(n_edges)

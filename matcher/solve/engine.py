@@ -24,6 +24,9 @@ from .side import repair, side_constraints
 from .warm import warm_branch_and_bound
 
 FLOW_COST_LIMIT = 2 ** 62
+# From this many candidate pairs on, the warm group search (solve.warm) answers alone, to the
+# deadline: CP-SAT's model of them takes longer to build than the search to close.
+WARM_ALONE_EDGES = 300_000
 
 
 @dataclass
@@ -148,33 +151,44 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                             time.perf_counter() - t0, objective, proof=proof)
         hint, upper = relaxed, relaxed_value
         # 5. Warm group search.
-        warm_bound = None
+        warm = None
         if side.only_group_minimums(graph, capacity):
             # Group minimums alone: nodes re-routed from their parent's flow (solve.warm), so the
-            # search runs to the deadline rather than a small node budget.
+            # search runs to the deadline rather than a small node budget. At district scale it
+            # is the engine: CP-SAT on that many pairs only ends FEASIBLE too, so past the
+            # deadline its incumbent and bound are the answer (gaps per level). Smaller models
+            # keep half the time for CP-SAT, which closes near-tied searches faster.
+            alone = graph.n_edges >= WARM_ALONE_EDGES
             warm = warm_branch_and_bound(graph, value, slot, capacity, side, lock_edges, relaxed,
-                                         deadline=t0 + 0.5 * (search_deadline - t0))
+                                         deadline=search_deadline if alone else t0 + 0.5 * (search_deadline - t0))
             if warm.status == "OPTIMAL":
                 edges = np.flatnonzero(warm.chosen)
                 return Solution("OPTIMAL", "flow", edges, warm.value, warm.value, objective.level_totals(edges),
                                 time.perf_counter() - t0, objective, proof="flow_branch_and_bound")
-            if warm.status == "LIMIT":
-                warm_bound = warm.bound  # exact over every open node: tighter than the relaxation
-        # 6. Branch and bound over flows.
-        bnb = branch_and_bound(graph, value, slot, capacity, side, lock_edges, max_nodes=bnb_nodes,
-                               deadline=search_deadline)
-        if bnb.status == "OPTIMAL":
-            edges = np.flatnonzero(bnb.chosen)
-            return Solution("OPTIMAL", "flow", edges, bnb.value, bnb.value, objective.level_totals(edges),
-                            time.perf_counter() - t0, objective, proof="flow_branch_and_bound")
-        if bnb.status == "LIMIT":
-            # Too many group decisions for flows alone: CP-SAT continues from the best found.
-            hint = bnb.chosen if bnb.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges)
-            upper = bnb.bound
+        if warm is not None and warm.status == "LIMIT":
+            # The cold search would revisit the warm one's first nodes: CP-SAT continues from its
+            # incumbent (the dive's legal assignment) and its bound (exact over every open node).
+            found = warm.chosen is not None
+            hint = warm.chosen if found else repair(graph, side, relaxed, capacity, lock_edges)
+            legal = not side.violations(graph, hint, capacity) and all(hint[e] for e in lock_edges)
+            upper = max(warm.bound, objective.total(np.flatnonzero(hint))) if legal else warm.bound
+            if legal and alone:
+                return unproven(np.flatnonzero(hint), upper, "flow",
+                                "flow_branch_and_bound" if found else "flow_repaired")
         else:
-            hint = repair(graph, side, relaxed, capacity, lock_edges)
-        if warm_bound is not None:
-            upper = min(upper, warm_bound)
+            # 6. Branch and bound over flows.
+            bnb = branch_and_bound(graph, value, slot, capacity, side, lock_edges, max_nodes=bnb_nodes,
+                                   deadline=search_deadline)
+            if bnb.status == "OPTIMAL":
+                edges = np.flatnonzero(bnb.chosen)
+                return Solution("OPTIMAL", "flow", edges, bnb.value, bnb.value, objective.level_totals(edges),
+                                time.perf_counter() - t0, objective, proof="flow_branch_and_bound")
+            if bnb.status == "LIMIT":
+                # Too many group decisions for flows alone: CP-SAT continues from the best found.
+                hint = bnb.chosen if bnb.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges)
+                upper = bnb.bound
+            else:
+                hint = repair(graph, side, relaxed, capacity, lock_edges)
     elif not flow_presolve:  # the bare CP-SAT model, for cross-checking the engines in tests
         hint, upper, relaxed = None, None, None
     else:

@@ -4,18 +4,29 @@ parent's, re-routed by a few shortest paths.
 The flow network (solve.flow) compressed to mentors plus the source S and the sink T, as in
 solve.residual: a -> b moves one of a's mentees to b (cost w(old) - w(new)), a -> S drops a
 mentee (cost w), S -> b pairs an unpaired mentee with b (cost -w), a -> T / T -> a give or
-take one of a's places (cost 0), S <-> T the bypass. Costs are kept as a dense matrix
-(mentors are few; mentees only enter through their mentor's row), with the cheapest mentee
-behind each arc, and optimal potentials that make every reduced cost non-negative.
+take one of a's places (cost 0), S <-> T the bypass. Costs are a dense matrix over one
+connected part's mentors (mentees only enter through their mentor's row), with the cheapest
+mentee behind each arc, and optimal potentials that make every reduced cost non-negative.
 
-A node differs from its parent by one mentor: closed (its load re-routed to T, one
-Dijkstra per mentee it had) or opened with a lower bound (group_min - load more units
-pulled into it from T, one Dijkstra each). Successive shortest paths from an optimal flow
-give the optimal flow of the changed network (the optimum is convex in one arc's flow), so
-every node's value is its exact flow bound, as a cold solve would give, at a fraction of
-the cost. The search is best-first: the first node popped whose flow breaks no group
-minimum is optimal. Mentors in different connected parts of the candidate graph never
-interact, so each part is searched on its own (nodes add up instead of multiplying).
+A node differs from its parent by one mentor: closed (its load re-routed to T, one shortest
+path per mentee it had) or opened with a lower bound (group_min - load more units pulled
+into it from T, one path each). Successive shortest paths from an optimal flow give the
+optimal flow of the changed network (the optimum is convex in one arc's flow), so every
+node's value is its exact flow bound, as a cold solve would give, at a fraction of the cost.
+
+What makes a node cheap: the part's matrix is built once, for the root flow; a node keeps
+only its flow (the edge each slot uses), loads, bounds and potentials, and the rows of the
+mentors whose mentees differ from the root's are rebuilt when it is expanded. Dijkstra runs
+over the matrix rows on demand and stops at its target (potentials of the nodes it did not
+settle rise by the path's length: still feasible). The arcs to and from T follow from loads
+and bounds, never stored.
+
+Search, per connected part of the candidate graph (mentors in different parts never
+interact, so nodes add up instead of multiplying): first a dive (the better child at every
+level) to a legal assignment, the incumbent; then best-first, ties broken towards fewer
+short groups and deeper nodes; a node whose bound does not beat the incumbent is dropped,
+and once no open node beats it the incumbent is optimal. Past the deadline the incumbent is
+returned with the best open bound (LIMIT).
 
 Only group minimums branch here; programmes with mutual pairs, one pair in several forms
 or a grade spread go to solve.branch.
@@ -26,12 +37,12 @@ import heapq
 import time
 
 import numpy as np
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components, dijkstra
 
 from .branch import BranchResult
 
 INF = np.int64(2) ** 62
+HALF = INF // 2
+KEEP_ROWS = 2000  # open nodes that keep their matrix rows (~ a few rows of 16 * mentors bytes each)
 
 
 class _Network:
@@ -45,7 +56,7 @@ class _Network:
             locked[np.asarray(lock_edges, dtype=np.int64)] = True
         self.locked = locked
         nm = len(capacity)
-        self.nm, self.S, self.T, self.N = nm, nm, nm + 1, nm + 2
+        self.nm = nm
         self.locked_load = np.bincount(graph.mentor[locked], minlength=nm).astype(np.int64)
         locked_slots = np.unique(slot[locked]) if locked.any() else np.zeros(0, np.int64)
         net = (value > 0) & ~np.isin(slot, locked_slots)
@@ -56,8 +67,6 @@ class _Network:
         self.slot_id = np.repeat(np.arange(len(slots)), np.diff(np.r_[start, len(edges)]))  # per position
         self.ptr = np.r_[start, len(edges)].astype(np.int64)
         self.n_slots = len(slots)
-        self.slot_of_edge = np.full(n_edges, -1, dtype=np.int64)
-        self.slot_of_edge[edges] = self.slot_id
         self.w = value.astype(np.int64)
         self.cap = np.maximum(capacity.astype(np.int64) - self.locked_load, 0)
         self.group_min = side.group_min.astype(np.int64)
@@ -70,87 +79,160 @@ class _Network:
         lens = hi - lo
         return np.repeat(lo - np.cumsum(np.r_[0, lens[:-1]]), lens) + np.arange(int(lens.sum()))
 
+    def parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Connected part of every mentor and of every slot (slots and mentors joined by edges)."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        n_s = self.n_slots
+        adj = coo_matrix((np.ones(len(self.edges)), (self.slot_id, n_s + self.mentor_of[self.edges])),
+                         shape=(n_s + self.nm, n_s + self.nm))
+        _, label = connected_components(adj, directed=False)
+        return label[n_s:], label[:n_s]
+
 
 class _State:
-    """One node's flow: the edge each slot uses (-1 unpaired), loads, bounds, potentials."""
+    """One node's flow in a part: the position each slot uses (-1 unpaired), loads, bounds,
+    potentials; `rows`: rebuilt matrix rows (mentor or S -> (costs, positions)), None while
+    the node waits in the heap."""
 
-    __slots__ = ("at", "load", "cap", "lower", "d", "M", "E")  # M, E: None while stored
+    __slots__ = ("at", "load", "cap", "lower", "d", "rows", "value", "depth")
+
+    def stored(self) -> "_State":
+        out = _State()
+        out.at, out.load, out.cap, out.lower, out.d = self.at, self.load, self.cap, self.lower, self.d
+        out.value, out.depth, out.rows = self.value, self.depth, None
+        return out
 
     def copy(self) -> "_State":
-        s = _State()
-        s.at, s.load, s.cap, s.lower, s.d = self.at.copy(), self.load.copy(), self.cap.copy(), self.lower.copy(), \
-            self.d.copy()
-        s.M, s.E = self.M.copy(), self.E.copy()
-        return s
+        out = self.stored()
+        out.at, out.load, out.cap, out.lower, out.d = self.at.copy(), self.load.copy(), self.cap.copy(), \
+            self.lower.copy(), self.d.copy()
+        out.rows = dict(self.rows)
+        return out
 
 
-class WarmSearch:
-    def __init__(self, net: _Network, chosen: np.ndarray):
-        self.net = net
+class PartSearch:
+    """The warm search on one connected part, mentors numbered locally (S = n, T = n + 1)."""
+
+    def __init__(self, net: _Network, slots: np.ndarray, mentors: np.ndarray, chosen: np.ndarray):
+        self.mentors = mentors
+        n = len(mentors)
+        self.n, self.S, self.T, self.N = n, n, n + 1, n + 2
+        local = np.full(net.nm, -1, dtype=np.int64)
+        local[mentors] = np.arange(n)
+        pos = net.positions_of(slots)
+        self.edge = net.edges[pos]  # global edge number of each local position
+        self.w = net.w[self.edge]
+        self.mentor = local[net.mentor_of[self.edge]]
+        lens = net.ptr[slots + 1] - net.ptr[slots]
+        self.ptr = np.r_[0, np.cumsum(lens)].astype(np.int64)
+        self.slot = np.repeat(np.arange(len(slots)), lens)
+        self.n_slots = len(slots)
+        self.cap0 = net.cap[mentors]
+        self.group_min = net.group_min[mentors]
+        self.locked_load = net.locked_load[mentors]
         st = _State()
-        st.at = np.full(net.n_slots, -1, dtype=np.int64)
-        ch = net.edges[chosen[net.edges]]
-        st.at[net.slot_of_edge[ch]] = ch
-        st.load = np.bincount(net.mentor_of[ch], minlength=net.nm).astype(np.int64)
-        st.cap = net.cap.copy()
-        st.lower = np.zeros(net.nm, dtype=np.int64)
-        N = net.N
-        st.M = np.full((N, N), INF, dtype=np.int64)
-        st.E = np.full((N, N), -1, dtype=np.int64)
-        self._rows(st, np.arange(net.nm))
-        self._hub(st)
-        st.d = self._potentials(st.M)
+        st.at = np.full(self.n_slots, -1, dtype=np.int64)
+        used = np.flatnonzero(chosen[self.edge])
+        st.at[self.slot[used]] = used
+        st.load = np.bincount(self.mentor[used], minlength=n).astype(np.int64)
+        st.cap = self.cap0.copy()
+        st.lower = np.zeros(n, dtype=np.int64)
+        st.depth = 0
+        st.rows = {}
+        rows = self._build_rows(st.at, np.arange(n), True)
+        self.M = np.full((self.N, self.N), INF, dtype=np.int64)
+        self.E = np.full((self.N, self.N), -1, dtype=np.int64)
+        for u, (m, e) in rows.items():
+            self.M[u], self.E[u] = m, e
+        self.root_at = st.at.copy()
+        st.d = self._potentials(st)
+        st.value = self.value(st)
         self.root = st
+        self.augments = 0
 
     # -- the compressed residual graph ---------------------------------------------------
 
-    def _rows(self, st: _State, mentors: np.ndarray) -> None:
-        """Recompute the rows of the given mentors and of S (their arcs depend on who has whom)."""
-        net, N = self.net, self.net.N
+    def _positions(self, slots: np.ndarray) -> np.ndarray:
+        lo, hi = self.ptr[slots], self.ptr[slots + 1]
+        lens = hi - lo
+        return np.repeat(lo - np.cumsum(np.r_[0, lens[:-1]]), lens) + np.arange(int(lens.sum()))
+
+    def _build_rows(self, at: np.ndarray, mentors: np.ndarray, with_source: bool) -> dict:
+        """Matrix rows of the given mentors (their mentees' moves and drops) and, if asked, of
+        S (unpaired mentees' pairings), for the flow `at`."""
+        N = self.N
         mentors = np.asarray(mentors, dtype=np.int64)
-        st.M[mentors, :] = INF
-        st.E[mentors, :] = -1
-        st.M[net.S, :net.nm] = INF
-        st.E[net.S, :net.nm] = -1
-        paired = st.at >= 0
-        mine = np.zeros(net.nm, dtype=bool)
-        mine[mentors] = True
-        cur_mentor = np.where(paired, net.mentor_of[np.maximum(st.at, 0)], -1)
-        slots = np.flatnonzero(~paired | mine[np.maximum(cur_mentor, 0)] & paired)
-        pos = self.net.positions_of(slots)
-        e = net.edges[pos]
-        s = net.slot_id[pos]
-        old = st.at[s]
-        b = net.mentor_of[e]
-        a = np.where(old >= 0, net.mentor_of[np.maximum(old, 0)], net.S)
-        cost = np.where(old >= 0, net.w[np.maximum(old, 0)], 0) - net.w[e]
+        k = len(mentors)
+        row_of = np.full(self.n + 1, -1, dtype=np.int64)
+        row_of[mentors] = np.arange(k)
+        paired = at >= 0
+        holder = np.full(self.n_slots, self.n, dtype=np.int64)  # n: unpaired (row S)
+        holder[paired] = self.mentor[at[paired]]
+        if with_source:
+            row_of[self.n] = k
+        mine = row_of[holder] >= 0
+        slots = np.flatnonzero(mine)
+        pos = self._positions(slots)
+        s = self.slot[pos]
+        old = at[s]
+        a = holder[s]
+        b = self.mentor[pos]
+        cost = np.where(old >= 0, self.w[np.maximum(old, 0)], 0) - self.w[pos]
         keep = b != a
-        keys = a[keep] * N + b[keep]
-        cost, e = cost[keep], e[keep]
+        r = row_of[a[keep]]
+        keys = r * N + b[keep]
+        cost, e = cost[keep], pos[keep]
         # a -> S: drop one of a's mentees.
-        held = st.at[slots][paired[slots]]
-        keys = np.r_[keys, net.mentor_of[held] * N + net.S]
-        cost = np.r_[cost, net.w[held]]
-        e = np.r_[e, held]
+        held = slots[paired[slots]]
+        keys = np.r_[keys, row_of[holder[held]] * N + self.S]
+        cost = np.r_[cost, self.w[at[held]]]
+        e = np.r_[e, at[held]]
+        n_rows = k + int(with_source)
+        M = np.full((n_rows, N), INF, dtype=np.int64)
+        E = np.full((n_rows, N), -1, dtype=np.int64)
         if len(keys):
-            order = np.lexsort((e, cost, keys))
-            k = keys[order]
-            first = order[np.r_[True, k[1:] != k[:-1]]]
-            st.M.flat[keys[first]] = cost[first]
-            st.E.flat[keys[first]] = e[first]
+            # The cheapest arc per (row, column); ties to the first found (deterministic).
+            order = np.argsort(keys, kind="stable")
+            sk, c = keys[order], cost[order]
+            new_key = np.r_[True, sk[1:] != sk[:-1]]
+            starts = np.flatnonzero(new_key)
+            group = np.cumsum(new_key) - 1
+            lowest = np.flatnonzero(c == np.minimum.reduceat(c, starts)[group])
+            g = group[lowest]
+            first = order[lowest[np.r_[True, g[1:] != g[:-1]]]]
+            M.flat[keys[first]] = cost[first]
+            E.flat[keys[first]] = e[first]
+        out = {int(u): (M[i], E[i]) for i, u in enumerate(mentors)}
+        if with_source:
+            out[self.S] = (M[k], E[k])
+        return out
 
-    def _hub(self, st: _State) -> None:
-        """Arcs to and from T and the bypass, from loads and bounds."""
-        net = self.net
-        S, T, nm = net.S, net.T, net.nm
-        st.M[:nm, T] = np.where(st.load < st.cap, 0, INF)
-        st.M[T, :nm] = np.where(st.load > st.lower, 0, INF)
-        st.M[S, T] = 0
-        st.M[T, S] = 0 if (st.at < 0).any() else INF
+    def _row(self, st: _State, u: int) -> tuple[np.ndarray, np.ndarray]:
+        got = st.rows.get(u)
+        return got if got is not None else (self.M[u], self.E[u])
 
-    @staticmethod
-    def _potentials(M: np.ndarray) -> np.ndarray:
+    def _t_row(self, st: _State) -> np.ndarray:
+        row = np.full(self.N, INF, dtype=np.int64)
+        row[:self.n] = np.where(st.load > st.lower, 0, INF)
+        if (st.at < 0).any():
+            row[self.S] = 0
+        return row
+
+    def _full_matrix(self, st: _State) -> np.ndarray:
+        M = self.M.copy()
+        for u, (m, _) in st.rows.items():
+            M[u] = m
+        M[:, self.T] = INF
+        M[:self.n, self.T] = np.where(st.load < st.cap, 0, INF)
+        M[self.S, self.T] = 0
+        M[self.T] = self._t_row(st)
+        return M
+
+    def _potentials(self, st: _State) -> np.ndarray:
         """Bellman-Ford from a virtual root (zero arcs to all): feasible potentials."""
+        M = self._full_matrix(st)
         n = len(M)
         d = np.zeros(n, dtype=np.int64)
         finite = M < INF
@@ -163,187 +245,259 @@ class WarmSearch:
             d = new
         raise ValueError("negative cycle: the flow is not optimal")  # pragma: no cover
 
-    def _dijkstra(self, st: _State, src: int, dst: int) -> tuple[np.ndarray, np.ndarray]:
-        """Reduced shortest distances from src (exact: integers well below 2**53 in float64)."""
-        M, d = st.M, st.d
-        rows, cols = np.nonzero(M < INF)  # row-major: already CSR order
-        red = (M[rows, cols] + d[rows] - d[cols]).astype(np.float64)  # >= 0; zeros are arcs too
-        G = csr_matrix((red, cols, np.searchsorted(rows, np.arange(len(M) + 1))), shape=M.shape)
-        dist, pred = dijkstra(G, indices=src, return_predecessors=True)
-        out = np.where(np.isfinite(dist), dist, float(INF)).astype(np.int64)
-        out[~np.isfinite(dist)] = INF
-        return out, pred.astype(np.int64)
+    def _dijkstra(self, st: _State, src: int, dst: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """Reduced distances from src, settled in order until dst (exact: the reduced costs
+        are non-negative). Every node at the current least distance is settled at once (an
+        optimal flow's reduced costs are mostly zero: a handful of distinct distances per
+        path). Nodes not settled keep a tentative distance >= dist[dst]."""
+        N, T, S, n, d = self.N, self.T, self.S, self.n, st.d
+        dist = np.full(N, INF, dtype=np.int64)
+        pred = np.full(N, -1, dtype=np.int64)
+        open_ = np.full(N, INF, dtype=np.int64)
+        done = np.zeros(N, dtype=bool)
+        dist[src] = open_[src] = 0
+        own = np.zeros(N, dtype=bool)
+        own[np.fromiter(st.rows, dtype=np.int64, count=len(st.rows))] = True
+        col = np.arange(N)
+        while True:
+            m = open_.min()
+            if m >= INF:
+                return dist, pred, INF
+            if open_[dst] == m:
+                return dist, pred, int(m)
+            batch = np.flatnonzero(open_ == m)
+            open_[batch] = INF
+            done[batch] = True
+            R = self.M[batch]  # a copy: patched below with the node's own rows and hub arcs
+            for i in np.flatnonzero(own[batch]).tolist():
+                R[i] = st.rows[int(batch[i])][0]
+            mentor = batch < n
+            R[mentor, T] = np.where(st.load[batch[mentor]] < st.cap[batch[mentor]], 0, INF)
+            R[batch == S, T] = 0
+            if batch[-1] == T:
+                R[-1] = self._t_row(st)
+            # Absent arcs (INF) stay above HALF whatever the potentials (|d| << 2**61).
+            R += (m + d[batch])[:, None]
+            R -= d[None, :]
+            arg = R.argmin(axis=0) if len(batch) > 1 else np.zeros(N, dtype=np.int64)
+            best = R[arg, col]
+            better = (best < HALF) & (best < dist) & ~done
+            if better.any():
+                dist[better] = best[better]
+                open_[better] = best[better]
+                pred[better] = batch[arg[better]]
 
     def _augment(self, st: _State, src: int, dst: int) -> bool:
         """Send one unit src -> dst along a shortest path; False if there is none."""
-        net = self.net
-        dist, pred = self._dijkstra(st, src, dst)
-        D = dist[dst]
+        S, T, n = self.S, self.T, self.n
+        dist, pred, D = self._dijkstra(st, src, dst)
         if D >= INF:
             return False
+        self.augments += 1
         path = [dst]
         while path[-1] != src:
             path.append(int(pred[path[-1]]))
         path.reverse()
-        changed = set()
+        changed, source_changed = set(), False
         for u, v in zip(path[:-1], path[1:]):
-            if u == net.T:
-                if v < net.nm:
+            if u == T:
+                if v < n:
                     st.load[v] -= 1  # T -> a: a gives up a place
-                    changed.add(v)
                 continue
-            if v == net.T:
-                if u < net.nm:
+            if v == T:
+                if u < n:
                     st.load[u] += 1
-                    changed.add(u)
                 continue
-            if u == net.S and v == net.T:
-                continue
-            e = int(st.E[u, v])
-            s = int(net.slot_of_edge[e])
-            if v == net.S:  # a -> S: slot s leaves its mentor
+            p = int(self._row(st, u)[1][v])
+            s = int(self.slot[p])
+            if v == S:  # u -> S: slot s leaves its mentor
                 st.at[s] = -1
                 changed.add(u)
+                source_changed = True
             else:  # u (mentor or S) -> v: slot s moves to v
-                if u < net.nm:
+                if u == S:
+                    source_changed = True
+                else:
                     changed.add(u)
-                st.at[s] = e
+                st.at[s] = p
                 changed.add(v)
         st.d = st.d + np.minimum(dist, D)
-        self._rows(st, np.fromiter(changed, dtype=np.int64))
-        self._hub(st)
-        self._check(st, np.r_[np.fromiter(changed, dtype=np.int64), net.S, net.T])
+        rebuilt = self._build_rows(st.at, np.fromiter(changed, dtype=np.int64), source_changed)
+        st.rows.update(rebuilt)
+        self._check(st, list(rebuilt))
         return True
 
-    def _check(self, st: _State, rows: np.ndarray) -> None:
+    def _check(self, st: _State, rows: list[int]) -> None:
         """Reduced costs of the rebuilt rows stay non-negative (else the potentials are
         rebuilt from scratch); the other arcs keep theirs by the shortest-path update."""
-        M = st.M[rows]
-        finite = M < INF
-        red = np.where(finite, M + st.d[rows, None] - st.d[None, :], 0)
-        if red.min() < 0:  # pragma: no cover - capped potentials are valid; a safety net
-            st.d = self._potentials(st.M)
+        for u in rows:
+            m = st.rows[u][0]
+            finite = m < INF
+            if finite.any() and (m[finite] + st.d[u] - st.d[finite]).min() < 0:  # pragma: no cover
+                st.d = self._potentials(st)  # a safety net: the update keeps them feasible
+                return
 
     # -- node operations ------------------------------------------------------------------
 
     def materialize(self, st: _State) -> _State:
-        """A stored node (no matrices) with its residual graph: the root's, with the rows
-        of the mentors whose mentees differ from the root's recomputed."""
-        root = self.root
-        out = _State()
-        out.at, out.load, out.cap, out.lower, out.d = st.at, st.load, st.cap, st.lower, st.d
-        out.M, out.E = root.M.copy(), root.E.copy()
-        diff = np.flatnonzero(st.at != root.at)
-        moved = np.r_[st.at[diff], root.at[diff]]
+        """A stored node with the rows of the mentors whose mentees differ from the root's
+        (kept from its making when the heap was small enough to hold them)."""
+        if st.rows is not None:
+            return st
+        out = st.stored()
+        diff = np.flatnonzero(st.at != self.root_at)
+        moved = np.r_[st.at[diff], self.root_at[diff]]
         moved = moved[moved >= 0]
-        self._rows(out, np.unique(self.net.mentor_of[moved]))
-        self._hub(out)
-        return out
-
-    @staticmethod
-    def stored(st: _State) -> _State:
-        out = _State()
-        out.at, out.load, out.cap, out.lower, out.d = st.at, st.load, st.cap, st.lower, st.d
-        out.M = out.E = None
+        mentors = np.unique(self.mentor[moved])
+        unpaired_changed = bool(((st.at < 0) != (self.root_at < 0)).any())
+        out.rows = self._build_rows(st.at, mentors, unpaired_changed) if len(mentors) or unpaired_changed else {}
         return out
 
     def close(self, st: _State, j: int) -> _State | None:
         """The flow optimum with mentor j closed, from its parent's (materialized) state."""
-        net = self.net
-        if net.locked_load[j] > 0:
+        if self.locked_load[j] > 0:
             return None
         st = st.copy()
         st.cap[j] = 0
-        self._hub(st)
         while st.load[j] > 0:
             # j holds a unit it may not keep: a path j -> T re-routes it (j -> T itself is gone;
             # j -> S -> T, dropping the mentee, always exists).
-            if not self._augment(st, j, net.T):  # pragma: no cover
+            if not self._augment(st, j, self.T):  # pragma: no cover
                 return None
             st.load[j] -= 1
-            self._hub(st)
+        st.value, st.depth = self.value(st), st.depth + 1
         return st
 
     def open(self, st: _State, j: int) -> _State | None:
         """The flow optimum with mentor j taking at least its group minimum."""
-        net = self.net
-        need = max(0, int(net.group_min[j]) - int(net.locked_load[j]))
+        need = max(0, int(self.group_min[j]) - int(self.locked_load[j]))
         if need > st.cap[j]:
             return None
         st = st.copy()
         st.lower[j] = need
-        self._hub(st)
         while st.load[j] < need:
             # One more unit on j -> T: the cheapest cycle through that arc, a path T -> j.
-            if not self._augment(st, net.T, j):
+            if not self._augment(st, self.T, j):
                 return None
             st.load[j] += 1
-            self._hub(st)
+        st.value, st.depth = self.value(st), st.depth + 1
         return st
 
-    def value(self, st: _State, slots: np.ndarray | None = None) -> int:
-        at = st.at if slots is None else st.at[slots]
-        return int(self.net.w[at[at >= 0]].sum())
+    def value(self, st: _State) -> int:
+        return int(self.w[st.at[st.at >= 0]].sum())
+
+    def short(self, st: _State) -> np.ndarray:
+        ld = st.load + self.locked_load
+        return np.flatnonzero((ld > 0) & (ld < self.group_min))
+
+    def edges(self, st: _State) -> np.ndarray:
+        return self.edge[st.at[st.at >= 0]]
+
+
+class _PartRun:
+    """The search state of one part: incumbent, open nodes."""
+
+    def __init__(self, search: PartSearch):
+        self.search = search
+        self.best: _State | None = None
+        self.heap: list = []
+        self.counter = 0
+        self.done = False
+
+    def push(self, st: _State) -> None:
+        if self.best is not None and st.value <= self.best.value:
+            return
+        self.counter += 1
+        key = (-st.value, len(self.search.short(st)), -st.depth, self.counter)
+        # A node's own rows (shared with its parent's but for a few) are kept while the heap
+        # is small; past that, memory wins and they are rebuilt when it is expanded.
+        heapq.heappush(self.heap, (key, st if len(self.heap) < KEEP_ROWS else st.stored()))
+
+    def bound(self) -> int:
+        """No legal flow of this part is worth more."""
+        top = -self.heap[0][0][0] if self.heap else None
+        if self.best is None:
+            return top if top is not None else -1
+        return max(self.best.value, top) if top is not None else self.best.value
+
+    def expand(self, st: _State) -> list[_State]:
+        """Both children of a node with a short group (branching on the first one)."""
+        search = self.search
+        j = int(search.short(st)[0])
+        full = search.materialize(st)
+        return [kid for kid in (search.close(full, j), search.open(full, j)) if kid is not None]
 
 
 def warm_branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray, side,
-                          lock_edges: list[int], relaxed: np.ndarray, max_nodes: int = 100_000,
+                          lock_edges: list[int], relaxed: np.ndarray, max_nodes: int = 1_000_000,
                           deadline: float | None = None) -> BranchResult:
-    """Exact best-first search over group minimums from the relaxed flow optimum `relaxed`
-    (locks included). Same result contract as branch.branch_and_bound."""
+    """Exact search over group minimums from the relaxed flow optimum `relaxed` (locks
+    included). Same result contract as branch.branch_and_bound; on LIMIT, `chosen` is the
+    best legal assignment found (None if a part has none yet) and `bound` holds over all."""
     net = _Network(graph, value, slot, capacity, side, lock_edges)
-    search = WarmSearch(net, relaxed & ~net.locked)
-    root = search.root
-    # Connected parts: slots and mentors joined by network edges. A part's search moves only
-    # its own slots' value (the rest of the flow is optimal and stays so, or moves at no cost).
-    n_s = net.n_slots
-    adj = coo_matrix((np.ones(len(net.edges)), (net.slot_id, n_s + net.mentor_of[net.edges])),
-                     shape=(n_s + net.nm, n_s + net.nm))
-    _, label = connected_components(adj, directed=False)
-    part_of_mentor, part_of_slot = label[n_s:], label[:n_s]
-    load = root.load + net.locked_load
+    chosen = relaxed & ~net.locked
+    part_of_mentor, part_of_slot = net.parts()
+    load = np.bincount(graph.mentor[relaxed], minlength=net.nm)
     short = np.flatnonzero((load > 0) & (load < net.group_min))
-    final = root.at.copy()
-    locked_value = int(net.w[net.locked].sum())
-    value_total = search.value(root) + locked_value
-    bound_total = value_total
-    nodes, status = 1, "OPTIMAL"
+    final = chosen.copy()
+    runs = []
     for part in np.unique(part_of_mentor[short]):
-        in_part = part_of_mentor == part
-        mine = np.flatnonzero(part_of_slot == part)
-        base = search.value(root, mine)
-        counter = 0
-        heap = [(-base, counter, search.stored(root))]
-        found = None
-        while heap:
-            if nodes >= max_nodes or (deadline is not None and time.perf_counter() > deadline):
+        search = PartSearch(net, np.flatnonzero(part_of_slot == part), np.flatnonzero(part_of_mentor == part), chosen)
+        final[search.edge] = False
+        runs.append(_PartRun(search))
+    base_total = int(net.w[final].sum()) + int(net.w[net.locked].sum())
+    nodes = len(runs)
+
+    def late() -> bool:
+        return deadline is not None and time.perf_counter() > deadline
+
+    def past() -> bool:
+        return nodes >= max_nodes or late()
+
+    # Dives first, in every part, for incumbents: then time runs out on proofs, not answers.
+    # A dive is a few nodes per short group; only the deadline stops it, not the node budget.
+    for run in runs:
+        st = run.search.root
+        while True:
+            if not len(run.search.short(st)):
+                run.best = st
                 break
-            _, _, st = heapq.heappop(heap)
-            ld = st.load + net.locked_load
-            bad = np.flatnonzero(in_part & (ld > 0) & (ld < net.group_min))
-            if not len(bad):
-                found = st
+            if late():
+                run.push(st)  # the proof search (or the bound past the deadline) starts here
                 break
-            j = int(bad[0])
-            full = search.materialize(st)
-            for kid in (search.close(full, j), search.open(full, j)):
+            kids = run.expand(st)
+            nodes += 2
+            if not kids:
+                break
+            kids.sort(key=lambda k: (-k.value, len(run.search.short(k)), -k.depth))
+            for kid in kids[1:]:
+                run.push(kid)
+            st = kids[0]
+    # Best-first: the first node popped that beats no incumbent ends the part.
+    for run in runs:
+        while run.heap and not past():
+            if run.best is not None and -run.heap[0][0][0] <= run.best.value:
+                run.heap.clear()
+                break
+            _, st = heapq.heappop(run.heap)
+            if not len(run.search.short(st)):
+                run.best = st
+                continue
+            for kid in run.expand(st):
                 nodes += 1
-                if kid is None:
-                    continue
-                counter += 1
-                heapq.heappush(heap, (-search.value(kid, mine), counter, search.stored(kid)))
-        if found is None:
-            if not heap:
-                return BranchResult("INFEASIBLE", None, 0, 0, nodes)
-            status = "LIMIT"
-            bound_total += max(-h[0] for h in heap) - base
-            continue
-        final[mine] = found.at[mine]
-        delta = search.value(found, mine) - base
-        value_total += delta
-        bound_total += delta
-    if status == "LIMIT":
-        return BranchResult("LIMIT", None, 0, bound_total, nodes)
-    chosen = net.locked.copy()
-    chosen[final[final >= 0]] = True
-    return BranchResult("OPTIMAL", chosen, value_total, value_total, nodes)
+                run.push(kid)
+            nodes += 1
+        run.done = not run.heap or (run.best is not None and -run.heap[0][0][0] <= run.best.value)
+    if any(run.best is None and run.done for run in runs):
+        return BranchResult("INFEASIBLE", None, 0, 0, nodes)
+    bound = base_total + sum(run.bound() for run in runs)
+    if all(run.best is not None for run in runs):
+        out = final.copy()
+        out |= net.locked
+        for run in runs:
+            out[run.search.edges(run.best)] = True
+        val = base_total + sum(run.best.value for run in runs)
+        if all(run.done for run in runs):
+            return BranchResult("OPTIMAL", out, val, val, nodes)
+        return BranchResult("LIMIT", out, val, bound, nodes)
+    return BranchResult("LIMIT", None, 0, bound, nodes)
