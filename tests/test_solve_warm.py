@@ -16,7 +16,7 @@ from matcher.config import load_config
 from matcher.graph import build_graph
 from matcher.models import Participant
 from matcher.pipeline import match
-from matcher.solve import _flow_with_locks, side_constraints
+from matcher.solve import flow_with_locks, side_constraints
 from matcher.solve.objective import objective_for, slot_of_edges
 from matcher.solve.warm import warm_branch_and_bound
 from strategies import examples, programmes
@@ -68,7 +68,7 @@ def test_warm_search_finds_the_brute_force_optimum_with_groups_and_locks(program
     picks = data.draw(st.lists(st.integers(0, graph.n_edges - 1), max_size=2, unique=True))
     lock_edges = _locks(graph, slot, capacity, picks)
     value = objective.combined
-    relaxed = _flow_with_locks(graph, objective, slot, capacity, lock_edges)
+    relaxed = flow_with_locks(graph, objective, slot, capacity, lock_edges)
     warm = warm_branch_and_bound(graph, value, slot, capacity, side, lock_edges, relaxed)
     best = _brute_force(graph, capacity, slot, side, value, lock_edges)
     if best is None:
@@ -98,7 +98,7 @@ def _scarce_groups(n_mentees=60, n_mentors=36, seed=3):
 def test_a_warm_search_cut_short_keeps_a_legal_incumbent_and_a_bound_over_the_optimum():
     people, config = _scarce_groups()
     graph, capacity, slot, side, objective = _setup(people, config)
-    relaxed = _flow_with_locks(graph, objective, slot, capacity, [])
+    relaxed = flow_with_locks(graph, objective, slot, capacity, [])
     full = warm_branch_and_bound(graph, objective.combined, slot, capacity, side, [], relaxed)
     assert full.status == "OPTIMAL"
     cut = warm_branch_and_bound(graph, objective.combined, slot, capacity, side, [], relaxed, max_nodes=3)
@@ -112,7 +112,7 @@ def test_group_minimums_past_the_deadline_answer_from_the_warm_search_alone(monk
     """At district scale (here: any size), the warm search cut short answers alone with its
     incumbent and bound (FEASIBLE with gaps, or OPTIMAL only when the per-level bounds prove
     it): no cold flows per node, no CP-SAT."""
-    import matcher.solve as solve_module
+    import matcher.solve.engine as solve_module
 
     people, config = _scarce_groups()
     exact = match(people, config, time_limit=60).solution
@@ -141,7 +141,7 @@ def test_group_minimums_past_the_deadline_answer_from_the_warm_search_alone(monk
 def test_a_small_group_programme_cut_short_in_the_warm_search_is_proven_by_cpsat(monkeypatch):
     """Below district scale the warm search hands its incumbent and bound to CP-SAT, never to
     the cold search that would repeat its first nodes."""
-    import matcher.solve as solve_module
+    import matcher.solve.engine as solve_module
 
     people, config = _scarce_groups()
 
