@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .i18n import MESSAGES, register, render
+from .io.outputset import MANIFEST, replace_in_set
 from .io.writers import atomic_write_bytes
 from .results import gap_text, score_resolution_text, unmatched_line
 from .wording import Words
@@ -1070,9 +1071,14 @@ def render_report(doc: dict, lang: str = "en", sensitive: dict | None = None, an
 
 def write_report(doc: dict, out_dir, lang: str = "en", sensitive: dict | None = None,
                  anonymize: bool = False) -> Path:
-    """Write out_dir/report.html atomically; returns its path."""
+    """Write out_dir/report.html atomically; returns its path. Into a folder holding an output
+    set (results.write_outputs wrote it) the report joins that set and its manifest, so
+    `matcher explain` still reads the folder as one run's files."""
     out = Path(out_dir)
+    data = render_report(doc, lang, sensitive=sensitive, anonymize=anonymize).encode("utf-8")
+    if (out / MANIFEST).is_file():
+        return replace_in_set(out, {"report.html": data}) / "report.html"
     out.mkdir(parents=True, exist_ok=True)
     path = out / "report.html"
-    atomic_write_bytes(path, render_report(doc, lang, sensitive=sensitive, anonymize=anonymize).encode("utf-8"))
+    atomic_write_bytes(path, data)
     return path

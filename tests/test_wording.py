@@ -96,3 +96,41 @@ def test_one_wording_names_people_as_its_presenter_does():
     assert report.change(change, self_id="E1") == ("obtain consent: this mentee: consent to take part; "
                                                    "mentor Bob (R1): consent to personal data processing")
     assert terminal.form("teacher_student") == report.form("teacher_student") == "Teacher – student"
+
+
+def test_write_outputs_then_write_report_into_one_folder_is_a_set_matcher_explain_reads(tmp_path):
+    """README's step-by-step library path: the report joins the set write_outputs wrote, so
+    the folder's manifest names it and `matcher explain` accepts the folder."""
+    import json
+
+    from click.testing import CliRunner
+
+    import matcher
+    from matcher.cli import main
+
+    _, doc = explained([person("R1", "mentor", "teacher", ["teacher_student"]),
+                        person("E1", "mentee", "student", ["teacher_student"])])
+    out = tmp_path / "results"
+    matcher.write_outputs(doc, out, lang="ru")
+    path = matcher.write_report(doc, out, lang="ru")
+    assert path == out / "report.html" and path.is_file()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["files"]) == ["pairs.csv", "report.html", "result.json", "unmatched.csv"]
+    shown = CliRunner().invoke(main, ["explain", str(out), "--mentee", "E1", "--lang", "en"])
+    assert shown.exit_code == 0, shown.output
+    assert "mentor R1" in shown.output
+
+
+def test_write_report_refuses_to_join_a_set_whose_files_were_changed(tmp_path):
+    from matcher.io.outputset import OutputError
+    from matcher.report import write_report
+    from matcher.results import write_outputs
+
+    _, doc = explained([person("R1", "mentor", "teacher", ["teacher_student"]),
+                        person("E1", "mentee", "student", ["teacher_student"])])
+    out = tmp_path / "results"
+    write_outputs(doc, out)
+    (out / "pairs.csv").write_text("edited by hand\n", encoding="utf-8")
+    with pytest.raises(OutputError) as raised:
+        write_report(doc, out)
+    assert raised.value.code == "outputs.mixed" and not (out / "report.html").exists()
