@@ -189,8 +189,8 @@ def _fixed(value, lang: str, digits: int = 3) -> str:
 
 
 def _words(doc: dict, lang: str) -> Words:
-    """The shared wording, terminal style: people by id, parameters as unmatched.csv shows them."""
-    return Words(doc, lang, "terminal", person=str, shown=lambda params: results.reason_params(params, lang, doc))
+    """The shared wording, terminal style: people by id."""
+    return Words(doc, lang, "terminal", person=str)
 
 
 def _rule_text(reason: dict, lang: str, doc: dict | None = None) -> str:
@@ -200,7 +200,7 @@ def _rule_text(reason: dict, lang: str, doc: dict | None = None) -> str:
 
 def _effect_text(effect: dict, lang: str, doc: dict | None = None) -> str:
     parts = _words(doc or {}, lang).effect(effect)
-    return ", ".join(parts) if parts else _words(doc or {}, lang).text("words.effect.none")
+    return "; ".join(parts) if parts else _words(doc or {}, lang).text("words.effect.none")
 
 
 def _names(doc: dict) -> tuple[dict, dict]:
@@ -221,7 +221,7 @@ def _alternative_lines(doc: dict, alts: list[dict], lang: str, mentor_names: dic
         lines.append(render("explain.alt_line", {"n": n, "mentor_id": alt["mentor_id"],
                                                  "mentor_name": mentor_names.get(alt["mentor_id"], ""),
                                                  "score": _num(alt.get("score"), lang, 2),
-                                                 "why": words.status(alt)}, lang))
+                                                 "why": words.status_line(alt)}, lang))
         if alt.get("forcing") is not None:
             lines.append(FORCING_INDENT + words.forcing(alt["forcing"]))
     return lines
@@ -288,19 +288,20 @@ def _unmatched_text(doc: dict, u: dict, lang: str) -> list[str]:
                                                       "mentor_name": mentor_names.get(nm["mentor_id"], ""),
                                                       "score": _num(nm.get("score"), lang, 2),
                                                       "why": _rule_text(nm, lang, doc)}, lang))
+    words = _words(doc, lang)
     if ex.get("suggestions"):
         lines.append(render("explain.suggestions", None, lang))
         for n, s in enumerate(ex["suggestions"], start=1):
             effect = s.get("effect") or {}
             lines.append(render("explain.suggestion_line", {
-                "n": n, "change": _words(doc, lang).change(s), "mentor_id": effect.get("mentor_id") or "—",
+                "n": n, "change": words.change(s, u["mentee_id"]), "mentor_id": effect.get("mentor_id") or "—",
                 "effect": _effect_text(effect, lang, doc)}, lang))
     else:
         lines.append(render("explain.no_suggestions", None, lang))
     for reason, code in (("budget", "explain.unchecked"), ("deadline", "explain.unchecked_not_in_time")):
         changes = [c for c in ex.get("unchecked") or [] if (c.get("reason") or "budget") == reason]
         if changes:
-            lines.append(render(code, {"changes": "; ".join(_words(doc, lang).change(c) for c in changes)}, lang))
+            lines.append(render(code, {"changes": "; ".join(words.change(c, u["mentee_id"]) for c in changes)}, lang))
     return lines
 
 
@@ -330,7 +331,7 @@ def _mentor_text(doc: dict, m: dict, lang: str) -> list[str]:
         lines.append(render("explain.mentor_free", ex, lang))
     lines.append(render("explain.mentor_candidates", {"count": ex.get("candidates", 0)}, lang))
     if ex.get("why_unused"):
-        lines.append(_words(doc, lang).unused(ex))
+        lines.append(_words(doc, lang).unused(ex, sentence=True))
         counts = [render("explain.count_item", {"rule": render(f"rule_title.{code}", None, lang), "count": n}, lang)
                   for code, n in sorted(ex.get("blocked_by", {}).items(), key=lambda kv: (-kv[1], kv[0]))]
         if counts:

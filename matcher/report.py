@@ -480,7 +480,7 @@ class _Explainer:
 
     def __init__(self, doc: dict, lang: str):
         self.doc, self.lang = doc, lang
-        self.words = Words(doc, lang, "report", person=self.person, shown=self.params)
+        self.words = Words(doc, lang, "report", person=self.person)
         self.names: dict[str, str] = {}
         for m in doc.get("mentors") or []:
             self.names[m["mentor_id"]] = m.get("mentor_name", "")
@@ -501,18 +501,6 @@ class _Explainer:
 
     def num(self, value: float, digits: int = 2) -> str:
         return fmt_num(value, digits, self.lang)
-
-    def params(self, details: dict) -> dict:
-        """A reason's parameters as the reader should see them: form titles, short numbers."""
-        out = {}
-        for key, value in (details or {}).items():
-            if key == "form" and isinstance(value, str):
-                out[key] = _form_title(self.doc, value, self.lang)
-            elif isinstance(value, float):
-                out[key] = fmt_num(value, 0 if value == int(value) else 1, self.lang)
-            else:
-                out[key] = value
-        return out
 
     def rule_text(self, code: str, details: dict | None) -> str:
         return self.words.rule(code, details)
