@@ -15,7 +15,7 @@ from .text import clean_id
 from .wording import Words, form_title
 
 RESULT_FORMAT = "mentor-matcher/result"
-MOVES_SHOWN = 5
+FORCING_INDENT = " " * 6  # under its alternative's line
 
 register({
     # errors
@@ -56,46 +56,6 @@ register({
     "explain.no_alternatives": ("Других подходящих наставников нет.", "There is no other suitable mentor."),
     "explain.alt_line": ("  {n}. {mentor_id} ({mentor_name}), оценка {score}: {why}",
                          "  {n}. {mentor_id} ({mentor_name}), score {score}: {why}"),
-    "explain.alt_taken": ("все места заняты ({load} из {capacity}: {mentees})",
-                          "no free place ({load} of {capacity} taken: {mentees})"),
-    "explain.alt_free": ("есть свободное место (занято {load} из {capacity}), но без этой пары общий результат "
-                         "лучше",
-                         "has a free place ({load} of {capacity} taken), but the overall result is better without "
-                         "this pair"),
-    "explain.alt_no_place": ("у наставника нет мест", "the mentor has no places"),
-    "explain.alt_group_min": ("есть свободные места (занято {load} из {capacity}), но наставник ведёт группу не "
-                              "меньше {min} человек, а подходящих наставляемых только {suitable}: группа не может "
-                              "собраться",
-                              "has free places ({load} of {capacity} taken), but leads a group of at least {min} and "
-                              "only {suitable} suitable {suitable:plural:mentee exists|mentees exist}: the group "
-                              "cannot be formed"),
-    "explain.alt_mutual": ("{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: "
-                           "{a} уже наставник для {b}",
-                           "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already "
-                           "mentors {b}"),
-    "explain.forcing_group_min": ("      Поставить эту пару нельзя: группа наставника {mentor_id} не наберёт "
-                                  "{min} человек — подходящих наставляемых только {suitable}.",
-                                  "      This pair cannot be forced: mentor {mentor_id}'s group cannot reach its "
-                                  "minimum of {min} — only {suitable} suitable "
-                                  "{suitable:plural:mentee exists|mentees exist}."),
-    "explain.alt_blocked": ("не допускается: {rules}", "not allowed: {rules}"),
-    "explain.forcing": ("      Если поставить эту пару принудительно: {effect}.",
-                        "      Forcing this pair: {effect}."),
-    "explain.forcing_infeasible": ("      Поставить эту пару нельзя без нарушения правил.",
-                                   "      This pair cannot be forced without breaking a rule."),
-    "explain.forcing_unchecked": ("      Цена принудительной пары не проверялась (лимит пересчётов).",
-                                  "      The cost of forcing this pair was not checked (re-solve limit)."),
-    "explain.forcing_not_in_time": ("      Цена принудительной пары не вычислена за отведённое время.",
-                                    "      The cost of forcing this pair was not computed in time."),
-    # effects
-    "explain.effect_none": ("общий результат не изменится", "the overall result stays the same"),
-    "explain.effect_matched": ("наставляемых с парой: {delta}", "mentees paired: {delta}"),
-    "explain.effect_priority": ("из них с приоритетом {priority}: {delta}", "of them priority {priority}: {delta}"),
-    "explain.effect_score": ("сумма оценок пар: {delta}", "total of pair scores: {delta}"),
-    "explain.effect_moves": ("пересадки: {moves}", "moves: {moves}"),
-    "explain.effect_more": ("и ещё {count}", "and {count} more"),
-    "explain.move": ("{mentee_id}: {from} → {to}", "{mentee_id}: {from} → {to}"),
-    "explain.nobody": ("без наставника", "no mentor"),
     # unmatched
     "explain.unmatched_title": ("Наставляемый {mentee_id} ({mentee_name}) остался без пары.",
                                 "Mentee {mentee_id} ({mentee_name}) has no pair."),
@@ -176,25 +136,6 @@ register({
     "explain.mentor_candidates": ("Подходящих наставляемых (проходят все правила): {count}.",
                                   "Suitable mentees (passing every rule): {count}."),
     "explain.mentor_free": ("Свободных мест: {free}.", "Free places: {free}."),
-    "explain.mentor_unused.no_candidates": ("Ни один наставляемый не проходит обязательные правила с этим "
-                                            "наставником.",
-                                            "No mentee passes the hard rules with this mentor."),
-    "explain.mentor_unused.candidates_paired_elsewhere": (
-        "Подходящие наставляемые получили других наставников: так общий результат лучше.",
-        "The suitable mentees were paired with other mentors: the overall result is better so."),
-    "explain.mentor_unused.group_min_unreachable": (
-        "Наименьший размер группы {group_min} недостижим: подходящих наставляемых только {suitable}.",
-        "The group minimum {group_min} cannot be reached: only {suitable} suitable "
-        "{suitable:plural:mentee|mentees}."),
-    "explain.mentor_unused.mutual": (
-        "{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: {a} уже наставник для {b}.",
-        "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already mentors {b}."),
-    "explain.mentor_unused.group_rules": (
-        "У {unpaired_candidates} {unpaired_candidates:plural:подходящего наставляемого|подходящих наставляемых|"
-        "подходящих наставляемых} нет пары, но правила групп (наименьший размер группы, разброс классов, запрет "
-        "взаимного наставничества) не дают поставить их к этому наставнику.",
-        "{unpaired_candidates} suitable {unpaired_candidates:plural:mentee has|mentees have} no pair, but the rules "
-        "of groups (smallest group size, spread of grades, no mutual mentoring) keep them from this mentor."),
     "explain.mentor_no_capacity": ("У наставника нет мест (вместимость 0).", "The mentor has no places (capacity 0)."),
     # a pair that is not in the result
     "explain.not_a_pair": ("Наставник {mentor_id} и наставляемый {mentee_id} не составляют пару в этом результате.",
@@ -247,15 +188,9 @@ def _fixed(value, lang: str, digits: int = 3) -> str:
     return text.replace(".", ",") if lang == "ru" else text
 
 
-def _signed(value, lang: str, digits: int = 3) -> str:
-    v = float(value)
-    text = _num(abs(v), lang, digits)
-    return ("+" if v > 0 else "−" if v < 0 else "") + text
-
-
 def _words(doc: dict, lang: str) -> Words:
-    """The shared wording, terminal style: people by id, parameters as unmatched.csv shows them."""
-    return Words(doc, lang, "terminal", person=str, shown=lambda params: results.reason_params(params, lang, doc))
+    """The shared wording, terminal style: people by id."""
+    return Words(doc, lang, "terminal", person=str)
 
 
 def _rule_text(reason: dict, lang: str, doc: dict | None = None) -> str:
@@ -263,29 +198,9 @@ def _rule_text(reason: dict, lang: str, doc: dict | None = None) -> str:
     return _words(doc or {}, lang).rule(reason.get("code"), reason.get("details"))
 
 
-def _effect_text(effect: dict, lang: str) -> str:
-    parts = []
-    levels = effect.get("levels") or {}
-    matched = int(effect.get("matched_delta") or levels.get("matched", 0))
-    if matched:
-        parts.append(render("explain.effect_matched", {"delta": _signed(matched, lang, 0)}, lang))
-    for name in sorted(levels, reverse=True):
-        if name.startswith("priority_") and levels[name]:
-            parts.append(render("explain.effect_priority", {"priority": name.split("_", 1)[1],
-                                                            "delta": _signed(levels[name], lang, 0)}, lang))
-    score = float(effect.get("score_delta") or 0.0)
-    if abs(score) >= 0.0005:
-        parts.append(render("explain.effect_score", {"delta": _signed(score, lang)}, lang))
-    moves = effect.get("moves") or []
-    if moves:
-        nobody = render("explain.nobody", None, lang)
-        shown = [render("explain.move", {"mentee_id": m["mentee_id"], "from": m.get("from") or nobody,
-                                         "to": m.get("to") or nobody}, lang) for m in moves[:MOVES_SHOWN]]
-        total = int(effect.get("moves_total") or len(moves))
-        if total > len(shown):
-            shown.append(render("explain.effect_more", {"count": total - len(shown)}, lang))
-        parts.append(render("explain.effect_moves", {"moves": "; ".join(shown)}, lang))
-    return ", ".join(parts) if parts else render("explain.effect_none", None, lang)
+def _effect_text(effect: dict, lang: str, doc: dict | None = None) -> str:
+    parts = _words(doc or {}, lang).effect(effect)
+    return "; ".join(parts) if parts else _words(doc or {}, lang).text("words.effect.none")
 
 
 def _names(doc: dict) -> tuple[dict, dict]:
@@ -300,40 +215,15 @@ def _names(doc: dict) -> tuple[dict, dict]:
 
 
 def _alternative_lines(doc: dict, alts: list[dict], lang: str, mentor_names: dict) -> list[str]:
+    words = _words(doc, lang)
     lines = []
     for n, alt in enumerate(alts, start=1):
-        status = alt.get("status")
-        if status == "blocked":
-            why = render("explain.alt_blocked", {"rules": "; ".join(_rule_text(r, lang, doc) for r in alt.get("rules", []))},
-                         lang)
-        elif status == "taken":
-            why = render("explain.alt_taken", {"load": alt.get("load"), "capacity": alt.get("capacity"),
-                                               "mentees": ", ".join(alt.get("mentees") or [])}, lang)
-        elif status == "no_place":
-            why = render("explain.alt_no_place", None, lang)
-        elif status == "group_min_unreachable":
-            why = render("explain.alt_group_min", {"load": alt.get("load"), "capacity": alt.get("capacity"),
-                                                   "min": alt.get("group_min"), "suitable": alt.get("suitable")}, lang)
-        elif status == "mutual":
-            pair = alt.get("mutual") or {}
-            why = render("explain.alt_mutual", {"a": pair.get("mentor_id"), "b": pair.get("mentee_id")}, lang)
-        else:
-            why = render("explain.alt_free", {"load": alt.get("load"), "capacity": alt.get("capacity")}, lang)
         lines.append(render("explain.alt_line", {"n": n, "mentor_id": alt["mentor_id"],
                                                  "mentor_name": mentor_names.get(alt["mentor_id"], ""),
-                                                 "score": _num(alt.get("score"), lang, 2), "why": why}, lang))
-        forcing = alt.get("forcing")
-        if forcing is None:
-            continue
-        if not forcing.get("checked"):
-            late = forcing.get("reason") == "deadline"
-            lines.append(render("explain.forcing_not_in_time" if late else "explain.forcing_unchecked", None, lang))
-        elif forcing.get("rule") == "group_min":
-            lines.append(render("explain.forcing_group_min", forcing, lang))
-        elif not forcing.get("feasible", True):
-            lines.append(render("explain.forcing_infeasible", None, lang))
-        else:
-            lines.append(render("explain.forcing", {"effect": _effect_text(forcing, lang)}, lang))
+                                                 "score": _num(alt.get("score"), lang, 2),
+                                                 "why": words.status_line(alt)}, lang))
+        if alt.get("forcing") is not None:
+            lines.append(FORCING_INDENT + words.forcing(alt["forcing"]))
     return lines
 
 
@@ -398,19 +288,20 @@ def _unmatched_text(doc: dict, u: dict, lang: str) -> list[str]:
                                                       "mentor_name": mentor_names.get(nm["mentor_id"], ""),
                                                       "score": _num(nm.get("score"), lang, 2),
                                                       "why": _rule_text(nm, lang, doc)}, lang))
+    words = _words(doc, lang)
     if ex.get("suggestions"):
         lines.append(render("explain.suggestions", None, lang))
         for n, s in enumerate(ex["suggestions"], start=1):
             effect = s.get("effect") or {}
             lines.append(render("explain.suggestion_line", {
-                "n": n, "change": _words(doc, lang).change(s), "mentor_id": effect.get("mentor_id") or "—",
-                "effect": _effect_text(effect, lang)}, lang))
+                "n": n, "change": words.change(s, u["mentee_id"]), "mentor_id": effect.get("mentor_id") or "—",
+                "effect": _effect_text(effect, lang, doc)}, lang))
     else:
         lines.append(render("explain.no_suggestions", None, lang))
     for reason, code in (("budget", "explain.unchecked"), ("deadline", "explain.unchecked_not_in_time")):
         changes = [c for c in ex.get("unchecked") or [] if (c.get("reason") or "budget") == reason]
         if changes:
-            lines.append(render(code, {"changes": "; ".join(_words(doc, lang).change(c) for c in changes)}, lang))
+            lines.append(render(code, {"changes": "; ".join(words.change(c, u["mentee_id"]) for c in changes)}, lang))
     return lines
 
 
@@ -440,9 +331,7 @@ def _mentor_text(doc: dict, m: dict, lang: str) -> list[str]:
         lines.append(render("explain.mentor_free", ex, lang))
     lines.append(render("explain.mentor_candidates", {"count": ex.get("candidates", 0)}, lang))
     if ex.get("why_unused"):
-        pair = ex.get("mutual") or {}
-        lines.append(render(f"explain.mentor_unused.{ex['why_unused']}",
-                            {**ex, "a": pair.get("mentor_id"), "b": pair.get("mentee_id")}, lang))
+        lines.append(_words(doc, lang).unused(ex, sentence=True))
         counts = [render("explain.count_item", {"rule": render(f"rule_title.{code}", None, lang), "count": n}, lang)
                   for code, n in sorted(ex.get("blocked_by", {}).items(), key=lambda kv: (-kv[1], kv[0]))]
         if counts:

@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .i18n import MESSAGES, register, render
+from .io.outputset import MANIFEST, replace_in_set
 from .io.writers import atomic_write_bytes
 from .results import gap_text, score_resolution_text, unmatched_line
 from .wording import Words
@@ -74,8 +75,6 @@ register({
                                    "the best legal answer built on the exact min-cost flow"),
     "report.proof.level_bounds": ("граница оптимума по каждому уровню цели",
                                   "the optimum's bound on every level of the objective"),
-    "report.x.force_unchecked.deadline": ("Не вычислено: не хватило отведённого времени (--time-limit).",
-                                          "Not computed in time (--time-limit)."),
     "report.x.unchecked_title_deadline": ("Не проверены: не хватило отведённого времени (--time-limit)",
                                           "Not checked: not computed in time (--time-limit)"),
     "report.note.not_computed_in_time": ("Не вычислено за отведённое время (--time-limit): цена замены для "
@@ -199,52 +198,7 @@ register({
                         "The consilium set this pair: other options were not weighed."),
     "report.x.alternatives": ("Другие возможные наставники и почему не они", "Other possible mentors and why not them"),
     "report.x.alt_head": ("{mentor}, оценка {score}", "{mentor}, score {score}"),
-    "report.x.status.taken": ("мест нет: занято {load} из {capacity}", "no free place: {load} of {capacity} taken"),
-    "report.x.status.free_place": ("есть место: занято {load} из {capacity}",
-                                   "has a place: {load} of {capacity} taken"),
-    "report.x.status.no_place": ("не набирает наставляемых", "takes no mentees"),
-    "report.x.status.group_min_unreachable": ("группа не наберётся: занято {load} из {capacity}",
-                                              "the group cannot form: {load} of {capacity} taken"),
-    "report.x.status.mutual": ("взаимное наставничество: занято {load} из {capacity}",
-                               "mutual mentoring: {load} of {capacity} taken"),
-    "report.x.status_short.group_min_unreachable": ("группа не наберётся", "the group cannot form"),
-    "report.x.status_short.mutual": ("взаимное наставничество", "mutual mentoring"),
-    "report.x.group_min_unreachable": ("наставник ведёт группу не меньше {min} человек, а подходящих наставляемых "
-                                       "только {suitable}: группа не может собраться",
-                                       "leads a group of at least {min}, but only {suitable} suitable "
-                                       "{suitable:plural:mentee exists|mentees exist}: the group cannot be formed"),
-    "report.x.mutual": ("{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: "
-                        "{a} уже наставник для {b}",
-                        "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already "
-                        "mentors {b}"),
-    "report.x.force_group_min": ("Назначить его нельзя: группа не наберёт {min} человек.",
-                                 "Cannot be chosen: the group cannot reach its minimum of {min}."),
-    "report.x.status.blocked": ("не проходит правила", "breaks a rule"),
-    "report.x.status.chosen": ("выбран", "chosen"),
-    "report.x.status_short.taken": ("мест нет", "no free place"),
-    "report.x.status_short.free_place": ("есть место", "has a place"),
-    "report.x.status_short.no_place": ("не набирает наставляемых", "takes no mentees"),
-    "report.x.status_short.blocked": ("не проходит правила", "breaks a rule"),
-    "report.x.status_short.chosen": ("выбран", "chosen"),
     "report.x.no_candidates": ("подходящих наставников нет", "no suitable mentor"),
-    "report.x.taken_by": ("сейчас у него: {mentees}", "now mentoring: {mentees}"),
-    "report.x.force_effect": ("Если назначить его: {effects}.", "Choosing this mentor instead: {effects}."),
-    "report.x.force_equal": ("Равноценный вариант: общий итог не изменится.",
-                             "An equal option: the overall result stays the same."),
-    "report.x.force_infeasible": ("Назначить его нельзя, не нарушив закрепления или вместимость.",
-                                  "Cannot be chosen without breaking a lock or a capacity."),
-    "report.x.force_unchecked.budget": ("Не проверено: исчерпан лимит пересчётов.",
-                                        "Not checked: the re-solve budget ran out."),
-    "report.x.force_unchecked.time_limit": ("Не проверено: пересчёт не уложился во время.",
-                                            "Not checked: the re-solve ran out of time."),
-    "report.x.force_unproven": ("(оптимальность пересчёта не доказана)", "(the re-solve is not proven optimal)"),
-    "report.x.eff.matched": ("наставляемых в парах: {delta}", "mentees paired: {delta}"),
-    "report.x.eff.priority": ("с приоритетом {priority} в парах: {delta}",
-                              "priority {priority} mentees paired: {delta}"),
-    "report.x.eff.score": ("сумма оценок: {delta}", "sum of scores: {delta}"),
-    "report.x.eff.moves": ("перестановок у других: {count}", "other mentees moved: {count}"),
-    "report.x.move": ("{mentee}: {source} → {target}", "{mentee}: {source} → {target}"),
-    "report.x.nobody": ("без пары", "no mentor"),
     "report.x.near_misses": ("Ближе всего к паре: мешает одно правило", "Closest to a pair: one rule in the way"),
     "report.x.candidates": ("Подходящие наставники", "Suitable mentors"),
     "report.x.candidates_more": ("и ещё {count}", "and {count} more"),
@@ -256,23 +210,6 @@ register({
     "report.x.unchecked": ("не проверено", "not checked"),
     "report.x.effect_mentor": ("наставник — {mentor}", "the mentor is {mentor}"),
     "report.x.result": ("Результат: {effects}.", "Result: {effects}."),
-    "report.x.unused.no_candidates": ("ни один наставляемый не проходит правила",
-                                      "no mentee passes the rules"),
-    "report.x.unused.candidates_paired_elsewhere": ("подходящие наставляемые ({candidates}) "
-                                                    "получили других наставников",
-                                                    "the suitable mentees ({candidates}) got other mentors"),
-    "report.x.unused.group_min_unreachable": ("наименьший размер группы {group_min} недостижим: подходящих "
-                                              "наставляемых только {suitable}",
-                                              "the group minimum {group_min} cannot be reached: only {suitable} "
-                                              "suitable {suitable:plural:mentee|mentees}"),
-    "report.x.unused.mutual": ("{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: "
-                               "{a} уже наставник для {b}",
-                               "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already "
-                               "mentors {b}"),
-    "report.x.unused.group_rules": ("у подходящих наставляемых ({unpaired_candidates}) нет пары, но правила групп "
-                                    "не дают поставить их к этому наставнику",
-                                    "{unpaired_candidates} suitable {unpaired_candidates:plural:mentee has|mentees "
-                                    "have} no pair, but the rules of groups keep them from this mentor"),
     "report.col_why": ("Почему свободен", "Why free"),
     "report.note.alternatives_unchecked": ("Для {count} альтернатив цена замены не проверена: "
                                            "исчерпан лимит пересчётов.",
@@ -543,7 +480,7 @@ class _Explainer:
 
     def __init__(self, doc: dict, lang: str):
         self.doc, self.lang = doc, lang
-        self.words = Words(doc, lang, "report", person=self.person, shown=self.params)
+        self.words = Words(doc, lang, "report", person=self.person)
         self.names: dict[str, str] = {}
         for m in doc.get("mentors") or []:
             self.names[m["mentor_id"]] = m.get("mentor_name", "")
@@ -558,106 +495,37 @@ class _Explainer:
 
     def person(self, pid, name: str | None = None) -> str:
         if pid is None:
-            return self.t("x.nobody")
+            return self.words.nobody()
         name = name if name is not None else self.names.get(pid, "")
         return f"{name} ({pid})" if name else str(pid)
 
     def num(self, value: float, digits: int = 2) -> str:
         return fmt_num(value, digits, self.lang)
 
-    def signed(self, value: float, digits: int = 0) -> str:
-        text = fmt_num(abs(value), digits, self.lang)
-        return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
-
-    def params(self, details: dict) -> dict:
-        """A reason's parameters as the reader should see them: form titles, short numbers."""
-        out = {}
-        for key, value in (details or {}).items():
-            if key == "form" and isinstance(value, str):
-                out[key] = _form_title(self.doc, value, self.lang)
-            elif isinstance(value, float):
-                out[key] = fmt_num(value, 0 if value == int(value) else 1, self.lang)
-            else:
-                out[key] = value
-        return out
-
     def rule_text(self, code: str, details: dict | None) -> str:
         return self.words.rule(code, details)
 
     # -- what a forced change would do ------------------------------------------------------
-    def effects(self, effect: dict) -> list[str]:
-        parts = []
-        levels = effect.get("levels") or {}
-        for name, delta in levels.items():
-            if not delta or name == "score":
-                continue
-            if name.startswith("priority_"):
-                parts.append(self.t("x.eff.priority", priority=name.split("_", 1)[1], delta=self.signed(delta)))
-            elif name == "matched":
-                parts.append(self.t("x.eff.matched", delta=self.signed(delta)))
-        if "levels" not in effect and effect.get("matched_delta"):
-            parts.append(self.t("x.eff.matched", delta=self.signed(effect["matched_delta"])))
-        if effect.get("score_delta"):
-            parts.append(self.t("x.eff.score", delta=self.signed(float(effect["score_delta"]), 2)))
-        if effect.get("moves"):
-            parts.append(self.t("x.eff.moves", count=len(effect["moves"])))
-        return parts
-
-    def moves(self, effect: dict) -> list[str]:
-        return [self.t("x.move", mentee=self.person(m.get("mentee_id")),
-                       source=m.get("from") or self.t("x.nobody"), target=m.get("to") or self.t("x.nobody"))
-                for m in effect.get("moves") or []]
-
     def forcing(self, forcing: dict | None) -> tuple[str, list[str]]:
         if not forcing:
             return "", []
-        if not forcing.get("checked"):
-            reason = forcing.get("reason") or "budget"
-            return known(f"report.x.force_unchecked.{reason}", None, self.lang, self.t("x.force_unchecked.budget")), []
-        if forcing.get("rule") == "group_min":
-            return self.t("x.force_group_min", min=forcing.get("min", "?")), []
-        if not forcing.get("feasible"):
-            return self.t("x.force_infeasible"), []
-        effects = self.effects(forcing)
-        if not effects and not forcing.get("objective_delta"):
-            text = self.t("x.force_equal")
-        else:
-            text = self.t("x.force_effect", effects="; ".join(effects) or self.t("x.force_equal"))
-        if forcing.get("proven") is False:
-            text += " " + self.t("x.force_unproven")
-        return text, self.moves(forcing)
+        text = self.words.forcing(forcing)
+        shown = forcing.get("checked") and forcing.get("rule") != "group_min" and forcing.get("feasible")
+        moves = self.words.moves(forcing) if shown else []
+        return text, moves
 
     def status(self, entry: dict) -> tuple[str, str]:
-        status = entry.get("status", "")
         kind = {"chosen": "good", "free_place": "good", "blocked": "bad", "taken": "muted", "no_place": "muted",
                 "group_min_unreachable": "bad", "mutual": "bad"}
-        if entry.get("load") is not None and entry.get("capacity") is not None:
-            text = known(f"report.x.status.{status}", {"load": entry["load"], "capacity": entry["capacity"]},
-                         self.lang, status)
-        else:
-            text = known(f"report.x.status_short.{status}", None, self.lang, status)
-        return text, kind.get(status, "muted")
+        return self.words.status(entry), kind.get(entry.get("status", ""), "muted")
 
     def mentor_entry(self, entry: dict) -> dict:
         badge, badge_kind = self.status(entry)
         head = self.t("x.alt_head", mentor=self.person(entry.get("mentor_id"), entry.get("mentor_name")),
                       score=self.num(float(entry.get("score", 0.0))))
-        sub = []
-        if entry.get("status") == "blocked":
-            sub = [self.rule_text(r.get("code", ""), r.get("details")) for r in entry.get("rules") or []]
-            text = ""
-        else:
-            text, sub = self.forcing(entry.get("forcing"))
-            if entry.get("status") == "group_min_unreachable":
-                sub = [self.t("x.group_min_unreachable", min=entry.get("group_min", "?"),
-                              suitable=entry.get("suitable", "?"))] + sub
-            elif entry.get("status") == "mutual":
-                pair = entry.get("mutual") or {}
-                sub = [self.t("x.mutual", a=self.person(pair.get("mentor_id")),
-                              b=self.person(pair.get("mentee_id")))] + sub
-            if entry.get("mentees"):
-                sub = [self.t("x.taken_by", mentees=", ".join(self.person(m) for m in entry["mentees"]))] + sub
-        return _item(head=head, text=text, badge=badge, badge_kind=badge_kind, sub=sub)
+        text, moves = ("", []) if entry.get("status") == "blocked" else self.forcing(entry.get("forcing"))
+        return _item(head=head, text=text, badge=badge, badge_kind=badge_kind,
+                     sub=self.words.status_details(entry) + moves)
 
     # -- per pair ---------------------------------------------------------------------------
     def pair(self, expl: dict | None) -> list[dict]:
@@ -685,10 +553,10 @@ class _Explainer:
         parts = []
         if effect.get("mentor_id"):
             parts.append(self.t("x.effect_mentor", mentor=self.person(effect["mentor_id"])))
-        parts += self.effects(effect)
+        parts += self.words.effect(effect)
         return _item(head=self.change(s, self_id), text=self.t("x.result", effects="; ".join(parts)) if parts else "",
                      badge=self.t("x.verified"),
-                     badge_kind="good", sub=self.moves(effect), cls="plain")
+                     badge_kind="good", sub=self.words.moves(effect), cls="plain")
 
     def unmatched(self, expl: dict | None, mentee_id: str | None = None) -> dict:
         """Blocks shown at once (suggestions) and blocks behind 'Details' (candidates, near misses)."""
@@ -724,14 +592,7 @@ class _Explainer:
 
     # -- mentors, candidates, analysis ------------------------------------------------------
     def mentor_why(self, mentor: dict) -> str:
-        expl = mentor.get("explanation") or {}
-        why = expl.get("why_unused")
-        if not why:
-            return ""
-        pair = expl.get("mutual") or {}
-        return known(f"report.x.unused.{why}", {**expl, "candidates": expl.get("candidates", 0),
-                                                "a": self.person(pair.get("mentor_id")),
-                                                "b": self.person(pair.get("mentee_id"))}, self.lang, why)
+        return self.words.unused(mentor.get("explanation") or {})
 
     def candidates(self) -> dict | None:
         lists = self.doc.get("candidates")
@@ -1070,9 +931,14 @@ def render_report(doc: dict, lang: str = "en", sensitive: dict | None = None, an
 
 def write_report(doc: dict, out_dir, lang: str = "en", sensitive: dict | None = None,
                  anonymize: bool = False) -> Path:
-    """Write out_dir/report.html atomically; returns its path."""
+    """Write out_dir/report.html atomically; returns its path. Into a folder holding an output
+    set (results.write_outputs wrote it) the report joins that set and its manifest, so
+    `matcher explain` still reads the folder as one run's files."""
     out = Path(out_dir)
+    data = render_report(doc, lang, sensitive=sensitive, anonymize=anonymize).encode("utf-8")
+    if (out / MANIFEST).is_file():
+        return replace_in_set(out, {"report.html": data}) / "report.html"
     out.mkdir(parents=True, exist_ok=True)
     path = out / "report.html"
-    atomic_write_bytes(path, render_report(doc, lang, sensitive=sensitive, anonymize=anonymize).encode("utf-8"))
+    atomic_write_bytes(path, data)
     return path

@@ -1,12 +1,15 @@
 """One wording of result.json's pieces, for every presenter: `matcher explain` in the
-terminal and report.html word the same reasons, suggested changes and titles through here.
+terminal and report.html word the same reasons, suggested changes, titles, effects of a
+change (`effect`, `moves`, `forcing`), statuses of alternative mentors (`status`,
+`status_details`, `status_line`) and reasons a mentor has no mentees (`unused`) through here.
 
-A presenter gives `person(id)` (the terminal shows ids, the report names with ids) and
-`shown(params)` (a reason's parameters as its reader sees them). Where the terminal and the
-report phrase a thing differently, the message has a variant per style: `<code>.<style>`
-is used when registered, `<code>` otherwise. A change's words live with its owner (the rule
-module or constraints.places that suggests it): `change.<kind>` messages, and an optional
-`change_words(change, words) -> dict` for parameters beyond the mentor, the form and numbers.
+A presenter gives `person(id)`: the terminal shows ids, the report names with ids. That and
+the layout are all that differs: where a layout needs its own words (the report lists the
+moved mentees under a text, a line of text names them in it) the message has a variant per
+style, `<code>.<style>`, used when registered, `<code>` otherwise. A change's words live
+with its owner (the rule module or constraints.places that suggests it): `change.<kind>`
+messages, and an optional `change_words(change, words) -> dict` for parameters beyond the
+mentor, the form and numbers.
 """
 from __future__ import annotations
 
@@ -14,13 +17,92 @@ from collections.abc import Callable
 
 from . import constraints
 from .i18n import MESSAGES, register, render
-from .results import form_title
+from .results import form_title, reason_params
 
 __all__ = ["STYLES", "Words", "form_title"]
 
 STYLES = ("terminal", "report")
+MOVES_SHOWN = 5  # moves listed in a line of text; the report lists them all below it
 
 register({
+    # what a change would do to the overall result
+    "words.effect.none": ("общий результат не изменится", "the overall result stays the same"),
+    "words.effect.matched": ("наставляемых в парах: {delta}", "mentees paired: {delta}"),
+    "words.effect.priority": ("с приоритетом {priority} в парах: {delta}",
+                              "priority {priority} mentees paired: {delta}"),
+    "words.effect.score": ("сумма оценок: {delta}", "sum of scores: {delta}"),
+    # the report lists the moves under the text; a line of text names the first few in it
+    "words.effect.moves.terminal": ("перестановок у других: {count} ({moves})",
+                                    "other mentees moved: {count} ({moves})"),
+    "words.effect.moves.report": ("перестановок у других: {count}", "other mentees moved: {count}"),
+    "words.effect.more": ("и ещё {count}", "and {count} more"),
+    "words.move": ("{mentee}: {source} → {target}", "{mentee}: {source} → {target}"),
+    "words.nobody": ("без наставника", "no mentor"),
+    # choosing an alternative mentor instead of the chosen one
+    "words.forcing.effect": ("Если назначить его: {effects}.", "Choosing this mentor instead: {effects}."),
+    "words.forcing.equal": ("Равноценный вариант: общий итог не изменится.",
+                            "An equal option: the overall result stays the same."),
+    "words.forcing.unproven": ("(оптимальность пересчёта не доказана)", "(the re-solve is not proven optimal)"),
+    "words.forcing.infeasible": ("Назначить его нельзя, не нарушив закрепления, вместимость или правила групп.",
+                                 "Cannot be chosen without breaking a lock, a capacity or a rule of groups."),
+    "words.forcing.group_min": ("Назначить его нельзя: группа не наберёт {min} человек.",
+                                "Cannot be chosen: the group cannot reach its minimum of {min}."),
+    "words.forcing.unchecked.budget": ("Не проверено: исчерпан лимит пересчётов.",
+                                       "Not checked: the re-solve budget ran out."),
+    "words.forcing.unchecked.deadline": ("Не проверено: не хватило отведённого времени (--time-limit).",
+                                         "Not checked: not computed in time (--time-limit)."),
+    "words.forcing.unchecked.time_limit": ("Не проверено: пересчёт не уложился во время.",
+                                           "Not checked: the re-solve ran out of time."),
+    # an alternative mentor's status, with and without the places taken
+    "words.status.taken": ("мест нет: занято {load} из {capacity}", "no free place: {load} of {capacity} taken"),
+    "words.status.free_place": ("есть место: занято {load} из {capacity}", "has a place: {load} of {capacity} taken"),
+    "words.status.no_place": ("у наставника нет мест", "the mentor has no places"),
+    "words.status.group_min_unreachable": ("группа не наберётся: занято {load} из {capacity}",
+                                           "the group cannot form: {load} of {capacity} taken"),
+    "words.status.mutual": ("взаимное наставничество: занято {load} из {capacity}",
+                            "mutual mentoring: {load} of {capacity} taken"),
+    "words.status.blocked": ("не проходит правила", "breaks a rule"),
+    "words.status.chosen": ("выбран", "chosen"),
+    "words.status_short.taken": ("мест нет", "no free place"),
+    "words.status_short.free_place": ("есть место", "has a place"),
+    "words.status_short.no_place": ("у наставника нет мест", "the mentor has no places"),
+    "words.status_short.group_min_unreachable": ("группа не наберётся", "the group cannot form"),
+    "words.status_short.mutual": ("взаимное наставничество", "mutual mentoring"),
+    "words.status_short.blocked": ("не проходит правила", "breaks a rule"),
+    "words.status_short.chosen": ("выбран", "chosen"),
+    "words.status_line": ("{status} — {details}", "{status} — {details}"),
+    "words.detail.taken_by": ("сейчас у него: {mentees}", "now mentoring: {mentees}"),
+    "words.detail.group_min_unreachable": ("наставник ведёт группу не меньше {min} человек, а подходящих "
+                                           "наставляемых только {suitable}: группа не может собраться",
+                                           "leads a group of at least {min}, but only {suitable} suitable "
+                                           "{suitable:plural:mentee exists|mentees exist}: the group cannot be "
+                                           "formed"),
+    "words.detail.mutual": ("{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: "
+                            "{a} уже наставник для {b}",
+                            "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already "
+                            "mentors {b}"),
+    # why a mentor has no mentees (or places left)
+    "words.unused.no_candidates": ("ни один наставляемый не проходит обязательные правила с этим наставником",
+                                   "no mentee passes the hard rules with this mentor"),
+    "words.unused.candidates_paired_elsewhere": ("подходящие наставляемые ({candidates}) получили других "
+                                                 "наставников: так общий результат лучше",
+                                                 "the suitable mentees ({candidates}) were paired with other "
+                                                 "mentors: the overall result is better so"),
+    "words.unused.group_min_unreachable": ("наименьший размер группы {group_min} недостижим: подходящих "
+                                           "наставляемых только {suitable}",
+                                           "the group minimum {group_min} cannot be reached: only {suitable} "
+                                           "suitable {suitable:plural:mentee|mentees}"),
+    "words.unused.mutual": ("{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: "
+                            "{a} уже наставник для {b}",
+                            "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already "
+                            "mentors {b}"),
+    "words.unused.group_rules": (
+        "у {unpaired_candidates} {unpaired_candidates:plural:подходящего наставляемого|подходящих наставляемых|"
+        "подходящих наставляемых} нет пары, но правила групп (наименьший размер группы, разброс классов, запрет "
+        "взаимного наставничества) не дают поставить их к этому наставнику",
+        "{unpaired_candidates} suitable {unpaired_candidates:plural:mentee has|mentees have} no pair, but the rules "
+        "of groups (smallest group size, spread of grades, no mutual mentoring) keep them from this mentor"),
+    # people
     "words.who.mentee": ("наставляемый", "mentee"),
     "words.who.mentor": ("наставник", "mentor"),
     "words.this_mentee": ("этот наставляемый", "this mentee"),
@@ -31,11 +113,11 @@ class Words:
     """Words for one result document in one language and presenter style."""
 
     def __init__(self, doc: dict, lang: str, style: str, person: Callable[[str], str],
-                 shown: Callable[[dict], dict]):
+                 shown: Callable[[dict], dict] | None = None):
         if style not in STYLES:
             raise ValueError(style)
         self.doc, self.lang, self.style = doc, lang, style
-        self.person, self.shown = person, shown
+        self.person, self.shown = person, shown or self.params
 
     def text(self, code: str, params: dict | None = None) -> str:
         """The message `code` in this presenter's variant, if it has one."""
@@ -75,3 +157,130 @@ class Words:
             params.update(owner.change_words(change, self, self_id))
         code = f"change.{kind}"
         return self.text(code, params) if self.has(code) else str(kind)
+
+    # -- numbers ----------------------------------------------------------------------------
+    def num(self, value, digits: int = 2) -> str:
+        """A number as the reader writes it: a decimal comma and thin thousands in Russian."""
+        text = f"{value:,.{digits}f}"
+        return text.replace(",", "\u202f").replace(".", ",") if self.lang == "ru" else text
+
+    def signed(self, value, digits: int = 0) -> str:
+        return ("+" if value > 0 else "\u2212" if value < 0 else "") + self.num(abs(value), digits)
+
+    def params(self, params: dict) -> dict:
+        """A reason's or a change's parameters as a reader sees them: titles of rules, forms and
+        categories (as unmatched.csv shows them), fractional numbers in the reader's notation."""
+        out = reason_params(params or {}, self.lang, self.doc)
+        for key, value in out.items():
+            if isinstance(value, float):
+                out[key] = self.num(value, 0 if value == int(value) else 1)
+        return out
+
+    # -- what a change or a forced pair would do -------------------------------------------
+    def nobody(self) -> str:
+        return self.text("words.nobody")
+
+    def move(self, move: dict) -> str:
+        """One mentee whose mentor changes: 'E1: R1 → R2'."""
+        return self.text("words.move", {"mentee": self.person(move.get("mentee_id")),
+                                        "source": move.get("from") or self.nobody(),
+                                        "target": move.get("to") or self.nobody()})
+
+    def moves(self, effect: dict) -> list[str]:
+        return [self.move(m) for m in effect.get("moves") or []]
+
+    def effect(self, effect: dict) -> list[str]:
+        """The change to the overall result, part by part: mentees paired, by priority (highest
+        first), the sum of scores, the other mentees moved (the terminal names the first few
+        in the text; the report lists them all under it)."""
+        parts = []
+        levels = effect.get("levels") or {}
+        matched = int(effect.get("matched_delta") or levels.get("matched", 0))
+        if matched:
+            parts.append(self.text("words.effect.matched", {"delta": self.signed(matched)}))
+        for name in sorted((n for n in levels if n.startswith("priority_")),
+                           key=lambda n: -int(n.split("_", 1)[1]) if n.split("_", 1)[1].isdigit() else 0):
+            if levels[name]:
+                parts.append(self.text("words.effect.priority", {"priority": name.split("_", 1)[1],
+                                                                 "delta": self.signed(int(levels[name]))}))
+        score = float(effect.get("score_delta") or 0.0)
+        if abs(score) >= 0.0005:
+            digits = 2 if abs(score) >= 0.005 else 3  # a small change is not shown as ±0.00
+            parts.append(self.text("words.effect.score", {"delta": self.signed(score, digits)}))
+        moves = effect.get("moves") or []
+        if moves:
+            shown = [self.move(m) for m in moves[:MOVES_SHOWN]]
+            total = int(effect.get("moves_total") or len(moves))
+            if total > len(shown):
+                shown.append(self.text("words.effect.more", {"count": total - len(shown)}))
+            parts.append(self.text("words.effect.moves", {"moves": ", ".join(shown), "count": total}))
+        return parts
+
+    def forcing(self, forcing: dict) -> str:
+        """What choosing an alternative mentor instead would do, as one sentence."""
+        if not forcing.get("checked"):
+            code = f"words.forcing.unchecked.{forcing.get('reason') or 'budget'}"
+            return self.text(code if self.has(code) else "words.forcing.unchecked.budget")
+        if forcing.get("rule") == "group_min":
+            return self.text("words.forcing.group_min", {"min": forcing.get("min", "?")})
+        if not forcing.get("feasible"):
+            return self.text("words.forcing.infeasible")
+        effects = self.effect(forcing)
+        if not effects and not forcing.get("objective_delta"):
+            text = self.text("words.forcing.equal")
+        else:
+            text = self.text("words.forcing.effect", {"effects": "; ".join(effects) or self.text("words.effect.none")})
+        if forcing.get("proven") is False:
+            text += " " + self.text("words.forcing.unproven")
+        return text
+
+    # -- alternatives -----------------------------------------------------------------------
+    def status(self, entry: dict) -> str:
+        """An alternative mentor's status, with the places taken when known."""
+        status = entry.get("status", "")
+        if entry.get("load") is not None and entry.get("capacity") is not None:
+            code = f"words.status.{status}"
+            return self.text(code, {"load": entry["load"], "capacity": entry["capacity"]}) if self.has(code) \
+                else status
+        code = f"words.status_short.{status}"
+        return self.text(code) if self.has(code) else status
+
+    def status_details(self, entry: dict) -> list[str]:
+        """What the status rests on, one sentence each: the rules broken, the mentees who hold
+        the places, the group that cannot form, the mutual pair."""
+        if entry.get("status") == "blocked":
+            return [self.rule(r.get("code", ""), r.get("details")) for r in entry.get("rules") or []]
+        details = []
+        if entry.get("mentees"):
+            details.append(self.text("words.detail.taken_by",
+                                     {"mentees": ", ".join(self.person(m) for m in entry["mentees"])}))
+        if entry.get("status") == "group_min_unreachable":
+            details.append(self.text("words.detail.group_min_unreachable", {
+                "min": entry.get("group_min", "?"), "suitable": entry.get("suitable", "?")}))
+        elif entry.get("status") == "mutual":
+            pair = entry.get("mutual") or {}
+            details.append(self.text("words.detail.mutual", {"a": self.person(pair.get("mentor_id")),
+                                                             "b": self.person(pair.get("mentee_id"))}))
+        return details
+
+    def status_line(self, entry: dict) -> str:
+        """The status and what it rests on, as one line."""
+        details = self.status_details(entry)
+        status = self.status(entry)
+        return self.text("words.status_line", {"status": status, "details": "; ".join(details)}) if details \
+            else status
+
+    # -- mentors ----------------------------------------------------------------------------
+    def unused(self, explanation: dict, sentence: bool = False) -> str:
+        """Why a mentor has no mentees, or places left ('' when the explanation gives no
+        reason); as a sentence (capital letter, full stop) for a line of text."""
+        why = explanation.get("why_unused")
+        if not why:
+            return ""
+        pair = explanation.get("mutual") or {}
+        code = f"words.unused.{why}"
+        if not self.has(code):
+            return str(why)
+        text = self.text(code, {**explanation, "candidates": explanation.get("candidates", 0),
+                                "a": self.person(pair.get("mentor_id")), "b": self.person(pair.get("mentee_id"))})
+        return text[:1].upper() + text[1:] + "." if sentence else text

@@ -6,6 +6,8 @@ worded from its own messages, with no branch for it in explain, the terminal or 
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import named_mentor_rule
@@ -95,10 +97,165 @@ def test_one_wording_names_people_as_its_presenter_does():
     change = {"change": "consent", "mentor_id": "R1", "params": {"missing": [
         {"who": "mentee", "id": "E1", "consent": "consent"}, {"who": "mentor", "id": "R1", "consent": "data_consent"}]}}
     names = {"E1": "Ann (E1)", "R1": "Bob (R1)"}
-    terminal = Words(doc, "en", "terminal", person=str, shown=dict)
-    report = Words(doc, "en", "report", person=names.get, shown=dict)
+    terminal = Words(doc, "en", "terminal", person=str)
+    report = Words(doc, "en", "report", person=names.get)
     assert terminal.change(change) == ("obtain consent to take part (mentee E1), "
                                        "consent to personal data processing (mentor R1)")
-    assert report.change(change, self_id="E1") == ("obtain consent: this mentee: consent to take part; "
-                                                   "mentor Bob (R1): consent to personal data processing")
+    assert report.change(change, self_id="E1") == ("obtain consent to take part (this mentee), "
+                                                   "consent to personal data processing (mentor Bob (R1))")
     assert terminal.form("teacher_student") == report.form("teacher_student") == "Teacher – student"
+
+
+# --- The same item in the same words in the terminal and the report ---------------------------
+
+FORMS = {"student_student": {"title_ru": "Ученик – ученик", "title_en": "Student – student"},
+         "teacher_student": {"title_ru": "Учитель – ученик", "title_en": "Teacher – student"}}
+NAMES = {"R1": "Bob Smith", "R2": "Eve Stone", "E1": "Ann Lee", "E2": "Tom Hall"}
+
+CHANGES = [
+    {"change": "consent", "mentor_id": "R1", "params": {"missing": [
+        {"who": "mentee", "id": "E2", "consent": "guardian_consent"},
+        {"who": "mentor", "id": "R1", "consent": "data_consent"}]}},
+    {"change": "trained", "mentor_id": "R1", "params": {"form": "teacher_student"}},
+    {"change": "age_gap", "mentor_id": "R1", "params": {"form": "teacher_student", "from": 8.5, "to": 7.0}},
+    {"change": "hard_wish", "mentor_id": "R1", "params": {"who": "mentor", "id": "R1", "wish": "gender"}},
+    {"change": "capacity", "mentor_id": "R1", "params": {"from": 1, "to": 2}},
+    {"change": "group_min", "mentor_id": "R1", "params": {"from": 3, "to": 2}},
+]
+RULES = [
+    ("form_compat", {"code": "form_compat.mentee_category", "who": "mentee", "id": "E2", "form": "student_student",
+                     "category": "young_teacher", "allowed": ["student"], "mentor_id": "R1", "mentee_id": "E2"}),
+    ("age_gap", {"code": "age_gap.too_small", "min": 8.5, "form": "teacher_student", "gap": 6.25,
+                 "mentor_id": "R1", "mentee_id": "E2"}),
+    ("consent", {"code": "consent.mentor.guardian_consent", "id": "R1"}),
+]
+EFFECT = {"checked": True, "feasible": True, "levels": {"matched": -1, "priority_1": 0, "priority_2": -1,
+                                                        "score": -250},
+          "matched_delta": -1, "score_delta": -0.25, "objective_delta": -2000250,
+          "moves": [{"mentee_id": "E1", "from": "R1", "to": None}, {"mentee_id": "E2", "from": None, "to": "R2"}]}
+ALTERNATIVES = [
+    {"mentor_id": "R1", "status": "taken", "load": 2, "capacity": 2, "mentees": ["E1", "E2"], "forcing": EFFECT},
+    {"mentor_id": "R1", "status": "free_place", "load": 1, "capacity": 2,
+     "forcing": {"checked": True, "feasible": True, "levels": {}, "objective_delta": 0}},
+    {"mentor_id": "R1", "status": "no_place", "load": 0, "capacity": 0,
+     "forcing": {"checked": True, "feasible": False}},
+    {"mentor_id": "R1", "status": "group_min_unreachable", "load": 0, "capacity": 4, "group_min": 3, "suitable": 2,
+     "forcing": {"checked": True, "feasible": False, "rule": "group_min", "min": 3}},
+    {"mentor_id": "R1", "status": "mutual", "load": 1, "capacity": 1, "mutual": {"mentor_id": "E1", "mentee_id": "R1"},
+     "forcing": {"checked": False, "reason": "deadline"}},
+    {"mentor_id": "R1", "status": "free_place", "load": 0, "capacity": 1, "forcing": {"checked": False,
+                                                                                      "reason": "time_limit"}},
+    {"mentor_id": "R1", "status": "blocked", "rules": [{"code": code, "details": details} for code, details in RULES]},
+]
+UNUSED = [{"why_unused": "no_candidates"}, {"why_unused": "candidates_paired_elsewhere", "candidates": 3},
+          {"why_unused": "group_min_unreachable", "group_min": 3, "suitable": 2},
+          {"why_unused": "mutual", "mutual": {"mentor_id": "E1", "mentee_id": "R1"}},
+          {"why_unused": "group_rules", "unpaired_candidates": 2}]
+
+
+def the_two_wordings(lang):
+    """The terminal's wording (ids) and the report's (names), and a function taking the
+    report's names out again."""
+    from matcher.report import _Explainer  # the report's own wording, as build_view makes it
+
+    doc = {"program": {"forms": FORMS}, "mentors": [{"mentor_id": k, "mentor_name": NAMES[k]} for k in ("R1", "R2")],
+           "pairs": [], "unmatched": [{"mentee_id": k, "mentee_name": NAMES[k]} for k in ("E1", "E2")]}
+
+    def ids(text):
+        for pid, name in NAMES.items():
+            text = text.replace(f"{name} ({pid})", pid)
+        return text
+
+    return Words(doc, lang, "terminal", person=str), _Explainer(doc, lang).words, ids
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_terminal_and_the_report_word_each_change_rule_status_effect_and_idle_mentor_alike(lang):
+    terminal, report, ids = the_two_wordings(lang)
+    for change in CHANGES:
+        assert ids(report.change(change, "E2")) == terminal.change(change, "E2"), change["change"]
+    for code, details in RULES:
+        assert ids(report.rule(code, details)) == terminal.rule(code, details), code
+    for alt in ALTERNATIVES:
+        assert report.status(alt) == terminal.status(alt), alt["status"]
+        assert [ids(d) for d in report.status_details(alt)] == terminal.status_details(alt), alt["status"]
+        if "forcing" in alt:  # a line of text names the moved mentees in it, the report under it
+            named = re.sub(r" \([^()]*→[^()]*\)\.$", ".", terminal.forcing(alt["forcing"]))
+            assert report.forcing(alt["forcing"]) == named, alt["forcing"]
+    # the effect's parts alike, but for the moves: the report lists them under the text
+    assert report.effect(EFFECT)[:-1] == terminal.effect(EFFECT)[:-1]
+    assert [ids(m) for m in report.moves(EFFECT)] == terminal.moves(EFFECT)
+    for expl in UNUSED:
+        assert ids(report.unused(expl)) == terminal.unused(expl), expl["why_unused"]
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_reasons_and_changes_show_titles_and_the_readers_numbers_never_codes(lang):
+    terminal, report, ids = the_two_wordings(lang)
+    words = [terminal.rule(code, details) for code, details in RULES] + [terminal.change(c) for c in CHANGES]
+    text = "\n".join(words)
+    for raw in ("young_teacher", "['student']", "student_student", "teacher_student", "'gender'"):
+        assert raw not in text, raw
+    if lang == "ru":
+        assert "8,5" in text and "8.5" not in text
+        assert "получить согласие законного представителя (наставляемый E2)" in text
+    else:
+        assert "8.5" in text and "«" not in text and "a legal guardian's consent (mentee E2)" in text
+        assert "completes the preparation required for form 'Teacher – student'" in text
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_matcher_explain_and_the_report_show_the_same_status_and_forcing_for_an_alternative(lang):
+    """The group programme: M1's group of three cannot form. The report's entry for M1 (its
+    badge, what it rests on, what choosing M1 would do) is in `matcher explain`'s line for M1."""
+    from test_explain_reasons import group_of_three_with_two_mentees
+
+    _, doc = explained(group_of_three_with_two_mentees())
+    text = explain_text(doc, mentee="S1", lang=lang)
+    (row,) = [r for r in build_view(doc, lang)["unmatched"] if r["mentee_id"] == "S1"]
+    (block,) = [b for b in row["explanation"]["more"] if b["kind"] == "candidates"]
+    (entry,) = block["entries"]
+    strip = re.compile(r"Person (\w+) \(\1\)")
+    for piece in [entry["badge"], entry["text"], *entry["sub"]]:
+        assert strip.sub(r"\1", piece) in text, piece
+    unused = build_view(doc, lang)["free_mentors"][0]["why"]
+    mentor_text = explain_text(doc, mentor="M1", lang=lang)
+    assert unused[:1].upper() + unused[1:] + "." in mentor_text
+
+
+def test_write_outputs_then_write_report_into_one_folder_is_a_set_matcher_explain_reads(tmp_path):
+    """README's step-by-step library path: the report joins the set write_outputs wrote, so
+    the folder's manifest names it and `matcher explain` accepts the folder."""
+    import json
+
+    from click.testing import CliRunner
+
+    import matcher
+    from matcher.cli import main
+
+    _, doc = explained([person("R1", "mentor", "teacher", ["teacher_student"]),
+                        person("E1", "mentee", "student", ["teacher_student"])])
+    out = tmp_path / "results"
+    matcher.write_outputs(doc, out, lang="ru")
+    path = matcher.write_report(doc, out, lang="ru")
+    assert path == out / "report.html" and path.is_file()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["files"]) == ["pairs.csv", "report.html", "result.json", "unmatched.csv"]
+    shown = CliRunner().invoke(main, ["explain", str(out), "--mentee", "E1", "--lang", "en"])
+    assert shown.exit_code == 0, shown.output
+    assert "mentor R1" in shown.output
+
+
+def test_write_report_refuses_to_join_a_set_whose_files_were_changed(tmp_path):
+    from matcher.io.outputset import OutputError
+    from matcher.report import write_report
+    from matcher.results import write_outputs
+
+    _, doc = explained([person("R1", "mentor", "teacher", ["teacher_student"]),
+                        person("E1", "mentee", "student", ["teacher_student"])])
+    out = tmp_path / "results"
+    write_outputs(doc, out)
+    (out / "pairs.csv").write_text("edited by hand\n", encoding="utf-8")
+    with pytest.raises(OutputError) as raised:
+        write_report(doc, out)
+    assert raised.value.code == "outputs.mixed" and not (out / "report.html").exists()

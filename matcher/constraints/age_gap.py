@@ -54,10 +54,8 @@ register({
                                    "минимальная разница в возрасте — {min} (в годах)",
                                    "the age of mentee {id} is unknown, and form '{form}' requires "
                                    "an age gap of at least {min} years"),
-    "change.age_gap.terminal": ("снизить минимальную разницу в возрасте в форме «{form}» с {from} до {to} (в годах)",
-                                "lower the minimum age gap in form '{form}' from {from} to {to} years"),
-    "change.age_gap.report": ("снизить минимальную разницу в возрасте в форме «{form}» с {from} до {to} (в годах)",
-                              "lower the minimum age gap in the form «{form}» from {from} to {to} years"),
+    "change.age_gap": ("снизить минимальную разницу в возрасте в форме «{form}» с {from} до {to} (в годах)",
+                       "lower the minimum age gap in form '{form}' from {from} to {to} years"),
 })
 
 

@@ -38,16 +38,12 @@ register({
     "consent.mentor.guardian_consent": ("наставник {id} несовершеннолетний, а согласия его "
                                         "законного представителя нет",
                                         "mentor {id} is a minor without a legal guardian's consent"),
-    "change.consent.terminal": ("получить {items}", "obtain {items}"),
-    "change.consent.report": ("получить согласия: {items}", "obtain consent: {items}"),
-    "change.consent.item.terminal": ("{kind} ({who})", "{kind} ({who})"),
-    "change.consent.item.report": ("{who} — {kind}", "{who}: {kind}"),
-    "change.consent.sep.terminal": (", ", ", "),
-    "change.consent.sep.report": ("; ", "; "),
+    "change.consent": ("получить {items}", "obtain {items}"),
+    "change.consent.item": ("{kind} ({who})", "{kind} ({who})"),
+    "change.consent.sep": (", ", ", "),
     "change.consent.kind.consent": ("согласие на участие", "consent to take part"),
     "change.consent.kind.data_consent": ("согласие на обработку персональных данных", "consent to personal data processing"),
-    "change.consent.kind.guardian_consent.terminal": ("согласие законного представителя", "a legal guardian's consent"),
-    "change.consent.kind.guardian_consent.report": ("согласие законного представителя", "the legal guardian's consent"),
+    "change.consent.kind.guardian_consent": ("согласие законного представителя", "a legal guardian's consent"),
 })
 
 _STUDENT = CATEGORIES.index("student")

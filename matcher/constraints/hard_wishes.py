@@ -73,18 +73,12 @@ _MESSAGES = {
                                   "у {partner_id} таких запросов нет",
                                   "mentor {id} takes only requests for: {wanted}; {partner_id} has none "
                                   "of them"),
-    "change.hard_wish.terminal": ("{who} делает пожелание «{wish}» необязательным",
-                                  "{who} makes the wish about {wish} optional"),
-    "change.hard_wish.report": ("{who} соглашается считать пожелание «{wish}» необязательным",
-                                "{who} agrees to make the wish «{wish}» optional"),
-    "change.hard_wish.wish.gender.terminal": ("пол", "gender"),
-    "change.hard_wish.wish.age.terminal": ("возраст", "age"),
-    "change.hard_wish.wish.interests.terminal": ("интересы", "interests"),
-    "change.hard_wish.wish.offers.terminal": ("чем может помочь", "what the mentor offers"),
-    "change.hard_wish.wish.gender.report": ("пол партнёра", "the partner's gender"),
-    "change.hard_wish.wish.age.report": ("возраст партнёра", "the partner's age"),
-    "change.hard_wish.wish.interests.report": ("интересы партнёра", "the partner's interests"),
-    "change.hard_wish.wish.offers.report": ("чем помогает наставник", "what the mentor offers"),
+    "change.hard_wish": ("{who} соглашается считать пожелание «{wish}» необязательным",
+                         "{who} agrees to make the wish '{wish}' optional"),
+    "change.hard_wish.wish.gender": ("пол партнёра", "the partner's gender"),
+    "change.hard_wish.wish.age": ("возраст партнёра", "the partner's age"),
+    "change.hard_wish.wish.interests": ("интересы партнёра", "the partner's interests"),
+    "change.hard_wish.wish.offers": ("чем помогает наставник", "what the mentor offers"),
 }
 register(_MESSAGES)
 

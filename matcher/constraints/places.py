@@ -13,10 +13,8 @@ from .fix import Fix, update_people
 CHANGES = ("capacity", "group_min")
 
 register({
-    "change.capacity.terminal": ("ещё одно место у наставника {mentor} ({from} → {to})",
-                                 "one more place for mentor {mentor} ({from} → {to})"),
-    "change.capacity.report": ("дать наставнику {mentor} ещё одно место ({from} → {to})",
-                               "give mentor {mentor} one more place ({from} → {to})"),
+    "change.capacity": ("дать наставнику {mentor} ещё одно место ({from} → {to})",
+                        "give mentor {mentor} one more place ({from} → {to})"),
     "change.group_min": ("снизить наименьший размер группы наставника {mentor} с {from} до {to}",
                          "lower the group minimum of mentor {mentor} from {from} to {to}"),
 })

@@ -22,10 +22,8 @@ register({
                         "для формы «{form}»",
                         "it is unknown whether mentor {id} has completed the preparation required "
                         "for form '{form}'"),
-    "change.trained.terminal": ("наставник {mentor} проходит подготовку, обязательную для формы «{form}»",
-                                "mentor {mentor} completes the preparation required for form '{form}'"),
-    "change.trained.report": ("наставнику {mentor} пройти подготовку для формы «{form}»",
-                              "mentor {mentor} completes the training for the form «{form}»"),
+    "change.trained": ("наставнику {mentor} пройти подготовку, обязательную для формы «{form}»",
+                       "mentor {mentor} completes the preparation required for form '{form}'"),
 })
 
 

@@ -193,6 +193,16 @@ def verify_output_set(directory: str | Path) -> None:
         listed = read_manifest(directory)
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise OutputError("outputs.bad_manifest", {"path": shown, "error": str(exc)}) from None
+    problems = _changed(directory, listed)
+    for name in _files_under(directory):
+        if name in LEGACY_FILES and name not in listed:
+            problems.append(("outputs.file_extra", name))
+    if problems:
+        raise OutputError("outputs.mixed", {"path": shown, "files": problems})
+
+
+def _changed(directory: Path, listed: dict) -> list[tuple[str, str]]:
+    """The listed files that are missing or not the ones the manifest names."""
     problems = []
     for name, entry in sorted(listed.items()):
         path = directory / name
@@ -203,11 +213,36 @@ def verify_output_set(directory: str | Path) -> None:
                 problems.append(("outputs.file_changed", name))
         except OSError as exc:
             raise OutputError("outputs.unreadable", {"file": str(path)}, exc) from None
-    for name in _files_under(directory):
-        if name in LEGACY_FILES and name not in listed:
-            problems.append(("outputs.file_extra", name))
+    return problems
+
+
+def replace_in_set(out_dir: str | Path, files: dict[str, bytes]) -> Path:
+    """Add or replace `files` in the output set out_dir holds (report.html after
+    results.write_outputs): the set's other files, checked against its manifest, and the new
+    ones are staged and swapped in as one new set with its manifest; OutputError when out_dir
+    holds no intact set or cannot be written."""
+    directory = Path(out_dir)
+    shown = str(directory)
+    try:
+        listed = read_manifest(directory)
+    except FileNotFoundError:
+        raise OutputError("outputs.no_manifest", {"path": shown}) from None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise OutputError("outputs.bad_manifest", {"path": shown, "error": str(exc)}) from None
+    kept = {name: entry for name, entry in listed.items() if name not in files}
+    problems = _changed(directory, kept)
     if problems:
         raise OutputError("outputs.mixed", {"path": shown, "files": problems})
+    with OutputSet(directory) as outputs:
+        for name in sorted(kept):
+            try:
+                data = (directory / name).read_bytes()
+            except OSError as exc:
+                raise OutputError("outputs.unreadable", {"file": str(directory / name)}, exc) from None
+            outputs.add(name, data)
+        for name, data in files.items():
+            outputs.add(name, data)
+        return outputs.commit()
 
 
 def prepare_plain_dir(out_dir: str | Path) -> Path:
