@@ -10,12 +10,20 @@ Every text is rendered from the message catalogue, so the page is Russian or Eng
 Layout of the work: `build_view` turns the document into plain, already-worded rows
 (testable without a browser); the template only lays them out; charts are geometry
 computed here and drawn by the template as inline SVG.
+
+Large programmes (more than `INLINE_UNITS` pairs and groups): every row would make a page
+of tens of megabytes that a browser opens in seconds. Then only the first page of rows is
+in the HTML (readable without JavaScript and printable; the order's annex still lists
+every pair), and all rows travel as one compact JSON block (`<script type="application/json">`,
+every string once in a table, never executed, `<` escaped) that the script pages through,
+sorts, filters and expands on demand. The words are still made here, once.
 """
 from __future__ import annotations
 
 import base64
 import copy
 import hashlib
+import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +39,9 @@ from .wording import form_title as _form_title  # one form title for every prese
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE = "report.html.j2"
+INLINE_UNITS = 300  # up to this many pairs and groups every row is in the HTML, as it always was
+PAGE_UNITS = 50  # above it: this many units in the HTML (and per «show more»), the rest from the page's data
+ALTERNATIVES_SHOWN = 3  # other mentors shown per pair; the rest stay in result.json
 
 register({
     "report.title": ("Наставнические пары и группы", "Mentoring pairs and groups"),
@@ -133,6 +144,19 @@ register({
     "report.badge_priority": ("приоритет {priority}", "priority {priority}"),
     "report.badge_locked": ("закреплено консилиумом", "set by the consilium"),
     "report.no_pairs": ("Пар нет.", "No pairs."),
+    "report.rows_paged": ("Пар много: сразу показаны первые {shown} из {total}, остальные — по кнопке «Показать ещё» "
+                          "и через поиск (нужен JavaScript). Для печати полный перечень пар — в приложении к приказу; "
+                          "все пары есть и в pairs.csv и result.json.",
+                          "A long list: the first {shown} of {total} pairs are shown at once, the rest with «Show more» "
+                          "and the search (needs JavaScript). For printing, every pair is in the appendix to the order; "
+                          "every pair is also in pairs.csv and result.json."),
+    "report.show_more": ("Показать ещё (осталось пар: {count})", "Show more (pairs left: {count})"),
+    "report.candidates_paged": ("Показаны первые {shown} из {total}; весь список открывается при включённом "
+                                "JavaScript и есть в result.json.",
+                                "The first {shown} of {total} are shown; the whole list opens with JavaScript on "
+                                "and is in result.json."),
+    "report.x.alternatives_more": ("Других возможных наставников ещё: {count} (в result.json).",
+                                   "{count} more possible {count:plural:mentor|mentors} in result.json."),
     "report.no_match_filter": ("Под условия поиска не подходит ни одна пара.", "No pair matches the search."),
     "report.explain_score": ("Из чего сложилась оценка {score}", "How the score {score} is made up"),
     "report.col_component": ("Критерий", "Criterion"),
@@ -797,13 +821,15 @@ def appendix_rows(units: list[dict], form_ids: list[str]) -> list[dict]:
              "form_title": u["form_title"]} for k, u in enumerate(ordered)]
 
 
-def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False) -> dict:
+def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False,
+               inline_units: int = INLINE_UNITS, page_units: int = PAGE_UNITS) -> dict:
     """Everything the template shows, worded in `lang`; the template adds no logic of its own.
 
     Steps: (1) the units (pairs and groups) with their numbered rows, (2) the unmatched
     mentees, (3) the summary figures by form and by priority, (4) the solver's status and
     objective levels, (5) the mentors' places and the mentors with places left, (6) the
-    view: cards, sections and the order's annex."""
+    view: cards, sections and the order's annex, (7) for more than `inline_units` units, the
+    first `page_units` of them in the HTML and every row as the page's compact data."""
     lang = "ru" if lang == "ru" else "en"
     if anonymize:
         doc = anonymized(doc)
@@ -826,7 +852,8 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
     forms_present = [f for f in form_ids if any(u["form"] == f for u in unit_list)]
     metadata = doc.get("metadata") or {}
     generated = metadata.get("generated") or metadata.get("date") or ""
-    return {
+    candidates = words.candidates()
+    view = {
         "lang": lang, "T": T, "sensitive_included": sensitive is not None, "anonymized": anonymize,
         "program_name": program.get("name", ""), "reference_date": program.get("reference_date", ""),
         "generated": str(generated), "input_files": ", ".join(doc.get("input_files") or []),
@@ -842,7 +869,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "units": unit_list, "pairs_total": pairs_total,
         "forms": [{"id": f, "title": _form_title(doc, f, lang)} for f in forms_present],
         "unmatched": unmatched,
-        "candidates": words.candidates(),
+        "candidates": candidates,
         "analysis": words.analysis(),
         "notes": words.notes(),
         "places_used": _places_used(mentors, T, lang),
@@ -851,6 +878,96 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "score_chart": score_chart([p.get("score", 0.0) for p in pairs], lang),
         "appendix": appendix_rows(unit_list, form_ids),
     }
+    view.update(_paging(unit_list, pairs_total, candidates, T, inline_units, page_units))
+    return view
+
+
+def _paging(unit_list: list[dict], pairs_total: int, candidates: dict | None, T: _Texts, inline_units: int,
+            page_units: int) -> dict:
+    """Step 7. What the HTML holds and what travels as data: up to `inline_units` units, every row
+    is in the HTML and there is no data; above, the first `page_units` units (and candidate rows)
+    are in the HTML, with a note on where the rest is, and every row is in `data`."""
+    if len(unit_list) <= inline_units:
+        return {"units_html": unit_list, "candidate_rows_html": (candidates or {}).get("rows") or [],
+                "data": None, "rows_note": "", "candidates_note": "", "show_more": ""}
+    first = unit_list[:max(1, page_units)]
+    shown = sum(len(u["rows"]) for u in first)
+    cand_rows = (candidates or {}).get("rows") or []
+    cand_first = cand_rows[:max(1, page_units)]
+    return {
+        "units_html": first, "candidate_rows_html": cand_first,
+        "data": compact_data(unit_list, candidates, page_units),
+        "rows_note": T("rows_paged", shown=shown, total=pairs_total),
+        "candidates_note": (T("candidates_paged", shown=len(cand_first), total=len(cand_rows))
+                            if len(cand_rows) > len(cand_first) else ""),
+        "show_more": T.show_more,
+    }
+
+
+class _StringTable:
+    """Every distinct string once; a record refers to it by its position."""
+
+    def __init__(self):
+        self.index: dict[str, int] = {}
+
+    def __call__(self, text) -> int:
+        text = "" if text is None else str(text)
+        found = self.index.get(text)
+        if found is None:
+            found = self.index[text] = len(self.index)
+        return found
+
+    @property
+    def strings(self) -> list[str]:
+        return list(self.index)
+
+
+def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int) -> dict:
+    """The rows of a large programme as the page's data, positions as report.js reads them:
+
+    unit  [mentor_name, mentor_id, is_group, group_badge, places, group_min_text, mentor_sensitive, rows]
+    row   [num, mentee_name, mentee_id, form, form_title, score, score_text, score_pct, score_class,
+           priority_badge, locked, components, explanation, mentee_sensitive, explain_title, alternatives_more]
+    components: positions in `c` = [title, value_pct, value, weight, contribution, reason];
+    explanation: blocks [kind, title, text, [item [head, text, badge, badge_kind, [sub], cls]]];
+    sensitive: [[field, value]]; candidates `k`: [mentee, [[mentor, score, badge, badge_kind] or 0]].
+    Strings are positions in `s`; numbers are numbers."""
+    S = _StringTable()
+    component_rows: dict[tuple, int] = {}  # the same worded component recurs across many pairs
+
+    def component(c: dict) -> int:
+        key = (S(c["title"]), c["value_pct"], S(c["value"]), S(c["weight"]), S(c["contribution"]), S(c["reason"]))
+        return component_rows.setdefault(key, len(component_rows))
+
+    def sensitive(rows: list[dict]) -> list:
+        return [[S(r["field"]), S(r["value"])] for r in rows]
+
+    def blocks(explanation: list[dict]) -> list:
+        return [[S(b["kind"]), S(b["title"]), S(b["text"]),
+                 [[S(i["head"]), S(i["text"]), S(i["badge"]), S(i["badge_kind"]), [S(x) for x in i["sub"]],
+                   S(i["cls"])] for i in b["entries"]]] for b in explanation]
+
+    units = []
+    for u in unit_list:
+        rows = [[r["num"], S(r["mentee_name"]), S(r["mentee_id"]), S(r["form"]), S(r["form_title"]), r["score"],
+                 S(r["score_text"]), r["score_pct"], S(r["score_class"]), S(r["priority_badge"]), int(r["locked"]),
+                 [component(c) for c in r["components"]], blocks(r["explanation"]), sensitive(r["mentee_sensitive"]),
+                 S(r["explain_title"]), S(r["alternatives_more"])] for r in u["rows"]]
+        units.append([S(u["mentor_name"]), S(u["mentor_id"]), int(u["is_group"]), S(u["group_badge"]),
+                      S(u["places"]), S(u["group_min_text"]), sensitive(u["mentor_sensitive"]), rows])
+    cands = [[S(row["mentee"]), [[S(c["mentor"]), S(c["score"]), S(c["badge"]), S(c["badge_kind"])] if c else 0
+                                 for c in row["cells"]]] for row in (candidates or {}).get("rows") or []]
+    return {"page": max(1, page_units), "u": units, "k": cands,
+            "c": [list(key) for key in component_rows], "s": S.strings}
+
+
+def data_json(data: dict) -> str:
+    """`data` as the text of a `<script type="application/json">`: `<`, `>` and `&` written as
+    \\u escapes, so no string in it can close the element or open a comment; JSON.parse reads
+    them back as they were."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def _form_ids(program: dict, pairs: list[dict]) -> list[str]:
@@ -899,8 +1016,14 @@ def _units(doc: dict, pairs: list[dict], mentors: list[dict], form_ids: list[str
 
 def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explainer, lang: str,
               sensitive: dict | None) -> dict:
-    """One numbered pair of a unit: the mentee, the score and its parts, the explanation."""
+    """One numbered pair of a unit: the mentee, the score and its parts, the explanation (the first
+    `ALTERNATIVES_SHOWN` other mentors; how many more there are in result.json)."""
     score = float(p.get("score", 0.0))
+    explanation = p.get("explanation")
+    alternatives = (explanation or {}).get("alternatives") or []
+    more = len(alternatives) - ALTERNATIVES_SHOWN
+    if more > 0:
+        explanation = {**explanation, "alternatives": alternatives[:ALTERNATIVES_SHOWN]}
     return {
         "num": number, "mentee_id": p["mentee_id"], "mentee_name": p["mentee_name"],
         "mentor_id": p["mentor_id"], "mentor_name": p["mentor_name"],
@@ -914,7 +1037,8 @@ def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explaine
         "search": f"{p['mentee_name']} {p['mentee_id']}".lower(),
         "components": _components(p.get("components") or {}, lang),
         "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
-        "explanation": words.pair(p.get("explanation")),
+        "explanation": words.pair(explanation),
+        "alternatives_more": T("x.alternatives_more", count=more) if more > 0 else "",
         "mentee_sensitive": _sensitive_rows(sensitive, p["mentee_id"], lang),
     }
 
@@ -1056,9 +1180,13 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render_report(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False) -> str:
+def render_report(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False,
+                  inline_units: int = INLINE_UNITS, page_units: int = PAGE_UNITS) -> str:
     """report.html as text: same document and options give the same bytes."""
-    view = build_view(doc, lang, sensitive=sensitive, anonymize=anonymize)
+    view = build_view(doc, lang, sensitive=sensitive, anonymize=anonymize, inline_units=inline_units,
+                      page_units=page_units)
+    # the data block is escaped by data_json (no `<` left in it), so it goes in as it is
+    view["data"] = Markup(data_json(view["data"])) if view["data"] is not None else None
     css = _static("report.css", "</style")
     js = _static("report.js", "</script")
     script_hash = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
@@ -1069,10 +1197,12 @@ def render_report(doc: dict, lang: str = "en", sensitive: dict | None = None, an
 
 
 def write_report(doc: dict, out_dir, lang: str = "en", sensitive: dict | None = None,
-                 anonymize: bool = False) -> Path:
+                 anonymize: bool = False, inline_units: int = INLINE_UNITS, page_units: int = PAGE_UNITS) -> Path:
     """Write out_dir/report.html atomically; returns its path."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "report.html"
-    atomic_write_bytes(path, render_report(doc, lang, sensitive=sensitive, anonymize=anonymize).encode("utf-8"))
+    html = render_report(doc, lang, sensitive=sensitive, anonymize=anonymize, inline_units=inline_units,
+                         page_units=page_units)
+    atomic_write_bytes(path, html.encode("utf-8"))
     return path
