@@ -40,7 +40,7 @@ from .wording import form_title as _form_title  # one form title for every prese
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE = "report.html.j2"
 INLINE_UNITS = 300  # up to this many pairs and groups every row is in the HTML, as it always was
-PAGE_UNITS = 50  # above it: this many units in the HTML (and per «show more»), the rest from the page's data
+PAGE_UNITS = 25  # above it: this many units in the HTML (and per «show more»), the rest from the page's data
 ALTERNATIVES_SHOWN = 3  # other mentors shown per pair; the rest stay in result.json
 
 register({
@@ -904,22 +904,28 @@ def _paging(unit_list: list[dict], pairs_total: int, candidates: dict | None, T:
     }
 
 
-class _StringTable:
-    """Every distinct string once; a record refers to it by its position."""
+class _Table:
+    """Every distinct value once; a record refers to it by its position. Built in two passes: the
+    first counts uses, the second numbers values by use, most used first, so that the references
+    repeated most are the shortest numbers in the JSON."""
 
     def __init__(self):
-        self.index: dict[str, int] = {}
+        self.uses: dict = {}
+        self.index: dict | None = None
 
-    def __call__(self, text) -> int:
-        text = "" if text is None else str(text)
-        found = self.index.get(text)
-        if found is None:
-            found = self.index[text] = len(self.index)
-        return found
+    def __call__(self, value) -> int:
+        if self.index is None:
+            self.uses[value] = self.uses.get(value, 0) + 1
+            return 0
+        return self.index[value]
+
+    def freeze(self) -> None:
+        ranked = sorted(self.uses.items(), key=lambda kv: -kv[1])  # stable: first seen first among equals
+        self.index = {value: k for k, (value, _) in enumerate(ranked)}
 
     @property
-    def strings(self) -> list[str]:
-        return list(self.index)
+    def values(self) -> list:
+        return list(self.index or {})
 
 
 def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int) -> dict:
@@ -932,33 +938,48 @@ def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int
     explanation: blocks [kind, title, text, [item [head, text, badge, badge_kind, [sub], cls]]];
     sensitive: [[field, value]]; candidates `k`: [mentee, [[mentor, score, badge, badge_kind] or 0]].
     Strings are positions in `s`; numbers are numbers."""
-    S = _StringTable()
-    component_rows: dict[tuple, int] = {}  # the same worded component recurs across many pairs
+    S, C = _Table(), _Table()  # strings; worded components (the same one recurs across many pairs)
+
+    def text(value) -> int:
+        return S("" if value is None else str(value))
 
     def component(c: dict) -> int:
-        key = (S(c["title"]), c["value_pct"], S(c["value"]), S(c["weight"]), S(c["contribution"]), S(c["reason"]))
-        return component_rows.setdefault(key, len(component_rows))
+        key = (c["title"], c["value_pct"], c["value"], c["weight"], c["contribution"], c["reason"])
+        if C.index is None and key not in C.uses:  # its strings are written once, in `c`
+            for part in (key[0], *key[2:]):
+                text(part)
+        return C(key)
 
     def sensitive(rows: list[dict]) -> list:
-        return [[S(r["field"]), S(r["value"])] for r in rows]
+        return [[text(r["field"]), text(r["value"])] for r in rows]
 
     def blocks(explanation: list[dict]) -> list:
-        return [[S(b["kind"]), S(b["title"]), S(b["text"]),
-                 [[S(i["head"]), S(i["text"]), S(i["badge"]), S(i["badge_kind"]), [S(x) for x in i["sub"]],
-                   S(i["cls"])] for i in b["entries"]]] for b in explanation]
+        return [[text(b["kind"]), text(b["title"]), text(b["text"]),
+                 [[text(i["head"]), text(i["text"]), text(i["badge"]), text(i["badge_kind"]),
+                   [text(x) for x in i["sub"]], text(i["cls"])] for i in b["entries"]]] for b in explanation]
 
-    units = []
-    for u in unit_list:
-        rows = [[r["num"], S(r["mentee_name"]), S(r["mentee_id"]), S(r["form"]), S(r["form_title"]), r["score"],
-                 S(r["score_text"]), r["score_pct"], S(r["score_class"]), S(r["priority_badge"]), int(r["locked"]),
-                 [component(c) for c in r["components"]], blocks(r["explanation"]), sensitive(r["mentee_sensitive"]),
-                 S(r["explain_title"]), S(r["alternatives_more"])] for r in u["rows"]]
-        units.append([S(u["mentor_name"]), S(u["mentor_id"]), int(u["is_group"]), S(u["group_badge"]),
-                      S(u["places"]), S(u["group_min_text"]), sensitive(u["mentor_sensitive"]), rows])
-    cands = [[S(row["mentee"]), [[S(c["mentor"]), S(c["score"]), S(c["badge"]), S(c["badge_kind"])] if c else 0
-                                 for c in row["cells"]]] for row in (candidates or {}).get("rows") or []]
-    return {"page": max(1, page_units), "u": units, "k": cands,
-            "c": [list(key) for key in component_rows], "s": S.strings}
+    def build() -> dict:
+        units = []
+        for u in unit_list:
+            rows = [[r["num"], text(r["mentee_name"]), text(r["mentee_id"]), text(r["form"]), text(r["form_title"]),
+                     r["score"], text(r["score_text"]), r["score_pct"], text(r["score_class"]),
+                     text(r["priority_badge"]), int(r["locked"]), [component(c) for c in r["components"]],
+                     blocks(r["explanation"]), sensitive(r["mentee_sensitive"]), text(r["explain_title"]),
+                     text(r["alternatives_more"])] for r in u["rows"]]
+            units.append([text(u["mentor_name"]), text(u["mentor_id"]), int(u["is_group"]), text(u["group_badge"]),
+                          text(u["places"]), text(u["group_min_text"]), sensitive(u["mentor_sensitive"]), rows])
+        cands = [[text(row["mentee"]), [[text(c["mentor"]), text(c["score"]), text(c["badge"]), text(c["badge_kind"])]
+                                        if c else 0 for c in row["cells"]]]
+                 for row in (candidates or {}).get("rows") or []]
+        return {"page": max(1, page_units), "u": units, "k": cands}
+
+    build()  # count
+    S.freeze()
+    C.freeze()
+    data = build()
+    data["c"] = [[text(k[0]), k[1], text(k[2]), text(k[3]), text(k[4]), text(k[5])] for k in C.values]
+    data["s"] = S.values
+    return data
 
 
 def data_json(data: dict) -> str:
