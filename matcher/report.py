@@ -25,6 +25,7 @@ import copy
 import hashlib
 import json
 import math
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -904,30 +905,6 @@ def _paging(unit_list: list[dict], pairs_total: int, candidates: dict | None, T:
     }
 
 
-class _Table:
-    """Every distinct value once; a record refers to it by its position. Built in two passes: the
-    first counts uses, the second numbers values by use, most used first, so that the references
-    repeated most are the shortest numbers in the JSON."""
-
-    def __init__(self):
-        self.uses: dict = {}
-        self.index: dict | None = None
-
-    def __call__(self, value) -> int:
-        if self.index is None:
-            self.uses[value] = self.uses.get(value, 0) + 1
-            return 0
-        return self.index[value]
-
-    def freeze(self) -> None:
-        ranked = sorted(self.uses.items(), key=lambda kv: -kv[1])  # stable: first seen first among equals
-        self.index = {value: k for k, (value, _) in enumerate(ranked)}
-
-    @property
-    def values(self) -> list:
-        return list(self.index or {})
-
-
 def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int) -> dict:
     """The rows of a large programme as the page's data, positions as report.js reads them:
 
@@ -937,28 +914,23 @@ def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int
     components: positions in `c` = [title, value_pct, value, weight, contribution, reason];
     explanation: blocks [kind, title, text, [item [head, text, badge, badge_kind, [sub], cls]]];
     sensitive: [[field, value]]; candidates `k`: [mentee, [[mentor, score, badge, badge_kind] or 0]].
-    Strings are positions in `s`; numbers are numbers."""
-    S, C = _Table(), _Table()  # strings; worded components (the same one recurs across many pairs)
 
-    def text(value) -> int:
-        return S("" if value is None else str(value))
+    Every distinct string is written once, in `s`, and every distinct worded component once, in
+    `c` (the same one recurs across many pairs); records hold their positions, numbered by use
+    (most used first: the references repeated most are the shortest numbers). Two passes over
+    the rows: the first only counts."""
+    def component_key(c: dict) -> tuple:
+        return c["title"], c["value_pct"], c["value"], c["weight"], c["contribution"], c["reason"]
 
-    def component(c: dict) -> int:
-        key = (c["title"], c["value_pct"], c["value"], c["weight"], c["contribution"], c["reason"])
-        if C.index is None and key not in C.uses:  # its strings are written once, in `c`
-            for part in (key[0], *key[2:]):
-                text(part)
-        return C(key)
+    def build(text: Callable, component: Callable) -> dict:
+        def sensitive(rows: list[dict]) -> list:
+            return [[text(r["field"]), text(r["value"])] for r in rows]
 
-    def sensitive(rows: list[dict]) -> list:
-        return [[text(r["field"]), text(r["value"])] for r in rows]
+        def blocks(explanation: list[dict]) -> list:
+            return [[text(b["kind"]), text(b["title"]), text(b["text"]),
+                     [[text(i["head"]), text(i["text"]), text(i["badge"]), text(i["badge_kind"]),
+                       [text(x) for x in i["sub"]], text(i["cls"])] for i in b["entries"]]] for b in explanation]
 
-    def blocks(explanation: list[dict]) -> list:
-        return [[text(b["kind"]), text(b["title"]), text(b["text"]),
-                 [[text(i["head"]), text(i["text"]), text(i["badge"]), text(i["badge_kind"]),
-                   [text(x) for x in i["sub"]], text(i["cls"])] for i in b["entries"]]] for b in explanation]
-
-    def build() -> dict:
         units = []
         for u in unit_list:
             rows = [[r["num"], text(r["mentee_name"]), text(r["mentee_id"]), text(r["form"]), text(r["form_title"]),
@@ -973,12 +945,17 @@ def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int
                  for row in (candidates or {}).get("rows") or []]
         return {"page": max(1, page_units), "u": units, "k": cands}
 
-    build()  # count
-    S.freeze()
-    C.freeze()
-    data = build()
-    data["c"] = [[text(k[0]), k[1], text(k[2]), text(k[3]), text(k[4]), text(k[5])] for k in C.values]
-    data["s"] = S.values
+    strings_seen: list = []
+    components_seen: list = []
+    build(strings_seen.append, lambda c: components_seen.append(component_key(c)))
+    component_uses = Counter(components_seen)
+    for key in component_uses:  # a component's strings are written once, in `c`
+        strings_seen.extend((key[0], *key[2:]))
+    S = {text: k for k, (text, _) in enumerate(Counter(strings_seen).most_common())}
+    C = {key: k for k, (key, _) in enumerate(component_uses.most_common())}
+    data = build(S.__getitem__, lambda c: C[component_key(c)])
+    data["c"] = [[S[k[0]], k[1], S[k[2]], S[k[3]], S[k[4]], S[k[5]]] for k in C]
+    data["s"] = list(S)
     return data
 
 
