@@ -25,6 +25,7 @@ import copy
 import hashlib
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -917,8 +918,11 @@ def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int
 
     Every distinct string is written once, in `s`, and every distinct worded component once, in
     `c` (the same one recurs across many pairs); records hold their positions, numbered by use
-    (most used first: the references repeated most are the shortest numbers). Two passes over
-    the rows: the first only counts."""
+    (most used first: the references repeated most are the shortest numbers). A string used a
+    few times whose wording, numbers aside, other strings share («№ 3 из 487…») is written as
+    [position of that wording in `s`, its numbers] (the wording holds U+0000 where a number
+    goes; a number with leading zeros stays a string). Two passes over the rows: the first only
+    counts."""
     def component_key(c: dict) -> tuple:
         return c["title"], c["value_pct"], c["value"], c["weight"], c["contribution"], c["reason"]
 
@@ -951,12 +955,43 @@ def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int
     component_uses = Counter(components_seen)
     for key in component_uses:  # a component's strings are written once, in `c`
         strings_seen.extend((key[0], *key[2:]))
-    S = {text: k for k, (text, _) in enumerate(Counter(strings_seen).most_common())}
+    string_uses = Counter(strings_seen)
+    numbered = _numbered_strings(string_uses)
+    for text, (wording, _) in numbered.items():
+        string_uses[wording] += string_uses.pop(text)
+    S = {text: k for k, (text, _) in enumerate(string_uses.most_common())}
     C = {key: k for k, (key, _) in enumerate(component_uses.most_common())}
-    data = build(S.__getitem__, lambda c: C[component_key(c)])
-    data["c"] = [[S[k[0]], k[1], S[k[2]], S[k[3]], S[k[4]], S[k[5]]] for k in C]
+    refs = {text: [S[wording], *numbers] for text, (wording, numbers) in numbered.items()}
+    refs.update(S)
+    data = build(refs.__getitem__, lambda c: C[component_key(c)])
+    data["c"] = [[refs[k[0]], k[1], refs[k[2]], refs[k[3]], refs[k[4]], refs[k[5]]] for k in C]
     data["s"] = list(S)
     return data
+
+
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def _numbered_strings(uses: Counter) -> dict[str, tuple[str, list]]:
+    """Strings with numbers whose wording without the numbers another such string shares, and
+    that are used too few times for one entry of their own to be shorter: text -> (wording with
+    U+0000 for each number, the numbers)."""
+    split: dict[str, tuple[str, list]] = {}
+    wordings: Counter = Counter()
+    for text, count in uses.items():
+        if not isinstance(text, str) or "\0" in text:
+            continue
+        parts = _DIGITS.split(text)
+        if len(parts) == 1:
+            continue
+        numbers = [int(d) if d == str(int(d)) and len(d) < 16 else d for d in parts[1::2]]
+        as_numbers = count * (6 + sum(len(d) + 1 for d in parts[1::2]))  # [wording,n,...] at every use
+        as_entry = len(text.encode("utf-8")) + 3 + count * 5  # the string once, a position at every use
+        if as_numbers < as_entry:
+            wording = "\0".join(parts[0::2])
+            split[text] = (wording, numbers)
+            wordings[wording] += 1
+    return {text: w for text, w in split.items() if wordings[w[0]] > 1}
 
 
 def data_json(data: dict) -> str:

@@ -519,10 +519,17 @@ def page_data(html: str) -> dict:
     return json.loads(block)
 
 
+def data_text(data: dict, ref) -> str:
+    """A string of the page's data, read as report.js reads it."""
+    if isinstance(ref, int):
+        return data["s"][ref]
+    parts = data["s"][ref[0]].split("\0")
+    return parts[0] + "".join(str(n) + part for n, part in zip(ref[1:], parts[1:]))
+
+
 def data_pairs(data: dict) -> list[tuple[str, str, str]]:
     """(mentor id, mentee id, mentee name) of every row in the page's data."""
-    S = data["s"]
-    return [(S[u[1]], S[r[2]], S[r[1]]) for u in data["u"] for r in u[7]]
+    return [(data_text(data, u[1]), data_text(data, r[2]), data_text(data, r[1])) for u in data["u"] for r in u[7]]
 
 
 def test_a_large_programme_has_its_first_page_in_the_html_and_every_row_in_its_data(big_doc):
@@ -577,3 +584,17 @@ def test_a_pair_shows_its_first_three_alternatives_and_counts_the_rest(doc):
     assert row["alternatives_more"] == "2 more possible mentors in result.json."
     html = render_report(d, "ru")
     assert "Других возможных наставников ещё: 2 (в result.json)." in html
+
+
+def test_numbers_in_the_page_data_come_back_exactly_as_worded(big_doc):
+    d = copy.deepcopy(big_doc)
+    for k, p in enumerate(d["pairs"]):
+        p["mentee_id"] = f"S{k:04d}"  # leading zeros must survive
+    html = render_report(d, "en", inline_units=5, page_units=3)
+    data = page_data(html)
+    assert any(isinstance(r[2], list) for u in data["u"] for r in u[7]), "ids like these are stored as numbers"
+    assert sorted(m for _, m, _ in data_pairs(data)) == sorted(p["mentee_id"] for p in d["pairs"])
+    view = build_view(d, "en")
+    expected = sorted(b["text"] for u in view["units"] for r in u["rows"] for b in r["explanation"] if b["text"])
+    shown = sorted(data_text(data, b[2]) for u in data["u"] for r in u[7] for b in r[12] if data_text(data, b[2]))
+    assert shown == expected

@@ -110,6 +110,12 @@
   // -- rows from data: the same markup as the template's, built for the rows on screen only --------
   function fromData(list, data) {
     var S = data.s, C = data.c;
+    function txt(r) {  // a string: its position in S, or [position of its wording, its numbers]
+      if (typeof r === "number") { return S[r]; }
+      var parts = S[r[0]].split("\u0000"), out = parts[0];
+      for (var i = 1; i < parts.length; i += 1) { out += String(r[i]) + parts[i]; }
+      return out;
+    }
     var page = data.page || 50;
     var collator = new Intl.Collator(document.documentElement.lang || "en", { numeric: true, sensitivity: "base" });
 
@@ -131,23 +137,23 @@
       box.setAttribute("role", "note");
       var title = list.dataset.sensitiveOf + (who ? " (" + who + ")" : "") + ":";
       add(box, el("span", "sensitive-title", title));
-      rows.forEach(function (r) { add(box, el("span", "chip chip-sensitive", S[r[0]] + ": " + S[r[1]])); });
+      rows.forEach(function (r) { add(box, el("span", "chip chip-sensitive", txt(r[0]) + ": " + txt(r[1]))); });
       return box;
     }
 
     var units = data.u.map(function (u, i) {
       var unit = {
-        order: i, name: S[u[0]], id: S[u[1]], group: u[2] === 1, badge: S[u[3]], places: S[u[4]],
-        groupMin: S[u[5]], sensitive: u[6]
+        order: i, name: txt(u[0]), id: txt(u[1]), group: u[2] === 1, badge: txt(u[3]), places: txt(u[4]),
+        groupMin: txt(u[5]), sensitive: u[6]
       };
       unit.mentor = unit.name + " " + unit.id;
       unit.search = unit.mentor.toLowerCase();
       unit.rows = u[7].map(function (r) {
-        var mentee = S[r[1]] + " " + S[r[2]];
+        var mentee = txt(r[1]) + " " + txt(r[2]);
         return {
-          num: r[0], name: S[r[1]], id: S[r[2]], form: S[r[3]], formTitle: S[r[4]], score: r[5],
-          scoreText: S[r[6]], scorePct: r[7], scoreClass: S[r[8]], priority: S[r[9]], locked: r[10] === 1,
-          components: r[11], explanation: r[12], sensitive: r[13], explainTitle: S[r[14]], more: S[r[15]],
+          num: r[0], name: txt(r[1]), id: txt(r[2]), form: txt(r[3]), formTitle: txt(r[4]), score: r[5],
+          scoreText: txt(r[6]), scorePct: r[7], scoreClass: txt(r[8]), priority: txt(r[9]), locked: r[10] === 1,
+          components: r[11], explanation: r[12], sensitive: r[13], explainTitle: txt(r[14]), more: txt(r[15]),
           mentee: mentee, search: mentee.toLowerCase(), unit: unit
         };
       });
@@ -156,22 +162,22 @@
 
     function explanation(box, blocks) {
       blocks.forEach(function (b) {
-        var block = add(box, el("div", "xblock xblock-" + S[b[0]]));
-        add(block, el("h5", "", S[b[1]]));
-        if (S[b[2]]) { add(block, el("p", "", S[b[2]])); }
+        var block = add(box, el("div", "xblock xblock-" + txt(b[0])));
+        add(block, el("h5", "", txt(b[1])));
+        if (txt(b[2])) { add(block, el("p", "", txt(b[2]))); }
         if (!b[3].length) { return; }
         var ul = add(block, el("ul", "xlist"));
         b[3].forEach(function (it) {
-          var li = add(ul, el("li", S[it[5]]));
-          if (S[it[0]]) { add(li, el("span", "xhead", S[it[0]])); }
-          if (S[it[2]]) {
+          var li = add(ul, el("li", txt(it[5])));
+          if (txt(it[0])) { add(li, el("span", "xhead", txt(it[0]))); }
+          if (txt(it[2])) {
             li.appendChild(document.createTextNode(" "));
-            add(li, el("span", "chip chip-" + (S[it[3]] || "muted"), S[it[2]]));
+            add(li, el("span", "chip chip-" + (txt(it[3]) || "muted"), txt(it[2])));
           }
-          if (S[it[1]]) { add(li, el("span", "xtext", S[it[1]])); }
+          if (txt(it[1])) { add(li, el("span", "xtext", txt(it[1]))); }
           if (it[4].length) {
             var sub = add(li, el("ul", "xsub"));
-            it[4].forEach(function (x) { add(sub, el("li", "", S[x])); });
+            it[4].forEach(function (x) { add(sub, el("li", "", txt(x))); });
           }
         });
       });
@@ -188,13 +194,13 @@
         var body = add(table, el("tbody"));
         row.components.forEach(function (k) {
           var c = C[k], tr = add(body, el("tr"));
-          add(tr, el("td", "ctitle", S[c[0]]));
+          add(tr, el("td", "ctitle", txt(c[0])));
           var fit = add(tr, el("td", "cfit"));
           add(fit, bar("bar bar-sm", c[1]));
-          add(fit, el("span", "share", S[c[2]]));
-          add(tr, el("td", "num", S[c[3]]));
-          add(tr, el("td", "num", S[c[4]]));
-          add(tr, el("td", "creason", S[c[5]]));
+          add(fit, el("span", "share", txt(c[2])));
+          add(tr, el("td", "num", txt(c[3])));
+          add(tr, el("td", "num", txt(c[4])));
+          add(tr, el("td", "creason", txt(c[5])));
         });
       }
       explanation(box, row.explanation);
@@ -352,7 +358,7 @@
         var frag = document.createDocumentFragment();
         data.k.forEach(function (row) {
           var tr = add(frag, el("tr"));
-          add(tr, el("td", "person", S[row[0]]));
+          add(tr, el("td", "person", txt(row[0])));
           if (!row[1].length) {
             add(tr, el("td", "empty", candsBody.dataset.empty)).colSpan = width;
             return;
@@ -360,10 +366,10 @@
           row[1].forEach(function (c) {
             var td = add(tr, el("td"));
             if (!c) { return; }
-            td.appendChild(document.createTextNode(S[c[0]] + " "));
-            add(td, el("span", "cscore", S[c[1]]));
+            td.appendChild(document.createTextNode(txt(c[0]) + " "));
+            add(td, el("span", "cscore", txt(c[1])));
             add(td, el("br"));
-            add(td, el("span", "chip chip-" + S[c[3]], S[c[2]]));
+            add(td, el("span", "chip chip-" + txt(c[3]), txt(c[2])));
           });
         });
         while (candsBody.firstChild) { candsBody.removeChild(candsBody.firstChild); }
