@@ -419,6 +419,18 @@ def test_a_large_report_lists_every_candidate_when_the_list_is_opened(browser, b
     assert browser.console_errors() == []
 
 
+def test_a_large_report_prints_every_pair_in_the_order_annex(browser, big):
+    doc, url = big
+    browser.open(url)
+    browser.send("Emulation.setEmulatedMedia", {"media": "print"})
+    style = "function (s, p) { return getComputedStyle(document.querySelector(s))[p]; }"
+    assert browser.evaluate(f"({style})('#more-rows', 'display')") == "none"
+    assert browser.evaluate(f"({style})('#rows-note', 'display')") != "none"
+    assert browser.evaluate("document.querySelectorAll('#appendix .order-mentee').length") == len(doc["pairs"])
+    assert len(browser.send("Page.printToPDF", {"preferCSSPageSize": True})["data"]) > 1000
+    browser.send("Emulation.setEmulatedMedia", {"media": ""})
+
+
 # -- README screenshot ----------------------------------------------------------------------------
 
 def make_screenshot(out_png: Path, report: Path | None = None, lang: str = "ru", max_bytes: int = 300_000) -> Path:

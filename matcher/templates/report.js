@@ -137,6 +137,7 @@
       box.setAttribute("role", "note");
       var title = list.dataset.sensitiveOf + (who ? " (" + who + ")" : "") + ":";
       add(box, el("span", "sensitive-title", title));
+      box.appendChild(document.createTextNode(" "));
       rows.forEach(function (r) { add(box, el("span", "chip chip-sensitive", txt(r[0]) + ": " + txt(r[1]))); });
       return box;
     }
