@@ -10,13 +10,24 @@ Every text is rendered from the message catalogue, so the page is Russian or Eng
 Layout of the work: `build_view` turns the document into plain, already-worded rows
 (testable without a browser); the template only lays them out; charts are geometry
 computed here and drawn by the template as inline SVG.
+
+Large programmes (more than `INLINE_UNITS` pairs and groups): every row would make a page
+of tens of megabytes that a browser opens in seconds. Then only the first page of rows is
+in the HTML (readable without JavaScript and printable; the order's annex still lists
+every pair), and all rows travel as one compact JSON block (`<script type="application/json">`,
+every string once in a table, never executed, `<` escaped) that the script pages through,
+sorts, filters and expands on demand. The words are still made here, once.
 """
 from __future__ import annotations
 
 import base64
 import copy
+import gc
 import hashlib
+import json
 import math
+import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +43,9 @@ from .wording import form_title as _form_title  # one form title for every prese
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE = "report.html.j2"
+INLINE_UNITS = 300  # up to this many pairs and groups every row is in the HTML, as it always was
+PAGE_UNITS = 25  # above it: this many units in the HTML (and per «show more»), the rest from the page's data
+ALTERNATIVES_SHOWN = 3  # other mentors shown per pair; the rest stay in result.json
 
 register({
     "report.title": ("Наставнические пары и группы", "Mentoring pairs and groups"),
@@ -132,6 +146,19 @@ register({
     "report.badge_priority": ("приоритет {priority}", "priority {priority}"),
     "report.badge_locked": ("закреплено консилиумом", "set by the consilium"),
     "report.no_pairs": ("Пар нет.", "No pairs."),
+    "report.rows_paged": ("Пар много: сразу показаны первые {shown} из {total}, остальные — по кнопке «Показать ещё» "
+                          "и через поиск (нужен JavaScript). Для печати полный перечень пар — в приложении к приказу; "
+                          "все пары есть и в pairs.csv и result.json.",
+                          "A long list: the first {shown} of {total} pairs are shown at once, the rest with «Show more» "
+                          "and the search (needs JavaScript). For printing, every pair is in the appendix to the order; "
+                          "every pair is also in pairs.csv and result.json."),
+    "report.show_more": ("Показать ещё (осталось пар: {count})", "Show more (pairs left: {count})"),
+    "report.candidates_paged": ("Показаны первые {shown} из {total}; весь список открывается при включённом "
+                                "JavaScript и есть в result.json.",
+                                "The first {shown} of {total} are shown; the whole list opens with JavaScript on "
+                                "and is in result.json."),
+    "report.x.alternatives_more": ("Других возможных наставников ещё: {count} (в result.json).",
+                                   "{count} more possible {count:plural:mentor|mentors} in result.json."),
     "report.no_match_filter": ("Под условия поиска не подходит ни одна пара.", "No pair matches the search."),
     "report.explain_score": ("Из чего сложилась оценка {score}", "How the score {score} is made up"),
     "report.col_component": ("Критерий", "Criterion"),
@@ -658,13 +685,15 @@ def appendix_rows(units: list[dict], form_ids: list[str]) -> list[dict]:
              "form_title": u["form_title"]} for k, u in enumerate(ordered)]
 
 
-def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False) -> dict:
+def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False,
+               inline_units: int = INLINE_UNITS, page_units: int = PAGE_UNITS) -> dict:
     """Everything the template shows, worded in `lang`; the template adds no logic of its own.
 
     Steps: (1) the units (pairs and groups) with their numbered rows, (2) the unmatched
     mentees, (3) the summary figures by form and by priority, (4) the solver's status and
     objective levels, (5) the mentors' places and the mentors with places left, (6) the
-    view: cards, sections and the order's annex."""
+    view: cards, sections and the order's annex, (7) for more than `inline_units` units, the
+    first `page_units` of them in the HTML and every row as the page's compact data."""
     lang = "ru" if lang == "ru" else "en"
     if anonymize:
         doc = anonymized(doc)
@@ -687,7 +716,8 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
     forms_present = [f for f in form_ids if any(u["form"] == f for u in unit_list)]
     metadata = doc.get("metadata") or {}
     generated = metadata.get("generated") or metadata.get("date") or ""
-    return {
+    candidates = words.candidates()
+    view = {
         "lang": lang, "T": T, "sensitive_included": sensitive is not None, "anonymized": anonymize,
         "program_name": program.get("name", ""), "reference_date": program.get("reference_date", ""),
         "generated": str(generated), "input_files": ", ".join(doc.get("input_files") or []),
@@ -703,7 +733,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "units": unit_list, "pairs_total": pairs_total,
         "forms": [{"id": f, "title": _form_title(doc, f, lang)} for f in forms_present],
         "unmatched": unmatched,
-        "candidates": words.candidates(),
+        "candidates": candidates,
         "analysis": words.analysis(),
         "notes": words.notes(),
         "places_used": _places_used(mentors, T, lang),
@@ -712,6 +742,127 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "score_chart": score_chart([p.get("score", 0.0) for p in pairs], lang),
         "appendix": appendix_rows(unit_list, form_ids),
     }
+    view.update(_paging(unit_list, pairs_total, candidates, T, inline_units, page_units))
+    return view
+
+
+def _paging(unit_list: list[dict], pairs_total: int, candidates: dict | None, T: _Texts, inline_units: int,
+            page_units: int) -> dict:
+    """Step 7. What the HTML holds and what travels as data: up to `inline_units` units, every row
+    is in the HTML and there is no data; above, the first `page_units` units (and candidate rows)
+    are in the HTML, with a note on where the rest is, and every row is in `data`."""
+    if len(unit_list) <= inline_units:
+        return {"units_html": unit_list, "candidate_rows_html": (candidates or {}).get("rows") or [],
+                "data": None, "rows_note": "", "candidates_note": "", "show_more": ""}
+    first = unit_list[:max(1, page_units)]
+    shown = sum(len(u["rows"]) for u in first)
+    cand_rows = (candidates or {}).get("rows") or []
+    cand_first = cand_rows[:max(1, page_units)]
+    return {
+        "units_html": first, "candidate_rows_html": cand_first,
+        "data": compact_data(unit_list, candidates, page_units),
+        "rows_note": T("rows_paged", shown=shown, total=pairs_total),
+        "candidates_note": (T("candidates_paged", shown=len(cand_first), total=len(cand_rows))
+                            if len(cand_rows) > len(cand_first) else ""),
+        "show_more": T.show_more,
+    }
+
+
+def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int) -> dict:
+    """The rows of a large programme as the page's data, positions as report.js reads them:
+
+    unit  [mentor_name, mentor_id, is_group, group_badge, places, group_min_text, mentor_sensitive, rows]
+    row   [num, mentee_name, mentee_id, form, form_title, score, score_text, score_pct, score_class,
+           priority_badge, locked, components, explanation, mentee_sensitive, explain_title, alternatives_more]
+    components: positions in `c` = [title, value_pct, value, weight, contribution, reason];
+    explanation: blocks [kind, title, text, [item [head, text, badge, badge_kind, [sub], cls]]];
+    sensitive: [[field, value]]; candidates `k`: [mentee, [[mentor, score, badge, badge_kind] or 0]].
+
+    Every distinct string is written once, in `s`, and every distinct worded component once, in
+    `c` (the same one recurs across many pairs); records hold their positions, numbered by use
+    (most used first: the references repeated most are the shortest numbers). A string used a
+    few times whose wording, numbers aside, other strings share («№ 3 из 487…») is written as
+    [position of that wording in `s`, its numbers] (the wording holds U+0000 where a number
+    goes; a number with leading zeros stays a string). Two passes over the rows: the first only
+    counts."""
+    def component_key(c: dict) -> tuple:
+        return c["title"], c["value_pct"], c["value"], c["weight"], c["contribution"], c["reason"]
+
+    def build(text: Callable, component: Callable) -> dict:
+        def sensitive(rows: list[dict]) -> list:
+            return [[text(r["field"]), text(r["value"])] for r in rows]
+
+        def blocks(explanation: list[dict]) -> list:
+            return [[text(b["kind"]), text(b["title"]), text(b["text"]),
+                     [[text(i["head"]), text(i["text"]), text(i["badge"]), text(i["badge_kind"]),
+                       [text(x) for x in i["sub"]], text(i["cls"])] for i in b["entries"]]] for b in explanation]
+
+        units = []
+        for u in unit_list:
+            rows = [[r["num"], text(r["mentee_name"]), text(r["mentee_id"]), text(r["form"]), text(r["form_title"]),
+                     r["score"], text(r["score_text"]), r["score_pct"], text(r["score_class"]),
+                     text(r["priority_badge"]), int(r["locked"]), [component(c) for c in r["components"]],
+                     blocks(r["explanation"]), sensitive(r["mentee_sensitive"]), text(r["explain_title"]),
+                     text(r["alternatives_more"])] for r in u["rows"]]
+            units.append([text(u["mentor_name"]), text(u["mentor_id"]), int(u["is_group"]), text(u["group_badge"]),
+                          text(u["places"]), text(u["group_min_text"]), sensitive(u["mentor_sensitive"]), rows])
+        cands = [[text(row["mentee"]), [[text(c["mentor"]), text(c["score"]), text(c["badge"]), text(c["badge_kind"])]
+                                        if c else 0 for c in row["cells"]]]
+                 for row in (candidates or {}).get("rows") or []]
+        return {"page": max(1, page_units), "u": units, "k": cands}
+
+    strings_seen: list = []
+    components_seen: list = []
+    build(strings_seen.append, lambda c: components_seen.append(component_key(c)))
+    component_uses = Counter(components_seen)
+    for key in component_uses:  # a component's strings are written once, in `c`
+        strings_seen.extend((key[0], *key[2:]))
+    string_uses = Counter(strings_seen)
+    numbered = _numbered_strings(string_uses)
+    for text, (wording, _) in numbered.items():
+        string_uses[wording] += string_uses.pop(text)
+    S = {text: k for k, (text, _) in enumerate(string_uses.most_common())}
+    C = {key: k for k, (key, _) in enumerate(component_uses.most_common())}
+    refs = {text: [S[wording], *numbers] for text, (wording, numbers) in numbered.items()}
+    refs.update(S)
+    data = build(refs.__getitem__, lambda c: C[component_key(c)])
+    data["c"] = [[refs[k[0]], k[1], refs[k[2]], refs[k[3]], refs[k[4]], refs[k[5]]] for k in C]
+    data["s"] = list(S)
+    return data
+
+
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def _numbered_strings(uses: Counter) -> dict[str, tuple[str, list]]:
+    """Strings with numbers whose wording without the numbers another such string shares, and
+    that are used too few times for one entry of their own to be shorter: text -> (wording with
+    U+0000 for each number, the numbers)."""
+    split: dict[str, tuple[str, list]] = {}
+    wordings: Counter = Counter()
+    for text, count in uses.items():
+        if not isinstance(text, str) or "\0" in text:
+            continue
+        parts = _DIGITS.split(text)
+        if len(parts) == 1:
+            continue
+        numbers = [int(d) if d == str(int(d)) and len(d) < 16 else d for d in parts[1::2]]
+        as_numbers = count * (6 + sum(len(d) + 1 for d in parts[1::2]))  # [wording,n,...] at every use
+        as_entry = len(text.encode("utf-8")) + 3 + count * 5  # the string once, a position at every use
+        if as_numbers < as_entry:
+            wording = "\0".join(parts[0::2])
+            split[text] = (wording, numbers)
+            wordings[wording] += 1
+    return {text: w for text, w in split.items() if wordings[w[0]] > 1}
+
+
+def data_json(data: dict) -> str:
+    """`data` as the text of a `<script type="application/json">`: `<`, `>` and `&` written as
+    \\u escapes, so no string in it can close the element or open a comment; JSON.parse reads
+    them back as they were."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def _form_ids(program: dict, pairs: list[dict]) -> list[str]:
@@ -760,8 +911,14 @@ def _units(doc: dict, pairs: list[dict], mentors: list[dict], form_ids: list[str
 
 def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explainer, lang: str,
               sensitive: dict | None) -> dict:
-    """One numbered pair of a unit: the mentee, the score and its parts, the explanation."""
+    """One numbered pair of a unit: the mentee, the score and its parts, the explanation (the first
+    `ALTERNATIVES_SHOWN` other mentors; how many more there are in result.json)."""
     score = float(p.get("score", 0.0))
+    explanation = p.get("explanation")
+    alternatives = (explanation or {}).get("alternatives") or []
+    more = len(alternatives) - ALTERNATIVES_SHOWN
+    if more > 0:
+        explanation = {**explanation, "alternatives": alternatives[:ALTERNATIVES_SHOWN]}
     return {
         "num": number, "mentee_id": p["mentee_id"], "mentee_name": p["mentee_name"],
         "mentor_id": p["mentor_id"], "mentor_name": p["mentor_name"],
@@ -775,7 +932,8 @@ def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explaine
         "search": f"{p['mentee_name']} {p['mentee_id']}".lower(),
         "components": _components(p.get("components") or {}, lang),
         "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
-        "explanation": words.pair(p.get("explanation")),
+        "explanation": words.pair(explanation),
+        "alternatives_more": T("x.alternatives_more", count=more) if more > 0 else "",
         "mentee_sensitive": _sensitive_rows(sensitive, p["mentee_id"], lang),
     }
 
@@ -917,9 +1075,26 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render_report(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False) -> str:
+def render_report(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False,
+                  inline_units: int = INLINE_UNITS, page_units: int = PAGE_UNITS) -> str:
     """report.html as text: same document and options give the same bytes."""
-    view = build_view(doc, lang, sensitive=sensitive, anonymize=anonymize)
+    # Wording a district makes millions of small, acyclic objects that live until the page is
+    # written: cyclic GC passes over them would take about a third of the time; pause it.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _render(doc, lang, sensitive, anonymize, inline_units, page_units)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _render(doc: dict, lang: str, sensitive: dict | None, anonymize: bool, inline_units: int,
+            page_units: int) -> str:
+    view = build_view(doc, lang, sensitive=sensitive, anonymize=anonymize, inline_units=inline_units,
+                      page_units=page_units)
+    # the data block is escaped by data_json (no `<` left in it), so it goes in as it is
+    view["data"] = Markup(data_json(view["data"])) if view["data"] is not None else None
     css = _static("report.css", "</style")
     js = _static("report.js", "</script")
     script_hash = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
@@ -930,12 +1105,13 @@ def render_report(doc: dict, lang: str = "en", sensitive: dict | None = None, an
 
 
 def write_report(doc: dict, out_dir, lang: str = "en", sensitive: dict | None = None,
-                 anonymize: bool = False) -> Path:
+                 anonymize: bool = False, inline_units: int = INLINE_UNITS, page_units: int = PAGE_UNITS) -> Path:
     """Write out_dir/report.html atomically; returns its path. Into a folder holding an output
     set (results.write_outputs wrote it) the report joins that set and its manifest, so
     `matcher explain` still reads the folder as one run's files."""
     out = Path(out_dir)
-    data = render_report(doc, lang, sensitive=sensitive, anonymize=anonymize).encode("utf-8")
+    data = render_report(doc, lang, sensitive=sensitive, anonymize=anonymize, inline_units=inline_units,
+                         page_units=page_units).encode("utf-8")
     if (out / MANIFEST).is_file():
         return replace_in_set(out, {"report.html": data}) / "report.html"
     out.mkdir(parents=True, exist_ok=True)

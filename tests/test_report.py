@@ -491,3 +491,110 @@ def test_write_report_writes_report_html(doc, tmp_path):
     path = write_report(doc, tmp_path / "out", lang="ru")
     assert path == tmp_path / "out" / "report.html"
     assert path.read_text(encoding="utf-8") == render_report(doc, "ru")
+
+
+# -- large programmes: the first page in the HTML, every row in the page's data -----------------------
+
+def generated_document(n_mentees: int = 60, seed: int = 3) -> dict:
+    """A generated school, matched and explained, with hostile text in a pair past the first page."""
+    from matcher.explain import add_explanations
+    from matcher.sample import generate_school
+
+    result = match(generate_school(n_mentees, seed=seed), load_config(), time_limit=10)
+    doc = result_document(result, input_files=["mentors.csv", "mentees.csv"])
+    add_explanations(doc, result)
+    last = max(doc["pairs"], key=lambda p: (p["mentor_id"], p["mentee_id"]))
+    last["mentee_name"] = HOSTILE_MENTEE
+    return doc
+
+
+@pytest.fixture(scope="module")
+def big_doc() -> dict:
+    return generated_document()
+
+
+def page_data(html: str) -> dict:
+    import json
+    block = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S).group(1)
+    return json.loads(block)
+
+
+def data_text(data: dict, ref) -> str:
+    """A string of the page's data, read as report.js reads it."""
+    if isinstance(ref, int):
+        return data["s"][ref]
+    parts = data["s"][ref[0]].split("\0")
+    return parts[0] + "".join(str(n) + part for n, part in zip(ref[1:], parts[1:]))
+
+
+def data_pairs(data: dict) -> list[tuple[str, str, str]]:
+    """(mentor id, mentee id, mentee name) of every row in the page's data."""
+    return [(data_text(data, u[1]), data_text(data, r[2]), data_text(data, r[1])) for u in data["u"] for r in u[7]]
+
+
+def test_a_large_programme_has_its_first_page_in_the_html_and_every_row_in_its_data(big_doc):
+    html = render_report(big_doc, "en", inline_units=5, page_units=3)
+    root = dom(html)
+    units = root.find("div", id="plist").find_all("div", cls="unit")
+    assert len(units) == 3
+    data = page_data(html)
+    assert sorted(data_pairs(data)) == sorted((p["mentor_id"], p["mentee_id"], p["mentee_name"])
+                                              for p in big_doc["pairs"])
+    assert data["page"] == 3
+    shown = len(root.find("div", id="plist").find_all("details", cls="pair"))
+    assert f"the first {shown} of {len(big_doc['pairs'])} pairs" in root.find("p", id="rows-note").text()
+    # the order's annex still lists every pair, for print and for readers without JavaScript
+    listed = [m.text() for r in root.find("section", id="appendix").find_all("tr", cls="order-row")
+              for m in r.find_all(cls="order-mentee")]
+    assert sorted(listed) == sorted(f"{p['mentee_name']} ({p['mentee_id']})" for p in big_doc["pairs"])
+
+
+def test_a_small_programme_has_every_row_in_the_html_and_no_data(doc):
+    html = render_report(doc, "en")
+    assert 'id="report-data"' not in html and 'id="rows-note"' not in html
+    rows = dom(html).find("div", id="plist").find_all("details", cls="pair")
+    assert len(rows) == len(doc["pairs"])
+
+
+def test_the_page_data_cannot_close_its_element_and_runs_nothing(big_doc):
+    tricky = copy.deepcopy(big_doc)
+    tricky["pairs"][-1]["mentee_name"] = "</script><script>alert(4)</script><!-- & \u2028"
+    html = render_report(tricky, "en", inline_units=5, page_units=3)
+    block = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in block and ">" not in block and "&" not in block
+    assert "</script><script>alert(4)" not in html
+    assert "</script><script>alert(4)</script><!-- & \u2028" in [name for _, _, name in data_pairs(page_data(html))]
+    scripts = dom(html).find_all("script")
+    assert [s.attrs.get("type") for s in scripts] == ["application/json", None]  # data, then the one program
+    body = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+    csp = dom(html).find("meta", http_equiv="Content-Security-Policy").attrs["content"]
+    assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
+
+
+def test_a_pair_shows_its_first_three_alternatives_and_counts_the_rest(doc):
+    d = copy.deepcopy(doc)
+    pair = d["pairs"][0]
+    alt = {"mentor_id": "M-X", "mentor_name": "Other Mentor", "form": pair["form"], "score": 0.5, "status": "taken",
+           "load": 1, "capacity": 1, "forcing": {"checked": False, "reason": "budget"}}
+    pair["explanation"] = {"score": pair["score"], "alternatives": [dict(alt, mentor_id=f"M-{k}") for k in range(5)]}
+    row = [r for u in build_view(d, "en")["units"] for r in u["rows"] if r["mentee_id"] == pair["mentee_id"]][0]
+    shown = [i["head"] for b in row["explanation"] if b["kind"] == "alternatives" for i in b["entries"]]
+    assert shown == [f"Other Mentor (M-{k}), score 0.50" for k in range(3)]
+    assert row["alternatives_more"] == "2 more possible mentors in result.json."
+    html = render_report(d, "ru")
+    assert "Других возможных наставников ещё: 2 (в result.json)." in html
+
+
+def test_numbers_in_the_page_data_come_back_exactly_as_worded(big_doc):
+    d = copy.deepcopy(big_doc)
+    for k, p in enumerate(d["pairs"]):
+        p["mentee_id"] = f"S{k:04d}"  # leading zeros must survive
+    html = render_report(d, "en", inline_units=5, page_units=3)
+    data = page_data(html)
+    assert any(isinstance(r[2], list) for u in data["u"] for r in u[7]), "ids like these are stored as numbers"
+    assert sorted(m for _, m, _ in data_pairs(data)) == sorted(p["mentee_id"] for p in d["pairs"])
+    view = build_view(d, "en")
+    expected = sorted(b["text"] for u in view["units"] for r in u["rows"] for b in r["explanation"] if b["text"])
+    shown = sorted(data_text(data, b[2]) for u in data["u"] for r in u[7] for b in r[12] if data_text(data, b[2]))
+    assert shown == expected

@@ -313,6 +313,124 @@ def test_the_harness_notices_requests_and_console_errors(browser, tmp_path):
     assert "boom" in browser.console_errors()
 
 
+# -- a large programme: rows from the page's data, on demand ------------------------------------
+
+from test_report import generated_document  # noqa: E402
+
+BIG_PAGE = 4  # units per page; the threshold is lowered so that a small generated school pages
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    doc = generated_document()
+    out = tmp_path_factory.mktemp("big")
+    url = write_report(doc, out, lang="en", inline_units=BIG_PAGE, page_units=BIG_PAGE).as_uri()
+    return doc, url
+
+
+def type_search(browser, text: str) -> None:
+    browser.evaluate(f"""(function () {{ var i = document.getElementById('pair-filter');
+        i.value = {json.dumps(text)}; i.dispatchEvent(new Event('input')); }})()""")
+
+
+def show_everything(browser) -> None:
+    browser.evaluate("""(function () { var b = document.getElementById('more-rows');
+        while (!b.hidden) { b.click(); } })()""")
+
+
+def test_a_large_report_renders_rows_on_demand_one_per_pair(browser, big):
+    doc, url = big
+    browser.open(url)
+    assert browser.requests() == [url]
+    assert browser.console_errors() == []
+    units = browser.evaluate("document.querySelectorAll('#plist .unit').length")
+    assert units == BIG_PAGE
+    first = browser.evaluate(ROWS_JS)
+    assert 0 < len(first) < len(doc["pairs"])
+    assert browser.evaluate("document.getElementById('more-rows').hidden") is False
+    browser.evaluate("document.getElementById('more-rows').click()")
+    assert browser.evaluate("document.querySelectorAll('#plist .unit').length") == 2 * BIG_PAGE
+    show_everything(browser)
+    rows = browser.evaluate(ROWS_JS)
+    assert sorted((r["mentee"].rsplit(" ", 1)[1], r["form"]) for r in rows) == sorted(
+        (p["mentee_id"], p["form"]) for p in doc["pairs"])
+    assert browser.console_errors() == []
+
+
+def test_a_large_report_searches_sorts_and_filters_every_row_not_just_those_on_screen(browser, big):
+    doc, url = big
+    browser.open(url)
+    on_screen = {r["mentee"].rsplit(" ", 1)[1] for r in browser.evaluate(ROWS_JS)}
+    target = next(p for p in reversed(doc["pairs"]) if p["mentee_id"] not in on_screen)
+    type_search(browser, target["mentee_id"].lower())
+    assert [r["mentee"].rsplit(" ", 1)[1] for r in browser.evaluate(ROWS_JS)] == [target["mentee_id"]]
+    assert browser.evaluate("document.getElementById('shown-count').textContent").startswith("Pairs shown: 1 of")
+    type_search(browser, "")
+    click(browser, '#plist [data-sort="score"]')
+    assert browser.evaluate(ROWS_JS)[0]["score"] == max(p["score"] for p in doc["pairs"])
+    click(browser, '#plist [data-sort="score"]')
+    assert browser.evaluate(ROWS_JS)[0]["score"] == min(p["score"] for p in doc["pairs"])
+    form = doc["pairs"][-1]["form"]
+    browser.evaluate(f"""(function () {{ var s = document.getElementById('form-filter');
+        s.value = {json.dumps(form)}; s.dispatchEvent(new Event('change')); }})()""")
+    wanted = sum(1 for p in doc["pairs"] if p["form"] == form)
+    assert f"Pairs shown: {wanted} of {len(doc['pairs'])}" in browser.evaluate(
+        "document.getElementById('shown-count').textContent")
+    show_everything(browser)
+    rows = browser.evaluate(ROWS_JS)
+    assert {r["form"] for r in rows} == {form} and len(rows) == wanted
+    assert browser.console_errors() == []
+
+
+def test_a_large_report_builds_a_pairs_explanation_when_it_is_opened(browser, big):
+    doc, url = big
+    browser.open(url)
+    type_search(browser, doc["pairs"][-1]["mentee_id"].lower())
+    assert browser.evaluate("document.querySelectorAll('#plist .pair .explain').length") == 0
+    click(browser, "#plist .pair > summary")
+    assert browser.evaluate("document.querySelector('#plist .pair .comp').checkVisibility()") is True
+    reasons = browser.evaluate("document.querySelectorAll('#plist .pair .creason').length")
+    assert reasons == len(doc["pairs"][-1]["components"])
+    assert browser.console_errors() == []
+
+
+def test_a_large_report_shows_untrusted_text_from_its_data_as_text(browser, big):
+    doc, url = big
+    browser.open(url)
+    hostile = next(p for p in doc["pairs"] if p["mentee_name"] == HOSTILE_MENTEE)
+    type_search(browser, hostile["mentee_id"].lower())
+    names = browser.evaluate(
+        "Array.from(document.querySelectorAll('#plist .person')).map(function (e) { return e.textContent; })")
+    assert HOSTILE_MENTEE in names
+    executable = "Array.from(document.scripts).filter(function (s) { return !s.type; }).length"
+    assert browser.evaluate(executable) == 1
+    assert browser.evaluate("document.images.length") == 0
+    assert browser.console_errors() == []
+
+
+def test_a_large_report_lists_every_candidate_when_the_list_is_opened(browser, big):
+    doc, url = big
+    browser.open(url)
+    rows = "document.querySelectorAll('#cands-body tr').length"
+    assert browser.evaluate(rows) < len(doc["candidates"])
+    click(browser, "#candidates-list > summary")
+    assert browser.evaluate(rows) == len(doc["candidates"])
+    assert browser.evaluate("document.getElementById('candidates-note').hidden") is True
+    assert browser.console_errors() == []
+
+
+def test_a_large_report_prints_every_pair_in_the_order_annex(browser, big):
+    doc, url = big
+    browser.open(url)
+    browser.send("Emulation.setEmulatedMedia", {"media": "print"})
+    style = "function (s, p) { return getComputedStyle(document.querySelector(s))[p]; }"
+    assert browser.evaluate(f"({style})('#more-rows', 'display')") == "none"
+    assert browser.evaluate(f"({style})('#rows-note', 'display')") != "none"
+    assert browser.evaluate("document.querySelectorAll('#appendix .order-mentee').length") == len(doc["pairs"])
+    assert len(browser.send("Page.printToPDF", {"preferCSSPageSize": True})["data"]) > 1000
+    browser.send("Emulation.setEmulatedMedia", {"media": ""})
+
+
 # -- README screenshot ----------------------------------------------------------------------------
 
 def make_screenshot(out_png: Path, report: Path | None = None, lang: str = "ru", max_bytes: int = 300_000) -> Path:

@@ -41,3 +41,14 @@ def test_the_view_puts_the_steps_together():
     assert view["cards"]["units_detail"] == _Texts("en")("card_units_value", pairs=2, groups=1)
     assert view["cards"]["status"] == _solver_status({}, _Texts("en"), "en")["status"]
     assert [f["id"] for f in view["forms"]] == ["a", "b"]
+
+
+def test_above_the_threshold_the_html_gets_the_first_page_and_the_data_every_row():
+    view = build_view(DOC, "en", inline_units=2, page_units=2)
+    assert [(u["mentor_id"], u["form"]) for u in view["units_html"]] == [("M1", "a"), ("M1", "b")]
+    data = view["data"]
+    names = [[(r[0], data["s"][r[1]]) for r in u[7]] for u in data["u"]]  # no numbers in them: plain strings
+    assert names == [[(1, "Bob"), (2, "Zoe")], [(3, "Ann")], [(4, "Yan")]]
+    assert view["rows_note"].startswith("A long list: the first 3 of 4 pairs are shown at once")
+    small = build_view(DOC, "en")
+    assert small["data"] is None and small["units_html"] == small["units"] and small["rows_note"] == ""
