@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
@@ -262,3 +263,19 @@ def pair_scores(programme: Programme) -> tuple[dict[tuple[str, str], float], dic
         score[key] = float(graph.score[e])
         score_int[key] = int(graph.score_int[e])
     return score, score_int
+
+
+def scarce_groups(n_mentees: int, n_mentors: int, seed: int):
+    """Group leaders with more places than mentees: the flow relaxation leaves many groups
+    short, and which to fill is a real choice. Returns (people, default config)."""
+    rng = random.Random(seed)
+    interests = ["chess", "music", "robotics", "football", "reading", "art", "dance", "coding"]
+    people = [Participant(id=f"R{j}", role="mentor", category="teacher", forms=["teacher_student"], age=40,
+                          capacity=rng.randint(3, 4), group_min=rng.choice([2, 3]), consent=True,
+                          data_consent=True, interests=rng.sample(interests, 3)) for j in range(n_mentors)]
+    people += [Participant(id=f"E{i}", role="mentee", category="student", forms=["teacher_student"], age=12,
+                           grade=rng.randint(1, 11), consent=True, data_consent=True, guardian_consent=True,
+                           priority=rng.choice([0, 0, 1]), interests=rng.sample(interests, 2),
+                           avoid=rng.sample([f"R{j}" for j in range(n_mentors)], n_mentors // 2))
+               for i in range(n_mentees)]
+    return people, load_config()

@@ -19,7 +19,7 @@ from matcher.config import load_config
 from matcher.models import Participant
 from matcher.pipeline import match
 from matcher.solve import EngineError
-from strategies import examples, pair_scores, programmes
+from strategies import examples, pair_scores, programmes, scarce_groups
 
 SETTINGS = settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -260,24 +260,8 @@ def test_a_group_programme_cut_short_still_returns_a_legal_assignment():
 
 # --- Group minimums by warm-started branch and bound (solve.warm) ---------------------------
 
-def _scarce_groups(n_mentees=45, n_mentors=30, seed=5):
-    """Group leaders with more places than mentees: the flow relaxation leaves many groups
-    short, and which to fill is a real choice."""
-    rng = random.Random(seed)
-    interests = ["chess", "music", "robotics", "football", "reading", "art", "dance", "coding"]
-    people = [Participant(id=f"R{j}", role="mentor", category="teacher", forms=["teacher_student"], age=40,
-                          capacity=rng.randint(3, 4), group_min=rng.choice([2, 3]), consent=True,
-                          data_consent=True, interests=rng.sample(interests, 3)) for j in range(n_mentors)]
-    people += [Participant(id=f"E{i}", role="mentee", category="student", forms=["teacher_student"], age=12,
-                           grade=rng.randint(1, 11), consent=True, data_consent=True, guardian_consent=True,
-                           priority=rng.choice([0, 0, 1]), interests=rng.sample(interests, 2),
-                           avoid=rng.sample([f"R{j}" for j in range(n_mentors)], n_mentors // 2))
-               for i in range(n_mentees)]
-    return people, load_config()
-
-
 def test_many_short_groups_are_proven_optimal_by_flows_alone():
-    people, config = _scarce_groups()
+    people, config = scarce_groups(45, 30, seed=5)
     auto = match(people, config, time_limit=30)
     bare = match(people, config, engine="cpsat", flow_presolve=False, time_limit=60)
     assert auto.solution.status == "OPTIMAL" and bare.solution.status == "OPTIMAL"

@@ -4,7 +4,6 @@ bound that holds, without handing over to cold flows or CP-SAT."""
 from __future__ import annotations
 
 import itertools
-import random
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +18,7 @@ from matcher.pipeline import match
 from matcher.solve import flow_with_locks, side_constraints
 from matcher.solve.objective import objective_for, slot_of_edges
 from matcher.solve.warm import warm_branch_and_bound
-from strategies import examples, programmes
+from strategies import examples, programmes, scarce_groups
 
 
 def _setup(participants, config):
@@ -80,23 +79,8 @@ def test_warm_search_finds_the_brute_force_optimum_with_groups_and_locks(program
     assert all(warm.chosen[e] for e in lock_edges)
 
 
-def _scarce_groups(n_mentees=60, n_mentors=36, seed=3):
-    """Group leaders with more places than mentees: many groups short in the relaxation."""
-    rng = random.Random(seed)
-    interests = ["chess", "music", "robotics", "football", "reading", "art", "dance", "coding"]
-    people = [Participant(id=f"R{j}", role="mentor", category="teacher", forms=["teacher_student"], age=40,
-                          capacity=rng.randint(3, 4), group_min=rng.choice([2, 3]), consent=True,
-                          data_consent=True, interests=rng.sample(interests, 3)) for j in range(n_mentors)]
-    people += [Participant(id=f"E{i}", role="mentee", category="student", forms=["teacher_student"], age=12,
-                           grade=rng.randint(1, 11), consent=True, data_consent=True, guardian_consent=True,
-                           priority=rng.choice([0, 0, 1]), interests=rng.sample(interests, 2),
-                           avoid=rng.sample([f"R{j}" for j in range(n_mentors)], n_mentors // 2))
-               for i in range(n_mentees)]
-    return people, load_config()
-
-
 def test_a_warm_search_cut_short_keeps_a_legal_incumbent_and_a_bound_over_the_optimum():
-    people, config = _scarce_groups()
+    people, config = scarce_groups(60, 36, seed=3)
     graph, capacity, slot, side, objective = _setup(people, config)
     relaxed = flow_with_locks(graph, objective, slot, capacity, [])
     full = warm_branch_and_bound(graph, objective.combined, slot, capacity, side, [], relaxed)
@@ -114,7 +98,7 @@ def test_group_minimums_past_the_deadline_answer_from_the_warm_search_alone(monk
     it): no cold flows per node, no CP-SAT."""
     import matcher.solve.engine as solve_module
 
-    people, config = _scarce_groups()
+    people, config = scarce_groups(60, 36, seed=3)
     exact = match(people, config, time_limit=60).solution
     assert exact.status == "OPTIMAL"
 
@@ -143,7 +127,7 @@ def test_a_small_group_programme_cut_short_in_the_warm_search_is_proven_by_cpsat
     the cold search that would repeat its first nodes."""
     import matcher.solve.engine as solve_module
 
-    people, config = _scarce_groups()
+    people, config = scarce_groups(60, 36, seed=3)
 
     def cut_short(*args, **kwargs):
         return warm_branch_and_bound(*args, **{**kwargs, "max_nodes": 3})
