@@ -352,6 +352,99 @@ class _Run:
                 **moves}
 
 
+class _SideCheck:
+    """Whether a small change of one edge set breaks a side constraint, in the time of the
+    change: side.violations of the whole set, called once per forcing on millions of edges,
+    was most of the explanations' time. `breaks(added, removed)` is exactly
+    bool(side.violations(graph, forced, capacity)) for forced = base | added, minus removed."""
+
+    def __init__(self, side, graph, base: np.ndarray, capacity: np.ndarray):
+        self.side, self.graph, self.base = side, graph, base
+        nm = graph.roster.mentors.n
+        edges = np.flatnonzero(base)
+        self.base_edges = set(edges.tolist())
+        self.load = np.bincount(graph.mentor[edges], minlength=nm)
+        self.members: dict[int, set[int]] = {}
+        for e, j in zip(edges.tolist(), graph.mentor[edges].tolist()):
+            self.members.setdefault(j, set()).add(e)
+        group_min = side.group_min
+        self.bad_group = set(np.flatnonzero((self.load > 0) & (self.load < group_min)).tolist())
+        self.bad_spread: set[int] = set()
+        if side.max_grade_spread is not None:
+            self.bad_spread = {j for j in self.members if self._spread_broken(self.members[j])}
+        self.pairs_of: dict[int, list[int]] = {}  # edge -> mutual pairs and same-pair groups holding it
+        self.bad_pairs: set[int] = set()
+        for q, (a, b) in enumerate(side.mutual_pairs.tolist()):
+            self.pairs_of.setdefault(a, []).append(q)
+            self.pairs_of.setdefault(b, []).append(q)
+            if base[a] and base[b]:
+                self.bad_pairs.add(q)
+        self.groups_of: dict[int, list[int]] = {}
+        self.bad_groups: set[int] = set()
+        for q, group in enumerate(side.same_pair_groups):
+            for e in group.tolist():
+                self.groups_of.setdefault(e, []).append(q)
+            if base[group].sum() > 1:
+                self.bad_groups.add(q)
+
+    def _spread_broken(self, edges) -> bool:
+        edges = np.fromiter(edges, dtype=np.int64, count=len(edges))
+        g = self.side.mentee_grade[self.graph.mentee[edges]].astype(np.int64)
+        g = g[g >= 0]
+        return bool(len(g)) and int(g.max()) - int(g.min()) > self.side.max_grade_spread
+
+    def breaks(self, added, removed) -> bool:
+        base, mentor, side = self.base, self.graph.mentor, self.side
+        removed = set(removed)
+        now = {e: e not in removed for e in added}
+        now.update((e, False) for e in removed)
+        changed = {e: v for e, v in now.items() if v != bool(base[e])}
+        touched: dict[int, int] = {}
+        for e, v in changed.items():
+            j = int(mentor[e])
+            touched[j] = touched.get(j, 0) + (1 if v else -1)
+        if not self.bad_group <= touched.keys():
+            return True
+        for j, delta in touched.items():
+            load = int(self.load[j]) + delta
+            if 0 < load < int(side.group_min[j]):
+                return True
+        if side.max_grade_spread is not None:
+            if not self.bad_spread <= touched.keys():
+                return True
+            for j in touched:
+                members = {e for e in self.members.get(j, ()) if changed.get(e, True)}
+                members.update(e for e, v in changed.items() if v and int(mentor[e]) == j)
+                if self._spread_broken(members):
+                    return True
+
+        def chosen(e: int) -> bool:
+            return changed.get(e, bool(base[e]))
+
+        pairs = {q for e in changed for q in self.pairs_of.get(e, ())}
+        if not self.bad_pairs <= pairs:
+            return True
+        mutual = side.mutual_pairs
+        if any(chosen(int(mutual[q, 0])) and chosen(int(mutual[q, 1])) for q in pairs):
+            return True
+        groups = {q for e in changed for q in self.groups_of.get(e, ())}
+        if not self.bad_groups <= groups:
+            return True
+        return any(sum(chosen(e) for e in side.same_pair_groups[q].tolist()) > 1 for q in groups)
+
+    def diff(self, chosen_edges: set, extra: set, missing: set, added, removed) -> tuple[list[int], list[int]]:
+        """Edges of forced (base | added, minus removed) not in `chosen_edges`, and edges of
+        chosen_edges not in forced; `extra` / `missing`: base minus chosen and chosen minus base."""
+        removed = set(removed)
+        changed = {e: e not in removed for e in added}
+        changed.update((e, False) for e in removed)
+        new = {e for e in extra if changed.get(e, True)}
+        new.update(e for e, v in changed.items() if v and e not in chosen_edges)
+        gone = {e for e in missing if not changed.get(e, False)}
+        gone.update(e for e, v in changed.items() if not v and e in chosen_edges)
+        return sorted(new), sorted(gone)
+
+
 def _forbidden_pairs(result) -> np.ndarray:
     """The consilium's forbids: from the result when it keeps them, else from the graph."""
     forbids = getattr(result, "forbids", None)
@@ -434,15 +527,14 @@ def _forcing(run, edges: list[int]) -> list[dict]:
         todo = []
         net = [q for q, e in enumerate(edges) if run.residual.net[e] and out[q] is None]
         results = run.residual.forcing(np.array([edges[q] for q in net], dtype=np.int64))
-        done = []
+        done, check = [], None
         for q, res in zip(net, results):
             if res is None:
                 continue
             if run.relaxation:
-                forced = run.chosen.copy()
-                forced[res["added"]] = True
-                forced[res["removed"]] = False
-                if run.side.violations(run.graph, forced, run.capacity):
+                if check is None:
+                    check = _SideCheck(run.side, run.graph, run.chosen, run.capacity)
+                if check.breaks(res["added"], res["removed"]):
                     todo.append(q)  # the relaxed answer breaks a side constraint: re-solve
                     continue
             done.append((q, res))
@@ -492,21 +584,22 @@ def _forcing_by_relaxation(run, edges: list[int], todo: list[int], out: list) ->
     rest = [q for q in todo if not res_graph.net[edges[q]]]
     results = res_graph.forcing(np.array([edges[q] for q in net], dtype=np.int64))
     done = []
+    check = _SideCheck(run.side, run.graph, run.relaxed, run.capacity)
+    chosen_edges = set(run.solution.edges.tolist())
+    extra = check.base_edges - chosen_edges
+    missing = chosen_edges - check.base_edges
     for q, res in zip(net, results):
         if run.relaxed[edges[q]]:  # already in the relaxed optimum: that optimum is the forced one
-            forced = run.relaxed.copy()
+            change = ([], [])
         elif res is None:  # not even the relaxation can hold this pair: no assignment can
             out[q] = {"checked": True, "method": "residual", "feasible": False}
             continue
         else:
-            forced = run.relaxed.copy()
-            forced[res["added"]] = True
-            forced[res["removed"]] = False
-        if run.side.violations(run.graph, forced, run.capacity):
+            change = (res["added"], res["removed"])
+        if check.breaks(*change):
             rest.append(q)
             continue
-        added = np.flatnonzero(forced & ~run.chosen).tolist()
-        removed = np.flatnonzero(run.chosen & ~forced).tolist()
+        added, removed = check.diff(chosen_edges, extra, missing, *change)
         done.append((q, added, removed))
     effects = run.effects([(a, r, None, int(run.graph.mentee[edges[q]])) for q, a, r in done])
     for (q, _, _), eff in zip(done, effects):

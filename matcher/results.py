@@ -272,7 +272,12 @@ def unreachable_groups(result) -> dict[int, int]:
     group_min = roster.mentors.group_min
     if not (group_min > 1).any() or not graph.n_edges:
         return {}
-    pairs = np.unique(graph.mentee * np.int64(roster.mentors.n) + graph.mentor)
+    capacity = roster.mentors.capacity
+    # Only group mentors' edges count; distinct pairs by sorting (a hash unique of millions of
+    # keys took seconds).
+    of_group = np.flatnonzero(((group_min > 1) & (capacity > 0))[graph.mentor])
+    pairs = np.sort(graph.mentee[of_group] * np.int64(roster.mentors.n) + graph.mentor[of_group])
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
     mentee, mentor = pairs // roster.mentors.n, pairs % roster.mentors.n
     if roster.config.program.one_mentor_per != "form" and result.locks:
         locked_to = np.full(roster.mentees.n, -1, dtype=np.int64)
@@ -281,7 +286,6 @@ def unreachable_groups(result) -> dict[int, int]:
         keep = (locked_to[mentee] < 0) | (locked_to[mentee] == mentor)
         mentor = mentor[keep]
     can_join = np.bincount(mentor, minlength=roster.mentors.n)
-    capacity = roster.mentors.capacity
     out = {}
     for j in np.flatnonzero((group_min > 1) & (capacity > 0)).tolist():
         if min(int(can_join[j]), int(capacity[j])) < int(group_min[j]):

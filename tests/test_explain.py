@@ -13,6 +13,7 @@ import datetime as dt
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from checker import allowed_forms, assignment_violations
 from matcher.arrays import build_roster
@@ -470,3 +471,36 @@ def test_forcing_costs_from_the_relaxation_on_a_group_programme_equal_real_resol
             if checked >= 6:
                 return
     assert checked > 0
+
+
+@FLOWS
+@given(programmes(mentees=(1, 9), mentors=(1, 6), group_rate=0.5), st.integers(0, 2 ** 32 - 1))
+def test_the_side_check_of_a_small_change_agrees_with_checking_the_whole_assignment(programme, seed):
+    """Forcings on a group programme ask "does this changed assignment break a side rule?"
+    thousands of times: the incremental answer is the full check's, and so is the diff."""
+    from matcher.explain import _SideCheck
+    from matcher.solve import side_constraints
+
+    roster = build_roster(programme.participants, programme.config)
+    graph = build_graph(roster)
+    if not graph.n_edges:
+        return
+    side = side_constraints(graph)
+    capacity = roster.mentors.capacity.astype(np.int64)
+    rng = np.random.default_rng(seed)
+    base = rng.random(graph.n_edges) < 0.5
+    chosen = rng.random(graph.n_edges) < 0.5
+    check = _SideCheck(side, graph, base, capacity)
+    chosen_edges = set(np.flatnonzero(chosen).tolist())
+    extra, missing = check.base_edges - chosen_edges, chosen_edges - check.base_edges
+    for _ in range(20):
+        added = rng.choice(graph.n_edges, size=rng.integers(0, 4)).tolist()
+        removed = rng.choice(graph.n_edges, size=rng.integers(0, 4)).tolist()
+        forced = base.copy()
+        forced[added] = True
+        forced[removed] = False
+        broken = bool(side.violations(graph, forced, capacity))
+        event(f"breaks: {broken}")
+        assert check.breaks(added, removed) == broken
+        assert check.diff(chosen_edges, extra, missing, added, removed) == (
+            np.flatnonzero(forced & ~chosen).tolist(), np.flatnonzero(chosen & ~forced).tolist())
