@@ -225,7 +225,8 @@ class _Run:
         self.late_alternatives, self.late_changes = 0, 0
         if (self.residual is None and sol.status == "OPTIMAL" and self.side_active
                 and self.objective is not None and not self.late()):
-            self.relaxed = flow_with_locks(graph, self.objective, self.slot, self.capacity, self.lock_edges)
+            self.relaxed = sol.relaxed if sol.relaxed is not None else \
+                flow_with_locks(graph, self.objective, self.slot, self.capacity, self.lock_edges)
             self.relaxed_residual = FlowResidual(graph, self.objective, self.slot, self.relaxed, self.lock_edges)
         # Incremental checks of suggestions hold for flows only.
         self.incremental = self.residual is not None and self.pure_flow

@@ -504,3 +504,30 @@ def test_the_side_check_of_a_small_change_agrees_with_checking_the_whole_assignm
         assert check.breaks(added, removed) == broken
         assert check.diff(chosen_edges, extra, missing, added, removed) == (
             np.flatnonzero(forced & ~chosen).tolist(), np.flatnonzero(chosen & ~forced).tolist())
+
+
+def test_explanations_of_a_group_programme_reuse_the_solvers_relaxed_optimum(monkeypatch):
+    """The relaxation's optimum the group search started from is the one the explanations'
+    residual graph needs: handed over with the solution, not solved a second time."""
+    import matcher.explain as explain
+    from matcher.sample import generate_school
+    from matcher.solve import edges_of_locks, flow_with_locks
+    from matcher.solve.objective import slot_of_edges
+
+    result = match(generate_school(200, seed=1), load_config())
+    sol, graph = result.solution, result.graph
+    assert sol.proof == "flow_branch_and_bound"
+    lock_edges = [e for e in edges_of_locks(graph, result.locks)[0] if e >= 0]
+    again = flow_with_locks(graph, sol.objective_def, slot_of_edges(graph),
+                            result.roster.mentors.capacity.astype(np.int64), lock_edges)
+    assert np.array_equal(sol.relaxed, again)
+
+    def no_second_flow(*args, **kwargs):
+        raise AssertionError("the relaxation was solved again")
+
+    monkeypatch.setattr(explain, "flow_with_locks", no_second_flow)
+    doc = result_document(result)
+    add_explanations(doc, result)
+    assert doc["explanations"]["forcing_method"] == "resolve"
+    assert any(a.get("forcing", {}).get("method") == "residual"
+               for p in doc["pairs"] for a in p["explanation"]["alternatives"])
