@@ -67,7 +67,7 @@ from .solve import Lock, edges_of_locks, flow_with_locks, side_constraints, solv
 from .solve.objective import slot_of_edges
 from .solve.residual import FlowResidual
 from .jsonutil import jsonable
-from .results import CandidateContext
+from .results import CandidateContext, gc_paused
 
 RULE_BIT = constraints.RULE_BIT
 RULE_CODES = constraints.RULE_CODES
@@ -1101,6 +1101,7 @@ def _candidate_lists(run) -> dict[str, list[dict]]:
 # Entry point
 
 
+@gc_paused
 def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Limits | None = None,
                      deadline: float | None = None) -> None:
     """Add structured explanations to a document from results.result_document (in place):

@@ -5,6 +5,8 @@ and no wall times in it (the CLI prints those), sorted iteration everywhere.
 """
 from __future__ import annotations
 
+import functools
+import gc
 import json
 from pathlib import Path
 
@@ -110,6 +112,22 @@ register({
 
 PAIR_COLUMNS = ["mentor_id", "mentor_name", "mentee_id", "mentee_name", "form", "score", "reasons"]
 UNMATCHED_COLUMNS = ["mentee_id", "mentee_name", "reason_code", "reason"]
+
+
+def gc_paused(build):
+    """Run `build` with the cyclic garbage collector paused: a document is ~10^6 small
+    objects, and the collector's full passes over the heap as they pile up took ~15 % of
+    the explanations' time. Nothing built here needs it (no reference cycles)."""
+    @functools.wraps(build)
+    def paused(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+    return paused
 
 
 def _round(x: float, digits: int = 4) -> float:
@@ -348,6 +366,7 @@ def summary_record(result, pairs, unmatched) -> dict:
     }
 
 
+@gc_paused
 def result_document(result, *, extra: dict | None = None, input_files: list[str] | None = None,
                     warnings: list[dict] | None = None) -> dict:
     sol = result.solution
