@@ -245,6 +245,13 @@ class _Run:
         self.mentor_rank[np.argsort(np.array(self.mentor_ids, dtype=object), kind="stable")] = \
             np.arange(roster.mentors.n)
         self._by_mentee = None
+        # (mentee, mentor) -> the form a near miss's reason refers to, as _near_misses found it.
+        self.near_form: dict[tuple[int, int], int] = {}
+
+    def reason_form(self, i: int, k: int) -> int:
+        """graph.reason_form, without looking up again a near miss already listed."""
+        f = self.near_form.get((i, k))
+        return self.graph.reason_form(i, k) if f is None else f
 
     @property
     def by_mentee(self):
@@ -465,7 +472,7 @@ def _lexi(levels: dict, names: list[str]) -> tuple:
 
 def _rule_reason(run, i: int, k: int, code: str) -> dict:
     """One rule that blocks the pair (i, k): its code, form and details() parameters."""
-    f = run.graph.reason_form(i, k)
+    f = run.reason_form(i, k)
     form = run.roster.form_ids[f] if f >= 0 else None
     rule = constraints.rule_by_code(code)
     if rule is not None and form is not None:
@@ -487,7 +494,7 @@ def _near_misses(run, rows: np.ndarray, per_row: int, cap: int) -> tuple[list[li
         return out, True
     if graph.near_count(rows) > cap:
         return out, False
-    r, k, bits, _ = graph.near_misses(rows)
+    r, k, bits, forms = graph.near_misses(rows)
     if not len(r):
         return out, True
     comps = scoring.component_matrix(run.roster, rows[r].astype(np.int64), k.astype(np.int64))
@@ -501,6 +508,7 @@ def _near_misses(run, rows: np.ndarray, per_row: int, cap: int) -> tuple[list[li
     pos = np.arange(len(order)) - first[r_sorted]
     for q in order[pos < per_row].tolist():
         out[int(r[q])].append((float(score[q]), int(k[q]), int(bits[q])))
+        run.near_form[(int(rows[r[q]]), int(k[q]))] = int(forms[q])
     return out, True
 
 
@@ -638,7 +646,7 @@ def _candidate_entry(run, e: int, forcing: dict | None) -> dict:
 
 
 def _blocked_entry(run, i: int, k: int, bits: int, score: float) -> dict:
-    f = run.graph.reason_form(i, k)
+    f = run.reason_form(i, k)
     return {"mentor_id": run.mentor_ids[k],
             "form": run.roster.form_ids[f] if f >= 0 else None, "score": round(float(score), 4),
             "status": "blocked",
@@ -696,7 +704,7 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
         entries = [(int(g.score_int[x]), run.mentor_ids[int(g.mentor[x])], 0, x) for x in alts[e]]
         f = int(g.form[e])
         for s_, kk, b in near.get(i, []):
-            if run.per_form and g.reason_form(i, kk) != f:
+            if run.per_form and run.reason_form(i, kk) != f:
                 continue
             entries.append((int(round(s_ * SCORE_SCALE)), run.mentor_ids[kk], 1, (kk, b, s_)))
         entries.sort(key=lambda t: (-t[0], t[1], t[2]))

@@ -560,3 +560,19 @@ def test_building_the_document_pauses_the_cyclic_collector_and_restores_it():
         assert not gc.isenabled()  # a caller's own pause is left as it was
     finally:
         gc.enable()
+
+
+def test_a_near_miss_names_the_form_its_listing_found_without_a_second_lookup(monkeypatch):
+    """Near misses come with the form their rule refers to; blocked alternatives and the
+    rules' details reuse it (a lookup per pair and rule was a tenth of the stage)."""
+    from matcher.graph import CandidateGraph
+
+    def no_lookup(self, i, j):
+        raise AssertionError("reason_form looked up again")
+
+    monkeypatch.setattr(CandidateGraph, "reason_form", no_lookup)
+    _, doc = explained(three_mentors_four_mentees())
+    e3 = _pair(doc, "R3", "E3")["explanation"]
+    assert [(a["status"], a["form"]) for a in e3["alternatives"]] == [("blocked", "teacher_student")] * 2
+    near = _unmatched(doc, "E4")["explanation"]["near_misses"]
+    assert [n["form"] for n in near] == ["teacher_student"] * 2
