@@ -685,7 +685,8 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
     n_mentees_of = np.bincount(g.mentor, minlength=roster.mentors.n)
 
     # Candidate alternatives: the best other edges of the chosen edge's slot.
-    order, sorted_slot = _ranked(run, run.slot)
+    # A mentee's slot is the mentee unless pairs count per form: then one sort serves both.
+    order, sorted_slot = run.by_mentee if np.array_equal(run.slot, g.mentee) else _ranked(run, run.slot)
     alts: dict[int, list[int]] = {}
     for e, s_ in zip(chosen.tolist(), run.slot[chosen].tolist()):
         alts[e] = [x for x in _top_of(order, sorted_slot, s_, top_k + 1) if x != e][:top_k]
@@ -1089,7 +1090,7 @@ def _analysis(run, doc: dict) -> dict:
 def _candidate_lists(run) -> dict[str, list[dict]]:
     """Each mentee's best candidate mentors (for the mentee's choice and speed meetings)."""
     g, roster, top_k = run.graph, run.roster, run.limits.top_k
-    order, sorted_mentee = _ranked(run, g.mentee)
+    order, sorted_mentee = run.by_mentee
     first = np.searchsorted(sorted_mentee, np.arange(roster.mentees.n + 1)).tolist()
     mentor_l, form_l = g.mentor.tolist(), g.form.tolist()
     names = roster.mentors.names

@@ -576,3 +576,17 @@ def test_a_near_miss_names_the_form_its_listing_found_without_a_second_lookup(mo
     assert [(a["status"], a["form"]) for a in e3["alternatives"]] == [("blocked", "teacher_student")] * 2
     near = _unmatched(doc, "E4")["explanation"]["near_misses"]
     assert [n["form"] for n in near] == ["teacher_student"] * 2
+
+
+def test_one_ranking_of_all_candidate_pairs_serves_alternatives_candidates_and_candidate_lists(monkeypatch):
+    """Sorting every candidate pair is the costliest step of the lists: done once per run
+    when a mentee's slot is the mentee (one mentor per mentee)."""
+    import matcher.explain as explain
+
+    calls = []
+    ranked = explain._ranked
+    monkeypatch.setattr(explain, "_ranked", lambda run, group: calls.append(1) or ranked(run, group))
+    _, doc = explained(three_mentors_four_mentees())
+    assert len(calls) == 1
+    assert [c["mentor_id"] for c in doc["candidates"]["E1"]] == ["R1", "R2", "R3"]
+    assert _unmatched(doc, "E4")["explanation"]["candidates"][0]["mentor_id"] == "R1"
