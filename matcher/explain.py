@@ -1091,18 +1091,19 @@ def _candidate_lists(run) -> dict[str, list[dict]]:
     """Each mentee's best candidate mentors (for the mentee's choice and speed meetings)."""
     g, roster, top_k = run.graph, run.roster, run.limits.top_k
     order, sorted_mentee = run.by_mentee
-    first = np.searchsorted(sorted_mentee, np.arange(roster.mentees.n + 1)).tolist()
-    mentor_l, form_l = g.mentor.tolist(), g.form.tolist()
+    first = np.searchsorted(sorted_mentee, np.arange(roster.mentees.n + 1))
+    # Each mentee's first top_k edges in ranking order, gathered at once (not the whole graph as lists).
+    count = np.minimum(np.diff(first), top_k)
+    owner = np.repeat(np.arange(roster.mentees.n), count)
+    rank = np.arange(len(owner)) - np.repeat(np.cumsum(count) - count, count)
+    top = order[np.repeat(first[:-1], count) + rank]
     names = roster.mentors.names
-    out = {}
-    for i in range(roster.mentees.n):
-        rows = []
-        for rank, e in enumerate(order[first[i]:min(first[i + 1], first[i] + top_k)].tolist(), start=1):
-            k = mentor_l[e]
-            rows.append({"rank": rank, "mentor_id": run.mentor_ids[k], "mentor_name": names[k],
-                         "form": roster.form_ids[form_l[e]], "score": round(float(g.score[e]), 4),
-                         "status": "chosen" if run.chosen[e] else _mentor_status(run, k)})
-        out[run.mentee_ids[i]] = rows
+    out = {run.mentee_ids[i]: [] for i in range(roster.mentees.n)}
+    for i, r, e, k, f, score, chosen in zip(owner.tolist(), rank.tolist(), top.tolist(), g.mentor[top].tolist(),
+                                            g.form[top].tolist(), g.score[top].tolist(), run.chosen[top].tolist()):
+        out[run.mentee_ids[i]].append({"rank": r + 1, "mentor_id": run.mentor_ids[k], "mentor_name": names[k],
+                                       "form": roster.form_ids[f], "score": round(float(score), 4),
+                                       "status": "chosen" if chosen else _mentor_status(run, k)})
     return dict(sorted(out.items()))
 
 
