@@ -67,7 +67,7 @@ from .solve import Lock, edges_of_locks, flow_with_locks, side_constraints, solv
 from .solve.objective import slot_of_edges
 from .solve.residual import FlowResidual
 from .jsonutil import jsonable
-from .results import CandidateContext
+from .results import CandidateContext, gc_paused
 
 RULE_BIT = constraints.RULE_BIT
 RULE_CODES = constraints.RULE_CODES
@@ -225,7 +225,8 @@ class _Run:
         self.late_alternatives, self.late_changes = 0, 0
         if (self.residual is None and sol.status == "OPTIMAL" and self.side_active
                 and self.objective is not None and not self.late()):
-            self.relaxed = flow_with_locks(graph, self.objective, self.slot, self.capacity, self.lock_edges)
+            self.relaxed = sol.relaxed if sol.relaxed is not None else \
+                flow_with_locks(graph, self.objective, self.slot, self.capacity, self.lock_edges)
             self.relaxed_residual = FlowResidual(graph, self.objective, self.slot, self.relaxed, self.lock_edges)
         # Incremental checks of suggestions hold for flows only.
         self.incremental = self.residual is not None and self.pure_flow
@@ -244,6 +245,13 @@ class _Run:
         self.mentor_rank[np.argsort(np.array(self.mentor_ids, dtype=object), kind="stable")] = \
             np.arange(roster.mentors.n)
         self._by_mentee = None
+        # (mentee, mentor) -> the form a near miss's reason refers to, as _near_misses found it.
+        self.near_form: dict[tuple[int, int], int] = {}
+
+    def reason_form(self, i: int, k: int) -> int:
+        """graph.reason_form, without looking up again a near miss already listed."""
+        f = self.near_form.get((i, k))
+        return self.graph.reason_form(i, k) if f is None else f
 
     @property
     def by_mentee(self):
@@ -352,6 +360,99 @@ class _Run:
                 **moves}
 
 
+class _SideCheck:
+    """Whether a small change of one edge set breaks a side constraint, in the time of the
+    change: side.violations of the whole set, called once per forcing on millions of edges,
+    was most of the explanations' time. `breaks(added, removed)` is exactly
+    bool(side.violations(graph, forced, capacity)) for forced = base | added, minus removed."""
+
+    def __init__(self, side, graph, base: np.ndarray, capacity: np.ndarray):
+        self.side, self.graph, self.base = side, graph, base
+        nm = graph.roster.mentors.n
+        edges = np.flatnonzero(base)
+        self.base_edges = set(edges.tolist())
+        self.load = np.bincount(graph.mentor[edges], minlength=nm)
+        self.members: dict[int, set[int]] = {}
+        for e, j in zip(edges.tolist(), graph.mentor[edges].tolist()):
+            self.members.setdefault(j, set()).add(e)
+        group_min = side.group_min
+        self.bad_group = set(np.flatnonzero((self.load > 0) & (self.load < group_min)).tolist())
+        self.bad_spread: set[int] = set()
+        if side.max_grade_spread is not None:
+            self.bad_spread = {j for j in self.members if self._spread_broken(self.members[j])}
+        self.pairs_of: dict[int, list[int]] = {}  # edge -> mutual pairs and same-pair groups holding it
+        self.bad_pairs: set[int] = set()
+        for q, (a, b) in enumerate(side.mutual_pairs.tolist()):
+            self.pairs_of.setdefault(a, []).append(q)
+            self.pairs_of.setdefault(b, []).append(q)
+            if base[a] and base[b]:
+                self.bad_pairs.add(q)
+        self.groups_of: dict[int, list[int]] = {}
+        self.bad_groups: set[int] = set()
+        for q, group in enumerate(side.same_pair_groups):
+            for e in group.tolist():
+                self.groups_of.setdefault(e, []).append(q)
+            if base[group].sum() > 1:
+                self.bad_groups.add(q)
+
+    def _spread_broken(self, edges) -> bool:
+        edges = np.fromiter(edges, dtype=np.int64, count=len(edges))
+        g = self.side.mentee_grade[self.graph.mentee[edges]].astype(np.int64)
+        g = g[g >= 0]
+        return bool(len(g)) and int(g.max()) - int(g.min()) > self.side.max_grade_spread
+
+    def breaks(self, added, removed) -> bool:
+        base, mentor, side = self.base, self.graph.mentor, self.side
+        removed = set(removed)
+        now = {e: e not in removed for e in added}
+        now.update((e, False) for e in removed)
+        changed = {e: v for e, v in now.items() if v != bool(base[e])}
+        touched: dict[int, int] = {}
+        for e, v in changed.items():
+            j = int(mentor[e])
+            touched[j] = touched.get(j, 0) + (1 if v else -1)
+        if not self.bad_group <= touched.keys():
+            return True
+        for j, delta in touched.items():
+            load = int(self.load[j]) + delta
+            if 0 < load < int(side.group_min[j]):
+                return True
+        if side.max_grade_spread is not None:
+            if not self.bad_spread <= touched.keys():
+                return True
+            for j in touched:
+                members = {e for e in self.members.get(j, ()) if changed.get(e, True)}
+                members.update(e for e, v in changed.items() if v and int(mentor[e]) == j)
+                if self._spread_broken(members):
+                    return True
+
+        def chosen(e: int) -> bool:
+            return changed.get(e, bool(base[e]))
+
+        pairs = {q for e in changed for q in self.pairs_of.get(e, ())}
+        if not self.bad_pairs <= pairs:
+            return True
+        mutual = side.mutual_pairs
+        if any(chosen(int(mutual[q, 0])) and chosen(int(mutual[q, 1])) for q in pairs):
+            return True
+        groups = {q for e in changed for q in self.groups_of.get(e, ())}
+        if not self.bad_groups <= groups:
+            return True
+        return any(sum(chosen(e) for e in side.same_pair_groups[q].tolist()) > 1 for q in groups)
+
+    def diff(self, chosen_edges: set, extra: set, missing: set, added, removed) -> tuple[list[int], list[int]]:
+        """Edges of forced (base | added, minus removed) not in `chosen_edges`, and edges of
+        chosen_edges not in forced; `extra` / `missing`: base minus chosen and chosen minus base."""
+        removed = set(removed)
+        changed = {e: e not in removed for e in added}
+        changed.update((e, False) for e in removed)
+        new = {e for e in extra if changed.get(e, True)}
+        new.update(e for e, v in changed.items() if v and e not in chosen_edges)
+        gone = {e for e in missing if not changed.get(e, False)}
+        gone.update(e for e, v in changed.items() if not v and e in chosen_edges)
+        return sorted(new), sorted(gone)
+
+
 def _forbidden_pairs(result) -> np.ndarray:
     """The consilium's forbids: from the result when it keeps them, else from the graph."""
     forbids = getattr(result, "forbids", None)
@@ -371,7 +472,7 @@ def _lexi(levels: dict, names: list[str]) -> tuple:
 
 def _rule_reason(run, i: int, k: int, code: str) -> dict:
     """One rule that blocks the pair (i, k): its code, form and details() parameters."""
-    f = run.graph.reason_form(i, k)
+    f = run.reason_form(i, k)
     form = run.roster.form_ids[f] if f >= 0 else None
     rule = constraints.rule_by_code(code)
     if rule is not None and form is not None:
@@ -393,7 +494,7 @@ def _near_misses(run, rows: np.ndarray, per_row: int, cap: int) -> tuple[list[li
         return out, True
     if graph.near_count(rows) > cap:
         return out, False
-    r, k, bits, _ = graph.near_misses(rows)
+    r, k, bits, forms = graph.near_misses(rows)
     if not len(r):
         return out, True
     comps = scoring.component_matrix(run.roster, rows[r].astype(np.int64), k.astype(np.int64))
@@ -407,6 +508,7 @@ def _near_misses(run, rows: np.ndarray, per_row: int, cap: int) -> tuple[list[li
     pos = np.arange(len(order)) - first[r_sorted]
     for q in order[pos < per_row].tolist():
         out[int(r[q])].append((float(score[q]), int(k[q]), int(bits[q])))
+        run.near_form[(int(rows[r[q]]), int(k[q]))] = int(forms[q])
     return out, True
 
 
@@ -434,15 +536,14 @@ def _forcing(run, edges: list[int]) -> list[dict]:
         todo = []
         net = [q for q, e in enumerate(edges) if run.residual.net[e] and out[q] is None]
         results = run.residual.forcing(np.array([edges[q] for q in net], dtype=np.int64))
-        done = []
+        done, check = [], None
         for q, res in zip(net, results):
             if res is None:
                 continue
             if run.relaxation:
-                forced = run.chosen.copy()
-                forced[res["added"]] = True
-                forced[res["removed"]] = False
-                if run.side.violations(run.graph, forced, run.capacity):
+                if check is None:
+                    check = _SideCheck(run.side, run.graph, run.chosen, run.capacity)
+                if check.breaks(res["added"], res["removed"]):
                     todo.append(q)  # the relaxed answer breaks a side constraint: re-solve
                     continue
             done.append((q, res))
@@ -492,21 +593,22 @@ def _forcing_by_relaxation(run, edges: list[int], todo: list[int], out: list) ->
     rest = [q for q in todo if not res_graph.net[edges[q]]]
     results = res_graph.forcing(np.array([edges[q] for q in net], dtype=np.int64))
     done = []
+    check = _SideCheck(run.side, run.graph, run.relaxed, run.capacity)
+    chosen_edges = set(run.solution.edges.tolist())
+    extra = check.base_edges - chosen_edges
+    missing = chosen_edges - check.base_edges
     for q, res in zip(net, results):
         if run.relaxed[edges[q]]:  # already in the relaxed optimum: that optimum is the forced one
-            forced = run.relaxed.copy()
+            change = ([], [])
         elif res is None:  # not even the relaxation can hold this pair: no assignment can
             out[q] = {"checked": True, "method": "residual", "feasible": False}
             continue
         else:
-            forced = run.relaxed.copy()
-            forced[res["added"]] = True
-            forced[res["removed"]] = False
-        if run.side.violations(run.graph, forced, run.capacity):
+            change = (res["added"], res["removed"])
+        if check.breaks(*change):
             rest.append(q)
             continue
-        added = np.flatnonzero(forced & ~run.chosen).tolist()
-        removed = np.flatnonzero(run.chosen & ~forced).tolist()
+        added, removed = check.diff(chosen_edges, extra, missing, *change)
         done.append((q, added, removed))
     effects = run.effects([(a, r, None, int(run.graph.mentee[edges[q]])) for q, a, r in done])
     for (q, _, _), eff in zip(done, effects):
@@ -544,7 +646,7 @@ def _candidate_entry(run, e: int, forcing: dict | None) -> dict:
 
 
 def _blocked_entry(run, i: int, k: int, bits: int, score: float) -> dict:
-    f = run.graph.reason_form(i, k)
+    f = run.reason_form(i, k)
     return {"mentor_id": run.mentor_ids[k],
             "form": run.roster.form_ids[f] if f >= 0 else None, "score": round(float(score), 4),
             "status": "blocked",
@@ -583,7 +685,8 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
     n_mentees_of = np.bincount(g.mentor, minlength=roster.mentors.n)
 
     # Candidate alternatives: the best other edges of the chosen edge's slot.
-    order, sorted_slot = _ranked(run, run.slot)
+    # A mentee's slot is the mentee unless pairs count per form: then one sort serves both.
+    order, sorted_slot = run.by_mentee if np.array_equal(run.slot, g.mentee) else _ranked(run, run.slot)
     alts: dict[int, list[int]] = {}
     for e, s_ in zip(chosen.tolist(), run.slot[chosen].tolist()):
         alts[e] = [x for x in _top_of(order, sorted_slot, s_, top_k + 1) if x != e][:top_k]
@@ -602,7 +705,7 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
         entries = [(int(g.score_int[x]), run.mentor_ids[int(g.mentor[x])], 0, x) for x in alts[e]]
         f = int(g.form[e])
         for s_, kk, b in near.get(i, []):
-            if run.per_form and g.reason_form(i, kk) != f:
+            if run.per_form and run.reason_form(i, kk) != f:
                 continue
             entries.append((int(round(s_ * SCORE_SCALE)), run.mentor_ids[kk], 1, (kk, b, s_)))
         entries.sort(key=lambda t: (-t[0], t[1], t[2]))
@@ -987,19 +1090,20 @@ def _analysis(run, doc: dict) -> dict:
 def _candidate_lists(run) -> dict[str, list[dict]]:
     """Each mentee's best candidate mentors (for the mentee's choice and speed meetings)."""
     g, roster, top_k = run.graph, run.roster, run.limits.top_k
-    order, sorted_mentee = _ranked(run, g.mentee)
-    first = np.searchsorted(sorted_mentee, np.arange(roster.mentees.n + 1)).tolist()
-    mentor_l, form_l = g.mentor.tolist(), g.form.tolist()
+    order, sorted_mentee = run.by_mentee
+    first = np.searchsorted(sorted_mentee, np.arange(roster.mentees.n + 1))
+    # Each mentee's first top_k edges in ranking order, gathered at once (not the whole graph as lists).
+    count = np.minimum(np.diff(first), top_k)
+    owner = np.repeat(np.arange(roster.mentees.n), count)
+    rank = np.arange(len(owner)) - np.repeat(np.cumsum(count) - count, count)
+    top = order[np.repeat(first[:-1], count) + rank]
     names = roster.mentors.names
-    out = {}
-    for i in range(roster.mentees.n):
-        rows = []
-        for rank, e in enumerate(order[first[i]:min(first[i + 1], first[i] + top_k)].tolist(), start=1):
-            k = mentor_l[e]
-            rows.append({"rank": rank, "mentor_id": run.mentor_ids[k], "mentor_name": names[k],
-                         "form": roster.form_ids[form_l[e]], "score": round(float(g.score[e]), 4),
-                         "status": "chosen" if run.chosen[e] else _mentor_status(run, k)})
-        out[run.mentee_ids[i]] = rows
+    out = {run.mentee_ids[i]: [] for i in range(roster.mentees.n)}
+    for i, r, e, k, f, score, chosen in zip(owner.tolist(), rank.tolist(), top.tolist(), g.mentor[top].tolist(),
+                                            g.form[top].tolist(), g.score[top].tolist(), run.chosen[top].tolist()):
+        out[run.mentee_ids[i]].append({"rank": r + 1, "mentor_id": run.mentor_ids[k], "mentor_name": names[k],
+                                       "form": roster.form_ids[f], "score": round(float(score), 4),
+                                       "status": "chosen" if chosen else _mentor_status(run, k)})
     return dict(sorted(out.items()))
 
 
@@ -1007,6 +1111,7 @@ def _candidate_lists(run) -> dict[str, list[dict]]:
 # Entry point
 
 
+@gc_paused
 def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Limits | None = None,
                      deadline: float | None = None) -> None:
     """Add structured explanations to a document from results.result_document (in place):

@@ -44,6 +44,9 @@ class Solution:
     # When FEASIBLE: per objective level, how much more the optimum can have (objective.level_gaps).
     level_gaps: dict[str, int] = field(default_factory=dict)
     stopped_by_time_limit: bool = False  # the search ended at the deadline, not at a proof
+    # The flow relaxation's optimum (bool per edge, locks kept) when the search started from it:
+    # the explanations' residual graph needs it, and re-solving it costs as much as the relaxation.
+    relaxed: np.ndarray | None = None
 
     @property
     def gap(self) -> float:
@@ -164,7 +167,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             if warm.status == "OPTIMAL":
                 edges = np.flatnonzero(warm.chosen)
                 return Solution("OPTIMAL", "flow", edges, warm.value, warm.value, objective.level_totals(edges),
-                                time.perf_counter() - t0, objective, proof="flow_branch_and_bound")
+                                time.perf_counter() - t0, objective, proof="flow_branch_and_bound", relaxed=relaxed)
         if warm is not None and warm.status == "LIMIT":
             # The cold search would revisit the warm one's first nodes: CP-SAT continues from its
             # incumbent (the dive's legal assignment) and its bound (exact over every open node).
@@ -182,7 +185,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             if bnb.status == "OPTIMAL":
                 edges = np.flatnonzero(bnb.chosen)
                 return Solution("OPTIMAL", "flow", edges, bnb.value, bnb.value, objective.level_totals(edges),
-                                time.perf_counter() - t0, objective, proof="flow_branch_and_bound")
+                                time.perf_counter() - t0, objective, proof="flow_branch_and_bound", relaxed=relaxed)
             if bnb.status == "LIMIT":
                 # Too many group decisions for flows alone: CP-SAT continues from the best found.
                 hint = bnb.chosen if bnb.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges)
