@@ -265,17 +265,28 @@ def pair_scores(programme: Programme) -> tuple[dict[tuple[str, str], float], dic
     return score, score_int
 
 
-def scarce_groups(n_mentees: int, n_mentors: int, seed: int):
-    """Group leaders with more places than mentees: the flow relaxation leaves many groups
-    short, and which to fill is a real choice. Returns (people, default config)."""
+def group_programme(n_mentees: int, n_mentors: int, seed: int, *, capacity=(3, 5), group_mins=(3,),
+                    max_grade_spread: int | None = None):
+    """Teacher–student group leaders (each takes none or at least its group minimum), half of
+    the mentors on every mentee's avoid list: which groups to fill is a real choice.
+    Returns (people, config)."""
     rng = random.Random(seed)
+    config = load_config(overrides={"program": {"max_grade_spread": max_grade_spread}}) \
+        if max_grade_spread is not None else load_config()
     interests = ["chess", "music", "robotics", "football", "reading", "art", "dance", "coding"]
     people = [Participant(id=f"R{j}", role="mentor", category="teacher", forms=["teacher_student"], age=40,
-                          capacity=rng.randint(3, 4), group_min=rng.choice([2, 3]), consent=True,
-                          data_consent=True, interests=rng.sample(interests, 3)) for j in range(n_mentors)]
+                          capacity=rng.randint(*capacity),
+                          group_min=rng.choice(group_mins) if len(group_mins) > 1 else group_mins[0],
+                          consent=True, data_consent=True, interests=rng.sample(interests, 3))
+              for j in range(n_mentors)]
     people += [Participant(id=f"E{i}", role="mentee", category="student", forms=["teacher_student"], age=12,
                            grade=rng.randint(1, 11), consent=True, data_consent=True, guardian_consent=True,
                            priority=rng.choice([0, 0, 1]), interests=rng.sample(interests, 2),
                            avoid=rng.sample([f"R{j}" for j in range(n_mentors)], n_mentors // 2))
                for i in range(n_mentees)]
-    return people, load_config()
+    return people, config
+
+
+def scarce_groups(n_mentees: int, n_mentors: int, seed: int):
+    """Group leaders with more places than mentees: the flow relaxation leaves many groups short."""
+    return group_programme(n_mentees, n_mentors, seed, capacity=(3, 4), group_mins=(2, 3))

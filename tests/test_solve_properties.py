@@ -7,7 +7,6 @@ input gives the same answer.
 """
 from __future__ import annotations
 
-import random
 
 import numpy as np
 import pytest
@@ -19,7 +18,7 @@ from matcher.config import load_config
 from matcher.models import Participant
 from matcher.pipeline import match
 from matcher.solve import EngineError
-from strategies import examples, pair_scores, programmes, scarce_groups
+from strategies import examples, group_programme, pair_scores, programmes, scarce_groups
 
 SETTINGS = settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -135,20 +134,9 @@ def _student(pid, role, grade, **kw):
 
 
 def _group_programme(n_mentees=180, n_mentors=60, seed=3):
-    """Teacher-student groups: every mentor leads 0 or 3..5 mentees, grade spread at most 1 —
-    a model CP-SAT cannot close in a second."""
-    rng = random.Random(seed)
-    config = load_config(overrides={"program": {"max_grade_spread": 1}})
-    interests = ["chess", "music", "robotics", "football", "reading", "art", "dance", "coding"]
-    people = [Participant(id=f"R{j}", role="mentor", category="teacher", forms=["teacher_student"], age=40,
-                          capacity=rng.randint(3, 5), group_min=3, consent=True, data_consent=True,
-                          interests=rng.sample(interests, 3)) for j in range(n_mentors)]
-    people += [Participant(id=f"E{i}", role="mentee", category="student", forms=["teacher_student"], age=12,
-                           grade=rng.randint(1, 11), consent=True, data_consent=True, guardian_consent=True,
-                           priority=rng.choice([0, 0, 1]), interests=rng.sample(interests, 2),
-                           avoid=rng.sample([f"R{j}" for j in range(n_mentors)], n_mentors // 2))
-               for i in range(n_mentees)]
-    return people, config
+    """Every mentor leads 0 or 3..5 mentees, grade spread at most 1: a model neither the flows'
+    branch and bound nor CP-SAT closes in a moment."""
+    return group_programme(n_mentees, n_mentors, seed, max_grade_spread=1)
 
 
 @pytest.mark.parametrize("engine", ["cpsat", "auto"])

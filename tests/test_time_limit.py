@@ -9,7 +9,6 @@ explanations marked "not computed in time".
 from __future__ import annotations
 
 import itertools
-import random
 import time
 
 import numpy as np
@@ -22,32 +21,19 @@ from matcher.config import load_config
 from matcher.explain import add_explanations
 from matcher.explain_text import explain_text
 from matcher.i18n import plural_category as plural
-from matcher.models import Participant
 from matcher.pipeline import match
 from matcher.results import gap_text, result_document, score_resolution_text
 from matcher.solve import side_constraints
 from matcher.solve.branch import branch_and_bound
 from matcher.solve.cpsat import solve_cpsat
 from matcher.solve.objective import Objective, build_objective, level_gaps, objective_for, slot_of_edges
-from strategies import examples, pair_scores, programmes
+from strategies import examples, group_programme, pair_scores, programmes
 
 
 def _group_programme(n_mentees=180, n_mentors=60, seed=3):
-    """Teacher-student groups: every mentor leads 0 or 3..5 mentees, grade spread at most 1 —
-    a model neither the flows' branch and bound nor CP-SAT closes in a moment
-    (as in test_solve_properties)."""
-    rng = random.Random(seed)
-    config = load_config(overrides={"program": {"max_grade_spread": 1}})
-    interests = ["chess", "music", "robotics", "football", "reading", "art", "dance", "coding"]
-    people = [Participant(id=f"R{j}", role="mentor", category="teacher", forms=["teacher_student"], age=40,
-                          capacity=rng.randint(3, 5), group_min=3, consent=True, data_consent=True,
-                          interests=rng.sample(interests, 3)) for j in range(n_mentors)]
-    people += [Participant(id=f"E{i}", role="mentee", category="student", forms=["teacher_student"], age=12,
-                           grade=rng.randint(1, 11), consent=True, data_consent=True, guardian_consent=True,
-                           priority=rng.choice([0, 0, 1]), interests=rng.sample(interests, 2),
-                           avoid=rng.sample([f"R{j}" for j in range(n_mentors)], n_mentors // 2))
-               for i in range(n_mentees)]
-    return people, config
+    """Every mentor leads 0 or 3..5 mentees, grade spread at most 1: a model neither the flows'
+    branch and bound nor CP-SAT closes in a moment."""
+    return group_programme(n_mentees, n_mentors, seed, max_grade_spread=1)
 
 
 # --- Per-level gaps: the derivation against brute force ---------------------------------------
