@@ -385,42 +385,35 @@ def forms_coercer(config: ProgramConfig, table):
     return coerce
 
 
-def hard_wishes_coercer(table):
-    spellings = sorted(s for ss in WISH_ALIASES.values() for s in ss)
-
+def _vocabulary_coercer(table, lookup, spellings: list[str], code: str, **params):
+    """A multi-valued cell of a closed vocabulary: each item through `lookup` (None = unknown,
+    reported as `code` with the closest spelling); "не важно"/"any" alone means none."""
     def coerce(raw):
         items = _items(table, raw)
         if len(items) == 1 and norm(items[0]) in NO_WISH:
             return ()
         out: list[str] = []
         for item in items:
-            wish = WISH_INDEX.get(norm(item))
-            if wish is None:
-                raise _suggest("io.unknown_wish", item, spellings, value=item)
-            if wish not in out:
-                out.append(wish)
+            value = lookup(norm(item))
+            if value is None:
+                raise _suggest(code, item, spellings, value=item, **params)
+            if value not in out:
+                out.append(value)
         return tuple(out)
     return coerce
+
+
+def hard_wishes_coercer(table):
+    return _vocabulary_coercer(table, WISH_INDEX.get, sorted(s for ss in WISH_ALIASES.values() for s in ss),
+                               "io.unknown_wish")
 
 
 def variants_coercer(table):
-    spellings = sorted({s for ss in MENTEE_VARIANT_ALIASES.values() for s in ss} | set(MENTEE_VARIANT_ALIASES))
-    known = list(MENTEE_VARIANT_ALIASES)
+    def lookup(key):
+        return MENTEE_VARIANT_INDEX.get(key) or MENTEE_VARIANT_INDEX.get(key.strip(QUOTES))
 
-    def coerce(raw):
-        items = _items(table, raw)
-        if len(items) == 1 and norm(items[0]) in NO_WISH:
-            return ()
-        out: list[str] = []
-        for item in items:
-            key = norm(item)
-            variant = MENTEE_VARIANT_INDEX.get(key) or MENTEE_VARIANT_INDEX.get(key.strip(QUOTES))
-            if variant is None:
-                raise _suggest("io.unknown_variant", item, spellings, known=known, value=item)
-            if variant not in out:
-                out.append(variant)
-        return tuple(out)
-    return coerce
+    spellings = sorted({s for ss in MENTEE_VARIANT_ALIASES.values() for s in ss} | set(MENTEE_VARIANT_ALIASES))
+    return _vocabulary_coercer(table, lookup, spellings, "io.unknown_variant", known=list(MENTEE_VARIANT_ALIASES))
 
 
 @dataclass(frozen=True)
