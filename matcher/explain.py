@@ -101,7 +101,6 @@ class Limits:
     near_misses: int = 5  # mentors blocked by one rule, listed per unmatched mentee
     changes_checked: int = 4  # candidate single changes checked per unmatched mentee (more until one holds)
     suggestions: int = 3  # verified suggestions kept per unmatched mentee
-    unchecked_listed: int = 3  # candidate changes listed as unchecked per mentee
     # Blocked pairs scored for "what would this mentor have scored" (near misses): at most this many.
     near_miss_pairs: int = 1_000_000
     # Regrouping is bounded cell by cell (one flow per group mentor, see _regroupings) while
@@ -236,8 +235,6 @@ class _Run:
         self.per_form = self.config.program.one_mentor_per == "form"
         self.divisor = _score_divisor(graph, self.objective) if self.objective is not None else 1
         self.deadline = deadline
-        # Items left unchecked because the run's deadline passed (also counted as unchecked).
-        self.late_alternatives, self.late_changes = 0, 0
         self.residual = None
         self.cell_capacity, self.cell_lower = self.capacity, None
         if self.late():  # not even the residual graph in time: every answer is marked
@@ -626,9 +623,8 @@ def _forcing(run, edges: list[int]) -> list[dict]:
 
 
 def _late(run, out: list, todo: list[int]) -> list:
-    """Mark forcings not computed before the deadline, and count them."""
+    """Mark forcings not computed before the deadline (add_explanations counts the marks)."""
     for q in todo:
-        run.late_alternatives += 1
         out[q] = {"checked": False, "reason": "deadline"}
     return out
 
@@ -1207,10 +1203,8 @@ def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[d
             effect, method = _check_mentee_change(run, i, c), "incremental_flow"
         if effect == "resolve" or (effect is None and mode == "resolve"):
             effect, method = _check_by_resolve(run, i, c), "resolve"
-        if effect == "deadline":
-            run.late_changes += 1
-            if len(unchecked) < limits.unchecked_listed:
-                unchecked.append({**c, "verified": False, "reason": "deadline"})
+        if effect == "deadline":  # every change cut is listed (and counted from the list)
+            unchecked.append({**c, "verified": False, "reason": "deadline"})
             continue
         checked += 1
         if effect is not None:
@@ -1388,13 +1382,15 @@ def _candidate_lists(run) -> dict[str, list[dict]]:
 # Entry point
 
 
-def _count_within_groups(pairs, unmatched) -> int:
-    """Answers found within the proposal's groups that regrouping might improve on."""
-    n = sum(bool((a.get("forcing") or {}).get("within_groups")) for p in pairs for a in p["alternatives"])
-    for u in unmatched:
-        n += sum(bool((c.get("forcing") or {}).get("within_groups")) for c in u["candidates"])
-        n += sum(bool(s["effect"].get("within_groups")) for s in u["suggestions"])
-    return n
+def _counts(pairs, unmatched) -> tuple[int, int, int]:
+    """What the document says, counted: answers found within the proposal's groups that
+    regrouping might improve on, alternatives and changes not computed in time."""
+    forcings = [a.get("forcing") or {} for p in pairs for a in p["alternatives"]]
+    forcings += [c.get("forcing") or {} for u in unmatched for c in u["candidates"]]
+    effects = [s["effect"] for u in unmatched for s in u["suggestions"]]
+    within = sum(bool(f.get("within_groups")) for f in forcings + effects)
+    late = sum(f.get("reason") == "deadline" for f in forcings)
+    return within, late, sum(len(u["unchecked"]) for u in unmatched)
 
 
 @gc_paused
@@ -1440,11 +1436,11 @@ def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Lim
         notes.append({"code": "explain.note.blocked_alternatives_skipped", "params": {"cap": limits.near_miss_pairs}})
     if un_meta.get("near_misses") == "partial":
         notes.append({"code": "explain.note.near_misses_partial", "params": {"cap": limits.near_miss_pairs}})
-    within = _count_within_groups(pairs.values(), unmatched.values())
+    within, late_alternatives, late_changes = _counts(pairs.values(), unmatched.values())
     if within:
         notes.append({"code": "explain.note.within_groups", "params": {"count": within}})
-    late = {"alternatives": run.late_alternatives, "changes": run.late_changes}
-    if run.late_alternatives or run.late_changes:
+    late = {"alternatives": late_alternatives, "changes": late_changes}
+    if late_alternatives or late_changes:
         notes.append({"code": "explain.note.not_computed_in_time", "params": late})
     doc["explanations"] = {
         "format_version": FORMAT_VERSION,
@@ -1455,8 +1451,8 @@ def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Lim
         "resolves": run.resolves,
         "suggestions_checked": un_meta["suggestions_checked"],
         "within_groups": within,
-        "changes_unchecked": run.late_changes,
-        "alternatives_unchecked": run.late_alternatives,
+        "changes_unchecked": late_changes,
+        "alternatives_unchecked": late_alternatives,
         "not_computed_in_time": late,
         "notes": notes,
     }

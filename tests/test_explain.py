@@ -498,6 +498,88 @@ def test_forcing_costs_from_the_relaxation_on_a_group_programme_equal_real_resol
     assert checked > 0
 
 
+GROUPS = settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@GROUPS
+@given(programmes(mentees=(2, 9), mentors=(1, 5), group_rate=0.6, both=False,
+                  overrides={"program": {"one_mentor_per": "mentee", "max_grade_spread": None}}))
+def test_why_not_this_mentor_in_a_group_programme_agrees_with_brute_force_resolves(programme):
+    """Every alternative of a group programme is answered, and each answer agrees with a
+    re-solve with that pair locked: the same change of the objective, or, when marked
+    within_groups, the re-solve's on every level but the last (the score), where it gains
+    no more than the bound says. The assignment the answer describes is legal and holds
+    the pair (the independent checker)."""
+    result = match(programme.participants, programme.config, time_limit=20)
+    if result.solution.status != "OPTIMAL" or result.solution.proof == "flow":
+        return
+    doc = result_document(result)
+    add_explanations(doc, result)
+    assert doc["explanations"]["not_computed_in_time"] == {"alternatives": 0, "changes": 0}
+    roster, base = result.roster, result.solution
+    names = base.objective_def.names
+    pairs = {p["mentee_id"]: p["mentor_id"] for p in doc["pairs"]}
+    by_id = {p.id: p for p in programme.participants}
+    for p in doc["pairs"]:
+        for alt in p["explanation"]["alternatives"]:
+            f = alt.get("forcing")
+            if f is None:
+                continue
+            assert f["checked"], f
+            lock = Lock(roster.mentees.index[p["mentee_id"]], roster.mentors.index[alt["mentor_id"]], alt["form"])
+            forced = solve(result.graph, [lock], time_limit=20)
+            if not f["feasible"]:
+                assert forced.status == "INFEASIBLE"
+                continue
+            assert forced.status == "OPTIMAL"
+            gain = {k: forced.levels[k] - base.levels[k] for k in names}
+            if f.get("within_groups"):
+                event("within groups")
+                assert forced.objective - base.objective >= f["objective_delta"]
+                assert all(gain[k] == f["levels"][k] for k in names[:-1])
+                assert gain[names[-1]] <= f["bound"][names[-1]]
+            else:
+                event(f"exact by {f['method']}")
+                assert forced.objective - base.objective == f["objective_delta"]
+                assert gain == f["levels"]
+            new = dict(pairs, **{p["mentee_id"]: alt["mentor_id"]})
+            for m in f["moves"]:
+                if m["to"] is None:
+                    del new[m["mentee_id"]]
+                else:
+                    new[m["mentee_id"]] = m["to"]
+            triples = [(t, r, allowed_forms(by_id[t], by_id[r], programme.config)[0]) for t, r in new.items()]
+            assert not assignment_violations(programme.participants, programme.config, triples), alt
+
+
+def test_a_deadline_passing_midway_marks_and_counts_every_answer_it_cuts(monkeypatch):
+    """A clock the test drives: the deadline passes after a few readings, while the
+    explanations of a 200-mentee school with groups are under way. Whatever was answered
+    stands; every other alternative and change says "not computed in time", and the counts
+    in the summary are exactly those marks."""
+    import matcher.explain as explain
+    from matcher.sample import generate_school
+
+    result = match(generate_school(200, seed=1), load_config())
+    assert result.solution.proof == "flow_branch_and_bound"
+    clock = iter(range(10**6))
+    monkeypatch.setattr(explain.time, "perf_counter", lambda: float(next(clock)))
+    doc = result_document(result)
+    add_explanations(doc, result, deadline=6.0)
+    forcings = [a["forcing"] for p in doc["pairs"] for a in p["explanation"]["alternatives"] if "forcing" in a]
+    forcings += [c["forcing"] for u in doc["unmatched"] for c in u["explanation"]["candidates"] if "forcing" in c]
+    late = [f for f in forcings if not f["checked"]]
+    assert late and all(f == {"checked": False, "reason": "deadline"} for f in late)
+    assert len(late) == doc["explanations"]["not_computed_in_time"]["alternatives"]
+    unchecked = [c for u in doc["unmatched"] for c in u["explanation"]["unchecked"]]
+    assert all(c["reason"] == "deadline" and c["verified"] is False for c in unchecked)
+    assert len(unchecked) == doc["explanations"]["not_computed_in_time"]["changes"] > 0
+    for u in doc["unmatched"]:
+        ex = u["explanation"]
+        assert ex["suggestions"] or ex["unchecked"] or not ex["near_misses"], u["mentee_id"]
+    assert doc["summary"]["not_computed_in_time"] == doc["explanations"]["not_computed_in_time"]
+
+
 @FLOWS
 @given(programmes(mentees=(1, 9), mentors=(1, 6), group_rate=0.5), st.integers(0, 2 ** 32 - 1))
 def test_the_side_check_of_a_small_change_agrees_with_checking_the_whole_assignment(programme, seed):
