@@ -79,11 +79,21 @@ from .constraints.fix import SCOPES, Fix
 from .arrays import build_roster
 from .graph import SCORE_SCALE, build_graph
 from .solve import Lock, edges_of_locks, flow_with_locks, side_constraints, solve
-from .solve.objective import slot_of_edges
-from .solve.cells import PartCells, parts
-from .solve.residual import FlowResidual
+from .i18n import register
 from .jsonutil import jsonable
+from .solve.cells import PartCells, parts
+from .solve.objective import slot_of_edges
+from .solve.residual import FlowResidual
 from .results import CandidateContext, gc_paused
+
+register({
+    "explain.note.within_groups": (
+        "{count} {count:plural:ответ найден|ответа найдены|ответов найдено} при остальных группах как в "
+        "предложении: перестройка групп могла бы немного прибавить к сумме оценок (у каждого сказано, не больше "
+        "скольких).",
+        "{count} {count:plural:answer was|answers were} found with the other groups as proposed: regrouping could "
+        "add a little to the sum of scores (each says at most how much)."),
+})
 
 RULE_BIT = constraints.RULE_BIT
 RULE_CODES = constraints.RULE_CODES

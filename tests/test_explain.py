@@ -552,7 +552,7 @@ def test_why_not_this_mentor_in_a_group_programme_agrees_with_brute_force_resolv
             assert not assignment_violations(programme.participants, programme.config, triples), alt
 
 
-def test_a_deadline_passing_midway_marks_and_counts_every_answer_it_cuts(monkeypatch):
+def test_a_deadline_passing_midway_marks_and_counts_every_answer_it_cuts(monkeypatch, capsys):
     """A clock the test drives: the deadline passes after a few readings, while the
     explanations of a 200-mentee school with groups are under way. Whatever was answered
     stands; every other alternative and change says "not computed in time", and the counts
@@ -578,6 +578,11 @@ def test_a_deadline_passing_midway_marks_and_counts_every_answer_it_cuts(monkeyp
         ex = u["explanation"]
         assert ex["suggestions"] or ex["unchecked"] or not ex["near_misses"], u["mentee_id"]
     assert doc["summary"]["not_computed_in_time"] == doc["explanations"]["not_computed_in_time"]
+    from matcher.cli import print_summary
+
+    print_summary(doc, "en", 1.0, "out")
+    assert (f"Explanations not computed in time (--time-limit): alternatives: {len(late)}, changes: {len(unchecked)}"
+            in capsys.readouterr().out)
 
 
 @FLOWS
