@@ -649,45 +649,58 @@ def _bounded(run, edges: list[int], forcings: list[dict]) -> list[int]:
     if not edges:
         return []
     edges_a = np.asarray(edges, dtype=np.int64)
-    upper, best = _upper(run, lambda res: res.forcing_deltas(edges_a), len(edges))
-    for q, f in enumerate(forcings):
-        if best[q] is None or upper[q] is None or upper[q] <= f["objective_delta"]:
+    upper, cells, best = _upper(run, lambda res: res.forcing_deltas(edges_a), len(edges))
+    for c, (_, res, flow) in enumerate(cells):
+        qs = [q for q, f in enumerate(forcings)
+              if best[q] == c and upper[q] is not None and upper[q] > f["objective_delta"]]
+        load = np.bincount(run.graph.mentor[flow], minlength=len(run.capacity))
+        short = set(np.flatnonzero((load > 0) & (load < run.side.group_min)).tolist())
+        if not qs or len(short) > 2:  # one cycle mends at most two groups: no forced flow is legal
             continue
-        _, res, flow = best[q]
-        (found,) = res.forcing(edges_a[q:q + 1]) if not flow[edges[q]] else ({"added": [], "removed": []},)
-        forced = flow.copy()
-        forced[found["added"]] = True
-        forced[found["removed"]] = False
-        if _groups_legal(run, forced):
+        for q, found in zip(qs, res.forcing(edges_a[qs])):
+            if flow[edges[q]]:
+                found = {"added": [], "removed": []}
+            if found is None or not _mends(run, load, short, found["added"], found["removed"]):
+                continue
+            forced = flow.copy()
+            forced[found["added"]] = True
+            forced[found["removed"]] = False
             (eff,) = run.effects([(np.flatnonzero(forced & ~run.chosen).tolist(),
                                    np.flatnonzero(run.chosen & ~forced).tolist(), None, int(run.graph.mentee[edges[q]]))])
-            f.clear()
-            f.update({"checked": True, "method": "residual", "feasible": True, **eff})
+            forcings[q].clear()
+            forcings[q].update({"checked": True, "method": "residual", "feasible": True, **eff})
     return [q for q, f in enumerate(forcings) if not _bound_effect(run, f, upper[q])]
 
 
-def _groups_legal(run, chosen: np.ndarray) -> bool:
-    """Whether an assignment leaves no group below its minimum."""
-    load = np.bincount(run.graph.mentor[chosen], minlength=len(run.capacity))
-    return not ((load > 0) & (load < run.side.group_min)).any()
+def _mends(run, load: np.ndarray, short: set, added: list[int], removed: list[int]) -> bool:
+    """Whether a flow with these loads and short groups, changed by the edges added and
+    removed, leaves every group at 0 or at least its minimum."""
+    change: dict[int, int] = {}
+    for e, sign in [(e, 1) for e in added] + [(e, -1) for e in removed]:
+        j = int(run.graph.mentor[e])
+        change[j] = change.get(j, 0) + sign
+    if not short <= change.keys():
+        return False
+    gm = run.side.group_min
+    return all(not 0 < int(load[j]) + d < int(gm[j]) for j, d in change.items())
 
 
-def _upper(run, deltas, n: int) -> tuple[list, list]:
+def _upper(run, deltas, n: int) -> tuple[list, list, list]:
     """The most any legal assignment can change the objective by, per question, given
     deltas(residual) -> each question's best change on that residual graph's flow: over the
     regrouping cells when there are few (their optima bound every other grouping), else over
-    the relaxation; with the cell (gap, residual, flow) that gives it. None past the deadline."""
+    the relaxation. Returns the bounds (None past the deadline), the cells (gap, residual,
+    flow) and which one gives each bound."""
     cells = _regroupings(run)
     if cells is None:
         relaxed = run.relaxed_residual
         if relaxed is None:
-            return [None] * n, [None] * n
+            return [None] * n, [], [None] * n
         cells = [(run.objective.total(np.flatnonzero(run.relaxed)) - run.solution.objective, relaxed, run.relaxed)]
+    if not cells:
+        return [-np.inf] * n, [], [None] * n
     values = np.array([gap + deltas(res) for gap, res, _ in cells]).reshape(len(cells), n)
-    if not len(cells):
-        return [-np.inf] * n, [None] * n
-    arg = values.argmax(axis=0)
-    return values.max(axis=0).tolist(), [cells[a] for a in arg.tolist()]
+    return values.max(axis=0).tolist(), cells, values.argmax(axis=0).tolist()
 
 
 def _regroupings(run):
@@ -722,12 +735,13 @@ def _regroupings(run):
     return run._regroup
 
 
-def _bound_effect(run, effect: dict, upper: float | None) -> bool:
+def _bound_effect(run, effect: dict, upper: float | None, more: np.ndarray | None = None) -> bool:
     """Mark an effect found within the proposal's groups that regrouping might improve (upper:
     the most any assignment can change the objective by, None if not known in time): it gets
     `within_groups`, and `bound` per level. False when a level above the last may be open:
     an assignment better there by one unit gains at least that level's weight less all the
-    lower levels can lose, which the bound must leave room for."""
+    lower levels can lose, which the bound must leave room for. `more` (per level): what a
+    changed programme's new pairs add to each level's largest total."""
     if upper is not None and upper <= effect["objective_delta"]:
         return True
     effect["within_groups"] = True
@@ -735,10 +749,13 @@ def _bound_effect(run, effect: dict, upper: float | None) -> bool:
         return False
     room = int(upper) - effect["objective_delta"]
     obj, levels = run.objective, effect["levels"]
-    names, weights = obj.names, [int(w) for w in obj.weights]
-    total = [int(run.solution.levels.get(n, 0)) + int(levels.get(n, 0)) for n in names]
-    for p in range(len(names) - 1):
-        cheapest = 1 + sum(weights[q] * max(0, int(obj.upper[q]) - total[q]) for q in range(p + 1, len(names)))
+    names = obj.names
+    cheapest = 1  # of a gain of one unit on level p: 1 + sum over q > p of w_q (upper_q - total_q)
+    for p in range(len(names) - 2, -1, -1):
+        q = names[p + 1]
+        total = int(run.solution.levels.get(q, 0)) + int(levels.get(q, 0))
+        top = int(obj.upper[p + 1]) + (int(more[p + 1]) if more is not None else 0)
+        cheapest += int(obj.weights[p + 1]) * (top - total)
         if room >= cheapest:
             return False
     effect["bound"] = {**{n: int(levels.get(n, 0)) for n in names[:-1]}, names[-1]: int(levels.get(names[-1], 0)) + room}
@@ -1120,7 +1137,7 @@ def _check_mentee_change(run, i: int, change: dict) -> dict | None | str:
     eff = run.effect(added, removed, new_edge=new_edge)
     if eff["objective_delta"] != -int(round(cost[best])):  # pragma: no cover - internal check
         raise AssertionError("mentee change cycle and its edges disagree")
-    if run.grouped and not _bound_effect(run, eff, upper):
+    if run.grouped and not _bound_effect(run, eff, upper, values.max(axis=1)):
         return "resolve"
     return _with_mentor(eff, run.mentee_ids[i])
 
