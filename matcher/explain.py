@@ -144,38 +144,47 @@ def _row_edges(roster, i: int, forbids: np.ndarray) -> dict[str, np.ndarray]:
     """Candidate edges of one mentee, exactly as build_graph makes them (every rule per
     form, the first passing form per pair unless per-form, forbids, min_score), without
     building the whole graph."""
+    return _rows_edges(roster, np.array([i]), forbids)[i]
+
+
+def _rows_edges(roster, rows: np.ndarray, forbids: np.ndarray) -> dict[int, dict[str, np.ndarray]]:
+    """_row_edges of several mentees at once (one pass of the rules and the scores)."""
     config = roster.config
-    mentors, forms = [], []
+    rows = np.asarray(rows, dtype=np.int64)
+    mentees, mentors, forms = [], [], []
     for f, form in enumerate(roster.form_ids):
         bit = np.uint64(1) << np.uint64(f)
-        if not roster.mentees.forms[i] & bit:
-            continue
+        tis = rows[(roster.mentees.forms[rows] & bit) != 0]
         tjs = np.flatnonzero(roster.mentors.forms & bit)
-        if not len(tjs):
+        if not len(tis) or not len(tjs):
             continue
-        mask = constraints.reasons_mask(roster, np.full(len(tjs), i, dtype=np.int64), tjs, form)
-        ok = tjs[mask == 0]
-        mentors.append(ok)
-        forms.append(np.full(len(ok), f, dtype=np.int16))
+        ti, tj = np.repeat(tis, len(tjs)), np.tile(tjs, len(tis))
+        ok = constraints.reasons_mask(roster, ti, tj, form) == 0
+        mentees.append(ti[ok])
+        mentors.append(tj[ok])
+        forms.append(np.full(int(ok.sum()), f, dtype=np.int16))
+    mentee = np.concatenate(mentees) if mentees else np.zeros(0, np.int64)
     mentor = np.concatenate(mentors) if mentors else np.zeros(0, np.int64)
     form = np.concatenate(forms) if forms else np.zeros(0, np.int16)
-    order = np.lexsort((form, mentor))
-    mentor, form = mentor[order], form[order]
+    order = np.lexsort((form, mentor, mentee))
+    mentee, mentor, form = mentee[order], mentor[order], form[order]
     if config.program.one_mentor_per != "form" and len(mentor):
-        first = np.r_[True, mentor[1:] != mentor[:-1]]
-        mentor, form = mentor[first], form[first]
+        first = np.r_[True, (mentor[1:] != mentor[:-1]) | (mentee[1:] != mentee[:-1])]
+        mentee, mentor, form = mentee[first], mentor[first], form[first]
     if len(forbids):
-        banned = forbids[forbids[:, 0] == i, 1]
-        keep = ~np.isin(mentor, banned)
-        mentor, form = mentor[keep], form[keep]
-    mentee = np.full(len(mentor), i, dtype=np.int64)
+        nm = np.int64(roster.mentors.n)
+        keep = ~np.isin(mentee * nm + mentor, forbids[:, 0] * nm + forbids[:, 1])
+        mentee, mentor, form = mentee[keep], mentor[keep], form[keep]
     components = scoring.component_matrix(roster, mentee, mentor)
     score = scoring.total_score(components, config, roster)
     if config.program.min_score > 0:
         keep = score >= config.program.min_score - 1e-12
-        mentor, form, score = mentor[keep], form[keep], score[keep]
+        mentee, mentor, form, score = mentee[keep], mentor[keep], form[keep], score[keep]
     score_int = np.rint(np.round(score * SCORE_SCALE, 6)).astype(np.int64)
-    return {"mentor": mentor, "form": form, "score": score, "score_int": score_int}
+    lo = np.searchsorted(mentee, rows)
+    hi = np.searchsorted(mentee, rows, "right")
+    return {int(i): {"mentor": mentor[a:b], "form": form[a:b], "score": score[a:b], "score_int": score_int[a:b]}
+            for i, a, b in zip(rows.tolist(), lo.tolist(), hi.tolist())}
 
 
 def _score_divisor(graph, objective) -> int:
@@ -269,6 +278,8 @@ class _Run:
         # Cells of changed group decisions (solve.cells), by part: (part, flips) -> Cell.
         self._parts, self._part_cells, self._cells = None, {}, {}
         self._regroup = False  # the regrouping cells, once built (_regroupings)
+        self.rows: dict[tuple, dict] = {}  # (mentee, change) -> new candidate pairs (_prefetch_rows)
+        self.reasons: dict[tuple, dict] = {}  # (mentee, mentor, rule) -> _rule_reason
         self.mentee_ids = roster.mentees.ids
         self.mentor_ids = roster.mentors.ids
         # Ties are broken by id, in every list: a mentor's position in id order.
@@ -522,7 +533,15 @@ def _lexi(levels: dict, names: list[str]) -> tuple:
 
 
 def _rule_reason(run, i: int, k: int, code: str) -> dict:
-    """One rule that blocks the pair (i, k): its code, form and details() parameters."""
+    """One rule that blocks the pair (i, k): its code, form and details() parameters (asked
+    for again when a near miss both suggests a change and is listed: kept)."""
+    key = (i, k, code)
+    if key not in run.reasons:
+        run.reasons[key] = _find_rule_reason(run, i, k, code)
+    return dict(run.reasons[key])
+
+
+def _find_rule_reason(run, i: int, k: int, code: str) -> dict:
     f = run.reason_form(i, k)
     form = run.roster.form_ids[f] if f >= 0 else None
     rule = constraints.rule_by_code(code)
@@ -1106,14 +1125,30 @@ def _regrouping_cannot_beat(run, slots: np.ndarray, k: int, gain: int) -> bool:
     return room > 0 and bool(relaxed.gain_without(slots, np.array([k]), np.array([-float(room)]))[0])
 
 
+def _prefetch_rows(run, changes: dict[int, list]) -> None:
+    """The new candidate pairs of each mentee's first change to their own data, in one pass
+    (each such change touches only that mentee's entries of the roster, so they apply
+    together): _check_mentee_change finds them in run.rows."""
+    firsts = [(i, next(c.change for c in cs if c.mode == "flow_mentee")) for i, cs in changes.items()
+              if any(c.mode == "flow_mentee" for c in cs)]
+    if not firsts or run.late():
+        return
+    roster = run.roster
+    for _, change in firsts:
+        roster = _patched_roster(roster, change)
+    rows = _rows_edges(roster, np.array([i for i, _ in firsts]), run.forbids)
+    run.rows = {(i, _change_key(c)): rows[i] for i, c in firsts}
+
+
 def _check_mentee_change(run, i: int, change: dict) -> dict | None | str:
     """Exact incremental check of a change to mentee i's own data in the flow: only i's
     pairs change, so the new optimum is the old one plus the best cycle through i. Within the
     proposal's groups the same (i is unpaired, so every assignment leaving i unpaired is
     worth no more than before: a gain is a proof); "resolve" when only regrouping might pair i."""
     res = run.residual
-    roster2 = _patched_roster(run.roster, change)
-    row = _row_edges(roster2, i, run.forbids)
+    row = run.rows.pop((i, _change_key(change)), None)
+    if row is None:
+        row = _row_edges(_patched_roster(run.roster, change), i, run.forbids)
     if not len(row["mentor"]):
         return None
     if not _stays_flow(run, row):
@@ -1204,12 +1239,11 @@ def _with_mentor(effect: dict, mentee_id: str) -> dict:
     return {"mentor_id": mine[0]["to"] if mine else None, **effect}
 
 
-def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[dict], list[dict], int]:
-    """Verified single changes that pair mentee i (best first), the changes the deadline left
-    unchecked, and how many were checked. At least changes_checked are checked, and more
-    while none holds."""
+def _suggestions(run, i: int, changes: list) -> tuple[list[dict], list[dict], int]:
+    """Verified single changes that pair mentee i (best first, of _candidate_changes), the
+    changes the deadline left unchecked, and how many were checked. At least changes_checked
+    are checked, and more while none holds."""
     limits = run.limits
-    changes = _candidate_changes(run, i, cand_edges, near)
     verified, unchecked, checked = [], [], 0
     capacity = [c.change for c in changes if c.mode == "flow_capacity"]
     capacity_effect = {}
@@ -1275,10 +1309,12 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
         cand[i] = order[lo:hi].tolist()
     shown = sorted({x for i in cand for x in cand[i][:limits.top_k]})
     forcing = dict(zip(shown, _forcing(run, shown)))
+    changes = {i: _candidate_changes(run, i, cand[i], near[ri]) for ri, i in enumerate(rows.tolist())}
+    _prefetch_rows(run, changes)
     for ri, i in enumerate(rows.tolist()):
         code, why_params = run.context.reason(i)
         why = WHY_OF_REASON.get(code, code.split(".", 1)[-1])
-        suggestions, unchecked, checked = _suggestions(run, i, cand[i], near[ri])
+        suggestions, unchecked, checked = _suggestions(run, i, changes[i])
         meta["suggestions_checked"] += checked
         out[i] = {
             "why": why,

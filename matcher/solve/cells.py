@@ -91,8 +91,9 @@ class PartCells:
 
     # -- the residual matrix -------------------------------------------------------------
 
-    def _refresh(self, c: Cell) -> None:
-        """Loads, value and the residual matrix of the cell's flow."""
+    def _refresh(self, c: Cell, touched: set | None = None) -> None:
+        """Loads, value and the residual matrix of the cell's flow; with `touched` (nodes whose
+        mentees changed, S for the unpaired ones), only their rows are rebuilt."""
         n, ns, S, T = self.n, self.ns, self.S, self.T
         at = c.at
         paired = at >= 0
@@ -101,12 +102,19 @@ class PartCells:
         held = np.zeros(ns, dtype=np.int64)
         held[ps] = self.w[ps, at[ps]]
         c.value = int(held.sum())
-        M = np.full((self.N, self.N), INF, dtype=np.int64)
-        arg = np.full((self.N, self.N), -1, dtype=np.int64)
+        if touched is None:
+            M = c.M = np.full((self.N, self.N), INF, dtype=np.int64)
+            arg = c.arg = np.full((self.N, self.N), -1, dtype=np.int64)
+            mentors = np.arange(n)
+        else:
+            M, arg = c.M, c.arg
+            mentors = np.array(sorted(u for u in touched if u < n), dtype=np.int64)
+            M[mentors, :T], arg[mentors, :T] = INF, -1
         # Row u: moving one of u's mentees to each mentor (u = S: pairing an unpaired one), at
         # the cheapest such mentee; arg: its slot. A mentor holds a few slots: merged rank by rank.
-        if len(ps):
-            order = ps[np.argsort(at[ps], kind="stable")]
+        mine = ps[np.isin(at[ps], mentors)] if touched is not None else ps
+        if len(mine):
+            order = mine[np.argsort(at[mine], kind="stable")]
             holder = at[order]
             starts = np.flatnonzero(np.r_[True, holder[1:] != holder[:-1]])
             sizes = np.diff(np.r_[starts, len(order)])
@@ -130,17 +138,18 @@ class PartCells:
             M[rows, :n], arg[rows, :n] = mins, best
             M[rows, S], arg[rows, S] = drop, drop_slot
         free = np.flatnonzero(~paired)
-        if len(free):
-            x = np.where(self.has[free], -self.w[free], INF)
-            pick = x.argmin(axis=0)
-            M[S, :n] = x[pick, np.arange(n)]
-            arg[S, :n] = np.where(M[S, :n] < INF, free[pick], -1)
-            M[T, S] = 0  # the bypass can give one unpaired slot back
-        if len(ps):
-            M[S, T] = 0  # ... or take one more
+        if touched is None or S in touched:
+            M[S, :n], arg[S, :n] = INF, -1
+            if len(free):
+                x = np.where(self.has[free], -self.w[free], INF)
+                pick = x.argmin(axis=0)
+                M[S, :n] = x[pick, np.arange(n)]
+                arg[S, :n] = np.where(M[S, :n] < INF, free[pick], -1)
+        M[T, S] = 0 if len(free) else INF  # the bypass can give one unpaired slot back
+        M[S, T] = 0 if len(ps) else INF  # ... or take one more
         M[:n, T] = np.where(c.load < c.cap, 0, INF)
         M[T, :n] = np.where(c.load > c.lower, 0, INF)
-        c.M, c.arg, c.G = M, arg, None
+        c.G = None
 
     def _feasible(self, c: Cell, d: np.ndarray) -> np.ndarray:
         """Potentials making every reduced cost >= 0: `d` if it does, else Bellman-Ford from it."""
@@ -186,7 +195,7 @@ class PartCells:
         capped at the path's length, keeps every reduced cost >= 0)."""
         self._apply(c, c.at, path)
         c.d = c.d + np.rint(np.minimum(dist, dist[dst])).astype(np.int64)
-        self._refresh(c)
+        self._refresh(c, set(path) - {self.T})
 
     # -- cells ----------------------------------------------------------------------------
 
@@ -196,7 +205,7 @@ class PartCells:
         c = Cell()
         c.at, c.cap, c.lower, c.d = parent.at.copy(), parent.cap.copy(), parent.lower.copy(), parent.d.copy()
         # Fix j's flow at its load: each step moves it by one along the cheapest path.
-        c.M, c.arg, c.load, c.value = parent.M.copy(), parent.arg, parent.load, parent.value
+        c.M, c.arg, c.load, c.value = parent.M.copy(), parent.arg.copy(), parent.load, parent.value
         self._bounds(c, j, parent.load[j], parent.load[j])
         T = self.T
         while True:
