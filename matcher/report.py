@@ -102,6 +102,9 @@ register({
     "report.proof.cpsat": ("решатель CP-SAT", "CP-SAT solver"),
     "report.proof.flow_branch_and_bound": ("метод ветвей и границ над точным алгоритмом потока",
                                            "branch and bound over exact min-cost flows"),
+    "report.proof.flow_working_set": (
+        "метод ветвей и границ над лучшими кандидатами каждого наставляемого (возможных пар десятки миллионов)",
+        "branch and bound over each mentee's best candidates (tens of millions of possible pairs)"),
     "report.proof_other": ("способ доказательства: {proof}", "proof: {proof}"),
     "report.by_form": ("По формам наставничества", "By form of mentoring"),
     "report.by_priority": ("По приоритету наставляемых", "By mentee priority"),
