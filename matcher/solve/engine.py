@@ -143,7 +143,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
         # Levels above the first one the bound lets gain cannot gain: caps only help from there on.
         loose = level_gaps(objective, levels, bound)
         first = next((k for k, name in enumerate(objective.names) if loose[name]), len(objective.names))
-        caps = _level_caps(graph, objective, slot, capacity, lock_edges, deadline, objective.names[first:])
+        caps = _level_caps(graph, objective, slot, capacity, lock_edges, deadline, objective.names[first:], t_flow)
         gaps = level_gaps(objective, levels, bound, caps)
         if not any(gaps.values()):  # the optimum can gain on no level: it is this one
             return Solution("OPTIMAL", engine_name, edges, objective.total(edges), objective.total(edges), levels,
@@ -283,11 +283,12 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                     stopped_by_time_limit=True)
 
 
-def _level_caps(graph, objective, slot, capacity, lock_edges, deadline: float, names: list[str]
-                ) -> dict[str, int]:
+def _level_caps(graph, objective, slot, capacity, lock_edges, deadline: float, names: list[str],
+                expected: float = 0.0) -> dict[str, int]:
     """Each level's own maximum over the flow relaxation (locks kept, side rules dropped): no
-    legal assignment exceeds it. Levels not reached before the deadline keep objective.upper."""
-    caps, last = {}, 0.0
+    legal assignment exceeds it. Levels not reached before the deadline keep objective.upper;
+    a flow is started only if it would end by then (`expected`: what the relaxation took)."""
+    caps, last = {}, expected
     for name in names:
         k = objective.names.index(name)
         if time.perf_counter() + last >= deadline:  # the next flow would end past it

@@ -205,12 +205,22 @@ def _potentials(slot, mentor, value, cap, low, work, picked, matched_edge, n_slo
                         np.full(len(free), T), above, hub_b]).astype(np.int64)
     C = np.concatenate([w[me[paired]] - w[other[paired]], -w[other[~paired]], w[picked],
                         np.zeros(len(free) + len(above) + len(hub_a), np.int64)])
-    d = np.zeros(nm + 2, dtype=np.int64)
+    return feasible_potentials(A, B, C, nm + 2)
+
+
+def feasible_potentials(A: np.ndarray, B: np.ndarray, C: np.ndarray, n: int) -> np.ndarray:
+    """Potentials d with C + d[A] - d[B] >= 0 on every arc A -> B of an n-node graph without a
+    negative cycle: shortest distances from a virtual root joined to every node by a zero
+    arc, by Bellman-Ford vectorised over all arcs per round (rounds: the most arcs on a
+    shortest path, a handful for an optimal flow's residual graph)."""
+    d = np.zeros(n, dtype=np.int64)
+    if not len(A):
+        return d
     order = np.argsort(B, kind="stable")
     b_sorted, a_sorted, c_sorted = B[order], A[order], C[order]
     starts = np.flatnonzero(np.r_[True, b_sorted[1:] != b_sorted[:-1]])
     heads = b_sorted[starts]
-    for _ in range(nm + 3):
+    for _ in range(n + 1):
         new = np.minimum(d[heads], np.minimum.reduceat(d[a_sorted] + c_sorted, starts))
         if np.array_equal(new, d[heads]):
             return d
