@@ -82,7 +82,8 @@
   // -- kept across reloads: positions only (no id, no name), under the result's digest --------------
   function valid(d) {
     return d && typeof d.lock === "boolean" && P[d.mentor] && P[d.mentee] && KINDS[d.kind] === 1 &&
-      (d.form === -1 || F[d.form] !== undefined) && (d.was === -1 || P[d.was] !== undefined);
+      typeof d.source === "string" && (d.form === -1 || F[d.form] !== undefined) &&
+      (d.was === -1 || P[d.was] !== undefined);
   }
   function load() {
     try {
