@@ -17,6 +17,10 @@ in the HTML (readable without JavaScript and printable; the order's annex still 
 every pair), and all rows travel as one compact JSON block (`<script type="application/json">`,
 every string once in a table, never executed, `<` escaped) that the script pages through,
 sorts, filters and expands on demand. The words are still made here, once.
+
+The consilium's decisions (approve, forbid, lock instead) are taken in the page and saved as a
+`--locks` file by the page itself: report_decisions.py gives the data, decisions.js (inlined
+after report.js, in the same script) the controls.
 """
 from __future__ import annotations
 
@@ -37,6 +41,7 @@ from markupsafe import Markup
 from .i18n import MESSAGES, register, render
 from .io.outputset import MANIFEST, replace_in_set
 from .io.writers import atomic_write_bytes
+from .report_decisions import decisions_view
 from .results import gap_text, score_resolution_text, unmatched_line
 from .wording import Words
 from .wording import form_title as _form_title  # one form title for every presenter
@@ -744,6 +749,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "load_chart": load_chart(mentors, lang),
         "score_chart": score_chart([p.get("score", 0.0) for p in pairs], lang),
         "appendix": appendix_rows(unit_list, form_ids),
+        "decisions": decisions_view(doc, unit_list, ALTERNATIVES_SHOWN, lang),
     }
     view.update(_paging(unit_list, pairs_total, candidates, T, inline_units, page_units))
     return view
@@ -1098,8 +1104,9 @@ def _render(doc: dict, lang: str, sensitive: dict | None, anonymize: bool, inlin
                       page_units=page_units)
     # the data block is escaped by data_json (no `<` left in it), so it goes in as it is
     view["data"] = Markup(data_json(view["data"])) if view["data"] is not None else None
-    css = _static("report.css", "</style")
-    js = _static("report.js", "</script")
+    css = _static("report.css", "</style") + "\n" + _static("decisions.css", "</style")
+    # one script (one hash): the page's own, then the consilium's decisions (report_decisions.py)
+    js = _static("report.js", "</script") + "\n" + _static("decisions.js", "</script")
     script_hash = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
     csp = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; font-src 'none'; connect-src 'none'; "
            f"script-src 'sha256-{script_hash}'; base-uri 'none'; form-action 'none'")

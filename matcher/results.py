@@ -402,6 +402,8 @@ def result_document(result, *, extra: dict | None = None, input_files: list[str]
         "mentors": mentor_records(result),
         "locks": [{"mentee_id": result.roster.mentees.ids[lk.mentee], "mentor_id": result.roster.mentors.ids[lk.mentor],
                    "form": lk.form, "source": lk.source} for lk in result.locks],
+        "forbids": [{"mentee_id": result.roster.mentees.ids[int(i)], "mentor_id": result.roster.mentors.ids[int(j)]}
+                    for i, j in result.forbids.tolist()],
         "input_warnings": warnings or [],
         "config": json.loads(result.config.model_dump_json()),
     }
