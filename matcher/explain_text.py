@@ -50,7 +50,7 @@ register({
     "explain.pair_locked": ("Пара закреплена решением консилиума.", "The consilium locked this pair."),
     "explain.components": ("Из чего сложилась оценка:", "How the score is made up:"),
     "explain.component_line": ("  +{contribution}  {title}: {reason}", "  +{contribution}  {title}: {reason}"),
-    "explain.alternatives": ("Другие наставники, которые подошли бы (лучшие по оценке), и почему выбран не он:",
+    "explain.alternatives": ("Другие наставники, которые подошли бы (лучшие по оценке), и почему не они:",
                              "Other mentors who would fit (best scores first), and why they were not chosen:"),
     "explain.no_alternatives": ("Других подходящих наставников нет.", "There is no other suitable mentor."),
     "explain.alt_line": ("  {n}. {mentor}, оценка {score}: {why}", "  {n}. {mentor}, score {score}: {why}"),
