@@ -128,12 +128,9 @@ def load_result(result_dir: Path) -> dict:
 # Wording helpers
 
 
-def _num(value, lang: str, digits: int = 3) -> str:
-    """A score: at most `digits` decimals, trailing zeros dropped."""
-    if value is None:
-        return "—"
-    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "ru" else text
+def _score(words: Words, value) -> str:
+    """A score as the report shows it: two decimals."""
+    return "—" if value is None else words.num(float(value), 2)
 
 
 def _words(doc: dict, lang: str) -> Words:
@@ -150,7 +147,7 @@ def _alternative_lines(words: Words, alts: list[dict]) -> list[str]:
     lines = []
     for n, alt in enumerate(alts, start=1):
         lines.append(words.text("explain.alt_line", {"n": n, "mentor": words.person(alt["mentor_id"]),
-                                                     "score": _num(alt.get("score"), words.lang, 2),
+                                                     "score": _score(words, alt.get("score")),
                                                      "why": words.status_line(alt)}))
         if alt.get("forcing") is not None:
             lines.append(FORCING_INDENT + words.forcing(alt["forcing"], alt))
@@ -172,12 +169,11 @@ def _about_lines(words: Words, pair: dict) -> list[str]:
 
 
 def _pair_text(words: Words, pair: dict) -> list[str]:
-    lang = words.lang
     lines = [words.text("explain.pair_title", {"mentor": words.person(pair["mentor_id"]),
                                                "mentee": words.person(pair["mentee_id"]),
                                                "form": words.form(pair["form"])}),
              *_about_lines(words, pair),
-             words.text("explain.pair_score", {"score": _num(pair.get("score"), lang)})]
+             words.text("explain.pair_score", {"score": _score(words, pair.get("score"))})]
     ex = pair.get("explanation")
     if ex:
         lines.append(words.text("explain.pair_ranks", ex))
@@ -203,7 +199,6 @@ def _pair_text(words: Words, pair: dict) -> list[str]:
 
 
 def _unmatched_text(words: Words, u: dict) -> list[str]:
-    lang = words.lang
     lines = [words.text("explain.unmatched_title", {"mentee": words.person(u["mentee_id"])}),
              words.unmatched(u)]  # the words of unmatched.csv and the report
     ex = u.get("explanation")
@@ -220,7 +215,7 @@ def _unmatched_text(words: Words, u: dict) -> list[str]:
         lines.append(words.text("explain.near_misses"))
         for nm in ex["near_misses"]:
             lines.append(words.text("explain.near_line", {"mentor": words.person(nm["mentor_id"]),
-                                                          "score": _num(nm.get("score"), lang, 2),
+                                                          "score": _score(words, nm.get("score")),
                                                           "why": words.rule(nm.get("code"), nm.get("details"))}))
     if ex.get("suggestions"):
         lines.append(words.text("explain.suggestions"))
@@ -255,7 +250,7 @@ def _mentor_text(words: Words, m: dict) -> list[str]:
         locked = words.text("explain.locked_mark")
         for t in mentees:
             lines.append(words.text("explain.mentor_mentee_line", {
-                "mentee": words.person(t["mentee_id"]), "score": _num(t.get("score"), words.lang, 2),
+                "mentee": words.person(t["mentee_id"]), "score": _score(words, t.get("score")),
                 "form": words.form(t.get("form")), "locked": locked if t.get("locked") else ""}))
     if not ex:
         lines.append(words.text("explain.no_explanations"))

@@ -66,8 +66,13 @@ def number(value, lang: str, digits: int | None = None) -> str:
     """A number as the reader writes it, the one format of every presenter: thousands apart
     («5 000» in Russian, "5,000" in English) and a decimal comma in Russian. `digits` fixes
     the decimals; None shows an integer as such and a fraction with as few as it needs (up to 3)."""
+    if isinstance(value, int) and not digits:
+        if -1000 < value < 1000:  # the common case, and the hot one: no thousands to part
+            return str(value)
+        text = f"{value:,}"
+        return text.replace(",", THIN_SPACE) if lang == "ru" else text
     if digits is None:
-        if isinstance(value, int) or float(value).is_integer():
+        if float(value).is_integer():
             digits = 0
             value = int(value)
         else:

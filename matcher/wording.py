@@ -145,6 +145,8 @@ class Words:
         self.doc, self.lang, self.style = doc, lang, style
         self.people = people_index(doc)
         self._group_rules: bool | None = None
+        self._components: dict[tuple, str] = {}
+        self._persons: dict = {}
 
     def text(self, code: str, params: dict | None = None) -> str:
         """The message `code` in this presenter's variant, if it has one."""
@@ -161,7 +163,10 @@ class Words:
             return self.nobody()
         if name and not (self.people.get(pid) or {}).get("name"):
             return person({pid: {"name": name}}, pid)
-        return person(self.people, pid)
+        named = self._persons.get(pid)
+        if named is None:
+            named = self._persons[pid] = person(self.people, pid)
+        return named
 
     def about(self, pid) -> str:
         """What is shown beside a name in a list: class or category, and subjects."""
@@ -214,8 +219,14 @@ class Words:
         return reason_params(params or {}, self.lang, self.doc, self.people)
 
     def component(self, reason: dict | None) -> str:
-        """A score component's reason (psychological scales by their titles)."""
-        return component_reason(reason, self.lang, self.doc)
+        """A score component's reason (psychological scales by their titles); the same reason
+        recurs across many pairs, so each is worded once."""
+        reason = reason or {}
+        key = (reason.get("code"), repr(reason.get("params")))
+        text = self._components.get(key)
+        if text is None:
+            text = self._components[key] = component_reason(reason, self.lang, self.doc)
+        return text
 
     def unmatched(self, record: dict) -> str:
         """Why a mentee has no pair, as a sentence: the words of unmatched.csv."""

@@ -259,6 +259,6 @@ def test_a_mentor_without_places_is_the_reason_not_a_lock_when_nothing_is_locked
 def test_a_lock_is_the_reason_when_the_consilium_locked_the_place():
     """E2 is locked to R1, so E1 (who would rather have R1) cannot take her place."""
     text = forcing_lines([PairSpec("R1", "E2")])
-    assert "Имя R1 (R1), оценка 1: мест нет: занято 1 из 1 — сейчас у неё: Имя E2 (E2)" in text
+    assert "Имя R1 (R1), оценка 1,00: мест нет: занято 1 из 1 — сейчас у неё: Имя E2 (E2)" in text
     assert "Назначить её нельзя, не нарушив закреплений консилиума." in text
     assert "Назначить его нельзя: наставник не берёт наставляемых (вместимость 0)." in text
