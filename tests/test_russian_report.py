@@ -12,6 +12,7 @@ the catalogue.
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 import pytest
@@ -262,3 +263,12 @@ def test_a_lock_is_the_reason_when_the_consilium_locked_the_place():
     assert "Имя R1 (R1), оценка 1,00: мест нет: занято 1 из 1 — сейчас у неё: Имя E2 (E2)" in text
     assert "Назначить её нельзя, не нарушив закреплений консилиума." in text
     assert "Назначить его нельзя: наставник не берёт наставляемых (вместимость 0)." in text
+
+
+def test_a_large_programmes_page_data_carries_class_or_category_and_subjects(doc):
+    """Above the inline threshold the rows travel as data: each unit and row carries its about line."""
+    html = render_report(doc, "ru", inline_units=1, page_units=1)
+    data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S)
+                      .group(1))
+    assert {data["s"][u[8]] for u in data["u"]} == {"учитель · физика"}
+    assert {data["s"][r[16]] for u in data["u"] for r in u[7]} == {"7А класс · математика"}
