@@ -15,8 +15,6 @@ mentor, the form and numbers.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from . import constraints
 from .i18n import MESSAGES, number, register, render
 from .results import component_reason, form_title, people_index, person, position, reason_params, sentence, \
