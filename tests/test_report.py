@@ -210,7 +210,7 @@ def test_russian_and_english_reports_speak_their_language(doc):
 
 def test_every_pair_is_one_row(doc):
     root = dom(render_report(doc, "en"))
-    rows = root.find("div", id="plist").find_all("details", cls="pair")
+    rows = root.find("table", id="plist").find_all("details", cls="pair")
     shown = sorted((r.attrs["data-mentee"].rsplit(" ", 1)[1], r.attrs["data-form"]) for r in rows)
     assert shown == sorted((p["mentee_id"], p["form"]) for p in doc["pairs"])
 
@@ -220,7 +220,7 @@ def test_a_mentor_with_several_mentees_is_shown_as_one_group(doc):
     for p in doc["pairs"]:
         by_mentor.setdefault((p["mentor_id"], p["form"]), []).append(p["mentee_id"])
     root = dom(render_report(doc, "en"))
-    units = root.find("div", id="plist").find_all("div", cls="unit")
+    units = root.find("table", id="plist").find_all("tr", cls="unit")
     assert len(units) == len(by_mentor)
     for unit in units:
         mentor_id = unit.find(cls="umentor").find(cls="pid").text()
@@ -535,13 +535,13 @@ def data_pairs(data: dict) -> list[tuple[str, str, str]]:
 def test_a_large_programme_has_its_first_page_in_the_html_and_every_row_in_its_data(big_doc):
     html = render_report(big_doc, "en", inline_units=5, page_units=3)
     root = dom(html)
-    units = root.find("div", id="plist").find_all("div", cls="unit")
+    units = root.find("table", id="plist").find_all("tr", cls="unit")
     assert len(units) == 3
     data = page_data(html)
     assert sorted(data_pairs(data)) == sorted((p["mentor_id"], p["mentee_id"], p["mentee_name"])
                                               for p in big_doc["pairs"])
     assert data["page"] == 3
-    shown = len(root.find("div", id="plist").find_all("details", cls="pair"))
+    shown = len(root.find("table", id="plist").find_all("details", cls="pair"))
     assert f"the first {shown} of {len(big_doc['pairs'])} pairs" in root.find("p", id="rows-note").text()
     # the order's annex still lists every pair, for print and for readers without JavaScript
     listed = [m.text() for r in root.find("section", id="appendix").find_all("tr", cls="order-row")
@@ -552,7 +552,7 @@ def test_a_large_programme_has_its_first_page_in_the_html_and_every_row_in_its_d
 def test_a_small_programme_has_every_row_in_the_html_and_no_data(doc):
     html = render_report(doc, "en")
     assert 'id="report-data"' not in html and 'id="rows-note"' not in html
-    rows = dom(html).find("div", id="plist").find_all("details", cls="pair")
+    rows = dom(html).find("table", id="plist").find_all("details", cls="pair")
     assert len(rows) == len(doc["pairs"])
 
 

@@ -122,8 +122,9 @@ class Chromium:
                     return msg
 
     # -- pages ----------------------------------------------------------------------------
-    def open(self, url: str, width: int = 1280, height: int = 900) -> None:
-        """A fresh tab showing `url`, with console, network and dialogs recorded from the start."""
+    def open(self, url: str, width: int = 1280, height: int = 900, javascript: bool = True) -> None:
+        """A fresh tab showing `url`, with console, network and dialogs recorded from the start
+        (and with scripts off when `javascript` is false)."""
         if self.session:
             self.send("Target.closeTarget", {"targetId": self.target}, session=False)
         self.target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
@@ -134,6 +135,8 @@ class Chromium:
             self.send(f"{domain}.enable")
         self.send("Emulation.setDeviceMetricsOverride",
                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        if not javascript:
+            self.send("Emulation.setScriptExecutionDisabled", {"value": True})
         self.send("Page.navigate", {"url": url})
         self.wait_for("Page.loadEventFired")
 
@@ -160,6 +163,12 @@ class Chromium:
             elif m == "Page.javascriptDialogOpening":
                 out.append("dialog: " + p.get("message", ""))
         return out
+
+    def pdf(self) -> bytes:
+        """The page printed as Chromium prints it: A4 from the page's own @page rules."""
+        import base64
+
+        return base64.b64decode(self.send("Page.printToPDF", {"preferCSSPageSize": True})["data"])
 
     def screenshot(self, path: Path, width: int, height: int) -> None:
         import base64
@@ -223,6 +232,21 @@ def click(browser, selector: str) -> None:
     browser.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
 
 
+SEARCH_SETTLES_MS = 400  # longer than the search box's debounce; timers run in the order they fall due
+
+
+def type_search(browser, text: str) -> None:
+    """Type into the page's one search box and let its debounce run out."""
+    browser.evaluate(f"""new Promise(function (done) {{ var i = document.getElementById('search');
+        i.value = {json.dumps(text)}; i.dispatchEvent(new Event('input'));
+        setTimeout(done, {SEARCH_SETTLES_MS}); }})""")
+
+
+def choose(browser, select_id: str, value: str) -> None:
+    browser.evaluate(f"""(function () {{ var s = document.getElementById({json.dumps(select_id)});
+        s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()""")
+
+
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_report_opens_without_console_errors_or_network_requests(browser, reports, lang):
     _, urls = reports
@@ -268,15 +292,13 @@ def test_text_and_form_filters_narrow_the_list(browser, reports):
     doc, urls = reports
     browser.open(urls["en"])
     target = doc["pairs"][-1]
-    browser.evaluate(f"""(function () {{ var i = document.getElementById('pair-filter');
-        i.value = {json.dumps(target['mentee_id'].lower())}; i.dispatchEvent(new Event('input')); }})()""")
+    type_search(browser, target["mentee_id"].lower())
     rows = browser.evaluate(ROWS_JS)
     assert [r["mentee"].rsplit(" ", 1)[1] for r in rows] == [target["mentee_id"]]
     assert "1 of" in browser.evaluate("document.getElementById('shown-count').textContent")
     form = doc["pairs"][0]["form"]
-    browser.evaluate(f"""(function () {{ var i = document.getElementById('pair-filter'); i.value = '';
-        i.dispatchEvent(new Event('input')); var s = document.getElementById('form-filter');
-        s.value = {json.dumps(form)}; s.dispatchEvent(new Event('change')); }})()""")
+    type_search(browser, "")
+    choose(browser, "form-filter", form)
     rows = browser.evaluate(ROWS_JS)
     assert {r["form"] for r in rows} == {form}
     assert len(rows) == sum(1 for p in doc["pairs"] if p["form"] == form)
@@ -328,11 +350,6 @@ def big(tmp_path_factory):
     return doc, url
 
 
-def type_search(browser, text: str) -> None:
-    browser.evaluate(f"""(function () {{ var i = document.getElementById('pair-filter');
-        i.value = {json.dumps(text)}; i.dispatchEvent(new Event('input')); }})()""")
-
-
 def show_everything(browser) -> None:
     browser.evaluate("""(function () { var b = document.getElementById('more-rows');
         while (!b.hidden) { b.click(); } })()""")
@@ -371,8 +388,7 @@ def test_a_large_report_searches_sorts_and_filters_every_row_not_just_those_on_s
     click(browser, '#plist [data-sort="score"]')
     assert browser.evaluate(ROWS_JS)[0]["score"] == min(p["score"] for p in doc["pairs"])
     form = doc["pairs"][-1]["form"]
-    browser.evaluate(f"""(function () {{ var s = document.getElementById('form-filter');
-        s.value = {json.dumps(form)}; s.dispatchEvent(new Event('change')); }})()""")
+    choose(browser, "form-filter", form)
     wanted = sum(1 for p in doc["pairs"] if p["form"] == form)
     assert f"Pairs shown: {wanted} of {len(doc['pairs'])}" in browser.evaluate(
         "document.getElementById('shown-count').textContent")

@@ -40,7 +40,7 @@ def test_the_view_puts_the_steps_together():
     assert view["pairs_total"] == 4
     assert view["cards"]["units_detail"] == _Texts("en")("card_units_value", pairs=2, groups=1)
     assert view["cards"]["status"] == _solver_status({}, _Texts("en"), "en")["status"]
-    assert [f["id"] for f in view["forms"]] == ["a", "b"]
+    assert [f["value"] for f in view["forms"]] == ["a", "b"]
 
 
 def test_above_the_threshold_the_html_gets_the_first_page_and_the_data_every_row():
