@@ -92,15 +92,16 @@
     var units = data ? render.units : unitsFromHtml(body);
     var page = data ? data.page || 50 : Infinity;
 
-    // sort headers become buttons here: without JavaScript they are plain column titles
-    var buttons = toArray(list.querySelectorAll("[data-sort-key]")).map(function (label) {
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "sort";
-      b.dataset.sort = label.dataset.sortKey;
-      b.textContent = label.textContent;
-      label.textContent = "";
-      label.appendChild(b);
+    // Column titles become sort buttons here (without JavaScript they stay plain titles). Not
+    // <button>s: Chromium does not repeat a printed table header that holds a form control.
+    var buttons = toArray(list.querySelectorAll("[data-sort-key]")).map(function (b) {
+      b.classList.add("sort");
+      b.dataset.sort = b.dataset.sortKey;
+      b.setAttribute("role", "button");
+      b.tabIndex = 0;
+      b.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); b.click(); }
+      });
       return b;
     });
     var state = { key: "num", dir: 1, query: [], form: "", priority: "", cls: "", band: "" };
