@@ -965,13 +965,11 @@ def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explaine
 
 
 def class_title(record: dict) -> str:
-    """The mentee's class as the school writes it («7Б»), from a pair's or an unmatched mentee's
-    `mentee_grade` and `mentee_grade_letter` (the questionnaire's grade and letter); empty when
-    the document does not carry them."""
+    """The mentee's class as the school writes it («7Б»): a pair's or an unmatched mentee's
+    `mentee_grade`, the class with its letter; empty for a mentee without one (a teacher) or a
+    document that does not carry it."""
     grade = record.get("mentee_grade")
-    if grade is None or grade == "":
-        return ""
-    return f"{grade}{record.get('mentee_grade_letter') or ''}"
+    return "" if grade is None else str(grade)
 
 
 def _class_order(title: str) -> tuple:

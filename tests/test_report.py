@@ -598,3 +598,23 @@ def test_numbers_in_the_page_data_come_back_exactly_as_worded(big_doc):
     expected = sorted(b["text"] for u in view["units"] for r in u["rows"] for b in r["explanation"] if b["text"])
     shown = sorted(data_text(data, b[2]) for u in data["u"] for r in u[7] for b in r[12] if data_text(data, b[2]))
     assert shown == expected
+
+
+def test_controls_that_need_javascript_ship_hidden_beside_a_note_that_says_so(doc):
+    root = dom(render_report(doc, "en"))
+    for element_id in ("search", "print-btn", "print-annex"):
+        control = root.find(id=element_id)
+        assert "hidden" in control.attrs and "data-needs-js" in control.attrs
+    controls = root.find("div", cls="controls")
+    assert "hidden" in controls.attrs and "data-needs-js" in controls.attrs
+    note = root.find(id="needs-js")
+    assert "hidden" not in note.attrs and "JavaScript" in note.text()
+    titles = root.find("table", id="plist").find("thead").find_all(cls="hlabel")
+    assert [t.tag for t in titles] == ["span"] * 5  # plain column titles until the script makes them sort
+
+
+def test_the_order_annex_signatures_are_its_tables_last_row(doc):
+    table = dom(render_report(doc, "ru")).find("section", id="appendix").find("table", cls="order")
+    rows = table.find_all("tr")
+    assert "sign-tr" in rows[-1].classes and rows[-1].find(cls="signatures")
+    assert len(table.find_all("tr", cls="order-row")) == len(rows) - 2  # the header, the pairs, the signatures

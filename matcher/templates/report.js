@@ -2,6 +2,9 @@
   "use strict";
   var toArray = function (nodes) { return Array.prototype.slice.call(nodes); };
   var byId = function (id) { return document.getElementById(id); };
+  // counts as the page writes them (i18n.number): «5 000» in Russian, "5,000" in English
+  var thousands = document.documentElement.lang === "ru" ? "\u202f" : ",";
+  var fmtCount = function (n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, thousands); };
   function on(id, type, handler) {
     var e = byId(id);
     if (e) { e.addEventListener(type, handler); }
@@ -70,8 +73,8 @@
       var pairCount = pairs ? pairs.search(query) : 0;
       if (hits) {
         hits.hidden = !query.length;
-        hits.textContent = hits.dataset.template.replace("{pairs}", String(pairCount))
-          .replace("{unmatched}", String(counts[0])).replace("{mentors}", String(counts[1]));
+        hits.textContent = hits.dataset.template.replace("{pairs}", fmtCount(pairCount))
+          .replace("{unmatched}", fmtCount(counts[0])).replace("{mentors}", fmtCount(counts[1]));
       }
     }
     var timer = 0;
@@ -160,7 +163,7 @@
       if (more) {
         var n = left();
         more.hidden = n === 0;
-        more.textContent = more.dataset.template.replace("{count}", String(n));
+        more.textContent = more.dataset.template.replace("{count}", fmtCount(n));
       }
     }
     function refresh() {
@@ -170,7 +173,7 @@
       renderMore();
       if (shown) {
         shown.textContent = shown.dataset.template
-          .replace("{shown}", String(rowsInView)).replace("{total}", shown.dataset.total);
+          .replace("{shown}", fmtCount(rowsInView)).replace("{total}", fmtCount(shown.dataset.total));
       }
       if (noMatch) { noMatch.hidden = rowsInView > 0; }
       return rowsInView;
