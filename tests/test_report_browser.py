@@ -624,6 +624,17 @@ def test_filters_by_priority_class_and_score(browser, school60, layouts, layout)
     assert browser.console_errors() == []
 
 
+def test_a_report_without_pairs_still_searches_its_unmatched_mentees(browser, school60, tmp_path):
+    empty = {**school60, "pairs": []}
+    url = write_report(empty, tmp_path, lang="ru").as_uri()
+    browser.open(url)
+    query = school60["unmatched"][0]["mentee_name"].split()[0]
+    type_search(browser, query)
+    hits = shown_hits(browser)
+    assert hits["unmatched"] == expected_hits(empty, query)["unmatched"] and hits["pairs"] == []
+    assert browser.console_errors() == []
+
+
 # -- print -------------------------------------------------------------------------------------
 
 A4_WIDTH_PX = 700  # 210 mm less the page's margins, at 96 px per inch: the width print lays out in
