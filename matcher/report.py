@@ -52,6 +52,7 @@ TEMPLATE = "report.html.j2"
 INLINE_UNITS = 300  # up to this many pairs and groups every row is in the HTML, as it always was
 PAGE_UNITS = 25  # above it: this many units in the HTML (and per «show more»), the rest from the page's data
 ALTERNATIVES_SHOWN = 3  # other mentors shown per pair; the rest stay in result.json
+SCORE_WEAK, SCORE_STRONG = 0.4, 0.6  # score bands: the bars' colours and the score filter
 
 register({
     "report.title": ("Наставнические пары и группы", "Mentoring pairs and groups"),
@@ -153,6 +154,25 @@ register({
     "report.filter_all_forms": ("Все формы", "All forms"),
     "report.expand_all": ("Развернуть все", "Expand all"),
     "report.collapse_all": ("Свернуть все", "Collapse all"),
+    "report.search_hits": ("Найдено — пар: {pairs}; без пары: {unmatched}; наставников со свободными местами: "
+                           "{mentors}",
+                           "Found — pairs: {pairs}; unmatched: {unmatched}; mentors with free places: {mentors}"),
+    "report.no_match_search": ("Под условия поиска никто не подходит.", "Nobody matches the search."),
+    "report.needs_js": ("Поиск, фильтры, сортировка и печать одного приложения работают только при включённом "
+                        "JavaScript; все разделы отчёта показаны и без него.",
+                        "Search, filters, sorting and printing the appendix alone need JavaScript; every section "
+                        "of the report is shown without it."),
+    "report.filter_priority_label": ("Приоритет", "Priority"),
+    "report.filter_all_priorities": ("Любой", "Any"),
+    "report.filter_class_label": ("Класс", "Class"),
+    "report.filter_all_classes": ("Все классы", "All classes"),
+    "report.filter_score_label": ("Оценка", "Score"),
+    "report.filter_all_scores": ("Любая", "Any"),
+    "report.score_band_lo": ("слабые: ниже {weak}", "weak: below {weak}"),
+    "report.score_band_mid": ("средние: от {weak} до {strong}", "medium: {weak} to {strong}"),
+    "report.score_band_hi": ("сильные: {strong} и выше", "strong: {strong} and above"),
+    "report.weakest": ("Сначала самые слабые пары", "Weakest pairs first"),
+    "report.print_annex": ("Напечатать только приложение", "Print the appendix only"),
     "report.shown": ("Показано пар: {shown} из {total}", "Pairs shown: {shown} of {total}"),
     "report.col_num": ("№", "No."),
     "report.col_mentor": ("Наставник", "Mentor"),
@@ -748,7 +768,8 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "input_warnings": (T("input_warnings", count=len(doc["input_warnings"]))
                            if doc.get("input_warnings") else ""),
         "units": unit_list, "pairs_total": pairs_total,
-        "forms": [{"id": f, "title": _form_title(doc, f, lang)} for f in forms_present],
+        "forms": [{"value": f, "title": _form_title(doc, f, lang)} for f in forms_present],
+        **_filter_options(unit_list, T, lang),
         "unmatched": unmatched,
         "candidates": candidates,
         "analysis": words.analysis(),
@@ -793,7 +814,7 @@ def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int
            mentor_about]
     row   [num, mentee_name, mentee_id, form, form_title, score, score_text, score_pct, score_class,
            priority_badge, locked, components, explanation, mentee_sensitive, explain_title, alternatives_more,
-           mentee_about]
+           mentee_about, priority, class]
     components: positions in `c` = [title, value_pct, value, weight, contribution, reason];
     explanation: blocks [kind, title, text, [item [head, text, badge, badge_kind, [sub], cls]]];
     sensitive: [[field, value]]; candidates `k`: [mentee, [[mentor, score, badge, badge_kind] or 0]].
@@ -823,7 +844,8 @@ def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int
                      r["score"], text(r["score_text"]), r["score_pct"], text(r["score_class"]),
                      text(r["priority_badge"]), int(r["locked"]), [component(c) for c in r["components"]],
                      blocks(r["explanation"]), sensitive(r["mentee_sensitive"]), text(r["explain_title"]),
-                     text(r["alternatives_more"]), text(r["mentee_about"])] for r in u["rows"]]
+                     text(r["alternatives_more"]), text(r["mentee_about"]), r["priority"], text(r["class"])]
+                    for r in u["rows"]]
             units.append([text(u["mentor_name"]), text(u["mentor_id"]), int(u["is_group"]), text(u["group_badge"]),
                           text(u["places"]), text(u["group_min_text"]), sensitive(u["mentor_sensitive"]), rows,
                           text(u["mentor_about"])])
@@ -921,7 +943,7 @@ def _units(doc: dict, pairs: list[dict], mentors: list[dict], form_ids: list[str
         u["places"] = (T("places", load=u["load"], capacity=u["capacity"])
                        if u["capacity"] is not None and u["load"] is not None else "")
         u["group_min_text"] = T("group_min", min=u["group_min"]) if u["group_min"] else ""
-        u["search"] = f"{u['mentor_name']} {u['mentor_id']}".lower()
+        u["search"] = f"{u['mentor_name']} {u['mentor_id']}"
         rows = []
         for p in u["pairs"]:
             number += 1
@@ -948,16 +970,46 @@ def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explaine
         "form": p["form"], "form_title": form_title,
         "score": round(score, 4), "score_text": fmt_num(score, 2, lang),
         "score_pct": round(100 * min(1.0, max(0.0, score)), 1),
-        "score_class": "hi" if score >= 0.6 else "mid" if score >= 0.4 else "lo",
+        "score_class": "hi" if score >= SCORE_STRONG else "mid" if score >= SCORE_WEAK else "lo",
         "priority": int(p.get("priority", 0)),
         "priority_badge": T("badge_priority", priority=p["priority"]) if p.get("priority") else "",
+        "class": class_title(p),
         "locked": bool(p.get("locked")),
-        "search": f"{p['mentee_name']} {p['mentee_id']}".lower(),
+        "search": f"{p['mentee_name']} {p['mentee_id']}",
         "components": _components(p.get("components") or {}, words.words, lang),
         "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
         "explanation": words.pair(explanation),
         "alternatives_more": T("x.alternatives_more", count=more) if more > 0 else "",
         "mentee_sensitive": _sensitive_rows(sensitive, p["mentee_id"], lang),
+    }
+
+
+def class_title(record: dict) -> str:
+    """The mentee's class as the school writes it («7Б»): a pair's or an unmatched mentee's
+    `mentee_grade`, the class with its letter; empty for a mentee without one (a teacher) or a
+    document that does not carry it."""
+    grade = record.get("mentee_grade")
+    return "" if grade is None else str(grade)
+
+
+def _class_order(title: str) -> tuple:
+    number = re.match(r"\d*", title).group()
+    return (int(number) if number else 99, title)
+
+
+def _filter_options(unit_list: list[dict], T: _Texts, lang: str) -> dict:
+    """The pairs list's filters: the priorities and classes its rows have (a filter with one value
+    is left out), and the score bands of the bars' colours."""
+    rows = [r for u in unit_list for r in u["rows"]]
+    priorities = sorted({r["priority"] for r in rows}, reverse=True)
+    classes = sorted({r["class"] for r in rows if r["class"]}, key=_class_order)
+    weak, strong = fmt_num(SCORE_WEAK, 2, lang), fmt_num(SCORE_STRONG, 2, lang)
+    return {
+        "priorities": [{"value": str(k), "title": T("priority_value", priority=k) if k else T.priority_plain}
+                       for k in priorities] if len(priorities) > 1 else [],
+        "classes": [{"value": c, "title": c} for c in classes] if len(classes) > 1 else [],
+        "score_bands": [{"value": band, "title": T(f"score_band_{band}", weak=weak, strong=strong)}
+                        for band in ("lo", "mid", "hi")],
     }
 
 
@@ -968,6 +1020,7 @@ def _unmatched_rows(doc: dict, T: _Texts, words: _Explainer, lang: str, sensitiv
         blocked = sorted((u.get("blocked_by") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
         unmatched.append({
             "mentee_id": u["mentee_id"], "mentee_name": u["mentee_name"], "priority": int(u.get("priority", 0)),
+            "search": f"{u['mentee_name']} {u['mentee_id']}",
             "priority_badge": T("badge_priority", priority=u["priority"]) if u.get("priority") else "",
             "mentee_about": words.words.about(u["mentee_id"]),
             "reason": words.words.unmatched(u),
@@ -1051,6 +1104,7 @@ def _objective_levels(solver: dict, T: _Texts, lang: str) -> list[dict]:
 def _free_mentors(mentors: list[dict], words: _Explainer, lang: str, sensitive: dict | None) -> list[dict]:
     """Step 5a. Mentors with places left, and why they were not filled."""
     return [{"mentor_id": m["mentor_id"], "mentor_name": m["mentor_name"], "load": m["load"],
+             "search": f"{m['mentor_name']} {m['mentor_id']}",
              "capacity": m["capacity"], "free": int(m["capacity"]) - int(m["load"]),
              "why": words.mentor_why(m),
              "sensitive": _sensitive_rows(sensitive, m["mentor_id"], lang)}
