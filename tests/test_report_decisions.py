@@ -95,8 +95,8 @@ def test_the_decisions_data_shows_initials_when_the_report_is_anonymised(doc):
 def test_without_javascript_the_decisions_panel_is_hidden(doc):
     html = render_report(doc, "en")
     panel = dom(html).find("aside", id="decisions")
-    assert "hidden" in panel.attrs and "needs-js" in panel.classes
-    assert "html:not(.js) .needs-js { display: none !important; }" in html
+    assert "hidden" in panel.attrs and "js-only" in panel.classes
+    assert "html:not(.js) .js-only { display: none !important; }" in html
 
 
 def test_the_runs_own_locks_and_forbids_are_carried_into_the_panel(tmp_path):

@@ -82,5 +82,5 @@ def test_a_filter_with_a_single_value_is_left_out():
 def test_the_page_data_carries_each_rows_priority_and_class_for_the_filters():
     pairs = [dict(p, priority=k % 2, mentee_grade=f"{5 + k}А") for k, p in enumerate(DOC["pairs"])]
     data = build_view({**DOC, "pairs": pairs}, "en", inline_units=1, page_units=1)["data"]
-    rows = {data_text(data, r[2]): (r[16], data_text(data, r[17])) for u in data["u"] for r in u[7]}
+    rows = {data_text(data, r[2]): (r[17], data_text(data, r[18])) for u in data["u"] for r in u[7]}
     assert rows == {p["mentee_id"]: (p["priority"], p["mentee_grade"]) for p in pairs}

@@ -5,7 +5,7 @@
 // becomes textContent.
 (function () {
   "use strict";
-  document.documentElement.classList.add("js");  // shows the `needs-js` controls
+  document.documentElement.classList.add("js");  // shows the `js-only` controls
   var panel = document.getElementById("decisions");
   if (!panel) { return; }
   var D = JSON.parse(panel.dataset.decisions);
@@ -156,7 +156,7 @@
   // -- the rows: a state chip in the summary, the buttons in the explanation -----------------------
   function rowOf(details) { return rows[details.dataset.num] || null; }
   function button(label, kind, aria, action) {
-    var b = el("button", "btn btn-sm needs-js btn-" + kind, label);
+    var b = el("button", "btn btn-sm js-only btn-" + kind, label);
     b.type = "button";
     b.dataset.decision = kind;
     b.setAttribute("aria-pressed", "false");
@@ -167,7 +167,7 @@
   function addButtons(details, row) {
     var box = details.querySelector(".explain");
     if (!box || box.querySelector(".decision-bar")) { return; }
-    var bar = el("div", "decision-bar needs-js");
+    var bar = el("div", "decision-bar js-only");
     bar.appendChild(el("span", "", L.bar));
     bar.appendChild(button(L.approve, "approve", "", function () { approve(row); }));
     bar.appendChild(button(L.forbid, "forbid", "", function () { forbid(row); }));
@@ -192,7 +192,7 @@
       if (approved && lock.kind !== "earlier") { parts.push(L.chipApproved); kind = "good"; }
       if (lock && !approved) { parts.push(fill(L.chipInstead, { mentor: nameOf(lock.mentor) })); kind = "locked"; }
       if (barred) { parts.push(L.chipForbidden); kind = kind || "bad"; }
-      var text = parts.join("; "), cls = "chip dchip needs-js chip-" + (kind || "muted");
+      var text = parts.join("; "), cls = "chip dchip js-only chip-" + (kind || "muted");
       if (chip.textContent !== text) { chip.textContent = text; }  // rows left as they were are not touched
       if (chip.className !== cls) { chip.className = cls; }
       if (chip.hidden !== (parts.length === 0)) { chip.hidden = parts.length === 0; }
@@ -208,7 +208,7 @@
     var row = rowOf(details);
     if (!row) { return; }
     if (!details.querySelector("summary .dchip")) {
-      var chip = el("span", "chip dchip needs-js");
+      var chip = el("span", "chip dchip js-only");
       chip.hidden = true;
       var at = details.querySelector("summary .c-mentee") || details.querySelector("summary");
       at.appendChild(chip);
