@@ -346,6 +346,14 @@ def mentor_records(result) -> list[dict]:
     return out
 
 
+def people_records(result) -> dict[str, dict]:
+    """Who each participant is, as lists people sign show it (the order's annex): category,
+    class with its letter ("7Б"), subjects; by id. Nothing sensitive."""
+    return {p.id: {"category": p.category, "grade": None if p.grade is None else f"{p.grade}{p.grade_letter or ''}",
+                   "subjects": list(p.subjects)}
+            for p in sorted(result.participants, key=lambda p: p.id)}
+
+
 def summary_record(result, pairs, unmatched) -> dict:
     roster, graph = result.roster, result.graph
     by_form = {}
@@ -400,6 +408,7 @@ def result_document(result, *, extra: dict | None = None, input_files: list[str]
         "pairs": pairs,
         "unmatched": unmatched,
         "mentors": mentor_records(result),
+        "people": people_records(result),
         "locks": [{"mentee_id": result.roster.mentees.ids[lk.mentee], "mentor_id": result.roster.mentors.ids[lk.mentor],
                    "form": lk.form, "source": lk.source} for lk in result.locks],
         "input_warnings": warnings or [],
@@ -481,6 +490,15 @@ def form_title(doc: dict | None, form, lang: str) -> str:
     """A form's title in the reader's language, from the document's programme; the id if unknown."""
     entry = (((doc or {}).get("program") or {}).get("forms") or {}).get(form) or {}
     return entry.get("title_ru" if lang == "ru" else "title_en") or str(form)
+
+
+def form_order(doc: dict) -> list[str]:
+    """The programme's forms in its order, then any other form a pair is in."""
+    form_ids = list((((doc or {}).get("program") or {}).get("forms") or {}).keys())
+    for p in (doc or {}).get("pairs") or []:
+        if p["form"] not in form_ids:
+            form_ids.append(p["form"])
+    return form_ids
 
 
 def category_title(category, lang: str) -> str:
