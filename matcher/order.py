@@ -56,15 +56,14 @@ register({
     "order.group": ("групповая", "group"),
     "order.grade": ("{grade}\u00a0класс", "grade\u00a0{grade}"),
     "order.empty": ("Наставнических пар и групп нет.", "No mentoring pairs or groups."),
-    "order.sheet": ("Приложение к приказу", "Annex to the order"),
-    "order.written": ("Приложение к приказу: {path}", "Order annex: {path}"),
+    "order.written": ("Приложение к приказу: {path}", "Appendix to the order: {path}"),
     # where it cannot go
     "order.unsupported": ("{path}: такой формат приложения к приказу не поддерживается; укажите файл "
                           "с расширением .docx (Word) или .xlsx (Excel)",
-                          "{path}: unsupported format for the order annex; give a file name ending in "
+                          "{path}: unsupported format for the appendix to the order; give a file name ending in "
                           ".docx (Word) or .xlsx (Excel)"),
     "order.is_dir": ("{path}: это папка, а для приложения к приказу нужно имя файла",
-                     "{path} is a directory; the order annex needs a file name"),
+                     "{path} is a directory; the appendix to the order needs a file name"),
     "order.is_input": ("{path}: это входной файл, а входные файлы не изменяются; укажите другое имя",
                        "{path} is an input file, and inputs are never modified; give another name"),
     "order.reserved": ("{path}: так называется один из файлов результатов ({name}); укажите другое имя",
@@ -164,7 +163,7 @@ def _texts(lang: str) -> dict[str, str]:
                     t("report.appendix_col_form"), t("order.col_start")],
         "signers": [t("report.appendix_sign_head"), t("report.appendix_sign_curator")],
         "signature": t("report.appendix_signature"), "signature_name": t("report.appendix_signature_name"),
-        "empty": t("order.empty"), "sheet": t("order.sheet"),
+        "empty": t("order.empty"),
     }
 
 
@@ -397,7 +396,7 @@ def xlsx_bytes(doc: dict, lang: str = "en") -> bytes:
     T = _texts(lang)
     wb = Workbook()
     ws = wb.active
-    ws.title = T["sheet"][:31]
+    ws.title = T["to"][:31]
     ncols = len(T["columns"])
     thin = Side(style="thin")
     grid = Border(left=thin, right=thin, top=thin, bottom=thin)
