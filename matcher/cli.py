@@ -17,14 +17,16 @@ from .i18n import default_lang, register, render
 register({
     "cli.config_rejected": ("настройки отклонены:", "configuration rejected:"),
     "cli.input_rejected": ("входные данные отклонены: ошибок — {errors}, предупреждений — {warnings}",
-                           "input rejected: {errors} error(s), {warnings} warning(s)"),
+                           "input rejected: {errors} {errors:plural:error|errors}, {warnings} "
+                           "{warnings:plural:warning|warnings}"),
     "cli.input_ok": ("входные данные в порядке: ошибок нет, предупреждений — {warnings}",
-                     "input is valid: no errors, {warnings} warning(s)"),
+                     "input is valid: no errors, {warnings} {warnings:plural:warning|warnings}"),
     "cli.no_input": ("укажите --participants или --mentors и --mentees",
                      "give --participants, or --mentors and --mentees"),
     "cli.sample_written": ("записаны файлы: {files}", "wrote: {files}"),
     "cli.warnings_hidden": ("предупреждений при чтении анкет: {warnings} (подробно: matcher validate или result.json)",
-                            "{warnings} warning(s) while reading the questionnaires (details: matcher validate "
+                            "{warnings} {warnings:plural:warning|warnings} while reading the questionnaires (details: "
+                            "matcher validate "
                             "or result.json)"),
     "cli.stage": ("{stage}… ({seconds} с)", "{stage}... ({seconds} s)"),
     "stage.read": ("чтение анкет", "reading questionnaires"),
@@ -37,10 +39,13 @@ register({
                                     "Solver status: FEASIBLE — optimality not proven{why}; gap: {gaps}"),
     "cli.stopped_by_time_limit": (" (истёк --time-limit)", " (--time-limit reached)"),
     "cli.score_resolution": ("Внимание: {text}.", "Note: {text}."),
-    "cli.summary_counts": ("Пар: {pairs}; наставляемых с парой: {matched} из {mentees}; без пары: {unmatched}; "
-                           "допустимых пар-кандидатов: {candidates}",
-                           "Pairs: {pairs}; mentees paired: {matched} of {mentees}; unpaired: {unmatched}; "
-                           "candidate pairs: {candidates}"),
+    # one vocabulary of counts with the report (results.pair_counts)
+    "cli.summary_counts": ("Пар «наставник – наставляемый»: {pairs} (индивидуальных: {individual_pairs}; групп: "
+                           "{groups}, наставляемых в них: {mentees_in_groups}); наставляемых с парой: {matched} из "
+                           "{mentees}; без пары: {unmatched}; допустимых пар-кандидатов: {candidates}",
+                           "Mentor–mentee pairs: {pairs} (individual: {individual_pairs}; groups: {groups}, "
+                           "{mentees_in_groups} mentees in them); mentees paired: {matched} of {mentees}; unpaired: "
+                           "{unmatched}; candidate pairs: {candidates}"),
     "cli.summary_form": ("  {form}: {matched} из {mentees}", "  {form}: {matched} of {mentees}"),
     "cli.summary_priority": ("  приоритет {priority}: {matched} из {mentees}", "  priority {priority}: {matched} of {mentees}"),
     "cli.by_form": ("По формам:", "By form:"),
@@ -204,7 +209,7 @@ def _stage(lang, stage, t0, quiet):
 
 
 def print_summary(doc: dict, lang: str, seconds: float, out_dir, order=None) -> None:
-    from .results import gap_text, score_resolution_text
+    from .results import gap_text, pair_counts, score_resolution_text
 
     solver, summary = doc["solver"], doc["summary"]
     if solver["status"] == "FEASIBLE":
@@ -216,7 +221,10 @@ def print_summary(doc: dict, lang: str, seconds: float, out_dir, order=None) -> 
     resolution = score_resolution_text(solver, lang)
     if resolution:
         click.echo(render("cli.score_resolution", {"text": resolution}, lang))
-    click.echo(render("cli.summary_counts", {"pairs": summary["pairs"], "matched": summary["matched_mentees"],
+    counts = {k: summary[k] for k in ("pairs", "individual_pairs", "groups", "mentees_in_groups") if k in summary}
+    if len(counts) < 4:  # a result written before these counts
+        counts = pair_counts(doc["pairs"], {m["mentor_id"]: m.get("group_min") for m in doc.get("mentors") or []})
+    click.echo(render("cli.summary_counts", {**counts, "matched": summary["matched_mentees"],
                                              "mentees": summary["mentees"], "unmatched": summary["unmatched_mentees"],
                                              "candidates": summary["candidate_pairs"]}, lang))
     click.echo(render("cli.by_form", None, lang))

@@ -2,10 +2,11 @@
 editable file the head of the school signs (`--order order.docx` or `order.xlsx`).
 
 The school approves the pairs by an order «Об утверждении наставнических пар/групп»
-(docs/domain.md, "The cycle around a run", step 2). Its annex, per form of mentoring: one numbered row
-per pair or group (a group is one mentor with several mentees), the mentor with their position
-or class, the mentees with their class or category, the form and whether it is individual or
-group, a blank start date; then a signature block left blank for the head and the curator.
+(docs/domain.md, "The cycle around a run", step 2). Its annex, per form of mentoring: one
+numbered row per pair or group (a group is one mentor with several mentees), each person with
+their class or category and subjects (wording.Words.about, as everywhere), the form and whether
+it is individual or group, a blank start date; then a signature block left blank for the head
+and the curator.
 `annex_rows` is the one list both the report and the files show, numbered the same.
 
 Only names, ids, category, class and subjects are written: nothing sensitive, no scores.
@@ -30,7 +31,8 @@ from xml.sax.saxutils import escape as xml_escape
 from .i18n import register, render
 from .io.outputset import LEGACY_FILES, MANIFEST, OutputError, prepare_plain_dir, replace_in_set
 from .io.writers import atomic_write_bytes, neutralise, reproducible_zip
-from .results import category_title, form_order, form_title
+from .results import form_order, form_title, is_group
+from .wording import Words
 
 FORMATS = (".docx", ".xlsx")
 
@@ -54,7 +56,6 @@ register({
     "order.form_kind": ("{form}, {kind}", "{form}, {kind}"),
     "order.individual": ("индивидуальная", "individual"),
     "order.group": ("групповая", "group"),
-    "order.grade": ("{grade}\u00a0класс", "grade\u00a0{grade}"),
     "order.empty": ("Наставнических пар и групп нет.", "No mentoring pairs or groups."),
     "order.written": ("Приложение к приказу: {path}", "Appendix to the order: {path}"),
     # where it cannot go
@@ -97,45 +98,28 @@ def order_format(path) -> str:
 # The list
 
 
-def person_about(person: dict | None, lang: str) -> str:
-    """A person's class ("7Б класс") or position ("учитель (математика)") from result.json's
-    `people`; '' when the document does not say (older results)."""
-    if not person:
-        return ""
-    category, grade = person.get("category"), person.get("grade")
-    if grade and category in (None, "student"):
-        return render("order.grade", {"grade": grade}, lang)
-    if not category:
-        return ""
-    title = category_title(category, lang)
-    subjects = person.get("subjects") or []
-    if subjects and category in ("teacher", "young_teacher"):  # a teacher's position names the subjects
-        return f"{title} ({', '.join(str(s) for s in subjects)})"
-    return title
-
-
 def annex_rows(doc: dict, lang: str) -> list[dict]:
     """The annex: one numbered row per pair or group (a mentor's mentees in one form; more than
     one mentee, or a group minimum, is a group), by form in the programme's order, then by the
     mentor's name; mentees by name. Each row: num, mentor_name, mentor_id, mentor_about, mentees
     [{name, id, about}], form, form_title, is_group."""
-    people = doc.get("people") or {}
+    words = Words(doc, lang, "report")
     group_min = {m["mentor_id"]: m.get("group_min") for m in doc.get("mentors") or []}
     units: dict[tuple[str, str], dict] = {}
     for p in doc.get("pairs") or []:
         key = (p["mentor_id"], p["form"])
         if key not in units:
             units[key] = {"mentor_name": p["mentor_name"], "mentor_id": p["mentor_id"],
-                          "mentor_about": person_about(people.get(p["mentor_id"]), lang), "mentees": [],
+                          "mentor_about": words.about(p["mentor_id"]), "mentees": [],
                           "form": p["form"], "form_title": form_title(doc, p["form"], lang)}
         units[key]["mentees"].append({"name": p["mentee_name"], "id": p["mentee_id"],
-                                      "about": person_about(people.get(p["mentee_id"]), lang)})
+                                      "about": words.about(p["mentee_id"])})
     form_ids = form_order(doc)
     ordered = sorted(units.values(), key=lambda u: (form_ids.index(u["form"]), u["mentor_name"], u["mentor_id"]))
     for k, u in enumerate(ordered):
         u["num"] = k + 1
         u["mentees"].sort(key=lambda m: (m["name"], m["id"]))
-        u["is_group"] = len(u["mentees"]) > 1 or bool(group_min.get(u["mentor_id"]))
+        u["is_group"] = is_group(len(u["mentees"]), group_min.get(u["mentor_id"]))
     return ordered
 
 

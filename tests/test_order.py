@@ -152,10 +152,10 @@ def test_the_order_gives_each_mentees_class_and_each_teachers_position(runs, sch
         for line in row[2].split("\n"):
             mentee_id = line.split("(", 1)[1].split(")", 1)[0] if "(" in line else ""
             if mentee_id in grade:
-                assert line.replace("\u00a0", " ").endswith(f", {grade[mentee_id]} класс"), line
+                assert f", {grade[mentee_id]} класс" in line.replace("\u00a0", " "), line
                 checked += 1
     assert checked
-    assert any(row[1].split("\n")[-1].startswith("учитель (") for row in rows)
+    assert any(row[1].split("\n")[-1].startswith("учитель") for row in rows)  # a teacher's position
 
 
 def test_the_order_holds_nothing_sensitive(runs, school):

@@ -38,7 +38,11 @@ def test_a_solution_not_proven_optimal_shows_its_gap_and_no_proof():
 def test_the_view_puts_the_steps_together():
     view = build_view(DOC, "en")
     assert view["pairs_total"] == 4
-    assert view["cards"]["units_detail"] == _Texts("en")("card_units_value", pairs=2, groups=1)
+    # 4 pairs: M1's two in form a are a group, M1's one in b and M2's one are individual
+    assert view["cards"]["units"] == "4"
+    assert view["cards"]["units_detail"] == _Texts("en")("card_units_value", individual_pairs=2, groups=1,
+                                                         mentees_in_groups=2)
+    assert view["pairs_count"] == "4 pairs, 1 group"
     assert view["cards"]["status"] == _solver_status({}, _Texts("en"), "en")["status"]
     assert [f["id"] for f in view["forms"]] == ["a", "b"]
 

@@ -262,12 +262,10 @@ def test_a_coarsened_score_is_recorded_and_said_with_its_cost(monkeypatch):
     config = load_config()
     probe = match(people, config)
     graph = probe.graph
-    totals = [int((o.weights.astype(object) * o.upper.astype(object)).sum())
-              for o in (build_objective(graph, 1), build_objective(graph, 10))]
-    limit = (totals[0] + totals[1]) // 2  # room for a tenfold coarser score only
+    largest = [int(o.combined.max()) for o in (build_objective(graph, 1), build_objective(graph, 10))]
+    limit = (largest[0] + largest[1]) // 2  # room for a tenfold coarser score only
     roster = graph.roster
-    monkeypatch.setattr(solve_module, "FLOW_COST_LIMIT",
-                        limit * (roster.mentees.n * max(1, len(roster.form_ids)) + roster.mentors.n + 3))
+    monkeypatch.setattr(solve_module, "FLOW_COST_LIMIT", limit * (roster.mentees.n + roster.mentors.n + 3))
     result = match(people, config)
     assert result.solution.objective_def.score_divisor == 10
     solver = result_document(result)["solver"]

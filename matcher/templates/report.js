@@ -8,6 +8,9 @@
   if (!list) { return; }
 
   var toArray = function (nodes) { return Array.prototype.slice.call(nodes); };
+  // counts as the page writes them (i18n.number): «5 000» in Russian, "5,000" in English
+  var thousands = document.documentElement.lang === "ru" ? "\u202f" : ",";
+  var fmtCount = function (n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, thousands); };
   var dataBlock = document.getElementById("report-data");
   if (dataBlock) {  // a large programme: the rows come from the page's data (report.compact_data)
     fromData(list, JSON.parse(dataBlock.textContent));
@@ -90,7 +93,7 @@
     });
     if (shown) {
       shown.textContent = shown.dataset.template
-        .replace("{shown}", String(count)).replace("{total}", shown.dataset.total);
+        .replace("{shown}", fmtCount(count)).replace("{total}", fmtCount(shown.dataset.total));
     }
     if (noMatch) { noMatch.hidden = count > 0; }
   }
@@ -145,7 +148,7 @@
     var units = data.u.map(function (u, i) {
       var unit = {
         order: i, name: txt(u[0]), id: txt(u[1]), group: u[2] === 1, badge: txt(u[3]), places: txt(u[4]),
-        groupMin: txt(u[5]), sensitive: u[6]
+        groupMin: txt(u[5]), sensitive: u[6], about: txt(u[8])
       };
       unit.mentor = unit.name + " " + unit.id;
       unit.search = unit.mentor.toLowerCase();
@@ -155,7 +158,7 @@
           num: r[0], name: txt(r[1]), id: txt(r[2]), form: txt(r[3]), formTitle: txt(r[4]), score: r[5],
           scoreText: txt(r[6]), scorePct: r[7], scoreClass: txt(r[8]), priority: txt(r[9]), locked: r[10] === 1,
           components: r[11], explanation: r[12], sensitive: r[13], explainTitle: txt(r[14]), more: txt(r[15]),
-          mentee: mentee, search: mentee.toLowerCase(), unit: unit
+          about: txt(r[16]), mentee: mentee, search: mentee.toLowerCase(), unit: unit
         };
       });
       return unit;
@@ -225,6 +228,7 @@
       add(who, el("span", "person", row.name));
       who.appendChild(document.createTextNode(" "));
       add(who, el("span", "pid", row.id));
+      if (row.about) { add(who, el("span", "about", row.about)); }
       if (row.priority) { add(who, el("span", "chip chip-priority", row.priority)); }
       if (row.locked) { add(who, el("span", "chip chip-locked", list.dataset.locked)); }
       add(s, el("span", "c-form", row.formTitle));
@@ -244,6 +248,7 @@
       var m = add(u, el("div", "umentor"));
       add(m, el("div", "person", unit.name));
       add(m, el("div", "pid", unit.id));
+      if (unit.about) { add(m, el("div", "about", unit.about)); }
       var badges = add(m, el("div", "ubadges"));
       if (unit.group) { add(badges, el("span", "chip chip-group", unit.badge)); }
       if (unit.places) { add(badges, el("span", "places", unit.places)); }
@@ -294,7 +299,7 @@
       if (more) {
         var n = left();
         more.hidden = n === 0;
-        more.textContent = more.dataset.template.replace("{count}", String(n));
+        more.textContent = more.dataset.template.replace("{count}", fmtCount(n));
       }
     }
     function refresh() {
@@ -313,7 +318,7 @@
       renderMore();
       if (shown) {
         shown.textContent = shown.dataset.template
-          .replace("{shown}", String(rowsInView)).replace("{total}", shown.dataset.total);
+          .replace("{shown}", fmtCount(rowsInView)).replace("{total}", fmtCount(shown.dataset.total));
       }
       if (noMatch) { noMatch.hidden = rowsInView > 0; }
     }
