@@ -42,8 +42,9 @@ from .i18n import MESSAGES, register, render
 from .i18n import number as reader_number
 from .io.outputset import MANIFEST, replace_in_set
 from .io.writers import atomic_write_bytes
+from .order import annex_rows  # the annex as the order files show it, numbered the same
 from .report_decisions import decisions_view
-from .results import gap_text, is_group, pair_counts, score_resolution_text
+from .results import form_order, gap_text, is_group, pair_counts, score_resolution_text
 from .wording import Words
 from .wording import form_title as _form_title  # one form title for every presenter
 
@@ -240,19 +241,6 @@ register({
     "report.free_mentors": ("Наставники со свободными местами: {count}", "Mentors with free places: {count}"),
     "report.col_free": ("Свободно мест", "Free places"),
     "report.col_load": ("Занято", "Taken"),
-    # appendix
-    "report.appendix_to": ("Приложение к приказу", "Appendix to the order"),
-    "report.appendix_date": ("от «____» ______________ 20____ г. № ________",
-                             "dated ____ ______________ 20____, No. ________"),
-    "report.appendix_title": ("Об утверждении наставнических пар/групп", "On approving the mentoring pairs/groups"),
-    "report.appendix_col_num": ("№ п/п", "No."),
-    "report.appendix_col_mentor": ("Наставник", "Mentor"),
-    "report.appendix_col_mentees": ("Наставляемый / группа наставляемых", "Mentee / group of mentees"),
-    "report.appendix_col_form": ("Форма наставничества", "Form of mentoring"),
-    "report.appendix_sign_head": ("Руководитель образовательной организации", "Head of the school"),
-    "report.appendix_sign_curator": ("Куратор программы наставничества", "Curator of the mentoring programme"),
-    "report.appendix_signature": ("подпись", "signature"),
-    "report.appendix_signature_name": ("расшифровка подписи", "name"),
     "report.footer": ("Сформировано программой mentor-matcher {version}; seed {seed}.",
                       "Made by mentor-matcher {version}; seed {seed}."),
     # explanations
@@ -711,15 +699,6 @@ class _Explainer:
         return out
 
 
-def appendix_rows(units: list[dict], form_ids: list[str]) -> list[dict]:
-    """The order's table: one numbered row per pair or group, by form, then mentor's name; each
-    person with their class or category and subjects."""
-    ordered = sorted(units, key=lambda u: (form_ids.index(u["form"]), u["mentor_name"], u["mentor_id"]))
-    return [{"num": k + 1, "mentor_name": u["mentor_name"], "mentor_id": u["mentor_id"], "mentor_about": u["mentor_about"],
-             "mentees": [{"name": r["mentee_name"], "id": r["mentee_id"], "about": r["mentee_about"]} for r in u["rows"]],
-             "form_title": u["form_title"]} for k, u in enumerate(ordered)]
-
-
 def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False,
                inline_units: int = INLINE_UNITS, page_units: int = PAGE_UNITS) -> dict:
     """Everything the template shows, worded in `lang`; the template adds no logic of its own.
@@ -738,7 +717,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
     summary = doc.get("summary") or {}
     pairs = list(doc.get("pairs") or [])
     mentors = list(doc.get("mentors") or [])
-    form_ids = _form_ids(program, pairs)
+    form_ids = form_order(doc)
 
     unit_list, pairs_total = _units(doc, pairs, mentors, form_ids, T, words, lang, sensitive)
     unmatched = _unmatched_rows(doc, T, words, lang, sensitive)
@@ -778,7 +757,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "free_mentors": free_mentors,
         "load_chart": load_chart(mentors, lang),
         "score_chart": score_chart([p.get("score", 0.0) for p in pairs], lang),
-        "appendix": appendix_rows(unit_list, form_ids),
+        "appendix": annex_rows(doc, lang),
         "decisions": decisions_view(doc, unit_list, ALTERNATIVES_SHOWN, lang),
     }
     view.update(_paging(unit_list, pairs_total, candidates, T, inline_units, page_units))
@@ -906,15 +885,6 @@ def data_json(data: dict) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def _form_ids(program: dict, pairs: list[dict]) -> list[str]:
-    """The programme's forms in its order, then any other form a pair is in."""
-    form_ids = list((program.get("forms") or {}).keys())
-    for p in pairs:
-        if p["form"] not in form_ids:
-            form_ids.append(p["form"])
-    return form_ids
 
 
 def _units(doc: dict, pairs: list[dict], mentors: list[dict], form_ids: list[str], T: _Texts,

@@ -541,6 +541,15 @@ def form_title(doc: dict | None, form, lang: str) -> str:
     return entry.get("title_ru" if lang == "ru" else "title_en") or str(form)
 
 
+def form_order(doc: dict) -> list[str]:
+    """The programme's forms in its order, then any other form a pair is in."""
+    form_ids = list((((doc or {}).get("program") or {}).get("forms") or {}).keys())
+    for p in (doc or {}).get("pairs") or []:
+        if p["form"] not in form_ids:
+            form_ids.append(p["form"])
+    return form_ids
+
+
 def category_title(category, lang: str) -> str:
     return render(f"category.{category}", None, lang) if category else "—"
 
