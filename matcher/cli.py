@@ -37,6 +37,10 @@ register({
                            "Solver status: {status} ({proof}), engine: {engine}"),
     "cli.summary_status_unproven": ("Статус решения: FEASIBLE — оптимальность не доказана{why}; разрыв: {gaps}",
                                     "Solver status: FEASIBLE — optimality not proven{why}; gap: {gaps}"),
+    "cli.over_limit": ("Внимание: подбор и объяснения заняли на {over} с больше, чем --time-limit {limit} с: "
+                       "построение графа возможных пар ({graph} с) и первый поток всегда выполняются до конца.",
+                       "Note: matching and explanations took {over} s longer than --time-limit {limit} s: building "
+                       "the graph of possible pairs ({graph} s) and the first flow always run to the end."),
     "cli.stopped_by_time_limit": (" (истёк --time-limit)", " (--time-limit reached)"),
     "cli.score_resolution": ("Внимание: {text}.", "Note: {text}."),
     # one vocabulary of counts with the report (results.pair_counts)
@@ -346,6 +350,11 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
         click.echo(render("cli.unknown_status", {"seconds": time_limit}, lang), err=True)
         return 3
     print_summary(done.document, lang, time.perf_counter() - t0, done.out_dir, done.order)
+    timings = done.match.timings
+    if timings.get("over_limit", 0.0) > 0.1 * time_limit:
+        click.echo(render("cli.over_limit", {
+            "over": f"{timings['over_limit']:.1f}", "limit": f"{time_limit:g}",
+            "graph": f"{timings.get('roster', 0.0) + timings.get('graph', 0.0):.1f}"}, lang))
     return 0
 
 

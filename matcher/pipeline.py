@@ -192,6 +192,9 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
         stage("explain")
         doc = result_document(result, input_files=input_files, warnings=warnings)
         add_explanations(doc, result, deadline=result.deadline)
+        # What the budget could not hold (the roster and the candidate graph always run to the
+        # end; so does the first flow): the CLI says so rather than hide it.
+        result.timings["over_limit"] = max(0.0, time.perf_counter() - deadline)
         stage("write")
         sensitive = None
         if include_sensitive:
