@@ -20,6 +20,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from .flow import feasible_potentials
+
 INF = np.int64(2) ** 62
 DENSE_LIMIT = 8_000_000  # slots × mentors of one part held densely (int64: 64 MB an array)
 
@@ -152,15 +154,13 @@ class PartCells:
         c.G = None
 
     def _feasible(self, c: Cell, d: np.ndarray) -> np.ndarray:
-        """Potentials making every reduced cost >= 0: `d` if it does, else Bellman-Ford from it."""
-        finite = c.M < INF
-        for _ in range(self.N + 1):
-            cand = np.where(finite, d[:, None] + c.M, INF).min(axis=0)
-            new = np.minimum(d, cand)
-            if np.array_equal(new, d):
-                return d
-            d = new
-        raise ValueError("negative cycle: the cell's flow is not optimal")  # pragma: no cover
+        """Potentials making every reduced cost >= 0: `d` if it does (a parent's, after a
+        shortest-path update), else new ones (solve.flow.feasible_potentials)."""
+        A, B = np.nonzero(c.M < INF)
+        C = c.M[A, B]
+        if not len(A) or (C + d[A] - d[B]).min() >= 0:
+            return d
+        return feasible_potentials(A, B, C, self.N)  # pragma: no cover - the update keeps them feasible
 
     def _graph(self, c: Cell):
         """The reduced residual graph (every cost >= 0) as a sparse matrix for scipy."""
