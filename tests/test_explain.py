@@ -323,21 +323,26 @@ def test_the_forced_assignment_a_forcing_describes_is_legal_and_holds_the_pair(p
         return
     doc = result_document(result)
     add_explanations(doc, result)
-    by_id = {p.id: p for p in programme.participants}
-    base = {p["mentee_id"]: p["mentor_id"] for p in doc["pairs"]}
     for p in doc["pairs"]:
         for alt in p["explanation"]["alternatives"]:
-            if not alt.get("forcing", {}).get("feasible"):
-                continue
-            new = dict(base, **{p["mentee_id"]: alt["mentor_id"]})
-            for m in alt["forcing"]["moves"]:
-                assert base.get(m["mentee_id"]) == m["from"]
-                if m["to"] is None:
-                    del new[m["mentee_id"]]
-                else:
-                    new[m["mentee_id"]] = m["to"]
-            triples = [(t, r, allowed_forms(by_id[t], by_id[r], programme.config)[0]) for t, r in new.items()]
-            assert not assignment_violations(programme.participants, programme.config, triples), alt
+            if alt.get("forcing", {}).get("feasible"):
+                _assert_forced_assignment_legal(programme, doc, p, alt)
+
+
+def _assert_forced_assignment_legal(programme, doc, pair, alt):
+    """The pairs with `pair`'s mentee moved to `alt`'s mentor and the forcing's moves made:
+    every move starts where the mentee is, and the independent checker accepts the result."""
+    by_id = {p.id: p for p in programme.participants}
+    base = {p["mentee_id"]: p["mentor_id"] for p in doc["pairs"]}
+    new = dict(base, **{pair["mentee_id"]: alt["mentor_id"]})
+    for m in alt["forcing"]["moves"]:
+        assert base.get(m["mentee_id"]) == m["from"]
+        if m["to"] is None:
+            del new[m["mentee_id"]]
+        else:
+            new[m["mentee_id"]] = m["to"]
+    triples = [(t, r, allowed_forms(by_id[t], by_id[r], programme.config)[0]) for t, r in new.items()]
+    assert not assignment_violations(programme.participants, programme.config, triples), alt
 
 
 SUGGESTIONS = settings(max_examples=examples(30), deadline=None, suppress_health_check=list(HealthCheck))
@@ -518,8 +523,6 @@ def test_why_not_this_mentor_in_a_group_programme_agrees_with_brute_force_resolv
     assert doc["explanations"]["not_computed_in_time"] == {"alternatives": 0, "changes": 0}
     roster, base = result.roster, result.solution
     names = base.objective_def.names
-    pairs = {p["mentee_id"]: p["mentor_id"] for p in doc["pairs"]}
-    by_id = {p.id: p for p in programme.participants}
     for p in doc["pairs"]:
         for alt in p["explanation"]["alternatives"]:
             f = alt.get("forcing")
@@ -542,14 +545,7 @@ def test_why_not_this_mentor_in_a_group_programme_agrees_with_brute_force_resolv
                 event(f"exact by {f['method']}")
                 assert forced.objective - base.objective == f["objective_delta"]
                 assert gain == f["levels"]
-            new = dict(pairs, **{p["mentee_id"]: alt["mentor_id"]})
-            for m in f["moves"]:
-                if m["to"] is None:
-                    del new[m["mentee_id"]]
-                else:
-                    new[m["mentee_id"]] = m["to"]
-            triples = [(t, r, allowed_forms(by_id[t], by_id[r], programme.config)[0]) for t, r in new.items()]
-            assert not assignment_violations(programme.participants, programme.config, triples), alt
+            _assert_forced_assignment_legal(programme, doc, p, alt)
 
 
 def test_a_deadline_passing_midway_marks_and_counts_every_answer_it_cuts(monkeypatch, capsys):
