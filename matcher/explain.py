@@ -787,8 +787,9 @@ def _cell(run, k: int, flips: tuple):
     p = int(part_mentor[k])
     if p not in run._part_cells:
         slots, mentors = np.flatnonzero(part_slot == p), np.flatnonzero(part_mentor == p)
+        w = run.objective.combined[run.residual.net & (part_slot[run.slot] == p)]
         pc = None
-        if PartCells.fits(len(slots), len(mentors)):
+        if PartCells.fits(len(slots), len(mentors), int(w.max()) if len(w) else 0):
             pc = PartCells(run.graph, run.objective.combined, run.slot, run.capacity, run.lock_edges,
                            run.residual.net, slots, mentors)
             run._cells[(p, ())] = pc.cell(run.chosen, run.cell_capacity, run.cell_lower, run.residual.d)

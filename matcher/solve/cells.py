@@ -72,8 +72,9 @@ class PartCells:
         self.capacity = np.maximum(capacity[mentors].astype(np.int64) - self.locked_load, 0)
 
     @staticmethod
-    def fits(n_slots: int, n_mentors: int) -> bool:
-        return n_slots * n_mentors <= DENSE_LIMIT
+    def fits(n_slots: int, n_mentors: int, w_max: int) -> bool:
+        """Whether a part is held densely, its distances exact in scipy's float64 sums."""
+        return n_slots * n_mentors <= DENSE_LIMIT and float(w_max) * (n_slots + n_mentors + 2) < 2.0 ** 52
 
     def local(self, mentors) -> np.ndarray:
         return np.searchsorted(self.mentors, mentors)
