@@ -189,25 +189,36 @@ class CandidateGraph:
 def _best_reasons(roster: Roster, ti: np.ndarray, tj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Dense [len(ti), len(tj)] reason masks and forms of the pairs ti × tj (the form where
     the pair came closest; FORM_COMPAT_BIT and -1 where they share no form)."""
-    shape = (len(ti), len(tj))
-    blocked = np.full(shape, FORM_COMPAT_BIT, dtype=np.uint32)
-    blocked_form = np.full(shape, -1, dtype=np.int8)
-    best_count = np.full(shape, 127, dtype=np.int16)
+    closest = _Closest((len(ti), len(tj)), len(roster.form_ids))
     for f, form in enumerate(roster.form_ids):
         bit = np.uint64(1) << np.uint64(f)
         rs = np.flatnonzero(roster.mentees.forms[ti] & bit)
         cs = np.flatnonzero(roster.mentors.forms[tj] & bit)
-        if len(rs) == 0 or len(cs) == 0:
-            continue
-        mask = constraints.reasons_mask(roster, ti[rs][:, None], tj[cs][None, :], form)
-        sub = np.ix_(rs, cs)
+        if len(rs) and len(cs):
+            closest.add(np.ix_(rs, cs), constraints.reasons_mask(roster, ti[rs][:, None], tj[cs][None, :], form), f, f)
+    return closest.mask, closest.form
+
+
+class _Closest:
+    """A block's reason masks in the form where each pair came closest (fewest rules failed,
+    the first such form in the order forms are added), and the forms each pair passes in."""
+
+    def __init__(self, shape: tuple[int, int], n_forms: int):
+        self.mask = np.full(shape, FORM_COMPAT_BIT, dtype=np.uint32)
+        self.form = np.full(shape, -1, dtype=np.int8)
+        self.count = np.full(shape, 127, dtype=np.int16)
+        self.passing = np.zeros(shape, dtype=_bits_dtype(n_forms))  # bit k: passes in the k-th form added
+
+    def add(self, at: tuple, mask: np.ndarray, form: int, k: int) -> None:
+        """The masks `mask` of the pairs at `at` in form `form`, the k-th added."""
         count = np.bitwise_count(mask).astype(np.int16)
-        cur = best_count[sub]
-        better = count < cur
-        best_count[sub] = np.where(better, count, cur)
-        blocked[sub] = np.where(better, mask, blocked[sub])
-        blocked_form[sub] = np.where(better, np.int8(f), blocked_form[sub])
-    return blocked, blocked_form
+        current = self.count[at]
+        better = count < current
+        self.count[at] = np.where(better, count, current)
+        self.mask[at] = np.where(better, mask, self.mask[at])
+        self.form[at] = np.where(better, np.int8(form), self.form[at])
+        bits = self.passing.dtype.type
+        self.passing[at] |= (mask == 0).astype(bits) << bits(k)
 
 
 @dataclass
@@ -250,23 +261,12 @@ def _rule_block(roster: Roster, rows: np.ndarray, cls: _FormClass
     if len(cls.forms) == 1:
         mask = constraints.reasons_mask(roster, rows[:, None], cols[None, :], roster.form_ids[cls.forms[0]])
         return mask, cls.forms[0], (mask == 0).view(np.uint8)
-    shape = (len(rows), len(cols))
-    best = np.full(shape, FORM_COMPAT_BIT, dtype=np.uint32)
-    best_form = np.full(shape, -1, dtype=np.int8)
-    best_count = np.full(shape, 127, dtype=np.int16)
-    bits = _bits_dtype(len(cls.forms))
-    passing = np.zeros(shape, dtype=bits)
+    closest = _Closest((len(rows), len(cols)), len(cls.forms))
     for k, (f, at) in enumerate(zip(cls.forms, cls.form_mentors)):
-        sub = (slice(None), slice(None) if at is None else at)
-        mask = constraints.reasons_mask(roster, rows[:, None], cols[sub[1]][None, :], roster.form_ids[f])
-        count = np.bitwise_count(mask).astype(np.int16)
-        cur = best_count[sub]
-        better = count < cur
-        best_count[sub] = np.where(better, count, cur)
-        best[sub] = np.where(better, mask, best[sub])
-        best_form[sub] = np.where(better, np.int8(f), best_form[sub])
-        passing[sub] |= (mask == 0).astype(bits) << bits(k)
-    return best, best_form, passing
+        sub = slice(None) if at is None else at
+        closest.add((slice(None), sub), constraints.reasons_mask(roster, rows[:, None], cols[sub][None, :],
+                                                                 roster.form_ids[f]), f, k)
+    return closest.mask, closest.form, closest.passing
 
 
 def _nonzero(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
