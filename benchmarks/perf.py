@@ -66,6 +66,7 @@ class Measured:
     result: dict  # status, engine, proof, candidate_pairs, gap
     stages: dict[str, float] = field(default_factory=dict)
     note: str = ""
+    raw_flow: dict = field(default_factory=dict)  # benchmarks/raw_flow.py on the same inputs
 
     @property
     def run(self) -> _bench.Run:
@@ -131,6 +132,23 @@ def library_cmd(sc: Scenario, out: Path) -> list[str]:
             "--engine", sc.engine, "--time-limit", str(sc.time_limit)]
 
 
+RAW_FLOW_MAX_PAIRS = 10_000_000  # past this the bare flow alone needs gigabytes: not run
+
+
+def raw_flow(sc: Scenario, candidate_pairs: int | None, wall_limit: float) -> dict:
+    """The raw OR-Tools min-cost flow over the same candidate pairs (benchmarks/raw_flow.py),
+    its own subprocess: the yardstick of the end-to-end ratio."""
+    if not sc.mentors or (candidate_pairs or 0) > RAW_FLOW_MAX_PAIRS:
+        return {}
+    cmd = [sys.executable, str(Path(__file__).resolve().parent / "raw_flow.py"), str(sc.mentors), str(sc.mentees)]
+    if sc.config:
+        cmd.append(str(sc.config))
+    run = measure(cmd, timeout=wall_limit)
+    if not run.ok:
+        return {}
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def run_scenario(sc: Scenario, repeat: int, wall_limit: float) -> Measured:
     out = OUT_DIR / f"perf-{sc.name}"
     _fresh(out)
@@ -145,7 +163,8 @@ def run_scenario(sc: Scenario, repeat: int, wall_limit: float) -> Measured:
             result = _result_json(out / "result.json")
             while len(runs) < repeat and first.wall < 30:
                 runs.append(measure(cli_cmd(sc, out), timeout=wall_limit))
-            return Measured(sc, runs, via, result, stages)
+            return Measured(sc, runs, via, result, stages, raw_flow=raw_flow(sc, result.get("candidate_pairs"),
+                                                                             wall_limit))
         rejected = _bench.rejection(first)
         note = (f"`matcher match` rejected the generated input ({rejected}); measured through the library "
                 f"(no file reading or writing)") if rejected else \
@@ -174,9 +193,12 @@ def _result_json(path: Path) -> dict:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    from matcher.results import gap_text
+
     solver = doc.get("solver", {})
+    gap = gap_text(solver, "en") if solver.get("status") == "FEASIBLE" else ""
     return {"status": solver.get("status"), "engine": solver.get("engine"), "proof": solver.get("proof"),
-            "gap": solver.get("gap"), "candidate_pairs": doc.get("summary", {}).get("candidate_pairs"),
+            "gap": gap, "candidate_pairs": doc.get("summary", {}).get("candidate_pairs"),
             "pairs": doc.get("summary", {}).get("pairs")}
 
 
@@ -246,7 +268,7 @@ def profile_scenario(sc: Scenario, via: str) -> tuple[list[list], list[list], fl
 # --- report --------------------------------------------------------------------------
 
 HEADERS = ["scenario", "participants", "candidate pairs", "status (proof)", "wall time", "peak RSS",
-           "target", "met?", "notes"]
+           "raw flow (ratio)", "target", "met?", "notes"]
 
 
 def row_for(m: Measured) -> list:
@@ -256,8 +278,8 @@ def row_for(m: Measured) -> list:
     status = res.get("status") or ("timeout" if run.timed_out else "failed")
     proof = res.get("proof")
     status_txt = f"{status} ({res.get('engine')}{', ' + proof if proof else ''})" if res else status
-    if res.get("gap"):
-        status_txt += f", gap {res['gap']:.2%}"
+    if isinstance(res.get("gap"), str) and res["gap"]:
+        status_txt += f", gap: {res['gap']}"  # per objective level (results.gap_text)
     target = f"< {sc.target_s:.0f} s" + (f", < {sc.target_mb / 1024:g} GB" if sc.target_mb else "")
     if sc.needs_cpsat:
         target += ", proven optimal"
@@ -265,8 +287,11 @@ def row_for(m: Measured) -> list:
         and (status == "OPTIMAL" or (not sc.needs_optimal and status == "FEASIBLE"))
     note = m.note or ("through `matcher match`" if m.via == "cli" else "")
     cands = res.get("candidate_pairs")
+    raw = m.raw_flow.get("seconds")
+    ratio = f"{fmt_seconds(raw)} ({run.wall / raw:.1f}x)" if raw and run.ok else \
+        ("not run (> 10M pairs)" if (cands or 0) > RAW_FLOW_MAX_PAIRS else "-")
     return [sc.title, f"{sc.participants:,}" if sc.participants else "-", f"{cands:,}" if cands else "-",
-            status_txt, wall, fmt_mb(run.peak_rss_mb), target, "yes" if met else "**no**", note]
+            status_txt, wall, fmt_mb(run.peak_rss_mb), ratio, target, "yes" if met else "**no**", note]
 
 
 def count_rows(path: Path | None) -> int:
@@ -312,7 +337,7 @@ def main(argv=None) -> int:
         _bench.save_json(store / f"{m.scenario.name}.json", {
             "scenario": m.scenario.name, "command": _bench.command_line(), "machine": _bench.machine_line(),
             "row": row_for(m), "via": m.via, "runs": m.runs, "result": m.result, "stages": m.stages,
-            "note": m.note, "profile": {"rows": prof[1], "top": prof[2], "total": prof[3]} if prof else None})
+            "note": m.note, "raw_flow": m.raw_flow, "profile": {"rows": prof[1], "top": prof[2], "total": prof[3]} if prof else None})
     body = readme_body(store)
     print(body)
     if not args.quick and not args.no_readme:
@@ -320,7 +345,7 @@ def main(argv=None) -> int:
     return 0
 
 
-ORDER = ["school", "district", "groups", "groups-cpsat"]
+ORDER = ["school", "district", "groups", "groups-cpsat", "sample-2000", "sample-5000", "sample-20000"]
 
 
 def readme_body(store: Path) -> str:

@@ -18,6 +18,7 @@ _LAZY = {
     "add_explanations": ("matcher.explain", "add_explanations"),
     "write_outputs": ("matcher.results", "write_outputs"),
     "write_report": ("matcher.report", "write_report"),
+    "write_order": ("matcher.order", "write_order"),
 }
 
 

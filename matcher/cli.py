@@ -17,14 +17,16 @@ from .i18n import default_lang, register, render
 register({
     "cli.config_rejected": ("настройки отклонены:", "configuration rejected:"),
     "cli.input_rejected": ("входные данные отклонены: ошибок — {errors}, предупреждений — {warnings}",
-                           "input rejected: {errors} error(s), {warnings} warning(s)"),
+                           "input rejected: {errors} {errors:plural:error|errors}, {warnings} "
+                           "{warnings:plural:warning|warnings}"),
     "cli.input_ok": ("входные данные в порядке: ошибок нет, предупреждений — {warnings}",
-                     "input is valid: no errors, {warnings} warning(s)"),
+                     "input is valid: no errors, {warnings} {warnings:plural:warning|warnings}"),
     "cli.no_input": ("укажите --participants или --mentors и --mentees",
                      "give --participants, or --mentors and --mentees"),
     "cli.sample_written": ("записаны файлы: {files}", "wrote: {files}"),
     "cli.warnings_hidden": ("предупреждений при чтении анкет: {warnings} (подробно: matcher validate или result.json)",
-                            "{warnings} warning(s) while reading the questionnaires (details: matcher validate "
+                            "{warnings} {warnings:plural:warning|warnings} while reading the questionnaires (details: "
+                            "matcher validate "
                             "or result.json)"),
     "cli.stage": ("{stage}… ({seconds} с)", "{stage}... ({seconds} s)"),
     "stage.read": ("чтение анкет", "reading questionnaires"),
@@ -35,12 +37,19 @@ register({
                            "Solver status: {status} ({proof}), engine: {engine}"),
     "cli.summary_status_unproven": ("Статус решения: FEASIBLE — оптимальность не доказана{why}; разрыв: {gaps}",
                                     "Solver status: FEASIBLE — optimality not proven{why}; gap: {gaps}"),
+    "cli.over_limit": ("Внимание: подбор и объяснения заняли на {over} с больше, чем --time-limit {limit} с: "
+                       "построение графа возможных пар ({graph} с) и первый поток всегда выполняются до конца.",
+                       "Note: matching and explanations took {over} s longer than --time-limit {limit} s: building "
+                       "the graph of possible pairs ({graph} s) and the first flow always run to the end."),
     "cli.stopped_by_time_limit": (" (истёк --time-limit)", " (--time-limit reached)"),
     "cli.score_resolution": ("Внимание: {text}.", "Note: {text}."),
-    "cli.summary_counts": ("Пар: {pairs}; наставляемых с парой: {matched} из {mentees}; без пары: {unmatched}; "
-                           "допустимых пар-кандидатов: {candidates}",
-                           "Pairs: {pairs}; mentees paired: {matched} of {mentees}; unpaired: {unmatched}; "
-                           "candidate pairs: {candidates}"),
+    # one vocabulary of counts with the report (results.pair_counts)
+    "cli.summary_counts": ("Пар «наставник – наставляемый»: {pairs} (индивидуальных: {individual_pairs}; групп: "
+                           "{groups}, наставляемых в них: {mentees_in_groups}); наставляемых с парой: {matched} из "
+                           "{mentees}; без пары: {unmatched}; допустимых пар-кандидатов: {candidates}",
+                           "Mentor–mentee pairs: {pairs} (individual: {individual_pairs}; groups: {groups}, "
+                           "{mentees_in_groups} mentees in them); mentees paired: {matched} of {mentees}; unpaired: "
+                           "{unmatched}; candidate pairs: {candidates}"),
     "cli.summary_form": ("  {form}: {matched} из {mentees}", "  {form}: {matched} of {mentees}"),
     "cli.summary_priority": ("  приоритет {priority}: {matched} из {mentees}", "  priority {priority}: {matched} of {mentees}"),
     "cli.by_form": ("По формам:", "By form:"),
@@ -203,8 +212,8 @@ def _stage(lang, stage, t0, quiet):
                                         "seconds": f"{time.perf_counter() - t0:.1f}"}, lang), err=True)
 
 
-def print_summary(doc: dict, lang: str, seconds: float, out_dir) -> None:
-    from .results import gap_text, score_resolution_text
+def print_summary(doc: dict, lang: str, seconds: float, out_dir, order=None) -> None:
+    from .results import gap_text, pair_counts, score_resolution_text
 
     solver, summary = doc["solver"], doc["summary"]
     if solver["status"] == "FEASIBLE":
@@ -216,7 +225,10 @@ def print_summary(doc: dict, lang: str, seconds: float, out_dir) -> None:
     resolution = score_resolution_text(solver, lang)
     if resolution:
         click.echo(render("cli.score_resolution", {"text": resolution}, lang))
-    click.echo(render("cli.summary_counts", {"pairs": summary["pairs"], "matched": summary["matched_mentees"],
+    counts = {k: summary[k] for k in ("pairs", "individual_pairs", "groups", "mentees_in_groups") if k in summary}
+    if len(counts) < 4:  # a result written before these counts
+        counts = pair_counts(doc["pairs"], {m["mentor_id"]: m.get("group_min") for m in doc.get("mentors") or []})
+    click.echo(render("cli.summary_counts", {**counts, "matched": summary["matched_mentees"],
                                              "mentees": summary["mentees"], "unmatched": summary["unmatched_mentees"],
                                              "candidates": summary["candidate_pairs"]}, lang))
     click.echo(render("cli.by_form", None, lang))
@@ -231,6 +243,9 @@ def print_summary(doc: dict, lang: str, seconds: float, out_dir) -> None:
             click.echo(render("cli.summary_priority", {"priority": p, **row}, lang))
     click.echo(render("cli.time", {"seconds": f"{seconds:.1f}"}, lang))
     click.echo(render("cli.outputs", {"dir": str(out_dir)}, lang))
+    if order:
+        from . import order as _  # noqa: F401 - registers the order's messages
+        click.echo(render("order.written", {"path": str(order)}, lang))
 
 
 def print_conflict(solution, lang: str) -> None:
@@ -264,13 +279,49 @@ def prepare_outputs_or_exit(out_dir, lang, inputs=()):
         sys.exit(4)
 
 
+def order_format_or_exit(order, lang) -> None:
+    """An order file that is neither .docx nor .xlsx: exit 1 at once, before any reading."""
+    from .order import OrderFormatError, order_format
+
+    if order is not None:
+        try:
+            order_format(order)
+        except OrderFormatError as exc:
+            click.echo(exc.message(lang), err=True)
+            sys.exit(1)
+
+
+def order_target_or_exit(order, outputs, lang, inputs=()) -> None:
+    """Check where the order goes beside the prepared output set, before the solve: exit 4 with
+    the path and the reason when it cannot be written there."""
+    from .io.outputset import OutputError
+    from .order import order_target
+
+    if order is not None:
+        try:
+            order_target(order, outputs.target, inputs)
+        except OutputError as exc:
+            outputs.discard()
+            click.echo(exc.message(lang), err=True)
+            sys.exit(4)
+
+
+ORDER_OPTION = click.option(
+    "--order", type=click.Path(), default=None,
+    help="Also write the order's annex (the approved pairs and groups, to sign) as an editable file: "
+         "order.docx (Word) or order.xlsx (Excel), by the ending. Inside --out it joins the output set; "
+         "elsewhere it is written on its own.")
+
+
 def run_match(lang, config, participants, *, pair_specs, engine, time_limit, seed, xlsx, headers,
-              quiet, input_files, warnings, t0, report_options=None, outputs=None, out_dir=None) -> int:
+              quiet, input_files, warnings, t0, report_options=None, outputs=None, out_dir=None,
+              order=None) -> int:
     """matcher.run (into `outputs`, an OutputSet prepared by the caller; or into `out_dir`) with
     the CLI's printing: progress, then the conflict or the summary. Returns the exit code."""
     import time
 
     from .io.outputset import OutputError
+    from .order import OrderFormatError
     from .pipeline import run
     from .problems import InputRejected
     from .solve import EngineError
@@ -279,12 +330,15 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
         done = run(participants, config, outputs if outputs is not None else out_dir, pair_specs=pair_specs,
                    engine=engine, time_limit=time_limit, seed=seed, lang=lang, headers=headers, xlsx=xlsx,
                    input_files=input_files, warnings=warnings, on_stage=lambda stage: _stage(lang, stage, t0, quiet),
-                   **(report_options or {}))
+                   order=order, **(report_options or {}))
     except EngineError:
         click.echo(render("cli.engine_flow", None, lang), err=True)
         return 2
     except InputRejected as exc:
         _echo_problems(exc.report, lang)
+        return 1
+    except OrderFormatError as exc:
+        click.echo(exc.message(lang), err=True)
         return 1
     except OutputError as exc:
         click.echo(exc.message(lang), err=True)
@@ -295,7 +349,12 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
     if done.status == "UNKNOWN":
         click.echo(render("cli.unknown_status", {"seconds": time_limit}, lang), err=True)
         return 3
-    print_summary(done.document, lang, time.perf_counter() - t0, done.out_dir)
+    print_summary(done.document, lang, time.perf_counter() - t0, done.out_dir, done.order)
+    timings = done.match.timings
+    if timings.get("over_limit", 0.0) > 0.1 * time_limit:
+        click.echo(render("cli.over_limit", {
+            "over": f"{timings['over_limit']:.1f}", "limit": f"{time_limit:g}",
+            "graph": f"{timings.get('roster', 0.0) + timings.get('graph', 0.0):.1f}"}, lang))
     return 0
 
 
@@ -324,8 +383,9 @@ def match_options(f):
 @click.option("--locks", "locks_path", type=click.Path(dir_okay=False),
               help="Consilium decisions (CSV/XLSX): mentor_id, mentee_id, action lock|forbid, form.")
 @match_options
+@ORDER_OPTION
 def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_path, out_dir, engine, time_limit,
-              seed, xlsx, headers, quiet, anonymize, include_sensitive):
+              seed, xlsx, headers, quiet, anonymize, include_sensitive, order):
     """Form pairs and groups: proven-optimal assignment under every hard rule."""
     import time
 
@@ -333,6 +393,7 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
 
     t0 = time.perf_counter()
     lang = _lang(lang)
+    order_format_or_exit(order, lang)
     config = load_config_or_exit(config_path, lang)
     _stage(lang, "read", t0, quiet)
     ingest = load_input_or_exit(lang, config, mentors, mentees, participants, mapping, all_warnings=False)
@@ -343,13 +404,15 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
             _echo_problems(report, lang)
             sys.exit(1)
     warnings = [p.to_dict(lang) for p in ingest.report.warnings]
-    outputs = prepare_outputs_or_exit(out_dir, lang, [mentors, mentees, participants, mapping, config_path,
-                                                      locks_path])
+    inputs = [mentors, mentees, participants, mapping, config_path, locks_path]
+    outputs = prepare_outputs_or_exit(out_dir, lang, inputs)
+    order_target_or_exit(order, outputs, lang, inputs)
     try:
         code = run_match(lang, config, ingest.participants, pair_specs=pair_specs, engine=engine,
                          time_limit=time_limit, seed=seed, outputs=outputs, xlsx=xlsx, headers=headers,
                          quiet=quiet, input_files=ingest.files, warnings=warnings, t0=t0,
-                         report_options={"anonymize": anonymize, "include_sensitive": include_sensitive})
+                         report_options={"anonymize": anonymize, "include_sensitive": include_sensitive},
+                         order=order)
     finally:
         outputs.discard()  # a run that did not commit leaves --out as it was
     sys.exit(code)
@@ -380,14 +443,46 @@ def explain_cmd(result_dir, mentee_id, mentor_id, pair, lang):
     click.echo(text)
 
 
+@main.command("order")
+@click.argument("result_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--out", "order", type=click.Path(), required=True,
+              help="The order's annex to write: order.docx (Word) or order.xlsx (Excel), by the ending. Inside "
+                   "RESULT_DIR it joins the result's set; elsewhere it is written on its own.")
+@LANG_OPTION
+def order_cmd(result_dir, order, lang):
+    """Write the order's annex (the approved pairs and groups, to sign) from a result directory."""
+    from .explain_text import ExplainError, load_result
+    from .io.outputset import OutputError, verify_output_set
+    from .order import write_order
+
+    lang = _lang(lang)
+    order_format_or_exit(order, lang)
+    try:
+        doc = load_result(Path(result_dir))
+        verify_output_set(result_dir)
+    except ExplainError as exc:
+        click.echo(render(exc.code, exc.params, lang), err=True)
+        sys.exit(exc.exit_code)
+    except OutputError as exc:  # not one run's files: an order made of them would mislead
+        click.echo(exc.message(lang), err=True)
+        sys.exit(1)
+    try:
+        write_order(doc, order, lang, result_dir=result_dir)
+    except OutputError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(4)
+    click.echo(render("order.written", {"path": str(order)}, lang))
+
+
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(), default="demo-output", show_default=True,
               help="Directory for the sample questionnaires (input/) and the results.")
 @click.option("--mentees", "n_mentees", type=click.IntRange(1, 100_000), default=200, show_default=True,
               help="Number of mentees in the sample school.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the sample school.")
+@ORDER_OPTION
 @LANG_OPTION
-def demo(out_dir, n_mentees, seed, lang):
+def demo(out_dir, n_mentees, seed, order, lang):
     """Sample school -> match -> outputs, in one command."""
     import time
 
@@ -398,8 +493,10 @@ def demo(out_dir, n_mentees, seed, lang):
 
     t0 = time.perf_counter()
     lang = _lang(lang)
+    order_format_or_exit(order, lang)
     # The sample is part of the demo's output set: staged with the results, swapped in with them.
     outputs = prepare_outputs_or_exit(out_dir, lang)
+    order_target_or_exit(order, outputs, lang)
     try:
         try:
             files = write_sample(outputs.path("input"), n_mentees=n_mentees, seed=seed, fmt="csv")
@@ -418,7 +515,7 @@ def demo(out_dir, n_mentees, seed, lang):
                 w["file"] = str(Path(out_dir) / Path(w["file"]).relative_to(outputs.staging))
         code = run_match(lang, config, ingest.participants, pair_specs=[], engine="auto", time_limit=60.0, seed=0,
                          outputs=outputs, xlsx=False, headers="en", quiet=False, input_files=ingest.files,
-                         warnings=warnings, t0=t0)
+                         warnings=warnings, t0=t0, order=order)
     finally:
         outputs.discard()
     if code == 0:

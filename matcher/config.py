@@ -77,8 +77,21 @@ class Weights(_Strict):
     availability: float = Field(0.5, ge=0)
 
 
+class ScaleTitle(_Strict):
+    title_ru: str = ""
+    title_en: str = ""
+
+
 class PsychSettings(_Strict):
     complementary: list[str] = Field(default_factory=list)
+    # scale name (the column psych_<name>, without the prefix) -> its titles in reports
+    scales: dict[str, ScaleTitle] = Field(default_factory=dict)
+
+    def title(self, scale: str, lang: str) -> str:
+        """A scale's title in the reader's language; its name (spaces for '_') if it has none."""
+        entry = self.scales.get(scale.removeprefix("psych_"))
+        text = entry and (entry.title_ru if lang == "ru" else entry.title_en)
+        return text or scale.removeprefix("psych_").replace("_", " ")
 
 
 class FormRule(_Strict):

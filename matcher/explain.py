@@ -154,13 +154,7 @@ def _row_edges(roster, i: int, forbids: np.ndarray) -> dict[str, np.ndarray]:
 
 def _score_divisor(graph, objective) -> int:
     """The score resolution the solver's objective used (objective_for may coarsen it)."""
-    if "score" not in objective.names or not graph.n_edges:
-        return 1
-    values = objective.values[objective.names.index("score")]
-    for divisor in (1, 10, 100, 1000):
-        if np.array_equal(values, graph.score_int // divisor):
-            return divisor
-    return 1
+    return int(getattr(objective, "score_divisor", 1))
 
 
 def _level_values(objective, priority: int, score_int: np.ndarray, divisor: int) -> np.ndarray:

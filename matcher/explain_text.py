@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 
 from . import constraints, results, scoring  # noqa: F401 - their reason codes are in the catalogue
-from .i18n import register, render
+from .i18n import register
 from .text import clean_id
-from .wording import Words, form_title
+from .wording import Words
 
 RESULT_FORMAT = "mentor-matcher/result"
 FORCING_INDENT = " " * 6  # under its alternative's line
@@ -35,10 +35,9 @@ register({
     "explain.no_explanations": ("(в этом результате нет подробных объяснений: он получен без них)",
                                 "(this result holds no detailed explanations)"),
     # pair
-    "explain.pair_title": ("Пара: наставник {mentor_id} ({mentor_name}) – наставляемый {mentee_id} ({mentee_name}), "
-                           "форма «{form}»",
-                           "Pair: mentor {mentor_id} ({mentor_name}) – mentee {mentee_id} ({mentee_name}), "
-                           "form '{form}'"),
+    "explain.pair_title": ("Пара: наставник {mentor} – наставляемый {mentee}, форма «{form}»",
+                           "Pair: mentor {mentor} – mentee {mentee}, form '{form}'"),
+    "explain.about": ("  {who}: {about}", "  {who}: {about}"),
     "explain.pair_score": ("Оценка пары: {score} из 1.", "Pair score: {score} of 1."),
     "explain.pair_ranks": ("Среди {mentor_candidates} {mentor_candidates:plural:подходящего наставляемому наставника|"
                            "подходящих наставляемому наставников|подходящих наставляемому наставников} этот — "
@@ -51,60 +50,12 @@ register({
     "explain.pair_locked": ("Пара закреплена решением консилиума.", "The consilium locked this pair."),
     "explain.components": ("Из чего сложилась оценка:", "How the score is made up:"),
     "explain.component_line": ("  +{contribution}  {title}: {reason}", "  +{contribution}  {title}: {reason}"),
-    "explain.alternatives": ("Другие наставники, которые подошли бы (лучшие по оценке), и почему выбран не он:",
+    "explain.alternatives": ("Другие наставники, которые подошли бы (лучшие по оценке), и почему не они:",
                              "Other mentors who would fit (best scores first), and why they were not chosen:"),
     "explain.no_alternatives": ("Других подходящих наставников нет.", "There is no other suitable mentor."),
-    "explain.alt_line": ("  {n}. {mentor_id} ({mentor_name}), оценка {score}: {why}",
-                         "  {n}. {mentor_id} ({mentor_name}), score {score}: {why}"),
+    "explain.alt_line": ("  {n}. {mentor}, оценка {score}: {why}", "  {n}. {mentor}, score {score}: {why}"),
     # unmatched
-    "explain.unmatched_title": ("Наставляемый {mentee_id} ({mentee_name}) остался без пары.",
-                                "Mentee {mentee_id} ({mentee_name}) has no pair."),
-    "explain.why.no_form": ("Наставляемый не указал ни одной формы наставничества этой программы.",
-                            "The mentee chose no form of mentoring of this programme."),
-    "explain.why.no_mentor_in_form": ("В выбранных наставляемым формах нет ни одного наставника.",
-                                      "No mentor takes part in the mentee's forms."),
-    "explain.why.no_candidate": ("Ни один наставник не проходит обязательные правила.",
-                                 "No mentor passes the hard rules."),
-    "explain.why.candidates_taken": ("{count} {count:plural:подходящий наставник нужен|подходящих наставника нужны|"
-                                     "подходящих наставников нужны} другим наставляемым: если поставить этого "
-                                     "наставляемого к {count:plural:нему|любому из них|любому из них}, общий "
-                                     "результат станет хуже.",
-                                     "{count} suitable {count:plural:mentor is|mentors are} needed by other mentees: "
-                                     "pairing this mentee with {count:plural:that mentor|any of them} makes the "
-                                     "overall result worse."),
-    "explain.why.candidates_without_places": ("{count} {count:plural:подходящий наставник не может|подходящих "
-                                              "наставника не могут|подходящих наставников не могут} взять ни одного "
-                                              "наставляемого: нет мест.",
-                                              "{count} suitable {count:plural:mentor cannot|mentors cannot} take "
-                                              "anyone: no places."),
-    "explain.why.category_not_in_form": ("Категория наставляемого «{category}» не допускается в {forms_count:plural:"
-                                         "выбранной форме|выбранных формах|выбранных формах} {forms} (допустимы: "
-                                         "{allowed}): пару в {forms_count:plural:ней|них|них} составить нельзя.",
-                                         "The mentee's category '{category}' is not allowed in the chosen "
-                                         "{forms_count:plural:form|forms} {forms} (allowed: {allowed}): no pair is "
-                                         "possible there."),
-    "explain.why.category_unknown_not_in_form": ("Категория наставляемого не указана, а {forms_count:plural:"
-                                                 "выбранная форма|выбранные формы|выбранные формы} {forms} "
-                                                 "{forms_count:plural:допускает|допускают|допускают} только: "
-                                                 "{allowed}.",
-                                                 "The mentee's category is not given, and the chosen "
-                                                 "{forms_count:plural:form|forms} {forms} "
-                                                 "{forms_count:plural:allows|allow} only: {allowed}."),
-    "explain.why.group_min_unreachable": ("Наставник {mentor} ведёт группу не меньше {min} человек, а подходящих "
-                                          "наставляемых только {suitable}: группа не может собраться, и пары с ним "
-                                          "нет ни у кого.",
-                                          "Mentor {mentor} leads a group of at least {min}, but only {suitable} "
-                                          "suitable {suitable:plural:mentee exists|mentees exist}: the group cannot "
-                                          "be formed, so nobody is paired with this mentor."),
-    "explain.why.mutual": ("{mentee} и {mentor} не могут одновременно быть наставником и наставляемым друг для "
-                           "друга: {mentee} уже наставник для {mentor}.",
-                           "{mentee} and {mentor} cannot be each other's mentor and mentee at the same time: "
-                           "{mentee} already mentors {mentor}."),
-    "explain.why.group_rules": ("У подходящих наставников есть свободные места, но правила групп (наименьший размер "
-                                "группы, разброс классов, запрет взаимного наставничества) не оставляют места для "
-                                "этого наставляемого.",
-                                "Suitable mentors have free places, but the rules of groups (smallest group size, "
-                                "spread of grades, no mutual mentoring) leave no room for this mentee."),
+    "explain.unmatched_title": ("Наставляемый {mentee} остался без пары.", "Mentee {mentee} has no pair."),
     "explain.blocked_by": ("Сколько наставников отсеяло каждое правило: {counts}.",
                            "Mentors ruled out, by rule: {counts}."),
     "explain.blocked_by_mentees": ("Сколько наставляемых отсеяло каждое правило: {counts}.",
@@ -113,38 +64,37 @@ register({
     "explain.candidates": ("Подходящие наставники (лучшие по оценке):", "Suitable mentors (best scores first):"),
     "explain.near_misses": ("Ближе всего (мешает только одно правило):",
                             "Nearest misses (one rule stands in the way):"),
-    "explain.near_line": ("  {mentor_id} ({mentor_name}), оценка была бы {score}: {why}",
-                          "  {mentor_id} ({mentor_name}), would score {score}: {why}"),
+    "explain.near_line": ("  {mentor}, оценка была бы {score}: {why}", "  {mentor}, would score {score}: {why}"),
     "explain.suggestions": ("Что даст пару (каждое изменение проверено пересчётом):",
                             "What would give a pair (each change checked by re-solving):"),
     "explain.no_suggestions": ("Ни одно проверенное изменение одного условия не даёт этому наставляемому пару.",
                                "No checked single change gives this mentee a pair."),
-    "explain.suggestion_line": ("  {n}. {change} → пара с наставником {mentor_id}; {effect}.",
-                                "  {n}. {change} → paired with mentor {mentor_id}; {effect}."),
+    "explain.suggestion_line": ("  {n}. {change} → пара с наставником {mentor}; {effect}.",
+                                "  {n}. {change} → paired with mentor {mentor}; {effect}."),
     "explain.unchecked": ("Не проверено (лимит пересчётов): {changes}.", "Not checked (re-solve limit): {changes}."),
     "explain.unchecked_not_in_time": ("Не проверено за отведённое время: {changes}.",
                                       "Not checked in time: {changes}."),
     # mentor
-    "explain.mentor_title": ("Наставник {mentor_id} ({mentor_name}): занято мест — {load} из {capacity}.",
-                             "Mentor {mentor_id} ({mentor_name}): {load} of {capacity} "
-                             "{capacity:plural:place|places} taken."),
-    "explain.mentor_group_min": ("Группа не меньше {min} человек.", "Leads a group of at least {min}."),
+    "explain.mentor_title": ("Наставник {mentor}: занято мест — {load} из {capacity}.",
+                             "Mentor {mentor}: {load} of {capacity} {capacity:plural:place|places} taken."),
+    "explain.mentor_group_min": ("Группа не меньше {min} {min:plural:человека|человек|человек}.",
+                                 "Leads a group of at least {min}."),
     "explain.mentor_mentees": ("Наставляемые:", "Mentees:"),
-    "explain.mentor_mentee_line": ("  {mentee_id} ({mentee_name}), оценка {score}, форма «{form}»{locked}",
-                                   "  {mentee_id} ({mentee_name}), score {score}, form '{form}'{locked}"),
+    "explain.mentor_mentee_line": ("  {mentee}, оценка {score}, форма «{form}»{locked}",
+                                   "  {mentee}, score {score}, form '{form}'{locked}"),
     "explain.locked_mark": (" — закреплено консилиумом", " — locked by the consilium"),
     "explain.mentor_candidates": ("Подходящих наставляемых (проходят все правила): {count}.",
                                   "Suitable mentees (passing every rule): {count}."),
     "explain.mentor_free": ("Свободных мест: {free}.", "Free places: {free}."),
     "explain.mentor_no_capacity": ("У наставника нет мест (вместимость 0).", "The mentor has no places (capacity 0)."),
     # a pair that is not in the result
-    "explain.not_a_pair": ("Наставник {mentor_id} и наставляемый {mentee_id} не составляют пару в этом результате.",
-                           "Mentor {mentor_id} and mentee {mentee_id} are not a pair in this result."),
+    "explain.not_a_pair": ("Наставник {mentor} и наставляемый {mentee} не составляют пару в этом результате.",
+                           "Mentor {mentor} and mentee {mentee} are not a pair in this result."),
     "explain.not_a_pair_why": ("Почему не этот наставник: {why}", "Why not this mentor: {why}"),
     "explain.not_a_pair_unknown": ("Этот наставник не среди лучших вариантов, сохранённых в результате.",
                                    "This mentor is not among the best alternatives kept in the result."),
-    "explain.mentee_has": ("Наставляемый {mentee_id} в паре с наставником {mentor_id}.",
-                           "Mentee {mentee_id} is paired with mentor {mentor_id}."),
+    "explain.mentee_has": ("Наставляемый {mentee} в паре с наставником {mentor}.",
+                           "Mentee {mentee} is paired with mentor {mentor}."),
 })
 
 
@@ -178,52 +128,39 @@ def load_result(result_dir: Path) -> dict:
 # Wording helpers
 
 
-def _num(value, lang: str, digits: int = 3) -> str:
-    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".") if value is not None else "—"
-    return text.replace(".", ",") if lang == "ru" else text
-
-
-def _fixed(value, lang: str, digits: int = 3) -> str:
-    text = f"{float(value or 0.0):.{digits}f}"
-    return text.replace(".", ",") if lang == "ru" else text
+def _score(words: Words, value) -> str:
+    """A score as the report shows it: two decimals."""
+    return "—" if value is None else words.num(float(value), 2)
 
 
 def _words(doc: dict, lang: str) -> Words:
-    """The shared wording, terminal style: people by id."""
-    return Words(doc, lang, "terminal", person=str)
+    """The shared wording (matcher.wording), in the terminal's layout."""
+    return Words(doc, lang, "terminal")
 
 
-def _rule_text(reason: dict, lang: str, doc: dict | None = None) -> str:
-    """One blocking rule with its details, worded (forms and categories by their titles)."""
-    return _words(doc or {}, lang).rule(reason.get("code"), reason.get("details"))
+def _counts(words: Words, blocked_by: dict) -> str:
+    return "; ".join(words.text("explain.count_item", {"rule": words.text(f"rule_title.{code}"), "count": n})
+                     for code, n in sorted(blocked_by.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _effect_text(effect: dict, lang: str, doc: dict | None = None) -> str:
-    parts = _words(doc or {}, lang).effect(effect)
-    return "; ".join(parts) if parts else _words(doc or {}, lang).text("words.effect.none")
-
-
-def _names(doc: dict) -> tuple[dict, dict]:
-    mentors = {m["mentor_id"]: m.get("mentor_name", "") for m in doc.get("mentors") or []}
-    mentees = {}
-    for p in doc.get("pairs") or []:
-        mentors.setdefault(p["mentor_id"], p.get("mentor_name", ""))
-        mentees[p["mentee_id"]] = p.get("mentee_name", "")
-    for u in doc.get("unmatched") or []:
-        mentees[u["mentee_id"]] = u.get("mentee_name", "")
-    return mentors, mentees
-
-
-def _alternative_lines(doc: dict, alts: list[dict], lang: str, mentor_names: dict) -> list[str]:
-    words = _words(doc, lang)
+def _alternative_lines(words: Words, alts: list[dict]) -> list[str]:
     lines = []
     for n, alt in enumerate(alts, start=1):
-        lines.append(render("explain.alt_line", {"n": n, "mentor_id": alt["mentor_id"],
-                                                 "mentor_name": mentor_names.get(alt["mentor_id"], ""),
-                                                 "score": _num(alt.get("score"), lang, 2),
-                                                 "why": words.status_line(alt)}, lang))
+        lines.append(words.text("explain.alt_line", {"n": n, "mentor": words.person(alt["mentor_id"]),
+                                                     "score": _score(words, alt.get("score")),
+                                                     "why": words.status_line(alt)}))
         if alt.get("forcing") is not None:
-            lines.append(FORCING_INDENT + words.forcing(alt["forcing"]))
+            lines.append(FORCING_INDENT + words.forcing(alt["forcing"], alt))
+    return lines
+
+
+def _about_lines(words: Words, pair: dict) -> list[str]:
+    """The two people of a pair with their class or category and subjects, when known."""
+    lines = []
+    for role in ("mentor", "mentee"):
+        about = words.about(pair[f"{role}_id"])
+        if about:
+            lines.append(words.text("explain.about", {"who": words.person(pair[f"{role}_id"]), "about": about}))
     return lines
 
 
@@ -231,122 +168,115 @@ def _alternative_lines(doc: dict, alts: list[dict], lang: str, mentor_names: dic
 # The three questions
 
 
-def _pair_text(doc: dict, pair: dict, lang: str) -> list[str]:
-    mentor_names, _ = _names(doc)
-    lines = [render("explain.pair_title", {**pair, "form": form_title(doc, pair["form"], lang)}, lang),
-             render("explain.pair_score", {"score": _num(pair.get("score"), lang)}, lang)]
+def _pair_text(words: Words, pair: dict) -> list[str]:
+    lines = [words.text("explain.pair_title", {"mentor": words.person(pair["mentor_id"]),
+                                               "mentee": words.person(pair["mentee_id"]),
+                                               "form": words.form(pair["form"])}),
+             *_about_lines(words, pair),
+             words.text("explain.pair_score", {"score": _score(words, pair.get("score"))})]
     ex = pair.get("explanation")
     if ex:
-        lines.append(render("explain.pair_ranks", ex, lang))
+        lines.append(words.text("explain.pair_ranks", ex))
     if pair.get("locked"):
-        lines.append(render("explain.pair_locked", None, lang))
+        lines.append(words.text("explain.pair_locked"))
     comps = pair.get("components") or {}
     if comps:
-        lines.append(render("explain.components", None, lang))
+        lines.append(words.text("explain.components"))
         for name, c in sorted(comps.items(), key=lambda kv: (-kv[1].get("contribution", 0.0), kv[0])):
-            reason = c.get("reason") or {}
-            lines.append(render("explain.component_line", {
-                "contribution": _fixed(c.get("contribution", 0.0), lang),
-                "title": render(f"component.{name}", None, lang),
-                "reason": render(reason["code"], reason.get("params"), lang) if reason.get("code") else ""}, lang))
+            lines.append(words.text("explain.component_line", {
+                "contribution": words.num(float(c.get("contribution") or 0.0), 3),
+                "title": words.text(f"component.{name}"), "reason": words.component(c.get("reason"))}))
     if not ex:
-        lines.append(render("explain.no_explanations", None, lang))
+        lines.append(words.text("explain.no_explanations"))
         return lines
     alts = ex.get("alternatives") or []
     if alts:
-        lines.append(render("explain.alternatives", None, lang))
-        lines.extend(_alternative_lines(doc, alts, lang, mentor_names))
+        lines.append(words.text("explain.alternatives"))
+        lines.extend(_alternative_lines(words, alts))
     else:
-        lines.append(render("explain.no_alternatives", None, lang))
+        lines.append(words.text("explain.no_alternatives"))
     return lines
 
 
-def _unmatched_text(doc: dict, u: dict, lang: str) -> list[str]:
-    mentor_names, _ = _names(doc)
-    lines = [render("explain.unmatched_title", u, lang)]
+def _unmatched_text(words: Words, u: dict) -> list[str]:
+    lines = [words.text("explain.unmatched_title", {"mentee": words.person(u["mentee_id"])}),
+             words.unmatched(u)]  # the words of unmatched.csv and the report
     ex = u.get("explanation")
     if not ex:
-        lines.append(results.unmatched_line(u, lang, doc) if u.get("reason_code") else "")
-        lines.append(render("explain.no_explanations", None, lang))
+        lines.append(words.text("explain.no_explanations"))
         return lines
-    why_params = {"count": ex.get("candidates_total", 0),
-                  **results.reason_params(ex.get("why_params") or {}, lang, doc)}
-    if ex["why"] == "candidates_taken" and "count" in (ex.get("why_params") or {}):
-        why_params["count"] = ex["why_params"]["count"]
-    lines.append(render(f"explain.why.{ex['why']}", why_params, lang))
-    counts = [render("explain.count_item", {"rule": render(f"rule_title.{code}", None, lang), "count": n}, lang)
-              for code, n in sorted(ex.get("blocked_by", {}).items(), key=lambda kv: (-kv[1], kv[0]))]
+    counts = _counts(words, ex.get("blocked_by") or {})
     if counts:
-        lines.append(render("explain.blocked_by", {"counts": "; ".join(counts)}, lang))
+        lines.append(words.text("explain.blocked_by", {"counts": counts}))
     if ex.get("candidates"):
-        lines.append(render("explain.candidates", None, lang))
-        lines.extend(_alternative_lines(doc, ex["candidates"], lang, mentor_names))
+        lines.append(words.text("explain.candidates"))
+        lines.extend(_alternative_lines(words, ex["candidates"]))
     if ex.get("near_misses"):
-        lines.append(render("explain.near_misses", None, lang))
+        lines.append(words.text("explain.near_misses"))
         for nm in ex["near_misses"]:
-            lines.append(render("explain.near_line", {"mentor_id": nm["mentor_id"],
-                                                      "mentor_name": mentor_names.get(nm["mentor_id"], ""),
-                                                      "score": _num(nm.get("score"), lang, 2),
-                                                      "why": _rule_text(nm, lang, doc)}, lang))
-    words = _words(doc, lang)
+            lines.append(words.text("explain.near_line", {"mentor": words.person(nm["mentor_id"]),
+                                                          "score": _score(words, nm.get("score")),
+                                                          "why": words.rule(nm.get("code"), nm.get("details"))}))
     if ex.get("suggestions"):
-        lines.append(render("explain.suggestions", None, lang))
+        lines.append(words.text("explain.suggestions"))
         for n, s in enumerate(ex["suggestions"], start=1):
             effect = s.get("effect") or {}
-            lines.append(render("explain.suggestion_line", {
-                "n": n, "change": words.change(s, u["mentee_id"]), "mentor_id": effect.get("mentor_id") or "—",
-                "effect": _effect_text(effect, lang, doc)}, lang))
+            lines.append(words.text("explain.suggestion_line", {
+                "n": n, "change": words.change(s, u["mentee_id"]),
+                "mentor": words.person(effect["mentor_id"]) if effect.get("mentor_id") else "—",
+                "effect": "; ".join(words.effect(effect)) or words.text("words.effect.none")}))
     else:
-        lines.append(render("explain.no_suggestions", None, lang))
+        lines.append(words.text("explain.no_suggestions"))
     for reason, code in (("budget", "explain.unchecked"), ("deadline", "explain.unchecked_not_in_time")):
         changes = [c for c in ex.get("unchecked") or [] if (c.get("reason") or "budget") == reason]
         if changes:
-            lines.append(render(code, {"changes": "; ".join(words.change(c, u["mentee_id"]) for c in changes)}, lang))
+            lines.append(words.text(code, {"changes": "; ".join(words.change(c, u["mentee_id"]) for c in changes)}))
     return lines
 
 
-def _mentor_text(doc: dict, m: dict, lang: str) -> list[str]:
-    _, mentee_names = _names(doc)
-    lines = [render("explain.mentor_title", m, lang)]
+def _mentor_text(words: Words, m: dict) -> list[str]:
+    lines = [words.text("explain.mentor_title", {**m, "mentor": words.person(m["mentor_id"])})]
+    about = words.about(m["mentor_id"])
+    if about:
+        lines.append(words.text("explain.about", {"who": words.person(m["mentor_id"]), "about": about}))
     ex = m.get("explanation") or {}
     if m.get("group_min"):
-        lines.append(render("explain.mentor_group_min", {"min": m["group_min"]}, lang))
+        lines.append(words.text("explain.mentor_group_min", {"min": m["group_min"]}))
     mentees = ex.get("mentees")
     if mentees is None:
         mentees = [{"mentee_id": t} for t in m.get("mentees") or []]
     if mentees:
-        lines.append(render("explain.mentor_mentees", None, lang))
-        locked = render("explain.locked_mark", None, lang)
+        lines.append(words.text("explain.mentor_mentees"))
+        locked = words.text("explain.locked_mark")
         for t in mentees:
-            lines.append(render("explain.mentor_mentee_line", {
-                "mentee_id": t["mentee_id"], "mentee_name": mentee_names.get(t["mentee_id"], ""),
-                "score": _num(t.get("score"), lang, 2), "form": form_title(doc, t.get("form"), lang),
-                "locked": locked if t.get("locked") else ""}, lang))
+            lines.append(words.text("explain.mentor_mentee_line", {
+                "mentee": words.person(t["mentee_id"]), "score": _score(words, t.get("score")),
+                "form": words.form(t.get("form")), "locked": locked if t.get("locked") else ""}))
     if not ex:
-        lines.append(render("explain.no_explanations", None, lang))
+        lines.append(words.text("explain.no_explanations"))
         return lines
     if ex.get("status") == "no_capacity":
-        lines.append(render("explain.mentor_no_capacity", None, lang))
+        lines.append(words.text("explain.mentor_no_capacity"))
     elif ex.get("free"):
-        lines.append(render("explain.mentor_free", ex, lang))
-    lines.append(render("explain.mentor_candidates", {"count": ex.get("candidates", 0)}, lang))
+        lines.append(words.text("explain.mentor_free", ex))
+    lines.append(words.text("explain.mentor_candidates", {"count": ex.get("candidates", 0)}))
     if ex.get("why_unused"):
-        lines.append(_words(doc, lang).unused(ex, sentence=True))
-        counts = [render("explain.count_item", {"rule": render(f"rule_title.{code}", None, lang), "count": n}, lang)
-                  for code, n in sorted(ex.get("blocked_by", {}).items(), key=lambda kv: (-kv[1], kv[0]))]
+        lines.append(words.unused(ex, as_sentence=True))
+        counts = _counts(words, ex.get("blocked_by") or {})
         if counts:
-            lines.append(render("explain.blocked_by_mentees", {"counts": "; ".join(counts)}, lang))
+            lines.append(words.text("explain.blocked_by_mentees", {"counts": counts}))
     return lines
 
 
-def _not_a_pair_text(doc: dict, mentor_id: str, mentee_id: str, lang: str) -> list[str]:
+def _not_a_pair_text(words: Words, mentor_id: str, mentee_id: str) -> list[str]:
     """Why mentee_id did not get mentor_id: from the alternatives and near misses kept."""
-    mentor_names, _ = _names(doc)
-    lines = [render("explain.not_a_pair", {"mentor_id": mentor_id, "mentee_id": mentee_id}, lang)]
+    doc = words.doc
+    lines = [words.text("explain.not_a_pair", {"mentor": words.person(mentor_id), "mentee": words.person(mentee_id)})]
     found = []
     for p in doc.get("pairs") or []:
         if p["mentee_id"] == mentee_id:
-            lines.append(render("explain.mentee_has", p, lang))
+            lines.append(words.text("explain.mentee_has", {"mentee": words.person(p["mentee_id"]),
+                                                           "mentor": words.person(p["mentor_id"])}))
             found += [a for a in (p.get("explanation") or {}).get("alternatives", []) if a["mentor_id"] == mentor_id]
     for u in doc.get("unmatched") or []:
         if u["mentee_id"] == mentee_id:
@@ -356,9 +286,9 @@ def _not_a_pair_text(doc: dict, mentor_id: str, mentee_id: str, lang: str) -> li
                 if nm["mentor_id"] == mentor_id:
                     found.append({"mentor_id": mentor_id, "score": nm.get("score"), "status": "blocked", "rules": [nm]})
     if found:
-        lines.extend(_alternative_lines(doc, found[:1], lang, mentor_names))
+        lines.extend(_alternative_lines(words, found[:1]))
     else:
-        lines.append(render("explain.not_a_pair_unknown", None, lang))
+        lines.append(words.text("explain.not_a_pair_unknown"))
     return lines
 
 
@@ -371,29 +301,31 @@ def explain_text(doc: dict, mentee=None, mentor=None, pair=None, lang: str = "en
     pair = tuple(clean_id(x) for x in pair) if pair else pair
     if not (mentee or mentor or pair):
         raise ExplainError("explain.nothing_asked", exit_code=2)
-    mentor_names, mentee_names = _names(doc)
+    words = _words(doc, lang)
+    mentor_ids = {m["mentor_id"] for m in doc.get("mentors") or []} | {p["mentor_id"] for p in doc.get("pairs") or []}
+    mentee_ids = {r["mentee_id"] for key in ("pairs", "unmatched") for r in doc.get(key) or []}
     sections: list[list[str]] = []
     if mentee:
         pairs = [p for p in doc.get("pairs") or [] if p["mentee_id"] == mentee]
         unmatched = [u for u in doc.get("unmatched") or [] if u["mentee_id"] == mentee]
         if not pairs and not unmatched:
             raise ExplainError("explain.unknown_mentee", {"id": mentee})
-        sections += [_pair_text(doc, p, lang) for p in pairs]
-        sections += [_unmatched_text(doc, u, lang) for u in unmatched]
+        sections += [_pair_text(words, p) for p in pairs]
+        sections += [_unmatched_text(words, u) for u in unmatched]
     if mentor:
         record = [m for m in doc.get("mentors") or [] if m["mentor_id"] == mentor]
         if not record:
             raise ExplainError("explain.unknown_mentor", {"id": mentor})
-        sections.append(_mentor_text(doc, record[0], lang))
+        sections.append(_mentor_text(words, record[0]))
     if pair:
         mentor_id, mentee_id = pair
-        if mentor_id not in mentor_names:
+        if mentor_id not in mentor_ids:
             raise ExplainError("explain.unknown_mentor", {"id": mentor_id})
-        if mentee_id not in mentee_names:
+        if mentee_id not in mentee_ids:
             raise ExplainError("explain.unknown_mentee", {"id": mentee_id})
         pairs = [p for p in doc.get("pairs") or [] if p["mentor_id"] == mentor_id and p["mentee_id"] == mentee_id]
         if pairs:
-            sections += [_pair_text(doc, p, lang) for p in pairs]
+            sections += [_pair_text(words, p) for p in pairs]
         else:
-            sections.append(_not_a_pair_text(doc, mentor_id, mentee_id, lang))
+            sections.append(_not_a_pair_text(words, mentor_id, mentee_id))
     return "\n\n".join("\n".join(line for line in s if line) for s in sections)

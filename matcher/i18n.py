@@ -54,7 +54,76 @@ def render(code: str, params: dict | None = None, lang: str = "en") -> str:
             text = text.format_map(shown)
         except (ValueError, IndexError, KeyError, TypeError):
             text = _Formatter(lang).vformat(text, (), shown)
+    if lang == "ru" and "«" in text and ("„" in text or text.count("«") > 1):
+        text = nest_quotes(text)
     return text
+
+
+THIN_SPACE = "\u202f"  # a narrow no-break space between thousands: «5\u202f000»
+
+
+def number(value, lang: str, digits: int | None = None) -> str:
+    """A number as the reader writes it, the one format of every presenter: thousands apart
+    («5 000» in Russian, "5,000" in English) and a decimal comma in Russian. `digits` fixes
+    the decimals; None shows an integer as such and a fraction with as few as it needs (up to 3)."""
+    if isinstance(value, int) and not digits:
+        if -1000 < value < 1000:  # the common case, and the hot one: no thousands to part
+            return str(value)
+        text = f"{value:,}"
+        return text.replace(",", THIN_SPACE) if lang == "ru" else text
+    if digits is None:
+        if float(value).is_integer():
+            digits = 0
+            value = int(value)
+        else:
+            digits = next((d for d in (1, 2, 3) if round(value, d) == round(value, 3)), 3)
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", THIN_SPACE).replace(".", ",") if lang == "ru" else text
+
+
+def nest_quotes(text: str) -> str:
+    """Quotes within quotes as Russian writes them: «…„…“…» — «» outside, „“ one level in
+    (and «» again two levels in); unbalanced closing quotes are left as they are."""
+    out, depth = [], 0
+    for ch in text:
+        if ch in "«„":
+            depth += 1
+            out.append("«" if depth % 2 else "„")
+        elif ch in "»“" and depth:
+            out.append("»" if depth % 2 else "“")
+            depth -= 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class Gendered(str):
+    """A person's words (a name, a code) that carry the person's gender, f, m or None: in a
+    message, `{mentor:gender:его|её|этого наставника}` gives the form for a man, a woman,
+    and one that needs no gender when it is not known (the first form if only two are given)."""
+
+    gender: str | None = None
+
+    def __new__(cls, text: str, gender: str | None = None):
+        obj = super().__new__(cls, text)
+        obj.gender = gender
+        return obj
+
+    def __format__(self, spec: str) -> str:
+        if spec.startswith("gender:"):
+            return gendered(self.gender, spec[len("gender:"):])
+        return str.__format__(str(self), spec)
+
+
+def gendered(gender: str | None, forms) -> str:
+    """The form for a gender: `forms` is (masculine, feminine[, unknown]) or a string split on '|'."""
+    if isinstance(forms, str):
+        forms = forms.split("|")
+    if gender == "f" and len(forms) > 1:
+        return forms[1]
+    if gender == "m" or len(forms) < 3:
+        return forms[0]
+    return forms[2]
 
 
 def plural(n: int, forms, lang: str) -> str:
@@ -80,9 +149,12 @@ class _Formatter(Formatter):
         if format_spec.startswith("plural:"):
             forms = format_spec[len("plural:"):]
             try:
-                return plural(int(str(value).replace("\u00a0", "").replace(" ", "")), forms, self.lang)
+                digits = "".join(ch for ch in str(value) if ch not in "\u00a0\u202f ,")
+                return plural(int(digits), forms, self.lang)
             except ValueError:
                 return forms.split("|")[-1]
+        if format_spec.startswith("gender:"):
+            return gendered(getattr(value, "gender", None), format_spec[len("gender:"):])
         try:
             return format(value, format_spec)
         except (ValueError, TypeError):
@@ -91,13 +163,16 @@ class _Formatter(Formatter):
 
 class _Count(int):
     """An integer parameter: in a message, `{count:plural:one|few|many}` gives the noun form
-    that agrees with it (see `plural`); any other format spec is an int's."""
+    that agrees with it (see `plural`); `{count}` is the number in the reader's format
+    (`number`); any other format spec is an int's."""
 
     lang = "en"
 
     def __format__(self, spec: str) -> str:
         if spec.startswith("plural:"):
             return plural(int(self), spec[len("plural:"):], self.lang)
+        if not spec:
+            return number(int(self), self.lang)
         return int.__format__(int(self), spec)
 
 
@@ -107,7 +182,7 @@ def _show(value, lang: str):
         count.lang = lang
         return count
     if isinstance(value, float):
-        return f"{value:g}"
+        return number(value, lang)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     if isinstance(value, bool):

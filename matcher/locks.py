@@ -1,13 +1,18 @@
 """Consilium decisions from a file: locks (must pair) and forbids (never pair).
 
 CSV or XLSX with columns mentor_id, mentee_id, action (lock | forbid, or Russian
-закрепить | запретить; empty = lock) and optional form. Every problem is reported with
-file, row and column; nothing is read from a file with errors.
+закрепить | запретить; empty = lock), optional form and an optional note (read by people,
+ignored here). Every problem is reported with file, row and column; nothing is read from a
+file with errors. Ids are read as the questionnaires' ids are: invisible characters dropped,
+the apostrophe a writer puts before a formula-like text ("'-A1") taken off.
+
+`FILE_HEADERS` and `FILE_ACTIONS` are the columns and actions report.html writes when the
+consilium saves its decisions (decisions.js): this reader reads that file as it is.
 """
 from __future__ import annotations
 
 from .i18n import register
-from .io.coerce import cell_text
+from .io.coerce import cell_text, unneutralise
 from .io.readers import read_tables
 from .models import FORM_INDEX, PairSpec
 from .problems import ProblemReport
@@ -26,7 +31,12 @@ COLUMNS = {
     "mentee_id": ["mentee_id", "mentee", "наставляемый", "код наставляемого", "id наставляемого"],
     "action": ["action", "decision", "действие", "решение"],
     "form": ["form", "форма", "форма наставничества"],
+    "note": ["note", "comment", "примечание", "комментарий"],
 }
+# The file report.html saves, per language: headers (each one of COLUMNS' aliases) and actions.
+FILE_HEADERS = {"en": ("mentor_id", "mentee_id", "action", "form", "note"),
+                "ru": ("код наставника", "код наставляемого", "действие", "форма", "примечание")}
+FILE_ACTIONS = {"en": {"lock": "lock", "forbid": "forbid"}, "ru": {"lock": "закрепить", "forbid": "запретить"}}
 ACTIONS = {norm(a): "lock" for a in ("lock", "pair", "закрепить", "закреплено", "пара", "утвердить")}
 ACTIONS.update({norm(a): "forbid" for a in ("forbid", "exclude", "запретить", "запрет", "исключить", "не объединять")})
 
@@ -58,8 +68,8 @@ def load_pair_specs(path) -> tuple[list[PairSpec], ProblemReport]:
         return cell_text(cells[k]).strip()  # a numeric id read from a workbook as 101.0 is '101'
 
     for row, cells in table.rows:
-        # ids as the questionnaires' ids are read: invisible characters dropped
-        mentor, mentee = clean_id(cell(cells, "mentor_id")), clean_id(cell(cells, "mentee_id"))
+        # ids as the questionnaires' ids are read: invisible characters and a writer's apostrophe dropped
+        mentor, mentee = (clean_id(unneutralise(cell(cells, f))) for f in ("mentor_id", "mentee_id"))
         for field, value in (("mentor_id", mentor), ("mentee_id", mentee)):
             if not value:
                 report.add("locks.empty_id", file=table.label, row=row, column=table.headers[col[field]])

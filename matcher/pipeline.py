@@ -128,6 +128,7 @@ class RunResult:
     match: MatchResult
     document: dict | None = None
     out_dir: str | None = None  # as the caller named it
+    order: str | None = None  # the order annex's file, as the caller named it, when one was asked for
 
     @property
     def status(self) -> str:  # OPTIMAL | FEASIBLE | INFEASIBLE | UNKNOWN
@@ -142,7 +143,7 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
         engine: str = "auto", time_limit: float = 60.0, seed: int = 0, lang: str = "en", headers: str = "en",
         xlsx: bool = False, anonymize: bool = False, include_sensitive: bool = False,
         input_files: list[str] | None = None, warnings: list[dict] | None = None,
-        on_stage: Callable[[str], None] | None = None) -> RunResult:
+        on_stage: Callable[[str], None] | None = None, order=None) -> RunResult:
     """One run, as `matcher match` does it:
 
     1. match: the candidate graph and the solver, within `time_limit` seconds for solving
@@ -151,16 +152,21 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
        return it, writing nothing;
     3. the result document with its explanations, by the same deadline;
     4. pairs.csv, unmatched.csv, result.json, report.html (and pairs.xlsx with `xlsx`)
-       staged and swapped into `out` as one set.
+       staged and swapped into `out` as one set;
+    5. with `order` (a .docx or .xlsx path), the order's annex (matcher/order.py): inside `out`
+       one file of the set, elsewhere written atomically on its own after it. Checked, like
+       `out`, before the solve.
 
     `participants`: a list of Participant, or the Ingest from matcher.load (its files and
     warnings are then recorded unless `input_files` / `warnings` are given). `out`: a
     directory, or an io.outputset.OutputSet the caller prepared (and discards). `on_stage`
     hears "match", "explain" and "write" as each begins. Raises problems.InputRejected
-    (unknown ids in locks), solve.EngineError (engine "flow" with side constraints) and
-    io.outputset.OutputError (`out` cannot be written)."""
+    (unknown ids in locks), solve.EngineError (engine "flow" with side constraints),
+    order.OrderFormatError (`order` is neither .docx nor .xlsx) and io.outputset.OutputError
+    (`out` or `order` cannot be written)."""
     from .explain import add_explanations
     from .io.outputset import OutputSet
+    from .order import order_bytes, order_target, write_alone
     from .report import render_report
     from .results import output_files, result_document
 
@@ -175,6 +181,7 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
     else:
         outputs, own = OutputSet(out, inputs=list(input_files or [])).prepare(), True
     try:
+        target = order_target(order, outputs.target, input_files or ()) if order is not None else None
         stage("match")
         # One deadline for everything after reading: solving, then explanations; writing comes after.
         deadline = time.perf_counter() + time_limit
@@ -185,16 +192,24 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
         stage("explain")
         doc = result_document(result, input_files=input_files, warnings=warnings)
         add_explanations(doc, result, deadline=result.deadline)
+        # What the budget could not hold (the roster and the candidate graph always run to the
+        # end; so does the first flow): the CLI says so rather than hide it.
+        result.timings["over_limit"] = max(0.0, time.perf_counter() - deadline)
         stage("write")
         sensitive = None
         if include_sensitive:
             sensitive = {p.id: dict(p.sensitive) for p in participants if p.sensitive}
         files = output_files(doc, lang=lang, headers=headers, xlsx=xlsx)
         files["report.html"] = render_report(doc, lang, sensitive=sensitive, anonymize=anonymize).encode("utf-8")
+        order_data = order_bytes(doc, target.path, lang) if target else None
+        if target and target.in_set:
+            files[target.name] = order_data
         for name, data in files.items():
             outputs.add(name, data)
         outputs.commit()
-        return RunResult(result, doc, outputs.shown)
+        if target and not target.in_set:
+            write_alone(target, order_data)
+        return RunResult(result, doc, outputs.shown, str(order) if target else None)
     finally:
         if own:
             outputs.discard()

@@ -17,6 +17,10 @@ in the HTML (readable without JavaScript and printable; the order's annex still 
 every pair), and all rows travel as one compact JSON block (`<script type="application/json">`,
 every string once in a table, never executed, `<` escaped) that the script pages through,
 sorts, filters and expands on demand. The words are still made here, once.
+
+The consilium's decisions (approve, forbid, lock instead) are taken in the page and saved as a
+`--locks` file by the page itself: report_decisions.py gives the data, decisions.js (inlined
+after report.js, in the same script) the controls.
 """
 from __future__ import annotations
 
@@ -35,9 +39,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .i18n import MESSAGES, register, render
+from .i18n import number as reader_number
 from .io.outputset import MANIFEST, replace_in_set
 from .io.writers import atomic_write_bytes
-from .results import gap_text, score_resolution_text, unmatched_line
+from .order import annex_rows  # the annex as the order files show it, numbered the same
+from .report_decisions import decisions_view
+from .results import form_order, gap_text, is_group, pair_counts, score_resolution_text
 from .wording import Words
 from .wording import form_title as _form_title  # one form title for every presenter
 
@@ -46,6 +53,7 @@ TEMPLATE = "report.html.j2"
 INLINE_UNITS = 300  # up to this many pairs and groups every row is in the HTML, as it always was
 PAGE_UNITS = 25  # above it: this many units in the HTML (and per «show more»), the rest from the page's data
 ALTERNATIVES_SHOWN = 3  # other mentors shown per pair; the rest stay in result.json
+SCORE_WEAK, SCORE_STRONG = 0.4, 0.6  # score bands: the bars' colours and the score filter
 
 register({
     "report.title": ("Наставнические пары и группы", "Mentoring pairs and groups"),
@@ -74,8 +82,14 @@ register({
     "report.card_matched": ("Наставляемых с парой", "Mentees paired"),
     "report.card_matched_value": ("{matched} из {mentees}", "{matched} of {mentees}"),
     "report.card_unmatched": ("Без пары", "Unmatched"),
-    "report.card_units": ("Пар и групп", "Pairs and groups"),
-    "report.card_units_value": ("пар: {pairs}, групп: {groups}", "pairs: {pairs}, groups: {groups}"),
+    # one vocabulary of counts (results.pair_counts): pairs are mentor–mentee pairs, some of them in groups
+    "report.card_units": ("Пар «наставник – наставляемый»", "Mentor–mentee pairs"),
+    "report.card_units_value": ("индивидуальных: {individual_pairs}; групп: {groups} (наставляемых в них: "
+                                "{mentees_in_groups})",
+                                "individual: {individual_pairs}; groups: {groups} ({mentees_in_groups} mentees "
+                                "in them)"),
+    "report.pairs_count": ("{pairs} {pairs:plural:пара|пары|пар}, {groups} {groups:plural:группа|группы|групп}",
+                           "{pairs} {pairs:plural:pair|pairs}, {groups} {groups:plural:group|groups}"),
     "report.card_mentors": ("Наставников с парой", "Mentors engaged"),
     "report.card_solution": ("Решение", "Solution"),
     "report.status_optimal": ("Оптимальность доказана", "Optimality proven"),
@@ -92,9 +106,12 @@ register({
     "report.x.unchecked_title_deadline": ("Не проверены: не хватило отведённого времени (--time-limit)",
                                           "Not checked: not computed in time (--time-limit)"),
     "report.note.not_computed_in_time": ("Не вычислено за отведённое время (--time-limit): цена замены для "
-                                         "{alternatives} альтернатив, проверка {changes} возможных изменений.",
+                                         "{alternatives} {alternatives:plural:альтернативы|альтернатив|альтернатив}, "
+                                         "проверка {changes} {changes:plural:возможного изменения|возможных "
+                                         "изменений|возможных изменений}.",
                                          "Not computed in time (--time-limit): the cost of {alternatives} "
-                                         "alternatives, the check of {changes} possible changes."),
+                                         "{alternatives:plural:alternative|alternatives}, the check of {changes} "
+                                         "possible {changes:plural:change|changes}."),
     "report.proof.flow": ("точный алгоритм потока минимальной стоимости", "exact min-cost flow"),
     "report.proof.flow_relaxation_feasible": (
         "точный алгоритм потока; решение соблюдает и дополнительные ограничения",
@@ -102,6 +119,9 @@ register({
     "report.proof.cpsat": ("решатель CP-SAT", "CP-SAT solver"),
     "report.proof.flow_branch_and_bound": ("метод ветвей и границ над точным алгоритмом потока",
                                            "branch and bound over exact min-cost flows"),
+    "report.proof.flow_working_set": (
+        "метод ветвей и границ над лучшими кандидатами каждого наставляемого (возможных пар десятки миллионов)",
+        "branch and bound over each mentee's best candidates (tens of millions of possible pairs)"),
     "report.proof_other": ("способ доказательства: {proof}", "proof: {proof}"),
     "report.by_form": ("По формам наставничества", "By form of mentoring"),
     "report.by_priority": ("По приоритету наставляемых", "By mentee priority"),
@@ -135,6 +155,25 @@ register({
     "report.filter_all_forms": ("Все формы", "All forms"),
     "report.expand_all": ("Развернуть все", "Expand all"),
     "report.collapse_all": ("Свернуть все", "Collapse all"),
+    "report.search_hits": ("Найдено — пар: {pairs}; без пары: {unmatched}; наставников со свободными местами: "
+                           "{mentors}",
+                           "Found — pairs: {pairs}; unmatched: {unmatched}; mentors with free places: {mentors}"),
+    "report.no_match_search": ("Под условия поиска никто не подходит.", "Nobody matches the search."),
+    "report.needs_js": ("Поиск, фильтры, сортировка и печать одного приложения работают только при включённом "
+                        "JavaScript; все разделы отчёта показаны и без него.",
+                        "Search, filters, sorting and printing the appendix alone need JavaScript; every section "
+                        "of the report is shown without it."),
+    "report.filter_priority_label": ("Приоритет", "Priority"),
+    "report.filter_all_priorities": ("Любой", "Any"),
+    "report.filter_class_label": ("Класс", "Class"),
+    "report.filter_all_classes": ("Все классы", "All classes"),
+    "report.filter_score_label": ("Оценка", "Score"),
+    "report.filter_all_scores": ("Любая", "Any"),
+    "report.score_band_lo": ("слабые: ниже {weak}", "weak: below {weak}"),
+    "report.score_band_mid": ("средние: от {weak} до {strong}", "medium: {weak} to {strong}"),
+    "report.score_band_hi": ("сильные: {strong} и выше", "strong: {strong} and above"),
+    "report.weakest": ("Сначала самые слабые пары", "Weakest pairs first"),
+    "report.print_annex": ("Напечатать только приложение", "Print the appendix only"),
     "report.shown": ("Показано пар: {shown} из {total}", "Pairs shown: {shown} of {total}"),
     "report.col_num": ("№", "No."),
     "report.col_mentor": ("Наставник", "Mentor"),
@@ -157,7 +196,8 @@ register({
                                 "JavaScript и есть в result.json.",
                                 "The first {shown} of {total} are shown; the whole list opens with JavaScript on "
                                 "and is in result.json."),
-    "report.x.alternatives_more": ("Других возможных наставников ещё: {count} (в result.json).",
+    "report.x.alternatives_more": ("Ещё {count} {count:plural:возможный наставник|возможных наставника|"
+                                   "возможных наставников} — в result.json.",
                                    "{count} more possible {count:plural:mentor|mentors} in result.json."),
     "report.no_match_filter": ("Под условия поиска не подходит ни одна пара.", "No pair matches the search."),
     "report.explain_score": ("Из чего сложилась оценка {score}", "How the score {score} is made up"),
@@ -190,37 +230,27 @@ register({
     "report.chart_load_full": ("все места заняты", "no free places"),
     "report.chart_load_free": ("есть свободные места", "free places left"),
     "report.chart_load_bar": ("наставляемых: {load}; наставников: {count} (без свободных мест: {full})",
-                              "{load} mentee(s): {count} mentor(s) ({full} with no free places)"),
+                              "{load} {load:plural:mentee|mentees}: {count} {count:plural:mentor|mentors} ({full} "
+                              "with no free places)"),
     "report.chart_score": ("Оценки пар", "Pair scores"),
     "report.chart_score_x": ("оценка пары", "pair score"),
     "report.chart_score_y": ("пар", "pairs"),
-    "report.chart_score_bar": ("оценка {lo}–{hi}: пар {count}", "score {lo}–{hi}: {count} pair(s)"),
+    "report.chart_score_bar": ("пар с оценкой {lo}–{hi}: {count}", "score {lo}–{hi}: {count} {count:plural:pair|pairs}"),
     "report.chart_median": ("медиана {median}", "median {median}"),
     "report.chart_empty": ("Нет данных для графика.", "No data for the chart."),
     "report.free_mentors": ("Наставники со свободными местами: {count}", "Mentors with free places: {count}"),
     "report.col_free": ("Свободно мест", "Free places"),
     "report.col_load": ("Занято", "Taken"),
-    # appendix
-    "report.appendix_to": ("Приложение к приказу", "Appendix to the order"),
-    "report.appendix_date": ("от «____» ______________ 20____ г. № ________",
-                             "dated ____ ______________ 20____, No. ________"),
-    "report.appendix_title": ("Об утверждении наставнических пар/групп", "On approving the mentoring pairs/groups"),
-    "report.appendix_col_num": ("№ п/п", "No."),
-    "report.appendix_col_mentor": ("Наставник", "Mentor"),
-    "report.appendix_col_mentees": ("Наставляемый / группа наставляемых", "Mentee / group of mentees"),
-    "report.appendix_col_form": ("Форма наставничества", "Form of mentoring"),
-    "report.appendix_sign_head": ("Руководитель образовательной организации", "Head of the school"),
-    "report.appendix_sign_curator": ("Куратор программы наставничества", "Curator of the mentoring programme"),
-    "report.appendix_signature": ("подпись", "signature"),
-    "report.appendix_signature_name": ("расшифровка подписи", "name"),
     "report.footer": ("Сформировано программой mentor-matcher {version}; seed {seed}.",
                       "Made by mentor-matcher {version}; seed {seed}."),
     # explanations
     "report.x.ranks_title": ("Место в списках друг друга", "Rank in each other's lists"),
-    "report.x.ranks": ("Для наставляемого это наставник № {mentor_rank} из {mentor_candidates} подходящих "
-                       "(по оценке пары); для наставника этот наставляемый — № {mentee_rank} из {mentee_candidates}.",
-                       "For the mentee this mentor is No. {mentor_rank} of {mentor_candidates} suitable mentors "
-                       "(by pair score); for the mentor this mentee is No. {mentee_rank} of {mentee_candidates}."),
+    "report.x.ranks": ("Для наставляемого это наставник № {mentor_rank} из {mentor_candidates} "
+                       "{mentor_candidates:plural:подходящего|подходящих|подходящих} (по оценке пары); для наставника "
+                       "этот наставляемый — № {mentee_rank} из {mentee_candidates}.",
+                       "For the mentee this mentor is No. {mentor_rank} of {mentor_candidates} suitable "
+                       "{mentor_candidates:plural:mentor|mentors} (by pair score); for the mentor this mentee is "
+                       "No. {mentee_rank} of {mentee_candidates}."),
     "report.x.locked": ("Пару закрепил консилиум: другие варианты не рассматривались.",
                         "The consilium set this pair: other options were not weighed."),
     "report.x.alternatives": ("Другие возможные наставники и почему не они", "Other possible mentors and why not them"),
@@ -238,25 +268,28 @@ register({
     "report.x.effect_mentor": ("наставник — {mentor}", "the mentor is {mentor}"),
     "report.x.result": ("Результат: {effects}.", "Result: {effects}."),
     "report.col_why": ("Почему свободен", "Why free"),
-    "report.note.alternatives_unchecked": ("Для {count} альтернатив цена замены не проверена: "
-                                           "исчерпан лимит пересчётов.",
-                                           "{count} alternatives were not checked: the re-solve budget ran out."),
-    "report.note.changes_unchecked": ("{count} возможных изменений для наставляемых без пары не проверены: "
-                                      "исчерпан лимит пересчётов.",
-                                      "{count} possible changes for unmatched mentees were not checked: "
-                                      "the re-solve budget ran out."),
+    "report.note.alternatives_unchecked": ("Для {count} {count:plural:альтернативы|альтернатив|альтернатив} цена "
+                                           "замены не проверена: исчерпан лимит пересчётов.",
+                                           "{count} {count:plural:alternative was|alternatives were} not checked: "
+                                           "the re-solve budget ran out."),
+    "report.note.changes_unchecked": ("{count} {count:plural:возможное изменение|возможных изменения|возможных "
+                                      "изменений} для наставляемых без пары не {count:plural:проверено|проверены|"
+                                      "проверены}: исчерпан лимит пересчётов.",
+                                      "{count} possible {count:plural:change|changes} for unmatched mentees "
+                                      "{count:plural:was|were} not checked: the re-solve budget ran out."),
     "report.note.blocked_alternatives_partial": ("Показаны не все наставники, которых отсеяло одно правило "
-                                                 "(оценено не больше {cap} пар).",
+                                                 "(оценено не больше {cap} {cap:plural:пары|пар|пар}).",
                                                  "Not every mentor ruled out by a single rule is shown "
-                                                 "(at most {cap} pairs were scored)."),
+                                                 "(at most {cap} {cap:plural:pair was|pairs were} scored)."),
     "report.note.blocked_alternatives_skipped": ("Наставники, которых отсеяло одно правило, не показаны как "
-                                                 "альтернативы: программа слишком велика (больше {cap} таких пар).",
+                                                 "альтернативы: программа слишком велика (больше {cap} "
+                                                 "{cap:plural:такой пары|таких пар|таких пар}).",
                                                  "Mentors ruled out by a single rule are not shown as alternatives: "
                                                  "the programme is too large (over {cap} such pairs)."),
     "report.note.near_misses_partial": ("Показаны не все наставники, которых отсеяло одно правило "
-                                        "(оценено не больше {cap} пар).",
+                                        "(оценено не больше {cap} {cap:plural:пары|пар|пар}).",
                                         "Not every mentor ruled out by a single rule is shown "
-                                        "(at most {cap} pairs were scored)."),
+                                        "(at most {cap} {cap:plural:pair was|pairs were} scored)."),
     # analysis and candidate lists
     "report.nav_analysis": ("Анализ", "Analysis"),
     "report.analysis_intro": ("Какие правила сильнее всего сужают выбор и из чего складываются оценки выбранных пар.",
@@ -275,7 +308,8 @@ register({
                                 "наставника из предложенных кандидатур.",
                                 "Each mentee's best mentors by score: a mentee may choose a mentor from the proposed "
                                 "candidates."),
-    "report.candidates_show": ("Показать список (наставляемых: {count})", "Show the list ({count} mentees)"),
+    "report.candidates_show": ("Показать список (наставляемых: {count})",
+                               "Show the list ({count} {count:plural:mentee|mentees})"),
     "report.col_rank_n": ("Кандидатура {rank}", "Candidate {rank}"),
     "sensitive.health": ("здоровье", "health"),
     "sensitive.register": ("учёт", "register"),
@@ -324,10 +358,7 @@ def anonymized(doc: dict) -> dict:
 
 
 def fmt_num(value: float, digits: int, lang: str) -> str:
-    text = f"{value:,.{digits}f}"
-    if lang == "ru":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+    return reader_number(value, lang, digits)
 
 
 def fmt_int(value: int, lang: str) -> str:
@@ -364,7 +395,7 @@ def _nice_ticks(top: int, max_ticks: int = 5) -> list[int]:
     return list(range(0, -(-top // step) * step + 1, step))
 
 
-def _frame(width: int, height: int, top: int) -> tuple[dict, Callable[[float], float]]:
+def _frame(width: int, height: int, top: int, lang: str) -> tuple[dict, Callable[[float], float]]:
     """A plot area with its y axis up to a round number above `top`; returns it and y(value)."""
     pad = {"left": 44, "right": 12, "top": 14, "bottom": 44}
     plot_w = width - pad["left"] - pad["right"]
@@ -377,7 +408,7 @@ def _frame(width: int, height: int, top: int) -> tuple[dict, Callable[[float], f
 
     frame = {"width": width, "height": height, "pad": pad, "plot_w": plot_w, "plot_h": plot_h,
              "x0": pad["left"], "x1": width - pad["right"], "y0": y_of(0),
-             "yticks": [{"y": y_of(t), "label": str(t)} for t in ticks]}
+             "yticks": [{"y": y_of(t), "label": fmt_int(t, lang)} for t in ticks]}
     return frame, y_of
 
 
@@ -388,14 +419,15 @@ def score_chart(scores: list[float], lang: str, bins: int = 10) -> dict | None:
     counts = [0] * bins
     for s in scores:
         counts[min(bins - 1, max(0, int(float(s) * bins)))] += 1
-    f, y_of = _frame(560, 230, max(counts))
+    f, y_of = _frame(560, 230, max(counts), lang)
     slot = f["plot_w"] / bins
     bars = []
     for k, count in enumerate(counts):
         lo, hi = k / bins, (k + 1) / bins
         y = y_of(count)
         bars.append({"x": round(f["x0"] + k * slot + 2, 1), "w": round(slot - 4, 1), "y": y,
-                     "h": round(f["y0"] - y, 1), "count": count, "label_y": round(y - 4, 1),
+                     "h": round(f["y0"] - y, 1), "count": count, "count_text": fmt_int(count, lang),
+                     "label_y": round(y - 4, 1),
                      "title": render("report.chart_score_bar", {"lo": fmt_num(lo, 1, lang), "hi": fmt_num(hi, 1, lang),
                                                                 "count": count}, lang)})
     xlabels = [{"x": round(f["x0"] + k * slot, 1), "label": fmt_num(k / bins, 1, lang)} for k in range(0, bins + 1, 2)]
@@ -420,7 +452,7 @@ def load_chart(mentors: list[dict], lang: str) -> dict | None:
         load, cap = int(m["load"]), int(m["capacity"])
         (full if load >= cap else free)[load] += 1
     totals = [a + b for a, b in zip(full, free)]
-    f, y_of = _frame(560, 230, max(totals))
+    f, y_of = _frame(560, 230, max(totals), lang)
     slot = f["plot_w"] / len(totals)
     bar_w = min(64.0, slot * 0.7)
     bars = []
@@ -428,6 +460,7 @@ def load_chart(mentors: list[dict], lang: str) -> dict | None:
         x = round(f["x0"] + load * slot + (slot - bar_w) / 2, 1)
         y_total, y_full = y_of(total), y_of(full[load])
         bars.append({"x": x, "w": round(bar_w, 1), "cx": round(x + bar_w / 2, 1), "count": total,
+                     "count_text": fmt_int(total, lang),
                      "full_y": y_full, "full_h": round(f["y0"] - y_full, 1),
                      "free_y": y_total, "free_h": round(y_full - y_total, 1), "label_y": round(y_total - 4, 1),
                      "label": str(load),
@@ -472,7 +505,7 @@ def _sensitive_rows(sensitive: dict | None, pid: str, lang: str) -> list[dict]:
             for k, v in sorted(fields.items()) if v not in (None, "")]
 
 
-def _components(components: dict, lang: str) -> list[dict]:
+def _components(components: dict, words: Words, lang: str) -> list[dict]:
     rows = []
     ranked = sorted(components.items(), key=lambda kv: (-kv[1].get("contribution", 0.0), kv[0]))
     for name, c in ranked:
@@ -484,7 +517,7 @@ def _components(components: dict, lang: str) -> list[dict]:
             "value": fmt_share(round(value * 1000), 1000, lang),
             "weight": fmt_share(round(float(c.get("weight", 0.0)) * 1000), 1000, lang),
             "contribution": "+" + fmt_num(float(c.get("contribution", 0.0)), 3, lang),
-            "reason": render(reason["code"], reason.get("params"), lang) if reason.get("code") else "",
+            "reason": words.component(reason),
         })
     return rows
 
@@ -507,24 +540,13 @@ class _Explainer:
 
     def __init__(self, doc: dict, lang: str):
         self.doc, self.lang = doc, lang
-        self.words = Words(doc, lang, "report", person=self.person)
-        self.names: dict[str, str] = {}
-        for m in doc.get("mentors") or []:
-            self.names[m["mentor_id"]] = m.get("mentor_name", "")
-        for p in doc.get("pairs") or []:
-            self.names.setdefault(p["mentee_id"], p.get("mentee_name", ""))
-            self.names.setdefault(p["mentor_id"], p.get("mentor_name", ""))
-        for u in doc.get("unmatched") or []:
-            self.names.setdefault(u["mentee_id"], u.get("mentee_name", ""))
+        self.words = Words(doc, lang, "report")
 
     def t(self, name: str, **params) -> str:
         return render(f"report.{name}", params or None, self.lang)
 
     def person(self, pid, name: str | None = None) -> str:
-        if pid is None:
-            return self.words.nobody()
-        name = name if name is not None else self.names.get(pid, "")
-        return f"{name} ({pid})" if name else str(pid)
+        return self.words.person(pid, name)
 
     def num(self, value: float, digits: int = 2) -> str:
         return fmt_num(value, digits, self.lang)
@@ -533,11 +555,11 @@ class _Explainer:
         return self.words.rule(code, details)
 
     # -- what a forced change would do ------------------------------------------------------
-    def forcing(self, forcing: dict | None) -> tuple[str, list[str]]:
+    def forcing(self, forcing: dict | None, entry: dict | None = None) -> tuple[str, list[str]]:
         if not forcing:
             return "", []
-        text = self.words.forcing(forcing)
-        shown = forcing.get("checked") and forcing.get("rule") != "group_min" and forcing.get("feasible")
+        text = self.words.forcing(forcing, entry)
+        shown = forcing.get("checked") and not forcing.get("rule") and forcing.get("feasible")
         moves = self.words.moves(forcing) if shown else []
         return text, moves
 
@@ -550,7 +572,7 @@ class _Explainer:
         badge, badge_kind = self.status(entry)
         head = self.t("x.alt_head", mentor=self.person(entry.get("mentor_id"), entry.get("mentor_name")),
                       score=self.num(float(entry.get("score", 0.0))))
-        text, moves = ("", []) if entry.get("status") == "blocked" else self.forcing(entry.get("forcing"))
+        text, moves = ("", []) if entry.get("status") == "blocked" else self.forcing(entry.get("forcing"), entry)
         return _item(head=head, text=text, badge=badge, badge_kind=badge_kind,
                      sub=self.words.status_details(entry) + moves)
 
@@ -677,14 +699,6 @@ class _Explainer:
         return out
 
 
-def appendix_rows(units: list[dict], form_ids: list[str]) -> list[dict]:
-    """The order's table: one numbered row per pair or group, by form, then mentor's name."""
-    ordered = sorted(units, key=lambda u: (form_ids.index(u["form"]), u["mentor_name"], u["mentor_id"]))
-    return [{"num": k + 1, "mentor_name": u["mentor_name"], "mentor_id": u["mentor_id"],
-             "mentees": [{"name": r["mentee_name"], "id": r["mentee_id"]} for r in u["rows"]],
-             "form_title": u["form_title"]} for k, u in enumerate(ordered)]
-
-
 def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False,
                inline_units: int = INLINE_UNITS, page_units: int = PAGE_UNITS) -> dict:
     """Everything the template shows, worded in `lang`; the template adds no logic of its own.
@@ -703,7 +717,7 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
     summary = doc.get("summary") or {}
     pairs = list(doc.get("pairs") or [])
     mentors = list(doc.get("mentors") or [])
-    form_ids = _form_ids(program, pairs)
+    form_ids = form_order(doc)
 
     unit_list, pairs_total = _units(doc, pairs, mentors, form_ids, T, words, lang, sensitive)
     unmatched = _unmatched_rows(doc, T, words, lang, sensitive)
@@ -721,8 +735,10 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "lang": lang, "T": T, "sensitive_included": sensitive is not None, "anonymized": anonymize,
         "program_name": program.get("name", ""), "reference_date": program.get("reference_date", ""),
         "generated": str(generated), "input_files": ", ".join(doc.get("input_files") or []),
-        "version": doc.get("package_version", ""), "seed": doc.get("seed", ""),
-        "cards": _cards(summary, pairs, unit_list, unmatched, mentors, status, T, lang),
+        "version": doc.get("package_version", ""), "seed": str(doc.get("seed", "")),
+        "cards": _cards(summary, pairs, unmatched, mentors, status, T, lang),
+        "pairs_count": T("pairs_count", **unit_counts(pairs, mentors)),
+        "unmatched_count": fmt_int(len(unmatched), lang),
         "by_form": by_form, "by_priority": by_priority if len(by_priority) > 1 else [],
         "levels": levels,
         "objective_quality": (program.get("objective") == "quality"),
@@ -731,7 +747,8 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "input_warnings": (T("input_warnings", count=len(doc["input_warnings"]))
                            if doc.get("input_warnings") else ""),
         "units": unit_list, "pairs_total": pairs_total,
-        "forms": [{"id": f, "title": _form_title(doc, f, lang)} for f in forms_present],
+        "forms": [{"value": f, "title": _form_title(doc, f, lang)} for f in forms_present],
+        **_filter_options(unit_list, T, lang),
         "unmatched": unmatched,
         "candidates": candidates,
         "analysis": words.analysis(),
@@ -740,7 +757,8 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "free_mentors": free_mentors,
         "load_chart": load_chart(mentors, lang),
         "score_chart": score_chart([p.get("score", 0.0) for p in pairs], lang),
-        "appendix": appendix_rows(unit_list, form_ids),
+        "appendix": annex_rows(doc, lang),
+        "decisions": decisions_view(doc, unit_list, ALTERNATIVES_SHOWN, lang),
     }
     view.update(_paging(unit_list, pairs_total, candidates, T, inline_units, page_units))
     return view
@@ -771,9 +789,11 @@ def _paging(unit_list: list[dict], pairs_total: int, candidates: dict | None, T:
 def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int) -> dict:
     """The rows of a large programme as the page's data, positions as report.js reads them:
 
-    unit  [mentor_name, mentor_id, is_group, group_badge, places, group_min_text, mentor_sensitive, rows]
+    unit  [mentor_name, mentor_id, is_group, group_badge, places, group_min_text, mentor_sensitive, rows,
+           mentor_about]
     row   [num, mentee_name, mentee_id, form, form_title, score, score_text, score_pct, score_class,
-           priority_badge, locked, components, explanation, mentee_sensitive, explain_title, alternatives_more]
+           priority_badge, locked, components, explanation, mentee_sensitive, explain_title, alternatives_more,
+           mentee_about, priority, class]
     components: positions in `c` = [title, value_pct, value, weight, contribution, reason];
     explanation: blocks [kind, title, text, [item [head, text, badge, badge_kind, [sub], cls]]];
     sensitive: [[field, value]]; candidates `k`: [mentee, [[mentor, score, badge, badge_kind] or 0]].
@@ -803,9 +823,11 @@ def compact_data(unit_list: list[dict], candidates: dict | None, page_units: int
                      r["score"], text(r["score_text"]), r["score_pct"], text(r["score_class"]),
                      text(r["priority_badge"]), int(r["locked"]), [component(c) for c in r["components"]],
                      blocks(r["explanation"]), sensitive(r["mentee_sensitive"]), text(r["explain_title"]),
-                     text(r["alternatives_more"])] for r in u["rows"]]
+                     text(r["alternatives_more"]), text(r["mentee_about"]), r["priority"], text(r["class"])]
+                    for r in u["rows"]]
             units.append([text(u["mentor_name"]), text(u["mentor_id"]), int(u["is_group"]), text(u["group_badge"]),
-                          text(u["places"]), text(u["group_min_text"]), sensitive(u["mentor_sensitive"]), rows])
+                          text(u["places"]), text(u["group_min_text"]), sensitive(u["mentor_sensitive"]), rows,
+                          text(u["mentor_about"])])
         cands = [[text(row["mentee"]), [[text(c["mentor"]), text(c["score"]), text(c["badge"]), text(c["badge_kind"])]
                                         if c else 0 for c in row["cells"]]]
                  for row in (candidates or {}).get("rows") or []]
@@ -865,15 +887,6 @@ def data_json(data: dict) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _form_ids(program: dict, pairs: list[dict]) -> list[str]:
-    """The programme's forms in its order, then any other form a pair is in."""
-    form_ids = list((program.get("forms") or {}).keys())
-    for p in pairs:
-        if p["form"] not in form_ids:
-            form_ids.append(p["form"])
-    return form_ids
-
-
 def _units(doc: dict, pairs: list[dict], mentors: list[dict], form_ids: list[str], T: _Texts,
            words: _Explainer, lang: str, sensitive: dict | None) -> tuple[list[dict], int]:
     """Step 1. A unit is a mentor's mentees in one form; more than one mentee (or a group
@@ -887,6 +900,7 @@ def _units(doc: dict, pairs: list[dict], mentors: list[dict], form_ids: list[str
             m = mentor_by_id.get(p["mentor_id"], {})
             units[key] = {"mentor_id": p["mentor_id"], "mentor_name": p["mentor_name"], "form": p["form"],
                           "form_title": _form_title(doc, p["form"], lang),
+                          "mentor_about": words.words.about(p["mentor_id"]),
                           "capacity": m.get("capacity"), "load": m.get("load"), "group_min": m.get("group_min"),
                           "mentor_sensitive": _sensitive_rows(sensitive, p["mentor_id"], lang), "pairs": []}
         units[key]["pairs"].append(p)
@@ -894,12 +908,12 @@ def _units(doc: dict, pairs: list[dict], mentors: list[dict], form_ids: list[str
     number = 0
     for u in unit_list:
         u["pairs"].sort(key=lambda p: (p["mentee_name"], p["mentee_id"]))
-        u["is_group"] = len(u["pairs"]) > 1 or bool(u["group_min"])
+        u["is_group"] = is_group(len(u["pairs"]), u["group_min"])
         u["group_badge"] = T("group_badge", count=len(u["pairs"])) if u["is_group"] else ""
         u["places"] = (T("places", load=u["load"], capacity=u["capacity"])
                        if u["capacity"] is not None and u["load"] is not None else "")
         u["group_min_text"] = T("group_min", min=u["group_min"]) if u["group_min"] else ""
-        u["search"] = f"{u['mentor_name']} {u['mentor_id']}".lower()
+        u["search"] = f"{u['mentor_name']} {u['mentor_id']}"
         rows = []
         for p in u["pairs"]:
             number += 1
@@ -921,20 +935,51 @@ def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explaine
         explanation = {**explanation, "alternatives": alternatives[:ALTERNATIVES_SHOWN]}
     return {
         "num": number, "mentee_id": p["mentee_id"], "mentee_name": p["mentee_name"],
+        "mentee_about": words.words.about(p["mentee_id"]),
         "mentor_id": p["mentor_id"], "mentor_name": p["mentor_name"],
         "form": p["form"], "form_title": form_title,
         "score": round(score, 4), "score_text": fmt_num(score, 2, lang),
         "score_pct": round(100 * min(1.0, max(0.0, score)), 1),
-        "score_class": "hi" if score >= 0.6 else "mid" if score >= 0.4 else "lo",
+        "score_class": "hi" if score >= SCORE_STRONG else "mid" if score >= SCORE_WEAK else "lo",
         "priority": int(p.get("priority", 0)),
         "priority_badge": T("badge_priority", priority=p["priority"]) if p.get("priority") else "",
+        "class": class_title(p),
         "locked": bool(p.get("locked")),
-        "search": f"{p['mentee_name']} {p['mentee_id']}".lower(),
-        "components": _components(p.get("components") or {}, lang),
+        "search": f"{p['mentee_name']} {p['mentee_id']}",
+        "components": _components(p.get("components") or {}, words.words, lang),
         "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
         "explanation": words.pair(explanation),
         "alternatives_more": T("x.alternatives_more", count=more) if more > 0 else "",
         "mentee_sensitive": _sensitive_rows(sensitive, p["mentee_id"], lang),
+    }
+
+
+def class_title(record: dict) -> str:
+    """The mentee's class as the school writes it («7Б»): a pair's or an unmatched mentee's
+    `mentee_grade`, the class with its letter; empty for a mentee without one (a teacher) or a
+    document that does not carry it."""
+    grade = record.get("mentee_grade")
+    return "" if grade is None else str(grade)
+
+
+def _class_order(title: str) -> tuple:
+    number = re.match(r"\d*", title).group()
+    return (int(number) if number else 99, title)
+
+
+def _filter_options(unit_list: list[dict], T: _Texts, lang: str) -> dict:
+    """The pairs list's filters: the priorities and classes its rows have (a filter with one value
+    is left out), and the score bands of the bars' colours."""
+    rows = [r for u in unit_list for r in u["rows"]]
+    priorities = sorted({r["priority"] for r in rows}, reverse=True)
+    classes = sorted({r["class"] for r in rows if r["class"]}, key=_class_order)
+    weak, strong = fmt_num(SCORE_WEAK, 2, lang), fmt_num(SCORE_STRONG, 2, lang)
+    return {
+        "priorities": [{"value": str(k), "title": T("priority_value", priority=k) if k else T.priority_plain}
+                       for k in priorities] if len(priorities) > 1 else [],
+        "classes": [{"value": c, "title": c} for c in classes] if len(classes) > 1 else [],
+        "score_bands": [{"value": band, "title": T(f"score_band_{band}", weak=weak, strong=strong)}
+                        for band in ("lo", "mid", "hi")],
     }
 
 
@@ -945,9 +990,11 @@ def _unmatched_rows(doc: dict, T: _Texts, words: _Explainer, lang: str, sensitiv
         blocked = sorted((u.get("blocked_by") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
         unmatched.append({
             "mentee_id": u["mentee_id"], "mentee_name": u["mentee_name"], "priority": int(u.get("priority", 0)),
+            "search": f"{u['mentee_name']} {u['mentee_id']}",
             "priority_badge": T("badge_priority", priority=u["priority"]) if u.get("priority") else "",
-            "reason": unmatched_line(u, lang, doc) if u.get("reason_code") else "",
-            "candidates": u.get("candidates", 0),
+            "mentee_about": words.words.about(u["mentee_id"]),
+            "reason": words.words.unmatched(u),
+            "candidates": fmt_int(u.get("candidates", 0), lang),
             "blocked": [T("blocked_chip", rule=known(f"rule_title.{code}", None, lang, code), count=count)
                         for code, count in blocked],
             "explanation": words.unmatched(u.get("explanation"), u["mentee_id"]),
@@ -961,7 +1008,8 @@ def _by_form_rows(doc: dict, summary: dict, lang: str) -> list[dict]:
     by_form = []
     for form, row in (summary.get("by_form") or {}).items():
         if row.get("mentees"):
-            by_form.append({"title": _form_title(doc, form, lang), "mentees": row["mentees"], "matched": row["matched"],
+            by_form.append({"title": _form_title(doc, form, lang), "mentees": fmt_int(row["mentees"], lang),
+                            "matched": fmt_int(row["matched"], lang),
                             "share": fmt_share(row["matched"], row["mentees"], lang),
                             "width": share_width(row["matched"], row["mentees"])})
     return by_form
@@ -972,7 +1020,8 @@ def _by_priority_rows(summary: dict, T: _Texts, lang: str) -> list[dict]:
     by_priority = []
     for prio, row in sorted((summary.get("by_priority") or {}).items(), key=lambda kv: -int(kv[0])):
         title = T("priority_value", priority=prio) if int(prio) else T.priority_plain
-        by_priority.append({"title": title, "mentees": row["mentees"], "matched": row["matched"],
+        by_priority.append({"title": title, "mentees": fmt_int(row["mentees"], lang),
+                            "matched": fmt_int(row["matched"], lang),
                             "share": fmt_share(row["matched"], row["mentees"], lang),
                             "width": share_width(row["matched"], row["mentees"])})
     return by_priority
@@ -1025,6 +1074,7 @@ def _objective_levels(solver: dict, T: _Texts, lang: str) -> list[dict]:
 def _free_mentors(mentors: list[dict], words: _Explainer, lang: str, sensitive: dict | None) -> list[dict]:
     """Step 5a. Mentors with places left, and why they were not filled."""
     return [{"mentor_id": m["mentor_id"], "mentor_name": m["mentor_name"], "load": m["load"],
+             "search": f"{m['mentor_name']} {m['mentor_id']}",
              "capacity": m["capacity"], "free": int(m["capacity"]) - int(m["load"]),
              "why": words.mentor_why(m),
              "sensitive": _sensitive_rows(sensitive, m["mentor_id"], lang)}
@@ -1040,20 +1090,25 @@ def _places_used(mentors: list[dict], T: _Texts, lang: str) -> str:
              idle=fmt_int(len(mentors) - engaged, lang), mentors=fmt_int(len(mentors), lang))
 
 
-def _cards(summary: dict, pairs: list[dict], unit_list: list[dict], unmatched: list[dict], mentors: list[dict],
+def unit_counts(pairs: list[dict], mentors: list[dict]) -> dict[str, int]:
+    """Pairs, individual pairs, groups, mentees in groups (results.pair_counts: one vocabulary)."""
+    return pair_counts(pairs, {m["mentor_id"]: m.get("group_min") for m in mentors if m.get("group_min")})
+
+
+def _cards(summary: dict, pairs: list[dict], unmatched: list[dict], mentors: list[dict],
            status: dict, T: _Texts, lang: str) -> dict:
     """Step 6. The figures at the top of the page: mentees paired, units, mentors engaged, status."""
     mentees_n = int(summary.get("mentees", 0))
     matched_n = int(summary.get("matched_mentees", len({p["mentee_id"] for p in pairs})))
-    groups_n = sum(1 for u in unit_list if u["is_group"])
+    counts = unit_counts(pairs, mentors)
     engaged = sum(1 for m in mentors if int(m.get("load", 0)) > 0)
     return {
         "matched": T("card_matched_value", matched=fmt_int(matched_n, lang), mentees=fmt_int(mentees_n, lang)),
         "matched_share": fmt_share(matched_n, mentees_n, lang),
         "matched_width": share_width(matched_n, mentees_n),
         "unmatched": fmt_int(summary.get("unmatched_mentees", len(unmatched)), lang),
-        "units": fmt_int(len(unit_list), lang),
-        "units_detail": T("card_units_value", pairs=len(unit_list) - groups_n, groups=groups_n),
+        "units": fmt_int(counts["pairs"], lang),
+        "units_detail": T("card_units_value", **counts),
         "mentors": T("card_matched_value", matched=fmt_int(engaged, lang), mentees=fmt_int(len(mentors), lang)),
         **status,
     }
@@ -1095,8 +1150,9 @@ def _render(doc: dict, lang: str, sensitive: dict | None, anonymize: bool, inlin
                       page_units=page_units)
     # the data block is escaped by data_json (no `<` left in it), so it goes in as it is
     view["data"] = Markup(data_json(view["data"])) if view["data"] is not None else None
-    css = _static("report.css", "</style")
-    js = _static("report.js", "</script")
+    css = _static("report.css", "</style") + "\n" + _static("decisions.css", "</style")
+    # one script (one hash): the page's own, then the consilium's decisions (report_decisions.py)
+    js = _static("report.js", "</script") + "\n" + _static("decisions.js", "</script")
     script_hash = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
     csp = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; font-src 'none'; connect-src 'none'; "
            f"script-src 'sha256-{script_hash}'; base-uri 'none'; form-action 'none'")

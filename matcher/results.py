@@ -14,7 +14,7 @@ import numpy as np
 
 from . import __version__, constraints, scoring
 from .graph import DECIDING_BITS, SCORE_SCALE, deciding_reasons  # noqa: F401 - re-exported
-from .i18n import plural_category, register, render
+from .i18n import Gendered, number, plural_category, register, render
 from .io.outputset import OutputSet
 from .io.writers import csv_bytes, xlsx_bytes
 from .jsonutil import jsonable
@@ -26,11 +26,17 @@ register({
                                        "чаще всего мешает правило «{top_rule}» ({count})",
                                        "no mentor passes the hard rules; among mentors who fit the form, most often "
                                        "blocked by: {top_rule} ({count})"),
-    "unmatched.no_mentor_in_form": ("нет наставников в формах наставляемого", "no mentor in this mentee's forms"),
-    "unmatched.no_form": ("наставляемый не указал ни одной формы наставничества", "the mentee is in no form of mentoring"),
+    "unmatched.no_mentor_in_form": ("в выбранных наставляемым формах нет ни одного наставника",
+                                    "no mentor takes part in the mentee's forms"),
+    "unmatched.no_form": ("наставляемый не указал ни одной формы наставничества этой программы",
+                          "the mentee chose no form of mentoring of this programme"),
     "unmatched.candidates_taken": ("{count} {count:plural:подходящий наставник занят|подходящих наставника заняты|"
-                                   "подходящих наставников заняты} другими наставляемыми",
-                                   "{count} suitable {count:plural:mentor is|mentors are} needed for other mentees"),
+                                   "подходящих наставников заняты} другими наставляемыми: если поставить этого "
+                                   "наставляемого к {count:plural:этому наставнику|любому из них|любому из них}, "
+                                   "общий результат станет хуже",
+                                   "{count} suitable {count:plural:mentor is|mentors are} needed by other mentees: "
+                                   "pairing this mentee with {count:plural:that mentor|any of them} makes the overall "
+                                   "result worse"),
     "unmatched.no_places": ("у {count} {count:plural:подходящего наставника|подходящих наставников|"
                             "подходящих наставников} нет мест (вместимость 0)",
                             "{count} suitable {count:plural:mentor has|mentors have} no places (capacity 0)"),
@@ -39,17 +45,20 @@ register({
                              "not paired: {count} suitable {count:plural:mentor|mentors}"),
     "unmatched.category_not_in_form": ("категория наставляемого «{category}» не допускается в {forms_count:plural:"
                                        "выбранной форме|выбранных формах|выбранных формах} {forms} "
-                                       "(допустимы: {allowed})",
+                                       "(допустимы: {allowed}): пару в {forms_count:plural:ней|них|них} составить "
+                                       "нельзя",
                                        "the mentee's category '{category}' is not allowed in the chosen "
-                                       "{forms_count:plural:form|forms} {forms} (allowed: {allowed})"),
+                                       "{forms_count:plural:form|forms} {forms} (allowed: {allowed}): no pair is "
+                                       "possible there"),
     "unmatched.category_unknown_not_in_form": ("категория наставляемого не указана, а {forms_count:plural:"
                                                "выбранная форма|выбранные формы|выбранные формы} {forms} "
                                                "{forms_count:plural:допускает|допускают|допускают} только: {allowed}",
                                                "the mentee's category is not given, and the chosen "
                                                "{forms_count:plural:form|forms} {forms} "
                                                "{forms_count:plural:allows|allow} only: {allowed}"),
-    "unmatched.group_min_unreachable": ("наставник {mentor} ведёт группу не меньше {min} человек, а подходящих "
-                                        "наставляемых только {suitable}: группа не может собраться",
+    "unmatched.group_min_unreachable": ("наставник {mentor} ведёт группу не меньше {min} {min:plural:человека|человек|"
+                                        "человек}, а подходящих наставляемых только {suitable}: группа не может "
+                                        "собраться",
                                         "mentor {mentor} leads a group of at least {min}, but only {suitable} "
                                         "suitable {suitable:plural:mentee exists|mentees exist}: the group "
                                         "cannot be formed"),
@@ -57,10 +66,17 @@ register({
                          "друга: {mentee} уже наставник для {mentor}",
                          "{mentee} and {mentor} cannot be each other's mentor and mentee at the same time: "
                          "{mentee} already mentors {mentor}"),
-    "unmatched.group_rules": ("у подходящих наставников есть свободные места, но правила групп не оставляют места "
-                              "для этого наставляемого",
-                              "suitable mentors have free places, but the rules of groups leave no room for this "
-                              "mentee"),
+    "unmatched.group_rules": ("у подходящих наставников есть свободные места, но правила групп (наименьший размер "
+                              "группы, разброс классов, запрет взаимного наставничества) не оставляют места для "
+                              "этого наставляемого",
+                              "suitable mentors have free places, but the rules of groups (smallest group size, "
+                              "spread of grades, no mutual mentoring) leave no room for this mentee"),
+    # a person beside their name: a student's class, anyone else's category
+    "person.grade": ("{grade} класс", "grade {grade}"),
+    "header.mentor_position": ("Класс или категория наставника", "mentor_position"),
+    "header.mentor_subjects": ("Предметы наставника", "mentor_subjects"),
+    "header.mentee_position": ("Класс или категория наставляемого", "mentee_position"),
+    "header.mentee_subjects": ("Предметы наставляемого", "mentee_subjects"),
     "category.teacher": ("учитель", "teacher"),
     "category.young_teacher": ("молодой специалист", "young teacher"),
     "category.student": ("ученик", "student"),
@@ -110,7 +126,9 @@ register({
                              "fall short of the best by less than {step} per pair"),
 })
 
-PAIR_COLUMNS = ["mentor_id", "mentor_name", "mentee_id", "mentee_name", "form", "score", "reasons"]
+# Columns after `reasons` came later: appended, so readers by position keep working.
+PAIR_COLUMNS = ["mentor_id", "mentor_name", "mentee_id", "mentee_name", "form", "score", "reasons",
+                "mentor_position", "mentor_subjects", "mentee_position", "mentee_subjects"]
 UNMATCHED_COLUMNS = ["mentee_id", "mentee_name", "reason_code", "reason"]
 
 
@@ -132,6 +150,17 @@ def gc_paused(build):
 
 def _round(x: float, digits: int = 4) -> float:
     return float(round(float(x), digits))
+
+
+PROFILE_FIELDS = ("gender", "category", "grade", "subjects")
+
+
+def profile(person, role: str) -> dict:
+    """What a reader is shown beside a person's name, as `<role>_<field>` keys: gender (for the
+    words that agree with it), category, class with its letter ("7Б"), subjects."""
+    grade = f"{person.grade}{person.grade_letter or ''}" if person.grade is not None else None
+    return {f"{role}_gender": person.gender, f"{role}_category": person.category, f"{role}_grade": grade,
+            f"{role}_subjects": list(person.subjects)}
 
 
 def pair_records(result) -> list[dict]:
@@ -156,6 +185,7 @@ def pair_records(result) -> list[dict]:
         out.append({
             "mentor_id": roster.mentors.ids[j], "mentor_name": roster.mentors.names[j],
             "mentee_id": roster.mentees.ids[i], "mentee_name": roster.mentees.names[i],
+            **profile(roster.mentees.participants[i], "mentee"),
             "form": roster.form_ids[int(graph.form[e])], "score": _round(graph.score[e]),
             "score_int": int(graph.score_int[e]), "priority": int(roster.mentees.priority[i]),
             "locked": (i, j) in locked, "components": comps,
@@ -321,6 +351,7 @@ def unmatched_records(result) -> list[dict]:
         code, params = context.reason(i)
         out.append({
             "mentee_id": roster.mentees.ids[i], "mentee_name": roster.mentees.names[i],
+            **profile(roster.mentees.participants[i], "mentee"),
             "priority": int(roster.mentees.priority[i]), "reason_code": code, "reason_params": jsonable(params),
             "candidates": n_cand, "blocked_by": mentee_rules_blocking(graph, i),
         })
@@ -338,12 +369,32 @@ def mentor_records(result) -> list[dict]:
     for j in range(roster.mentors.n):
         out.append({
             "mentor_id": roster.mentors.ids[j], "mentor_name": roster.mentors.names[j],
+            **profile(roster.mentors.participants[j], "mentor"),
             "capacity": int(roster.mentors.capacity[j]), "load": int(load[j]),
             "group_min": int(roster.mentors.group_min[j]) or None,
             "mentees": sorted(members.get(j, [])),
         })
     out.sort(key=lambda m: m["mentor_id"])
     return out
+
+
+def pair_counts(pairs: list[dict], group_min: dict[str, int]) -> dict[str, int]:
+    """The one vocabulary of counts: `pairs` are mentor–mentee pairs; a group is a mentor's
+    mentees in one form when there are several or the mentor leads a group (`group_min`, by
+    mentor id); `mentees_in_groups` are the pairs inside groups, `individual_pairs` the rest."""
+    sizes: dict[tuple, int] = {}
+    for p in pairs:
+        key = (p["mentor_id"], p["form"])
+        sizes[key] = sizes.get(key, 0) + 1
+    groups = [key for key, n in sizes.items() if is_group(n, group_min.get(key[0]))]
+    in_groups = sum(sizes[key] for key in groups)
+    return {"pairs": len(pairs), "individual_pairs": len(pairs) - in_groups, "groups": len(groups),
+            "mentees_in_groups": in_groups}
+
+
+def is_group(size: int, group_min) -> bool:
+    """A mentor's mentees in one form are a group when there are several, or the mentor leads one."""
+    return size > 1 or bool(group_min)
 
 
 def summary_record(result, pairs, unmatched) -> dict:
@@ -358,9 +409,11 @@ def summary_record(result, pairs, unmatched) -> dict:
     for p in sorted({int(x) for x in roster.mentees.priority}):
         ids = [roster.mentees.ids[i] for i in np.flatnonzero(roster.mentees.priority == p)]
         by_priority[str(p)] = {"mentees": len(ids), "matched": sum(1 for x in ids if x in matched_ids)}
+    group_min = {roster.mentors.ids[j]: int(g) for j, g in enumerate(roster.mentors.group_min.tolist()) if g}
     return {
         "mentors": roster.mentors.n, "mentees": roster.mentees.n, "candidate_pairs": int(graph.n_edges),
-        "pairs": len(pairs), "matched_mentees": len(matched_ids), "unmatched_mentees": len(unmatched),
+        **pair_counts(pairs, group_min),
+        "matched_mentees": len(matched_ids), "unmatched_mentees": len(unmatched),
         "total_score": _round(sum(p["score"] for p in pairs)),
         "by_form": by_form, "by_priority": by_priority,
     }
@@ -384,6 +437,9 @@ def result_document(result, *, extra: dict | None = None, input_files: list[str]
             "one_mentor_per": result.config.program.one_mentor_per,
             "forms": {f: {"title_ru": result.config.form_title(f, "ru"), "title_en": result.config.form_title(f, "en")}
                       for f in result.roster.form_ids},
+            "psych_scales": {s.removeprefix("psych_"): {"title_ru": result.config.psych.title(s, "ru"),
+                                                        "title_en": result.config.psych.title(s, "en")}
+                             for s in result.roster.psych_scales},
         },
         "input_files": [Path(f).name for f in (input_files or [])],
         "solver": {
@@ -402,6 +458,8 @@ def result_document(result, *, extra: dict | None = None, input_files: list[str]
         "mentors": mentor_records(result),
         "locks": [{"mentee_id": result.roster.mentees.ids[lk.mentee], "mentor_id": result.roster.mentors.ids[lk.mentor],
                    "form": lk.form, "source": lk.source} for lk in result.locks],
+        "forbids": [{"mentee_id": result.roster.mentees.ids[int(i)], "mentor_id": result.roster.mentors.ids[int(j)]}
+                    for i, j in result.forbids.tolist()],
         "input_warnings": warnings or [],
         "config": json.loads(result.config.model_dump_json()),
     }
@@ -466,14 +524,14 @@ def score_resolution_text(solver: dict, lang: str) -> str | None:
     return render("gap.score_resolution", {"step": f"{res['step']:g}", "finest": f"{res['finest_step']:g}"}, lang)
 
 
-def reason_line(components: dict, lang: str, top: int = 3) -> str:
+def reason_line(components: dict, lang: str, top: int = 3, doc: dict | None = None) -> str:
     """The pair's strongest components as one line for pairs.csv."""
     ranked = sorted(components.items(), key=lambda kv: (-kv[1]["contribution"], kv[0]))
     parts = []
     for name, c in ranked[:top]:
         if c["value"] <= 0:
             continue
-        parts.append(render(c["reason"]["code"], c["reason"]["params"], lang))
+        parts.append(component_reason(c["reason"], lang, doc))
     return "; ".join(parts)
 
 
@@ -483,13 +541,89 @@ def form_title(doc: dict | None, form, lang: str) -> str:
     return entry.get("title_ru" if lang == "ru" else "title_en") or str(form)
 
 
+def form_order(doc: dict) -> list[str]:
+    """The programme's forms in its order, then any other form a pair is in."""
+    form_ids = list((((doc or {}).get("program") or {}).get("forms") or {}).keys())
+    for p in (doc or {}).get("pairs") or []:
+        if p["form"] not in form_ids:
+            form_ids.append(p["form"])
+    return form_ids
+
+
 def category_title(category, lang: str) -> str:
     return render(f"category.{category}", None, lang) if category else "—"
 
 
-def reason_params(params: dict, lang: str, doc: dict | None = None) -> dict:
-    """A reason's parameters as a reader sees them: rule, form and category titles, not codes."""
+def scale_title(doc: dict | None, scale, lang: str) -> str:
+    """A psychological scale's title in the reader's language, from the document's programme
+    (the configuration's [psych.scales]); its name if unknown."""
+    name = str(scale).removeprefix("psych_")
+    entry = (((doc or {}).get("program") or {}).get("psych_scales") or {}).get(name) or {}
+    return entry.get("title_ru" if lang == "ru" else "title_en") or name.replace("_", " ")
+
+
+def people_index(doc: dict | None) -> dict[str, dict]:
+    """Every person of a result document by id: name, gender, category, class, subjects (the
+    `mentor_*` / `mentee_*` keys of its records; a person in both roles is one person)."""
+    people: dict[str, dict] = {}
+
+    def add(record: dict, role: str) -> None:
+        pid = record.get(f"{role}_id")
+        if pid is None:
+            return
+        entry = people.setdefault(pid, {"name": ""})
+        for field in ("name", *PROFILE_FIELDS):
+            value = record.get(f"{role}_{field}")
+            if value not in (None, "", []) and not entry.get(field):
+                entry[field] = value
+
+    doc = doc or {}
+    for m in doc.get("mentors") or []:
+        add(m, "mentor")
+    for p in doc.get("pairs") or []:
+        add(p, "mentee")
+        add(p, "mentor")
+    for u in doc.get("unmatched") or []:
+        add(u, "mentee")
+    return people
+
+
+def person(people: dict, pid) -> Gendered:
+    """A person as every presenter names them: "Name (ID)", or the id when the name is not on
+    record; carrying their gender for the words that agree with it."""
+    if pid is None:
+        return Gendered("")
+    entry = people.get(pid) or {}
+    name = entry.get("name")
+    return Gendered(f"{name} ({pid})" if name else str(pid), entry.get("gender"))
+
+
+def position(entry: dict, lang: str) -> str:
+    """A person's class (a student's, with its letter) or category, as shown beside the name."""
+    if entry.get("grade"):
+        return render("person.grade", {"grade": str(entry["grade"])}, lang)
+    return category_title(entry["category"], lang) if entry.get("category") else ""
+
+
+def subjects(entry: dict) -> str:
+    return ", ".join(entry.get("subjects") or [])
+
+
+PERSON_KEYS = ("id", "mentor_id", "mentee_id", "mentor", "mentee", "partner_id")
+SCALE_KEYS = ("scale", "best_scale", "worst_scale")
+
+
+def reason_params(params: dict, lang: str, doc: dict | None = None, people: dict | None = None) -> dict:
+    """A reason's parameters as a reader sees them: people by name and code, titles of rules,
+    forms, categories and psychological scales, not their codes; fractional numbers in the
+    reader's notation. `people` (people_index) saves indexing the document at every call."""
     params = dict(params or {})
+    if doc is not None and people is None and any(k in params for k in PERSON_KEYS):
+        people = people_index(doc)
+    if people is not None:
+        for key in PERSON_KEYS:
+            if isinstance(params.get(key), str):
+                params[key] = person(people, params[key])
     if "top_rule" in params:
         params["top_rule"] = render(f"rule_title.{params['top_rule']}", None, lang)
     if "form" in params and isinstance(params["form"], str):
@@ -502,11 +636,31 @@ def reason_params(params: dict, lang: str, doc: dict | None = None) -> dict:
         params["category"] = category_title(params["category"], lang)
     if isinstance(params.get("allowed"), list):
         params["allowed"] = ", ".join(category_title(c, lang) for c in params["allowed"])
+    for key in SCALE_KEYS:
+        if isinstance(params.get(key), str):
+            params[key] = scale_title(doc, params[key], lang)
+    if isinstance(params.get("scales"), list):
+        params["scales"] = ", ".join(scale_title(doc, s, lang) for s in params["scales"])
+    for key, value in params.items():
+        if isinstance(value, float):
+            params[key] = number(value, lang, 0 if value == int(value) else 1)
     return params
 
 
-def unmatched_line(u: dict, lang: str, doc: dict | None = None) -> str:
-    return render(u["reason_code"], reason_params(u["reason_params"], lang, doc), lang)
+def component_reason(reason: dict | None, lang: str, doc: dict | None = None) -> str:
+    """A score component's one-line reason, worded."""
+    reason = reason or {}
+    return render(reason["code"], reason_params(reason.get("params"), lang, doc), lang) if reason.get("code") else ""
+
+
+def sentence(text: str) -> str:
+    """A clause as a sentence of its own: a capital letter and a full stop."""
+    return text[:1].upper() + text[1:] + ("" if not text or text.endswith((".", "!", "?")) else ".")
+
+
+def unmatched_line(u: dict, lang: str, doc: dict | None = None, people: dict | None = None) -> str:
+    """Why a mentee has no pair: the one wording of unmatched.csv, the report and `matcher explain`."""
+    return render(u["reason_code"], reason_params(u["reason_params"], lang, doc, people), lang)
 
 
 def output_files(doc: dict, lang: str = "en", headers: str = "en", xlsx: bool = False) -> dict[str, bytes]:
@@ -515,9 +669,16 @@ def output_files(doc: dict, lang: str = "en", headers: str = "en", xlsx: bool = 
     def head(cols):
         return [render(f"header.{c}", None, "ru") for c in cols] if headers == "ru" else cols
 
+    people = people_index(doc)
+
+    def about(pid) -> list[str]:
+        entry = people.get(pid) or {}
+        return [position(entry, lang), subjects(entry)]
+
     pair_rows = [[p["mentor_id"], p["mentor_name"], p["mentee_id"], p["mentee_name"], p["form"],
-                  f"{p['score']:.3f}", reason_line(p["components"], lang)] for p in doc["pairs"]]
-    un_rows = [[u["mentee_id"], u["mentee_name"], u["reason_code"], unmatched_line(u, lang, doc)]
+                  f"{p['score']:.3f}", reason_line(p["components"], lang, doc=doc),
+                  *about(p["mentor_id"]), *about(p["mentee_id"])] for p in doc["pairs"]]
+    un_rows = [[u["mentee_id"], u["mentee_name"], u["reason_code"], unmatched_line(u, lang, doc, people)]
                for u in doc["unmatched"]]
     files = {
         "pairs.csv": csv_bytes(head(PAIR_COLUMNS), pair_rows, encoding="utf-8-sig"),

@@ -3,21 +3,22 @@ terminal and report.html word the same reasons, suggested changes, titles, effec
 change (`effect`, `moves`, `forcing`), statuses of alternative mentors (`status`,
 `status_details`, `status_line`) and reasons a mentor has no mentees (`unused`) through here.
 
-A presenter gives `person(id)`: the terminal shows ids, the report names with ids. That and
-the layout are all that differs: where a layout needs its own words (the report lists the
-moved mentees under a text, a line of text names them in it) the message has a variant per
-style, `<code>.<style>`, used when registered, `<code>` otherwise. A change's words live
+People are named alike everywhere: "Name (ID)", with their gender for the words that agree
+with it (`{mentor:gender:его|её|этого наставника}`, i18n.Gendered), and their class or
+category and subjects beside the name where a list shows them (`about`). The layout is all
+that differs: where a layout needs its own words (the report lists the moved mentees under a
+text, a line of text names them in it) the message has a variant per style,
+`<code>.<style>`, used when registered, `<code>` otherwise. A change's words live
 with its owner (the rule module or constraints.places that suggests it): `change.<kind>`
 messages, and an optional `change_words(change, words) -> dict` for parameters beyond the
 mentor, the form and numbers.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from . import constraints
-from .i18n import MESSAGES, register, render
-from .results import form_title, reason_params
+from .i18n import MESSAGES, number, register, render
+from .results import component_reason, form_title, people_index, person, position, reason_params, sentence, \
+    subjects, unmatched_line
 
 __all__ = ["STYLES", "Words", "form_title"]
 
@@ -39,13 +40,34 @@ register({
     "words.move": ("{mentee}: {source} → {target}", "{mentee}: {source} → {target}"),
     "words.nobody": ("без наставника", "no mentor"),
     # choosing an alternative mentor instead of the chosen one
-    "words.forcing.effect": ("Если назначить его: {effects}.", "Choosing this mentor instead: {effects}."),
+    "words.forcing.effect": ("Если назначить {mentor:gender:его|её|этого наставника}: {effects}.",
+                             "Choosing this mentor instead: {effects}."),
     "words.forcing.equal": ("Равноценный вариант: общий итог не изменится.",
                             "An equal option: the overall result stays the same."),
     "words.forcing.unproven": ("(оптимальность пересчёта не доказана)", "(the re-solve is not proven optimal)"),
-    "words.forcing.infeasible": ("Назначить его нельзя, не нарушив закрепления, вместимость или правила групп.",
-                                 "Cannot be chosen without breaking a lock, a capacity or a rule of groups."),
-    "words.forcing.group_min": ("Назначить его нельзя: группа не наберёт {min} человек.",
+    # why an alternative cannot be chosen: the rule that decides, as far as the result shows it
+    "words.forcing.no_place": ("Назначить {mentor:gender:его|её|этого наставника} нельзя: наставник не берёт "
+                               "наставляемых (вместимость 0).",
+                               "Cannot be chosen: the mentor takes no mentees (capacity 0)."),
+    "words.forcing.locks": ("Назначить {mentor:gender:его|её|этого наставника} нельзя, не нарушив закреплений "
+                            "консилиума.",
+                            "Cannot be chosen without breaking a pair set by the consilium."),
+    "words.forcing.group_rules": ("Назначить {mentor:gender:его|её|этого наставника} нельзя: этого не допускают "
+                                  "правила групп (наименьший размер группы, разброс классов, запрет взаимного "
+                                  "наставничества).",
+                                  "Cannot be chosen: the rules of groups (smallest group size, spread of grades, "
+                                  "no mutual mentoring) do not allow it."),
+    "words.forcing.locks_or_group_rules": ("Назначить {mentor:gender:его|её|этого наставника} нельзя, не нарушив "
+                                           "закреплений консилиума или правил групп (наименьший размер группы, "
+                                           "разброс классов, запрет взаимного наставничества).",
+                                           "Cannot be chosen without breaking a pair set by the consilium or a "
+                                           "rule of groups (smallest group size, spread of grades, no mutual "
+                                           "mentoring)."),
+    "words.forcing.infeasible": ("Назначить {mentor:gender:его|её|этого наставника} нельзя: ни одно допустимое "
+                                 "распределение не включает эту пару.",
+                                 "Cannot be chosen: no legal assignment includes this pair."),
+    "words.forcing.group_min": ("Назначить {mentor:gender:его|её|этого наставника} нельзя: группа наставника "
+                                "не наберёт наименьшего размера ({min}).",
                                 "Cannot be chosen: the group cannot reach its minimum of {min}."),
     "words.forcing.unchecked.budget": ("Не проверено: исчерпан лимит пересчётов.",
                                        "Not checked: the re-solve budget ran out."),
@@ -71,8 +93,10 @@ register({
     "words.status_short.blocked": ("не проходит правила", "breaks a rule"),
     "words.status_short.chosen": ("выбран", "chosen"),
     "words.status_line": ("{status} — {details}", "{status} — {details}"),
-    "words.detail.taken_by": ("сейчас у него: {mentees}", "now mentoring: {mentees}"),
-    "words.detail.group_min_unreachable": ("наставник ведёт группу не меньше {min} человек, а подходящих "
+    "words.detail.taken_by": ("{mentor:gender:сейчас у него|сейчас у неё|места заняты}: {mentees}",
+                              "now mentoring: {mentees}"),
+    "words.detail.group_min_unreachable": ("наставник ведёт группу не меньше {min} {min:plural:человека|человек|"
+                                           "человек}, а подходящих "
                                            "наставляемых только {suitable}: группа не может собраться",
                                            "leads a group of at least {min}, but only {suitable} suitable "
                                            "{suitable:plural:mentee exists|mentees exist}: the group cannot be "
@@ -106,18 +130,21 @@ register({
     "words.who.mentee": ("наставляемый", "mentee"),
     "words.who.mentor": ("наставник", "mentor"),
     "words.this_mentee": ("этот наставляемый", "this mentee"),
+    "words.about": ("{position} · {subjects}", "{position} · {subjects}"),
 })
 
 
 class Words:
     """Words for one result document in one language and presenter style."""
 
-    def __init__(self, doc: dict, lang: str, style: str, person: Callable[[str], str],
-                 shown: Callable[[dict], dict] | None = None):
+    def __init__(self, doc: dict, lang: str, style: str):
         if style not in STYLES:
             raise ValueError(style)
         self.doc, self.lang, self.style = doc, lang, style
-        self.person, self.shown = person, shown or self.params
+        self.people = people_index(doc)
+        self._group_rules: bool | None = None
+        self._components: dict[tuple, str] = {}
+        self._persons: dict = {}
 
     def text(self, code: str, params: dict | None = None) -> str:
         """The message `code` in this presenter's variant, if it has one."""
@@ -126,6 +153,24 @@ class Words:
 
     def has(self, code: str) -> bool:
         return f"{code}.{self.style}" in MESSAGES or code in MESSAGES
+
+    def person(self, pid, name: str | None = None):
+        """"Name (ID)" (the id alone when no name is on record; `name` if the entry naming them
+        has one and the document's records do not), with the person's gender."""
+        if pid is None:
+            return self.nobody()
+        if name and not (self.people.get(pid) or {}).get("name"):
+            return person({pid: {"name": name}}, pid)
+        named = self._persons.get(pid)
+        if named is None:
+            named = self._persons[pid] = person(self.people, pid)
+        return named
+
+    def about(self, pid) -> str:
+        """What is shown beside a name in a list: class or category, and subjects."""
+        entry = self.people.get(pid) or {}
+        where, what = position(entry, self.lang), subjects(entry)
+        return self.text("words.about", {"position": where, "subjects": what}) if where and what else where or what
 
     def form(self, form) -> str:
         return form_title(self.doc, form, self.lang)
@@ -139,7 +184,7 @@ class Words:
 
     def rule(self, code: str, details: dict | None) -> str:
         """One blocking rule with its details: the most specific message the catalogue has."""
-        params = self.shown(details or {})
+        params = self.params(details or {})
         specific = params.pop("code", None) or code
         for candidate in (specific, code):
             if candidate in MESSAGES:
@@ -151,7 +196,7 @@ class Words:
         """A suggested change, in its owner's words; the mentee it is for is 'this mentee'."""
         kind = change.get("change", "")
         mentor_id = change.get("mentor_id")
-        params = {**self.shown(change.get("params") or {}), "mentor": self.person(mentor_id) if mentor_id else ""}
+        params = {**self.params(change.get("params") or {}), "mentor": self.person(mentor_id) if mentor_id else ""}
         owner = constraints.fix_owner(kind)
         if owner is not None and hasattr(owner, "change_words"):
             params.update(owner.change_words(change, self, self_id))
@@ -160,21 +205,30 @@ class Words:
 
     # -- numbers ----------------------------------------------------------------------------
     def num(self, value, digits: int = 2) -> str:
-        """A number as the reader writes it: a decimal comma and thin thousands in Russian."""
-        text = f"{value:,.{digits}f}"
-        return text.replace(",", "\u202f").replace(".", ",") if self.lang == "ru" else text
+        """A number as the reader writes it (i18n.number)."""
+        return number(value, self.lang, digits)
 
     def signed(self, value, digits: int = 0) -> str:
         return ("+" if value > 0 else "\u2212" if value < 0 else "") + self.num(abs(value), digits)
 
     def params(self, params: dict) -> dict:
-        """A reason's or a change's parameters as a reader sees them: titles of rules, forms and
-        categories (as unmatched.csv shows them), fractional numbers in the reader's notation."""
-        out = reason_params(params or {}, self.lang, self.doc)
-        for key, value in out.items():
-            if isinstance(value, float):
-                out[key] = self.num(value, 0 if value == int(value) else 1)
-        return out
+        """A reason's or a change's parameters as a reader sees them (results.reason_params):
+        people by name, titles of rules, forms, categories and scales, the reader's numbers."""
+        return reason_params(params or {}, self.lang, self.doc, self.people)
+
+    def component(self, reason: dict | None) -> str:
+        """A score component's reason (psychological scales by their titles); the same reason
+        recurs across many pairs, so each is worded once."""
+        reason = reason or {}
+        key = (reason.get("code"), repr(reason.get("params")))
+        text = self._components.get(key)
+        if text is None:
+            text = self._components[key] = component_reason(reason, self.lang, self.doc)
+        return text
+
+    def unmatched(self, record: dict) -> str:
+        """Why a mentee has no pair, as a sentence: the words of unmatched.csv."""
+        return sentence(unmatched_line(record, self.lang, self.doc, self.people)) if record.get("reason_code") else ""
 
     # -- what a change or a forced pair would do -------------------------------------------
     def nobody(self) -> str:
@@ -183,8 +237,8 @@ class Words:
     def move(self, move: dict) -> str:
         """One mentee whose mentor changes: 'E1: R1 → R2'."""
         return self.text("words.move", {"mentee": self.person(move.get("mentee_id")),
-                                        "source": move.get("from") or self.nobody(),
-                                        "target": move.get("to") or self.nobody()})
+                                        "source": self.person(move.get("from")),
+                                        "target": self.person(move.get("to"))})
 
     def moves(self, effect: dict) -> list[str]:
         return [self.move(m) for m in effect.get("moves") or []]
@@ -216,23 +270,51 @@ class Words:
             parts.append(self.text("words.effect.moves", {"moves": ", ".join(shown), "count": total}))
         return parts
 
-    def forcing(self, forcing: dict) -> str:
-        """What choosing an alternative mentor instead would do, as one sentence."""
+    def forcing(self, forcing: dict, entry: dict | None = None) -> str:
+        """What choosing an alternative mentor (`entry`, the alternative) instead would do, as one
+        sentence; when it cannot be done, the rule that decides it."""
+        entry = entry or {}
+        mentor = self.person(entry.get("mentor_id")) if entry.get("mentor_id") else ""
         if not forcing.get("checked"):
             code = f"words.forcing.unchecked.{forcing.get('reason') or 'budget'}"
             return self.text(code if self.has(code) else "words.forcing.unchecked.budget")
-        if forcing.get("rule") == "group_min":
-            return self.text("words.forcing.group_min", {"min": forcing.get("min", "?")})
-        if not forcing.get("feasible"):
-            return self.text("words.forcing.infeasible")
+        if not forcing.get("feasible") or forcing.get("rule"):
+            return self.text(f"words.forcing.{self.deciding_rule(forcing, entry)}",
+                             {"mentor": mentor, "min": forcing.get("min", "?")})
         effects = self.effect(forcing)
         if not effects and not forcing.get("objective_delta"):
             text = self.text("words.forcing.equal")
         else:
-            text = self.text("words.forcing.effect", {"effects": "; ".join(effects) or self.text("words.effect.none")})
+            text = self.text("words.forcing.effect", {"mentor": mentor,
+                                                      "effects": "; ".join(effects) or self.text("words.effect.none")})
         if forcing.get("proven") is False:
             text += " " + self.text("words.forcing.unproven")
         return text
+
+    def deciding_rule(self, forcing: dict, entry: dict) -> str:
+        """The rule that keeps an alternative out: the one the explanation names, else what the
+        result shows — a mentor without places, else the locks and the rules of groups this
+        run has (a min-cost flow without them can always take the pair in)."""
+        rule = forcing.get("rule")
+        if rule and self.has(f"words.forcing.{rule}"):
+            return rule
+        if entry.get("status") == "no_place" or entry.get("capacity") == 0:
+            return "no_place"
+        locks, groups = bool(self.doc.get("locks")), self.has_group_rules()
+        return ("locks_or_group_rules" if locks and groups else "locks" if locks else "group_rules" if groups
+                else "infeasible")
+
+    def has_group_rules(self) -> bool:
+        """Whether the run has rules of groups: a group minimum, a spread of grades, or people in
+        both roles (who may not mentor each other)."""
+        if self._group_rules is None:
+            mentors = self.doc.get("mentors") or []
+            program = (self.doc.get("config") or {}).get("program") or {}
+            mentor_ids = {m.get("mentor_id") for m in mentors}
+            mentee_ids = {r.get("mentee_id") for key in ("pairs", "unmatched") for r in self.doc.get(key) or []}
+            self._group_rules = (any((m.get("group_min") or 0) > 1 for m in mentors)
+                                 or program.get("max_grade_spread") is not None or bool(mentor_ids & mentee_ids))
+        return self._group_rules
 
     # -- alternatives -----------------------------------------------------------------------
     def status(self, entry: dict) -> str:
@@ -253,7 +335,8 @@ class Words:
         details = []
         if entry.get("mentees"):
             details.append(self.text("words.detail.taken_by",
-                                     {"mentees": ", ".join(self.person(m) for m in entry["mentees"])}))
+                                     {"mentor": self.person(entry.get("mentor_id")),
+                                      "mentees": ", ".join(self.person(m) for m in entry["mentees"])}))
         if entry.get("status") == "group_min_unreachable":
             details.append(self.text("words.detail.group_min_unreachable", {
                 "min": entry.get("group_min", "?"), "suitable": entry.get("suitable", "?")}))
@@ -271,7 +354,7 @@ class Words:
             else status
 
     # -- mentors ----------------------------------------------------------------------------
-    def unused(self, explanation: dict, sentence: bool = False) -> str:
+    def unused(self, explanation: dict, as_sentence: bool = False) -> str:
         """Why a mentor has no mentees, or places left ('' when the explanation gives no
         reason); as a sentence (capital letter, full stop) for a line of text."""
         why = explanation.get("why_unused")
@@ -283,4 +366,4 @@ class Words:
             return str(why)
         text = self.text(code, {**explanation, "candidates": explanation.get("candidates", 0),
                                 "a": self.person(pair.get("mentor_id")), "b": self.person(pair.get("mentee_id"))})
-        return text[:1].upper() + text[1:] + "." if sentence else text
+        return sentence(text) if as_sentence else text

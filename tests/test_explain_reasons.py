@@ -96,9 +96,9 @@ def test_mentee_whose_category_no_chosen_form_allows_is_told_so_not_blamed_on_me
     assert u["explanation"]["blocked_by"] == {"form_compat": 2}
     ru, en = unmatched_line(u, "ru", doc), unmatched_line(u, "en", doc)
     assert ru == ("категория наставляемого «молодой специалист» не допускается в выбранной форме "
-                  "«Ученик – ученик» (допустимы: ученик)")
+                  "«Ученик – ученик» (допустимы: ученик): пару в ней составить нельзя")
     assert en == "the mentee's category 'young teacher' is not allowed in the chosen form 'Student – student' " \
-                 "(allowed: student)"
+                 "(allowed: student): no pair is possible there"
     text = explain_text(doc, mentee="Y1", lang="en")
     assert "young teacher" in text and "Student – student" in text
     assert "grade" not in text
@@ -152,7 +152,8 @@ def test_group_minimum_out_of_reach_is_the_reason_given_everywhere():
     m = mentor(doc, "M1")["explanation"]
     assert m["why_unused"] == "group_min_unreachable" and m["group_min"] == 3 and m["suitable"] == 2
     assert unmatched_line(unmatched(doc, "S1"), "en", doc) == (
-        "mentor M1 leads a group of at least 3, but only 2 suitable mentees exist: the group cannot be formed")
+        "mentor Person M1 (M1) leads a group of at least 3, but only 2 suitable mentees exist: the group cannot be "
+        "formed")
     assert "only 2 suitable mentees" in explain_text(doc, mentor="M1", lang="en")
     assert "подходящих наставляемых только 2" in explain_text(doc, mentor="M1", lang="ru")
     words = all_words(doc)
@@ -171,8 +172,9 @@ def test_lowering_the_group_minimum_is_suggested_and_really_pairs_the_mentee():
     people, config = apply_change(result.participants, result.config, s)
     again = match(people, config)
     assert sorted(again.roster.mentees.ids[i] for i in again.matched_mentees()) == ["S1", "S2"]
-    assert "lower the group minimum of mentor M1 from 3 to 2" in explain_text(doc, mentee="S1", lang="en")
-    assert "снизить наименьший размер группы наставника M1 с 3 до 2" in explain_text(doc, mentee="S1", lang="ru")
+    assert "lower the group minimum of mentor Person M1 (M1) from 3 to 2" in explain_text(doc, mentee="S1", lang="en")
+    assert "снизить наименьший размер группы наставника Person M1 (M1) с 3 до 2" in \
+        explain_text(doc, mentee="S1", lang="ru")
 
 
 # --- 6. Two people who may mentor each other --------------------------------------------------
@@ -201,8 +203,9 @@ def test_mutual_mentoring_is_named_instead_of_a_contradiction():
     m = mentor(doc, mentee_id)["explanation"]
     assert m["why_unused"] == "mutual"
     en = explain_text(doc, mentee=mentor_id, lang="en")
-    assert f"{mentor_id} and {mentee_id} cannot be each other's mentor and mentee at the same time" in en
-    assert f"{mentor_id} и {mentee_id} не могут одновременно быть наставником и наставляемым друг для друга" in \
+    a, b = f"Person {mentor_id} ({mentor_id})", f"Person {mentee_id} ({mentee_id})"
+    assert f"{a} and {b} cannot be each other's mentor and mentee at the same time" in en
+    assert f"{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга" in \
         explain_text(doc, mentee=mentor_id, lang="ru")
     words = all_words(doc)
     for false in ("better without this pair", "stays the same", "needed for other mentees", "paired with other mentors"):
@@ -267,10 +270,14 @@ def test_one_suitable_mentor_taken_is_worded_in_the_singular(tmp_path):
     _, doc = explained(people)
     u = unmatched(doc, "E2")
     assert u["reason_code"] == "unmatched.candidates_taken"
-    assert unmatched_line(u, "ru", doc) == "1 подходящий наставник занят другими наставляемыми"
-    assert unmatched_line(u, "en", doc) == "1 suitable mentor is needed for other mentees"
-    assert "1 suitable mentor is needed by other mentees" in explain_text(doc, mentee="E2", lang="en")
-    assert "1 подходящий наставник нужен другим наставляемым" in explain_text(doc, mentee="E2", lang="ru")
+    ru = ("1 подходящий наставник занят другими наставляемыми: если поставить этого наставляемого к этому "
+          "наставнику, общий результат станет хуже")
+    en = "1 suitable mentor is needed by other mentees: pairing this mentee with that mentor makes the overall " \
+         "result worse"
+    assert (unmatched_line(u, "ru", doc), unmatched_line(u, "en", doc)) == (ru, en)
+    # the terminal says it in the same words, as a sentence
+    assert f"\n{ru[:1].upper()}{ru[1:]}." in explain_text(doc, mentee="E2", lang="ru")
+    assert f"\n{en[:1].upper()}{en[1:]}." in explain_text(doc, mentee="E2", lang="en")
     assert "Among the mentee's 1 suitable mentor this one" in explain_text(doc, mentee="E1", lang="en")
     assert "Среди 1 подходящего наставляемому наставника" in explain_text(doc, mentee="E1", lang="ru")
 

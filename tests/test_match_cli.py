@@ -39,11 +39,12 @@ def test_match_writes_every_output_and_a_summary(school, tmp_path):
     doc = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
     pairs = read_csv(tmp_path / "out" / "pairs.csv")
     unmatched = read_csv(tmp_path / "out" / "unmatched.csv")
-    assert list(pairs[0]) == ["mentor_id", "mentor_name", "mentee_id", "mentee_name", "form", "score", "reasons"]
+    assert list(pairs[0]) == ["mentor_id", "mentor_name", "mentee_id", "mentee_name", "form", "score", "reasons",
+                              "mentor_position", "mentor_subjects", "mentee_position", "mentee_subjects"]
     assert len(pairs) == doc["summary"]["pairs"] > 0
     assert len(pairs) + len(unmatched) == doc["summary"]["mentees"]
     assert doc["solver"]["status"] == "OPTIMAL" and doc["solver"]["proven_optimal"]
-    assert f"Pairs: {len(pairs)};" in result.output
+    assert f"Mentor–mentee pairs: {len(pairs)} (" in result.output
     assert "Solver status: OPTIMAL" in result.output
     assert (mentors.read_bytes(), mentees.read_bytes()) == before  # inputs are never modified
 

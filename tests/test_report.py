@@ -108,6 +108,13 @@ class Node:
                 parts.append(child.text())
         return re.sub(r"\s+", " ", "".join(parts)).strip()
 
+    def name(self) -> str:
+        """The text without what is shown beside a name (class or category, subjects)."""
+        text = self.text()
+        for about in self.find_all(cls="about"):
+            text = text.replace(about.text(), "")
+        return re.sub(r"\s+", " ", text).strip()
+
 
 class _Builder(HTMLParser):
     def __init__(self):
@@ -210,7 +217,7 @@ def test_russian_and_english_reports_speak_their_language(doc):
 
 def test_every_pair_is_one_row(doc):
     root = dom(render_report(doc, "en"))
-    rows = root.find("div", id="plist").find_all("details", cls="pair")
+    rows = root.find("table", id="plist").find_all("details", cls="pair")
     shown = sorted((r.attrs["data-mentee"].rsplit(" ", 1)[1], r.attrs["data-form"]) for r in rows)
     assert shown == sorted((p["mentee_id"], p["form"]) for p in doc["pairs"])
 
@@ -220,7 +227,7 @@ def test_a_mentor_with_several_mentees_is_shown_as_one_group(doc):
     for p in doc["pairs"]:
         by_mentor.setdefault((p["mentor_id"], p["form"]), []).append(p["mentee_id"])
     root = dom(render_report(doc, "en"))
-    units = root.find("div", id="plist").find_all("div", cls="unit")
+    units = root.find("table", id="plist").find_all("tr", cls="unit")
     assert len(units) == len(by_mentor)
     for unit in units:
         mentor_id = unit.find(cls="umentor").find(cls="pid").text()
@@ -272,9 +279,9 @@ def test_order_appendix_lists_every_pair_and_group_once(doc):
     listed = []
     for r in rows:
         cells = r.find_all("td")
-        mentor = cells[1].text()
+        mentor = cells[1].name()
         for mentee in cells[2].find_all(cls="order-mentee"):
-            listed.append((mentor, mentee.text()))
+            listed.append((mentor, mentee.name()))
     expected = [(f"{p['mentor_name']} ({p['mentor_id']})", f"{p['mentee_name']} ({p['mentee_id']})")
                 for p in doc["pairs"]]
     assert sorted(listed) == sorted(expected)
@@ -535,16 +542,16 @@ def data_pairs(data: dict) -> list[tuple[str, str, str]]:
 def test_a_large_programme_has_its_first_page_in_the_html_and_every_row_in_its_data(big_doc):
     html = render_report(big_doc, "en", inline_units=5, page_units=3)
     root = dom(html)
-    units = root.find("div", id="plist").find_all("div", cls="unit")
+    units = root.find("table", id="plist").find_all("tr", cls="unit")
     assert len(units) == 3
     data = page_data(html)
     assert sorted(data_pairs(data)) == sorted((p["mentor_id"], p["mentee_id"], p["mentee_name"])
                                               for p in big_doc["pairs"])
     assert data["page"] == 3
-    shown = len(root.find("div", id="plist").find_all("details", cls="pair"))
+    shown = len(root.find("table", id="plist").find_all("details", cls="pair"))
     assert f"the first {shown} of {len(big_doc['pairs'])} pairs" in root.find("p", id="rows-note").text()
     # the order's annex still lists every pair, for print and for readers without JavaScript
-    listed = [m.text() for r in root.find("section", id="appendix").find_all("tr", cls="order-row")
+    listed = [m.name() for r in root.find("section", id="appendix").find_all("tr", cls="order-row")
               for m in r.find_all(cls="order-mentee")]
     assert sorted(listed) == sorted(f"{p['mentee_name']} ({p['mentee_id']})" for p in big_doc["pairs"])
 
@@ -552,7 +559,7 @@ def test_a_large_programme_has_its_first_page_in_the_html_and_every_row_in_its_d
 def test_a_small_programme_has_every_row_in_the_html_and_no_data(doc):
     html = render_report(doc, "en")
     assert 'id="report-data"' not in html and 'id="rows-note"' not in html
-    rows = dom(html).find("div", id="plist").find_all("details", cls="pair")
+    rows = dom(html).find("table", id="plist").find_all("details", cls="pair")
     assert len(rows) == len(doc["pairs"])
 
 
@@ -583,7 +590,7 @@ def test_a_pair_shows_its_first_three_alternatives_and_counts_the_rest(doc):
     assert shown == [f"Other Mentor (M-{k}), score 0.50" for k in range(3)]
     assert row["alternatives_more"] == "2 more possible mentors in result.json."
     html = render_report(d, "ru")
-    assert "Других возможных наставников ещё: 2 (в result.json)." in html
+    assert "Ещё 2 возможных наставника — в result.json." in html
 
 
 def test_numbers_in_the_page_data_come_back_exactly_as_worded(big_doc):
@@ -598,3 +605,23 @@ def test_numbers_in_the_page_data_come_back_exactly_as_worded(big_doc):
     expected = sorted(b["text"] for u in view["units"] for r in u["rows"] for b in r["explanation"] if b["text"])
     shown = sorted(data_text(data, b[2]) for u in data["u"] for r in u[7] for b in r[12] if data_text(data, b[2]))
     assert shown == expected
+
+
+def test_controls_that_need_javascript_ship_hidden_beside_a_note_that_says_so(doc):
+    root = dom(render_report(doc, "en"))
+    for element_id in ("search", "print-btn", "print-annex"):
+        control = root.find(id=element_id)
+        assert "hidden" in control.attrs and "data-needs-js" in control.attrs
+    controls = root.find("div", cls="controls")
+    assert "hidden" in controls.attrs and "data-needs-js" in controls.attrs
+    note = root.find(id="needs-js")
+    assert "hidden" not in note.attrs and "JavaScript" in note.text()
+    titles = root.find("table", id="plist").find("thead").find_all(cls="hlabel")
+    assert [t.tag for t in titles] == ["span"] * 5  # plain column titles until the script makes them sort
+
+
+def test_the_order_annex_signatures_are_its_tables_last_row(doc):
+    table = dom(render_report(doc, "ru")).find("section", id="appendix").find("table", cls="order")
+    rows = table.find_all("tr")
+    assert "sign-tr" in rows[-1].classes and rows[-1].find(cls="signatures")
+    assert len(table.find_all("tr", cls="order-row")) == len(rows) - 2  # the header, the pairs, the signatures

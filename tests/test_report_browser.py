@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -122,8 +123,9 @@ class Chromium:
                     return msg
 
     # -- pages ----------------------------------------------------------------------------
-    def open(self, url: str, width: int = 1280, height: int = 900) -> None:
-        """A fresh tab showing `url`, with console, network and dialogs recorded from the start."""
+    def open(self, url: str, width: int = 1280, height: int = 900, javascript: bool = True) -> None:
+        """A fresh tab showing `url`, with console, network and dialogs recorded from the start
+        (and with scripts off when `javascript` is false)."""
         if self.session:
             self.send("Target.closeTarget", {"targetId": self.target}, session=False)
         self.target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
@@ -134,6 +136,8 @@ class Chromium:
             self.send(f"{domain}.enable")
         self.send("Emulation.setDeviceMetricsOverride",
                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        if not javascript:
+            self.send("Emulation.setScriptExecutionDisabled", {"value": True})
         self.send("Page.navigate", {"url": url})
         self.wait_for("Page.loadEventFired")
 
@@ -160,6 +164,12 @@ class Chromium:
             elif m == "Page.javascriptDialogOpening":
                 out.append("dialog: " + p.get("message", ""))
         return out
+
+    def pdf(self) -> bytes:
+        """The page printed as Chromium prints it: A4 from the page's own @page rules."""
+        import base64
+
+        return base64.b64decode(self.send("Page.printToPDF", {"preferCSSPageSize": True})["data"])
 
     def screenshot(self, path: Path, width: int, height: int) -> None:
         import base64
@@ -216,11 +226,27 @@ def reports(tmp_path_factory):
 
 ROWS_JS = """Array.from(document.querySelectorAll('#plist details.pair'))
   .filter(function (d) { return d.offsetParent !== null; })
-  .map(function (d) { return {mentee: d.dataset.mentee, form: d.dataset.form, score: parseFloat(d.dataset.score)}; })"""
+  .map(function (d) { return {mentee: d.dataset.mentee, form: d.dataset.form, score: parseFloat(d.dataset.score),
+    mentor: d.closest('tr.unit').querySelector('.umentor .pid').textContent}; })"""
 
 
 def click(browser, selector: str) -> None:
     browser.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+
+
+SEARCH_SETTLES_MS = 400  # longer than the search box's debounce; timers run in the order they fall due
+
+
+def type_search(browser, text: str) -> None:
+    """Type into the page's one search box and let its debounce run out."""
+    browser.evaluate(f"""new Promise(function (done) {{ var i = document.getElementById('search');
+        i.value = {json.dumps(text)}; i.dispatchEvent(new Event('input'));
+        setTimeout(done, {SEARCH_SETTLES_MS}); }})""")
+
+
+def choose(browser, select_id: str, value: str) -> None:
+    browser.evaluate(f"""(function () {{ var s = document.getElementById({json.dumps(select_id)});
+        s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()""")
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
@@ -268,15 +294,13 @@ def test_text_and_form_filters_narrow_the_list(browser, reports):
     doc, urls = reports
     browser.open(urls["en"])
     target = doc["pairs"][-1]
-    browser.evaluate(f"""(function () {{ var i = document.getElementById('pair-filter');
-        i.value = {json.dumps(target['mentee_id'].lower())}; i.dispatchEvent(new Event('input')); }})()""")
+    type_search(browser, target["mentee_id"].lower())
     rows = browser.evaluate(ROWS_JS)
     assert [r["mentee"].rsplit(" ", 1)[1] for r in rows] == [target["mentee_id"]]
     assert "1 of" in browser.evaluate("document.getElementById('shown-count').textContent")
     form = doc["pairs"][0]["form"]
-    browser.evaluate(f"""(function () {{ var i = document.getElementById('pair-filter'); i.value = '';
-        i.dispatchEvent(new Event('input')); var s = document.getElementById('form-filter');
-        s.value = {json.dumps(form)}; s.dispatchEvent(new Event('change')); }})()""")
+    type_search(browser, "")
+    choose(browser, "form-filter", form)
     rows = browser.evaluate(ROWS_JS)
     assert {r["form"] for r in rows} == {form}
     assert len(rows) == sum(1 for p in doc["pairs"] if p["form"] == form)
@@ -320,22 +344,36 @@ from test_report import generated_document  # noqa: E402
 BIG_PAGE = 4  # units per page; the threshold is lowered so that a small generated school pages
 
 
+CLASSES = ("5А", "5Б", "7А", "10В")
+
+
 @pytest.fixture(scope="module")
-def big(tmp_path_factory):
+def school60() -> dict:
+    """A generated school of 60 mentees, its mentees given classes as a questionnaire has them."""
     doc = generated_document()
+    for k, record in enumerate(doc["pairs"] + doc["unmatched"]):
+        record["mentee_grade"] = CLASSES[k % len(CLASSES)]
+    return doc
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory, school60):
     out = tmp_path_factory.mktemp("big")
-    url = write_report(doc, out, lang="en", inline_units=BIG_PAGE, page_units=BIG_PAGE).as_uri()
-    return doc, url
+    url = write_report(school60, out, lang="en", inline_units=BIG_PAGE, page_units=BIG_PAGE).as_uri()
+    return school60, url
 
 
-def type_search(browser, text: str) -> None:
-    browser.evaluate(f"""(function () {{ var i = document.getElementById('pair-filter');
-        i.value = {json.dumps(text)}; i.dispatchEvent(new Event('input')); }})()""")
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory, school60, big):
+    """The same school as every row in the HTML (in Russian) and as rows from the page's data."""
+    out = tmp_path_factory.mktemp("inline")
+    return {"inline": write_report(school60, out, lang="ru").as_uri(), "paged": big[1]}
 
 
 def show_everything(browser) -> None:
+    """Click «show more» until every row is on the page (rows from data; nothing to do otherwise)."""
     browser.evaluate("""(function () { var b = document.getElementById('more-rows');
-        while (!b.hidden) { b.click(); } })()""")
+        while (b && !b.hidden) { b.click(); } })()""")
 
 
 def test_a_large_report_renders_rows_on_demand_one_per_pair(browser, big):
@@ -371,8 +409,7 @@ def test_a_large_report_searches_sorts_and_filters_every_row_not_just_those_on_s
     click(browser, '#plist [data-sort="score"]')
     assert browser.evaluate(ROWS_JS)[0]["score"] == min(p["score"] for p in doc["pairs"])
     form = doc["pairs"][-1]["form"]
-    browser.evaluate(f"""(function () {{ var s = document.getElementById('form-filter');
-        s.value = {json.dumps(form)}; s.dispatchEvent(new Event('change')); }})()""")
+    choose(browser, "form-filter", form)
     wanted = sum(1 for p in doc["pairs"] if p["form"] == form)
     assert f"Pairs shown: {wanted} of {len(doc['pairs'])}" in browser.evaluate(
         "document.getElementById('shown-count').textContent")
@@ -429,6 +466,298 @@ def test_a_large_report_prints_every_pair_in_the_order_annex(browser, big):
     assert browser.evaluate("document.querySelectorAll('#appendix .order-mentee').length") == len(doc["pairs"])
     assert len(browser.send("Page.printToPDF", {"preferCSSPageSize": True})["data"]) > 1000
     browser.send("Emulation.setEmulatedMedia", {"media": ""})
+
+
+# -- search, ranking and filters on both layouts -------------------------------------------------
+
+LAYOUTS = ["inline", "paged"]
+
+
+def word_starts(text: str, query: str) -> bool:
+    """The search's rule, written independently: every word of the query starts some word of the
+    text, case and ё/е aside."""
+    def split(t: str) -> list[str]:
+        return [w for w in re.split(r"[\W_]+", t.lower().replace("ё", "е")) if w]
+    have = split(text)
+    return all(any(w.startswith(q) for w in have) for q in split(query))
+
+
+def expected_hits(doc: dict, query: str) -> dict:
+    free = [m for m in doc["mentors"] if m["capacity"] > m["load"]]
+    return {
+        "pairs": sorted(p["mentee_id"] for p in doc["pairs"]
+                        if word_starts(" ".join((p["mentee_name"], p["mentee_id"], p["mentor_name"], p["mentor_id"])),
+                                       query)),
+        "unmatched": sorted(u["mentee_id"] for u in doc["unmatched"]
+                            if word_starts(f"{u['mentee_name']} {u['mentee_id']}", query)),
+        "mentors": sorted(m["mentor_id"] for m in free if word_starts(f"{m['mentor_name']} {m['mentor_id']}", query)),
+    }
+
+
+SHOWN_HITS_JS = """(function () {
+  function shown(sel) { return Array.from(document.querySelectorAll(sel)).filter(function (e) { return e.checkVisibility(); }); }
+  return {unmatched: shown('#unmatched tr.unmatched-row').map(function (r) { return r.dataset.mentee; }).sort(),
+          mentors: shown('#mentors tr.free-row').map(function (r) { return r.querySelector('.pid').textContent; }).sort(),
+          line: document.getElementById('search-hits').checkVisibility() ? document.getElementById('search-hits').textContent : null};
+})()"""
+
+
+def shown_hits(browser) -> dict:
+    show_everything(browser)
+    hits = browser.evaluate(SHOWN_HITS_JS)
+    hits["pairs"] = sorted(r["mentee"].rsplit(" ", 1)[1] for r in browser.evaluate(ROWS_JS))
+    return hits
+
+
+def search_queries(doc: dict) -> list[str]:
+    """Word starts that between them hit every section: an unmatched mentee's surname, a free
+    mentor's surname and a mentor's code, each cut to its first letters."""
+    free = next(m for m in doc["mentors"] if m["capacity"] > m["load"])
+    return [doc["unmatched"][0]["mentee_name"].split()[0][:4], free["mentor_name"].split()[0][:4],
+            free["mentor_id"][:3].lower()]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_one_search_finds_word_starts_in_pairs_unmatched_and_mentors(browser, school60, layouts, layout):
+    browser.open(layouts[layout])
+    seen = {"pairs": 0, "unmatched": 0, "mentors": 0}
+    for query in search_queries(school60):
+        type_search(browser, query)
+        hits = shown_hits(browser)
+        expected = expected_hits(school60, query)
+        assert {k: hits[k] for k in expected} == expected, query
+        assert re.findall(r"\d+", hits["line"]) == [str(len(expected[k])) for k in ("pairs", "unmatched", "mentors")]
+        for k in seen:
+            seen[k] += len(expected[k])
+    assert all(seen.values()), seen  # the queries reached every section
+    type_search(browser, "")
+    hits = shown_hits(browser)
+    assert hits["line"] is None and len(hits["pairs"]) == len(school60["pairs"])
+    assert len(hits["unmatched"]) == len(school60["unmatched"])
+    assert browser.console_errors() == []
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_search_matches_only_at_word_starts_in_any_case_with_yo_as_ye(browser, school60, layouts, layout):
+    browser.open(layouts[layout])
+    target = next(p for p in school60["pairs"] if "ё" in p["mentee_name"].lower())
+    word = next(w for w in target["mentee_name"].split() if "ё" in w.lower())
+    type_search(browser, word.upper().replace("Ё", "Е"))
+    assert target["mentee_id"] in shown_hits(browser)["pairs"]
+    inside = target["mentee_name"].split()[0][1:5]  # from the surname's second letter: inside a word
+    type_search(browser, inside)
+    hits = shown_hits(browser)
+    assert target["mentee_id"] not in hits["pairs"]
+    assert hits["pairs"] == expected_hits(school60, inside)["pairs"]
+    assert browser.console_errors() == []
+
+
+def test_search_waits_for_typing_to_pause(browser, layouts):
+    browser.open(layouts["inline"])
+    rows_now = """(function () { var i = document.getElementById('search'); i.value = 'zzzz';
+        i.dispatchEvent(new Event('input'));
+        return document.querySelectorAll('#plist details.pair:not([hidden])').length; })()"""
+    assert browser.evaluate(rows_now) > 0  # not filtered at the keystroke itself
+    type_search(browser, "zzzz")
+    assert browser.evaluate(ROWS_JS) == []
+    assert browser.evaluate("document.getElementById('no-match').hidden") is False
+
+
+def pairs_by_line(browser) -> list[list[dict]]:
+    """The pairs list as shown: each line (a table row) with its pairs."""
+    return browser.evaluate("""Array.from(document.querySelectorAll('#plist tr.unit'))
+      .filter(function (u) { return u.checkVisibility(); })
+      .map(function (u) { return Array.from(u.querySelectorAll('details.pair'))
+        .filter(function (d) { return !d.hidden; })
+        .map(function (d) { return {mentee: d.dataset.mentee.split(' ').pop(), score: parseFloat(d.dataset.score),
+                                    mentor: u.querySelector('.umentor .pid').textContent}; }); })""")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_weakest_first_ranks_every_pair_on_its_own_line_with_its_mentor(browser, school60, layouts, layout):
+    browser.open(layouts[layout])
+    click(browser, "#weakest")
+    show_everything(browser)
+    lines = pairs_by_line(browser)
+    assert all(len(line) == 1 for line in lines)  # a group's members are ranked as their pairs
+    ranked = [line[0] for line in lines]
+    scores = [r["score"] for r in ranked]
+    assert [(a, b) for a, b in zip(scores, scores[1:]) if a > b] == []  # no out-of-order neighbours
+    assert sorted(scores) == sorted(p["score"] for p in school60["pairs"])
+    assert sorted((r["mentor"], r["mentee"]) for r in ranked) == sorted(
+        (p["mentor_id"], p["mentee_id"]) for p in school60["pairs"])
+    assert browser.evaluate("document.querySelector('#plist [data-sort=\"score\"]').getAttribute('aria-sort')") == "ascending"
+    click(browser, '#plist [data-sort="num"]')  # back to pairs and groups by number
+    show_everything(browser)
+    lines = pairs_by_line(browser)
+    assert max(len(line) for line in lines) > 1 and sum(len(line) for line in lines) == len(school60["pairs"])
+    assert browser.console_errors() == []
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_filters_by_priority_class_and_score(browser, school60, layouts, layout):
+    browser.open(layouts[layout])
+
+    def shown() -> list[str]:
+        show_everything(browser)
+        return sorted(r["mentee"].rsplit(" ", 1)[1] for r in browser.evaluate(ROWS_JS))
+
+    def ids(keep) -> list[str]:
+        return sorted(p["mentee_id"] for p in school60["pairs"] if keep(p))
+
+    top = max(p["priority"] for p in school60["pairs"])
+    choose(browser, "priority-filter", str(top))
+    assert shown() == ids(lambda p: p["priority"] == top)
+    choose(browser, "priority-filter", "")
+    choose(browser, "class-filter", "7А")
+    assert shown() == ids(lambda p: p["mentee_grade"] == "7А")
+    choose(browser, "score-filter", "hi")
+    assert shown() == ids(lambda p: p["mentee_grade"] == "7А" and p["score"] >= 0.6)
+    choose(browser, "class-filter", "")
+    for band, keep in (("lo", lambda p: p["score"] < 0.4), ("mid", lambda p: 0.4 <= p["score"] < 0.6)):
+        choose(browser, "score-filter", band)
+        assert shown() == ids(keep)
+    click(browser, "#weakest")  # the ranking keeps the filters
+    show_everything(browser)
+    assert [r["score"] for r in browser.evaluate(ROWS_JS)] == sorted(
+        p["score"] for p in school60["pairs"] if 0.4 <= p["score"] < 0.6)
+    assert browser.console_errors() == []
+
+
+def test_a_report_without_pairs_still_searches_its_unmatched_mentees(browser, school60, tmp_path):
+    empty = {**school60, "pairs": []}
+    url = write_report(empty, tmp_path, lang="ru").as_uri()
+    browser.open(url)
+    query = school60["unmatched"][0]["mentee_name"].split()[0]
+    type_search(browser, query)
+    hits = shown_hits(browser)
+    assert hits["unmatched"] == expected_hits(empty, query)["unmatched"] and hits["pairs"] == []
+    assert browser.console_errors() == []
+
+
+# -- print -------------------------------------------------------------------------------------
+
+A4_WIDTH_PX = 700  # 210 mm less the page's margins, at 96 px per inch: the width print lays out in
+
+
+def pdf_pages(pdf: bytes, last: int | None = None) -> list[str]:
+    """The text of each printed page (of the `last` few only, when given), spaces collapsed."""
+    pages = pdf_page_list(pdf)
+    return [" ".join(page.extract_text().split()) for page in pages[-last if last else 0:]]
+
+
+def pdf_page_list(pdf: bytes):
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    return pypdf.PdfReader(io.BytesIO(pdf)).pages
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_printed_pairs_list_shows_every_column_and_a_repeating_header(browser, layouts, layout):
+    browser.open(layouts[layout], width=A4_WIDTH_PX)
+    browser.send("Emulation.setEmulatedMedia", {"media": "print"})
+    displays = browser.evaluate("""(function () {
+      function d(e) { return getComputedStyle(e).display; }
+      return {head: d(document.querySelector('#plist thead')),
+              titles: Array.from(document.querySelectorAll('#plist thead [data-sort-key]')).map(d),
+              cells: Array.from(document.querySelectorAll('#plist .pair > summary > span')).map(d)}; })()""")
+    assert displays["head"] == "table-header-group"
+    assert len(displays["titles"]) == 5 and "none" not in displays["titles"]
+    assert displays["cells"] and "none" not in displays["cells"]
+    browser.send("Emulation.setEmulatedMedia", {"media": ""})
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_printed_pairs_list_repeats_its_header_on_every_page(browser, school60, layouts, layout):
+    browser.open(layouts[layout])
+    show_everything(browser)
+    browser.evaluate("""Array.from(document.querySelectorAll('#plist details.pair')).slice(0, 6)
+      .forEach(function (d) { d.open = true; })""")  # a few explanations open: several pages, rows broken
+    titles = browser.evaluate("Array.from(document.querySelectorAll('#plist thead [data-sort-key]'))"
+                              ".map(function (e) { return e.textContent.toUpperCase(); })")
+    forms = browser.evaluate("Array.from(new Set(Array.from(document.querySelectorAll('#plist .pair'))"
+                             ".map(function (d) { return d.dataset.formTitle; })))")
+    browser.evaluate("""document.querySelectorAll('body > :not(main), main > :not(#pairs)')
+      .forEach(function (e) { e.style.display = 'none'; })""")  # print the pairs list alone
+    pages = pdf_pages(browser.pdf())
+    assert len(pages) >= 2
+    assert [k + 1 for k, text in enumerate(pages) if not all(t in text for t in titles)] == []
+    text = " ".join(pages)
+    assert [f for f in forms if f not in text] == []  # the form column is printed
+    assert browser.console_errors() == []
+
+
+def annex_alone(browser) -> list[str]:
+    """Click «print the appendix only» with printing stubbed out: which blocks print shows then."""
+    browser.send("Emulation.setEmulatedMedia", {"media": "print"})
+    browser.evaluate("""window.print = function () {
+      window.printed = Array.from(document.querySelectorAll('body > header, body > nav, main > *, body > footer'))
+        .filter(function (e) { return getComputedStyle(e).display !== 'none'; })
+        .map(function (e) { return e.id || e.tagName.toLowerCase(); }); }""")
+    click(browser, "#print-annex")
+    return browser.evaluate("window.printed")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_annex_prints_alone_numbered_from_one(browser, school60, layouts, layout):
+    browser.open(layouts[layout])
+    assert annex_alone(browser) == ["appendix"]
+    title = browser.evaluate("document.querySelector('.appendix-title').textContent")
+    pages = pdf_pages(browser.pdf())
+    assert title in pages[0]
+    assert [k + 1 for k, text in enumerate(pages) if f"{k + 1} / {len(pages)}" not in text] == []
+    assert all(p["mentee_id"] in " ".join(pages) for p in school60["pairs"])
+    browser.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert browser.evaluate("document.body.classList.contains('print-annex')") is False
+    report = pdf_pages(browser.pdf())  # the whole report: the annex carries none of its page numbers
+    annex = next(k for k, text in enumerate(report) if title in text)
+    assert annex > 0 and [k for k in range(annex, len(report)) if re.search(r"\b\d+ / \d+\b", report[k])] == []
+    browser.send("Emulation.setEmulatedMedia", {"media": ""})
+    assert browser.console_errors() == []
+
+
+def test_the_annex_signatures_never_stand_alone_on_the_last_page(browser, school60, layouts):
+    browser.open(layouts["inline"])
+    annex_alone(browser)
+    signature = browser.evaluate("document.querySelector('.sign-line span').textContent")
+    ids = [p["mentee_id"] for p in school60["pairs"]]
+    page_counts = set()
+    for shift in range(0, 600, 40):  # the table's end moves down the last page, past its foot
+        browser.evaluate(f"""document.querySelector('.appendix-head').style.paddingTop = '{shift}px';
+            document.body.classList.add('print-annex')""")  # printing ends with afterprint, which drops it
+        pdf = browser.pdf()
+        [last] = pdf_pages(pdf, last=1)
+        assert signature in last
+        assert any(i in last for i in ids), shift  # at least one row of the table goes with it
+        page_counts.add(len(pdf_page_list(pdf)))
+    assert len(page_counts) > 1  # the scan carried the table's end over a page break
+    browser.send("Emulation.setEmulatedMedia", {"media": ""})
+
+
+# -- without JavaScript ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_without_javascript_the_controls_hide_and_a_note_says_why(browser, school60, layouts, layout):
+    browser.open(layouts[layout], javascript=False)
+    state = browser.evaluate("""(function () {
+      function shown(e) { return e.checkVisibility(); }
+      return {controls: ['#search', '.controls', '#print-btn', '#print-annex', '#search-hits']
+                .map(function (s) { return shown(document.querySelector(s)); }),
+              sortButtons: document.querySelectorAll('#plist .sort, #plist [role="button"]').length,
+              titles: Array.from(document.querySelectorAll('#plist thead [data-sort-key]'))
+                .map(function (e) { return shown(e) && e.textContent.trim() !== ''; }),
+              note: shown(document.getElementById('needs-js')) ? document.getElementById('needs-js').textContent : '',
+              sections: Array.from(document.querySelectorAll('main > section'))
+                .map(function (e) { return shown(e) && e.offsetHeight > 0; }),
+              rows: document.querySelectorAll('#plist details.pair').length}; })()""")
+    assert state["controls"] == [False] * 5
+    assert state["sortButtons"] == 0 and state["titles"] == [True] * 5  # column titles stay, as text
+    assert "JavaScript" in state["note"]
+    assert len(state["sections"]) >= 5 and all(state["sections"])
+    assert state["rows"] == (len(school60["pairs"]) if layout == "inline" else len(browser.evaluate(ROWS_JS)))
+    assert browser.requests() == [layouts[layout]]
+    assert browser.console_errors() == []
 
 
 # -- README screenshot ----------------------------------------------------------------------------

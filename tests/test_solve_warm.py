@@ -141,3 +141,34 @@ def test_a_small_group_programme_cut_short_in_the_warm_search_is_proven_by_cpsat
     bare = match(people, config, engine="cpsat", flow_presolve=False, time_limit=60).solution
     assert s.status == bare.status == "OPTIMAL"
     assert s.objective == bare.objective
+
+
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), top=st.integers(1, 3))
+def test_a_region_searches_a_working_set_and_claims_no_more_than_it_proves(seed, top):
+    """Past WORKING_SET_FROM pairs the group search runs over each slot's best few edges and
+    the exact relaxation's optimum: its answer is legal, the bound (the relaxation over every
+    pair) holds, and OPTIMAL is said only when it is the true optimum."""
+    import pytest
+
+    import matcher.solve.engine as solve_module
+    from matcher.solve import flow
+
+    people, config = scarce_groups(30, 18, seed=seed)
+    exact = match(people, config, time_limit=10).solution
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(solve_module, "WORKING_SET_FROM", 0)
+        m.setattr(solve_module, "WARM_ALONE_EDGES", 0)
+        m.setattr(solve_module, "TOP_K", top)
+        m.setattr(flow, "PRICE_FROM", 0)
+        m.setattr(flow, "TOP_K", top)
+        result = match(people, config, time_limit=10)
+    s = result.solution
+    assert not assignment_violations(people, config, result_triples(result))
+    if exact.status != "OPTIMAL":
+        return
+    assert s.objective == s.objective_def.total(s.edges) <= exact.objective <= s.bound
+    if s.status == "OPTIMAL":
+        assert s.objective == exact.objective
+    else:
+        assert s.status == "FEASIBLE" and any(s.level_gaps.values())

@@ -262,12 +262,10 @@ def test_a_coarsened_score_is_recorded_and_said_with_its_cost(monkeypatch):
     config = load_config()
     probe = match(people, config)
     graph = probe.graph
-    totals = [int((o.weights.astype(object) * o.upper.astype(object)).sum())
-              for o in (build_objective(graph, 1), build_objective(graph, 10))]
-    limit = (totals[0] + totals[1]) // 2  # room for a tenfold coarser score only
+    largest = [int(o.combined.max()) for o in (build_objective(graph, 1), build_objective(graph, 10))]
+    limit = (largest[0] + largest[1]) // 2  # room for a tenfold coarser score only
     roster = graph.roster
-    monkeypatch.setattr(solve_module, "FLOW_COST_LIMIT",
-                        limit * (roster.mentees.n * max(1, len(roster.form_ids)) + roster.mentors.n + 3))
+    monkeypatch.setattr(solve_module, "FLOW_COST_LIMIT", limit * (roster.mentees.n + roster.mentors.n + 3))
     result = match(people, config)
     assert result.solution.objective_def.score_divisor == 10
     solver = result_document(result)["solver"]
@@ -296,3 +294,32 @@ def test_the_report_and_the_cli_summary_say_the_gap_per_level(groups, tmp_path, 
     assert "FEASIBLE — оптимальность не доказана (истёк --time-limit); разрыв: " + gap_text(doc["solver"], "ru") in out
     print_summary(doc, "en", 1.0, tmp_path)
     assert f"optimality not proven (--time-limit reached); gap: {expected}" in capsys.readouterr().out
+
+
+def test_a_run_past_its_limit_says_so_and_names_what_always_runs(tmp_path, monkeypatch):
+    """The candidate graph and the first flow always run to the end: when they alone outlast
+    --time-limit, the summary says by how much instead of hiding it (ru and en)."""
+    from click.testing import CliRunner
+
+    import matcher.graph as graph_module
+    import matcher.pipeline as pipeline
+    from matcher.cli import main
+    from matcher.sample import write_sample
+
+    write_sample(tmp_path / "in", n_mentees=30, seed=2)
+    build = graph_module.build_graph
+
+    def slow_graph(*args, **kwargs):  # a graph that takes longer than the whole budget
+        time.sleep(0.6)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_graph", slow_graph)
+    args = ["match", "--mentors", str(tmp_path / "in" / "mentors.csv"), "--mentees", str(tmp_path / "in" / "mentees.csv"),
+            "--time-limit", "0.2", "-q"]
+    ru = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "ru"), "--lang", "ru"])
+    assert ru.exit_code == 0, ru.output
+    assert "больше, чем --time-limit 0.2 с: построение графа возможных пар" in ru.output
+    en = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "en"), "--lang", "en"])
+    assert "longer than --time-limit 0.2 s: building the graph of possible pairs" in en.output
+    fast = CliRunner().invoke(main, [*args[:-3], "--time-limit", "60", "-q", "--out", str(tmp_path / "ok")])
+    assert fast.exit_code == 0 and "longer than --time-limit" not in fast.output

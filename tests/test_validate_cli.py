@@ -122,8 +122,8 @@ CORPUS = [
          "cannot open the file as an Excel workbook (XLSX)", "файл не удалось открыть как книгу Excel (XLSX)",
          ["--participants", "school.xlsx"]),
     Case("a cell larger than any questionnaire answer", both(mentees_with("E1,\"" + "я" * 200_000 + "\",student")),
-         "mentees.csv:2", "a cell longer than 131072 characters is not a questionnaire answer",
-         "ячейка длиннее 131072 символов: это не похоже на ответ анкеты"),
+         "mentees.csv:2", "a cell longer than 131,072 characters is not a questionnaire answer",
+         "ячейка длиннее 131\u202f072 символов: это не похоже на ответ анкеты"),
     Case("broken ods spreadsheet", {"school.ods": ods_bytes()}, "school.ods",
          "cannot open the file as an OpenDocument workbook (ODS)",
          "файл не удалось открыть как книгу OpenDocument (ODS)",
@@ -360,7 +360,7 @@ WARNING_CORPUS = [
          "mentees.csv:2:age",
          "neither age nor birth date is given, and form 'Adult – child («We are together»)' needs one "
          "(a minimum age gap with the mentor): the mentee will not be paired in it",
-         "не указаны ни возраст, ни дата рождения, а в форме «Взрослый – ребёнок («Мы вместе»)» возраст нужен "
+         "не указаны ни возраст, ни дата рождения, а в форме «Взрослый – ребёнок („Мы вместе“)» возраст нужен "
          "(минимальная разница в возрасте с наставником): в ней наставляемый не попадёт в пару"),
     Case("experienced teacher stating no kind of mentee teacher-teacher takes",
          both("id,name,category,forms,age,experience_years,consent,data_consent\n"
@@ -393,7 +393,7 @@ def test_valid_input_prints_the_summary_and_exits_0(tmp_path):
     assert "Participants without errors: 4 (mentors: 2, mentees: 2, both roles: 0)" in en.output
     assert "  Teacher – student: 2 / 2" in en.output
     assert "  teacher: 2 / 0" in en.output and "  student: 0 / 2" in en.output
-    assert "input is valid: no errors, 0 warning(s)" in en.output
+    assert "input is valid: no errors, 0 warnings" in en.output
     ru = run([*args, "--lang", "ru"])
     assert ru.exit_code == 0, ru.output
     assert "Участников без ошибок: 4 (наставников: 2, наставляемых: 2, в обеих ролях: 0)" in ru.output

@@ -3,6 +3,7 @@ ODS by hand (a zip with content.xml) and XLS through xlwt."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
@@ -97,7 +98,9 @@ def xlsx_with_formulas(rows: list[list], cached: dict[str, str] | None = None, t
                     head = f'<c r="{ref}">'
                     start = text.index(head)
                     end = text.index("</c>", start)
-                    text = text[:start] + text[start:end].replace("<v />", f"<v>{value}</v>") + text[end:]
+                    # "<v />", or "<v></v>" when openpyxl writes through lxml (installed with python-docx)
+                    cell = re.sub(r"<v\s*/>|<v></v>", f"<v>{value}</v>", text[start:end])
+                    text = text[:start] + cell + text[end:]
                 data = text.encode("utf-8")
             dst.writestr(item, data)
     return out.getvalue()

@@ -24,18 +24,20 @@ register({
            "или законного представителя)",
            "a required consent is missing (to take part, to personal data processing, "
            "or of a legal guardian)"),
-    "consent.mentee.consent": ("наставляемый {id} не дал согласия на участие в наставничестве",
+    "consent.mentee.consent": ("наставляемый {id} {id:gender:не дал|не дала} согласия на участие в наставничестве",
                                "mentee {id} has not consented to take part in mentoring"),
-    "consent.mentor.consent": ("наставник {id} не дал согласия на участие в наставничестве",
+    "consent.mentor.consent": ("наставник {id} {id:gender:не дал|не дала} согласия на участие в наставничестве",
                                "mentor {id} has not consented to take part in mentoring"),
     "consent.mentee.data_consent": ("нет согласия наставляемого {id} на обработку персональных данных",
                                     "mentee {id} has not consented to personal data processing"),
     "consent.mentor.data_consent": ("нет согласия наставника {id} на обработку персональных данных",
                                     "mentor {id} has not consented to personal data processing"),
-    "consent.mentee.guardian_consent": ("наставляемый {id} несовершеннолетний, а согласия его "
+    "consent.mentee.guardian_consent": ("наставляемый {id} {id:gender:несовершеннолетний|несовершеннолетняя}, а согласия "
+                                        "{id:gender:его|её} "
                                         "законного представителя нет",
                                         "mentee {id} is a minor without a legal guardian's consent"),
-    "consent.mentor.guardian_consent": ("наставник {id} несовершеннолетний, а согласия его "
+    "consent.mentor.guardian_consent": ("наставник {id} {id:gender:несовершеннолетний|несовершеннолетняя}, а согласия "
+                                        "{id:gender:его|её} "
                                         "законного представителя нет",
                                         "mentor {id} is a minor without a legal guardian's consent"),
     "change.consent": ("получить {items}", "obtain {items}"),

@@ -17,9 +17,9 @@ FORM_DEPENDENT = True
 register({
     CODE: ("наставник {mentor_id} и наставляемый {mentee_id} не подходят для формы «{form}»",
            "mentor {mentor_id} and mentee {mentee_id} do not fit form '{form}'"),
-    "form_compat.mentor_form": ("наставник {id} не выбрал форму «{form}»",
+    "form_compat.mentor_form": ("наставник {id} {id:gender:не выбрал|не выбрала} форму «{form}»",
                                 "mentor {id} did not choose form '{form}'"),
-    "form_compat.mentee_form": ("наставляемый {id} не выбрал форму «{form}»",
+    "form_compat.mentee_form": ("наставляемый {id} {id:gender:не выбрал|не выбрала} форму «{form}»",
                                 "mentee {id} did not choose form '{form}'"),
     "form_compat.mentor_category": ("категория наставника {id} «{category}» не допускается в форме «{form}» "
                                     "(допустимы: {allowed})",

@@ -19,7 +19,7 @@ register({
            "в {mentee_grade}; в форме «{form}» наставник должен учиться в более старшем классе, "
            "с разницей не меньше {min}",
            "mentor {mentor_id} is in grade {mentor_grade} and mentee {mentee_id} in grade {mentee_grade}; "
-           "form '{form}' needs the mentor at least {min} grade(s) higher"),
+           "form '{form}' needs the mentor at least {min} {min:plural:grade|grades} higher"),
     "grade_order.mentor_grade_unknown": ("класс наставника {id} не указан, а в форме «{form}» наставник "
                                          "должен учиться в более старшем классе",
                                          "the grade of mentor {id} is unknown, and form '{form}' needs "

@@ -23,54 +23,54 @@ CHANGES = ("hard_wish",)
 _MESSAGES = {
     CODE: ("не выполнено обязательное пожелание наставника или наставляемого",
            "a hard wish of the mentor or the mentee is not met"),
-    "hard_wishes.mentee.gender.f": ("наставляемый {id} согласен только на наставника женского пола, "
-                                    "а {partner_id} — мужского",
+    "hard_wishes.mentee.gender.f": ("наставляемый {id} {id:gender:согласен|согласна} только на наставника женского пола, "
+                                    "а наставник {partner_id} — мужского",
                                     "mentee {id} accepts only a female mentor, and {partner_id} is male"),
-    "hard_wishes.mentee.gender.m": ("наставляемый {id} согласен только на наставника мужского пола, "
-                                    "а {partner_id} — женского",
+    "hard_wishes.mentee.gender.m": ("наставляемый {id} {id:gender:согласен|согласна} только на наставника мужского пола, "
+                                    "а наставник {partner_id} — женского",
                                     "mentee {id} accepts only a male mentor, and {partner_id} is female"),
-    "hard_wishes.mentee.gender_unknown": ("наставляемый {id} сделал пол наставника обязательным условием, "
-                                          "а пол {partner_id} не указан",
+    "hard_wishes.mentee.gender_unknown": ("наставляемый {id} {id:gender:сделал|сделала} пол наставника обязательным "
+                                          "условием, а пол наставника {partner_id} не указан",
                                           "mentee {id} made the mentor's gender a hard wish, and the gender "
                                           "of {partner_id} is unknown"),
-    "hard_wishes.mentee.age": ("наставляемый {id} согласен только на наставника в возрасте {wanted} (в годах), "
-                               "а возраст {partner_id} — {actual}",
+    "hard_wishes.mentee.age": ("наставляемый {id} {id:gender:согласен|согласна} только на наставника в возрасте "
+                               "{wanted} (в годах), а возраст наставника {partner_id} — {actual}",
                                "mentee {id} accepts only a mentor aged {wanted}, and {partner_id} is {actual}"),
-    "hard_wishes.mentee.age_unknown": ("наставляемый {id} сделал возраст наставника ({wanted}) обязательным "
-                                       "условием, а возраст {partner_id} не указан",
+    "hard_wishes.mentee.age_unknown": ("наставляемый {id} {id:gender:сделал|сделала} возраст наставника ({wanted}) "
+                                       "обязательным условием, а возраст наставника {partner_id} не указан",
                                        "mentee {id} made the mentor's age ({wanted}) a hard wish, and the age "
                                        "of {partner_id} is unknown"),
     "hard_wishes.mentee.interests": ("наставляемый {id} хочет наставника с интересами: {wanted}; "
-                                     "у {partner_id} ни одного из них нет",
+                                     "у наставника {partner_id} ни одного из них нет",
                                      "mentee {id} wants a mentor interested in: {wanted}; {partner_id} "
                                      "shares none of them"),
     "hard_wishes.mentee.offers": ("наставляемый {id} хочет наставника, который предлагает: {wanted}; "
-                                  "{partner_id} ничего из этого не предлагает",
+                                  "наставник {partner_id} ничего из этого не предлагает",
                                   "mentee {id} wants a mentor who offers: {wanted}; {partner_id} offers "
                                   "none of it"),
-    "hard_wishes.mentor.gender.f": ("наставник {id} готов работать только с наставляемыми женского пола, "
-                                    "а {partner_id} — мужского",
+    "hard_wishes.mentor.gender.f": ("наставник {id} {id:gender:готов|готова} работать только с наставляемыми женского "
+                                    "пола, а наставляемый {partner_id} — мужского",
                                     "mentor {id} accepts only female mentees, and {partner_id} is male"),
-    "hard_wishes.mentor.gender.m": ("наставник {id} готов работать только с наставляемыми мужского пола, "
-                                    "а {partner_id} — женского",
+    "hard_wishes.mentor.gender.m": ("наставник {id} {id:gender:готов|готова} работать только с наставляемыми мужского "
+                                    "пола, а наставляемый {partner_id} — женского",
                                     "mentor {id} accepts only male mentees, and {partner_id} is female"),
-    "hard_wishes.mentor.gender_unknown": ("наставник {id} сделал пол наставляемого обязательным условием, "
-                                          "а пол {partner_id} не указан",
+    "hard_wishes.mentor.gender_unknown": ("наставник {id} {id:gender:сделал|сделала} пол наставляемого обязательным "
+                                          "условием, а пол наставляемого {partner_id} не указан",
                                           "mentor {id} made the mentee's gender a hard wish, and the gender "
                                           "of {partner_id} is unknown"),
-    "hard_wishes.mentor.age": ("наставник {id} готов работать только с наставляемыми в возрасте {wanted} "
-                               "(в годах), а возраст {partner_id} — {actual}",
+    "hard_wishes.mentor.age": ("наставник {id} {id:gender:готов|готова} работать только с наставляемыми в "
+                               "возрасте {wanted} (в годах), а возраст наставляемого {partner_id} — {actual}",
                                "mentor {id} accepts only mentees aged {wanted}, and {partner_id} is {actual}"),
-    "hard_wishes.mentor.age_unknown": ("наставник {id} сделал возраст наставляемого ({wanted}) обязательным "
-                                       "условием, а возраст {partner_id} не указан",
+    "hard_wishes.mentor.age_unknown": ("наставник {id} {id:gender:сделал|сделала} возраст наставляемого ({wanted}) "
+                                       "обязательным условием, а возраст наставляемого {partner_id} не указан",
                                        "mentor {id} made the mentee's age ({wanted}) a hard wish, and the age "
                                        "of {partner_id} is unknown"),
     "hard_wishes.mentor.interests": ("наставник {id} хочет наставляемого с интересами: {wanted}; "
-                                     "у {partner_id} ни одного из них нет",
+                                     "у наставляемого {partner_id} ни одного из них нет",
                                      "mentor {id} wants a mentee interested in: {wanted}; {partner_id} "
                                      "shares none of them"),
-    "hard_wishes.mentor.offers": ("наставник {id} готов работать только с запросами: {wanted}; "
-                                  "у {partner_id} таких запросов нет",
+    "hard_wishes.mentor.offers": ("наставник {id} {id:gender:готов|готова} работать только с запросами: {wanted}; "
+                                  "у наставляемого {partner_id} таких запросов нет",
                                   "mentor {id} takes only requests for: {wanted}; {partner_id} has none "
                                   "of them"),
     "change.hard_wish": ("{who} соглашается считать пожелание «{wish}» необязательным",

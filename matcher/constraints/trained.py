@@ -17,9 +17,9 @@ FORM_DEPENDENT = True
 CHANGES = ("trained",)
 
 register({
-    CODE: ("наставник {id} не прошёл подготовку, обязательную для формы «{form}»",
+    CODE: ("наставник {id} {id:gender:не прошёл|не прошла} подготовку, обязательную для формы «{form}»",
            "mentor {id} has not completed the preparation required for form '{form}'"),
-    "trained.unknown": ("нет сведений о том, прошёл ли наставник {id} подготовку, обязательную "
+    "trained.unknown": ("нет сведений о том, {id:gender:прошёл|прошла} ли наставник {id} подготовку, обязательную "
                         "для формы «{form}»",
                         "it is unknown whether mentor {id} has completed the preparation required "
                         "for form '{form}'"),

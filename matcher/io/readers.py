@@ -43,7 +43,7 @@ register({
                     "символ удалён, проверьте значение",
                     "the cell holds a NUL byte: the file is damaged or not saved as text; "
                     "the character is dropped, check the value"),
-    "io.cell_too_long": ("ячейка длиннее {limit} символов: это не похоже на ответ анкеты (возможно, не закрыта кавычка)",
+    "io.cell_too_long": ("ячейка длиннее {limit} {limit:plural:символа|символов|символов}: это не похоже на ответ анкеты (возможно, не закрыта кавычка)",
                          "a cell longer than {limit} characters is not a questionnaire answer (an unclosed quote?)"),
 })
 

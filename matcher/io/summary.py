@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..config import ProgramConfig
-from ..i18n import register, render
+from ..i18n import number, register, render
 from ..models import CATEGORY_ALIASES
 
 register({
@@ -18,7 +18,7 @@ register({
     "io.summary.consents": ("Нет согласия («да» не указано): на участие — {consent}, на обработку персональных данных — {data_consent}, законного представителя у несовершеннолетних — {guardian_consent}",
                             "Consent missing (no 'yes'): participation {consent}, personal-data processing {data_consent}, guardian's consent of minors {guardian_consent}"),
     "io.summary.problems": ("Проблем: ошибок — {errors}, предупреждений — {warnings}",
-                            "Problems: {errors} error(s), {warnings} warning(s)"),
+                            "Problems: {errors} {errors:plural:error|errors}, {warnings} {warnings:plural:warning|warnings}"),
     "io.summary.no_form": ("(без формы)", "(no form)"),
     "io.category.none": ("(не указана)", "(not given)"),
     "io.category.teacher": ("учитель", "teacher"),
@@ -85,13 +85,13 @@ def render_summary(ingest, config: ProgramConfig | None, lang: str) -> str:
         for fid in sorted(counts["forms"], key=lambda f: (f == "", order.get(f, len(order)), f)):
             title = config.form_title(fid, lang) if fid else render("io.summary.no_form", None, lang)
             m, e = counts["forms"][fid]
-            lines.append(f"  {title}: {m} / {e}")
+            lines.append(f"  {title}: {number(m, lang)} / {number(e, lang)}")
     if counts["categories"]:
         lines.append(render("io.summary.by_category", None, lang))
         cat_order = {c: i for i, c in enumerate(CATEGORY_ALIASES)}
         for cat in sorted(counts["categories"], key=lambda c: (c == "", cat_order.get(c, len(cat_order)), c)):
             m, e = counts["categories"][cat]
-            lines.append(f"  {render('io.category.' + (cat or 'none'), None, lang)}: {m} / {e}")
+            lines.append(f"  {render('io.category.' + (cat or 'none'), None, lang)}: {number(m, lang)} / {number(e, lang)}")
     lines.append(render("io.summary.consents", counts["consent_missing"], lang))
     lines.append(render("io.summary.problems", {"errors": counts["errors"], "warnings": counts["warnings"]}, lang))
     return "\n".join(lines)

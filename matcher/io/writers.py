@@ -86,16 +86,17 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[object]]
             ws.append(out)
     buf = io.BytesIO()
     wb.save(buf)
-    return _reproducible_xlsx(buf.getvalue())
+    return reproducible_zip(buf.getvalue())
 
 
 _ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
-def _reproducible_xlsx(data: bytes) -> bytes:
-    """Same workbook, same bytes: openpyxl stamps the current time; fix zip dates and
-    document timestamps so equal inputs give byte-identical files."""
+def reproducible_zip(data: bytes) -> bytes:
+    """Same workbook or document (XLSX, DOCX: zip packages), same bytes: openpyxl and
+    python-docx stamp the current time; fix zip dates and document timestamps so equal
+    inputs give byte-identical files."""
     src = zipfile.ZipFile(io.BytesIO(data))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:

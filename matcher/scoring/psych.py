@@ -16,12 +16,15 @@ from ._util import row_kinds
 NAME = "psych"
 NEUTRAL = 0.5
 
+# Scales are named by their id (psych_<id>); the presenter shows the configuration's title
+# ([psych.scales], results.scale_title) for the parameters scale, best_scale, worst_scale, scales.
 register({
-    "psych.fit": ("лучшая совместимость по шкале «{best}» ({best_fit} %), худшая — по шкале «{worst}» ({worst_fit} %)",
-                  "best fit on the scale '{best}' ({best_fit}%), worst on '{worst}' ({worst_fit}%)"),
-    "psych.even": ("одинаковая совместимость по всем общим шкалам ({fit} %): {scales}",
+    "psych.fit": ("лучшая совместимость по шкале «{best_scale}» ({best_fit}\u00a0%), худшая — по шкале "
+                  "«{worst_scale}» ({worst_fit}\u00a0%)",
+                  "best fit on the scale '{best_scale}' ({best_fit}%), worst on '{worst_scale}' ({worst_fit}%)"),
+    "psych.even": ("одинаковая совместимость по всем общим шкалам ({fit}\u00a0%): {scales}",
                    "the same fit on every common scale ({fit}%): {scales}"),
-    "psych.single": ("совместимость по шкале «{scale}»: {fit} %", "fit on the scale '{scale}': {fit}%"),
+    "psych.single": ("совместимость по шкале «{scale}»: {fit}\u00a0%", "fit on the scale '{scale}': {fit}%"),
     "psych.unknown": ("нет общих психологических шкал", "no psychological scales in common"),
 })
 
@@ -77,5 +80,5 @@ def explain(roster, mentee, mentor):
     worst = len(values) - 1 - int(np.argmin(values[::-1]))
     if values[best] == values[worst]:
         return "psych.even", {"fit": values[best], "scales": names}
-    return "psych.fit", {"best": names[best], "best_fit": values[best],
-                         "worst": names[worst], "worst_fit": values[worst]}
+    return "psych.fit", {"best_scale": names[best], "best_fit": values[best],
+                         "worst_scale": names[worst], "worst_fit": values[worst]}

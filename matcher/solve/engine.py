@@ -16,7 +16,7 @@ import numpy as np
 
 from .branch import branch_and_bound
 from .cpsat import solve_cpsat
-from .flow import CostRangeError
+from .flow import TOP_K, CostRangeError, top_k
 from .locks import Lock, edges_of_locks, flow_with_locks, precheck_locks
 from .objective import Objective, level_gaps, objective_for, slot_of_edges
 from .residual import prune_edges
@@ -27,6 +27,11 @@ FLOW_COST_LIMIT = 2 ** 62
 # From this many candidate pairs on, the warm group search (solve.warm) answers alone, to the
 # deadline: CP-SAT's model of them takes longer to build than the search to close.
 WARM_ALONE_EDGES = 300_000
+# From this many candidate pairs on (a region), the group search runs over a working set:
+# each slot's TOP_K best edges and the relaxation's optimum. The relaxation itself stays
+# exact over every pair (solve.flow prices the rest), so its value still bounds the optimum;
+# the search's answer is proven only when it reaches that bound.
+WORKING_SET_FROM = 8_000_000
 
 
 @dataclass
@@ -114,8 +119,11 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     # 3. Flow relaxation.
     objective = None
     t_flow = time.perf_counter()
-    for limit in (FLOW_COST_LIMIT // (roster.mentees.n * max(1, len(roster.form_ids)) + roster.mentors.n + 3),
-                  2 ** 40, 2 ** 31):
+    # The flow solver scales arc costs by its node count: the largest value one edge can have
+    # must stay below FLOW_COST_LIMIT / nodes (slots, mentors, source, sink, one spare).
+    per_form = roster.config.program.one_mentor_per == "form"
+    nodes = roster.mentees.n * (max(1, len(roster.form_ids)) if per_form else 1) + roster.mentors.n + 3
+    for limit in (FLOW_COST_LIMIT // nodes, 2 ** 40, 2 ** 31):
         objective = objective_for(graph, limit)
         try:
             relaxed = flow_with_locks(graph, objective, slot, capacity, lock_edges) if engine != "cpsat" else None
@@ -130,19 +138,19 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     # each) bounds its gap: keep time for those flows after the search.
     search_deadline = deadline - min(len(objective.names) * 1.5 * t_flow, 0.25 * max(0.0, deadline - t0))
 
-    def unproven(edges, bound, engine_name, proof):  # step 10 for an answer without proof
+    def unproven(edges, bound, engine_name, proof, by_time=True):  # step 10 for an answer without proof
         levels = objective.level_totals(edges)
         # Levels above the first one the bound lets gain cannot gain: caps only help from there on.
         loose = level_gaps(objective, levels, bound)
         first = next((k for k, name in enumerate(objective.names) if loose[name]), len(objective.names))
-        caps = _level_caps(graph, objective, slot, capacity, lock_edges, deadline, objective.names[first:])
+        caps = _level_caps(graph, objective, slot, capacity, lock_edges, deadline, objective.names[first:], t_flow)
         gaps = level_gaps(objective, levels, bound, caps)
         if not any(gaps.values()):  # the optimum can gain on no level: it is this one
             return Solution("OPTIMAL", engine_name, edges, objective.total(edges), objective.total(edges), levels,
                             time.perf_counter() - t0, objective, proof="level_bounds")
         return Solution("FEASIBLE", engine_name, edges, objective.total(edges), bound, levels,
                         time.perf_counter() - t0, objective, proof=proof, level_gaps=gaps,
-                        stopped_by_time_limit=True)
+                        stopped_by_time_limit=by_time)
 
     if engine != "cpsat":
         # 4. The relaxed optimum is legal.
@@ -162,12 +170,25 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             # deadline its incumbent and bound are the answer (gaps per level). Smaller models
             # keep half the time for CP-SAT, which closes near-tied searches faster.
             alone = graph.n_edges >= WARM_ALONE_EDGES
-            warm = warm_branch_and_bound(graph, value, slot, capacity, side, lock_edges, relaxed,
+            working = graph.n_edges >= WORKING_SET_FROM
+            search_value = value
+            if working:
+                keep = top_k(slot, value, TOP_K) | relaxed
+                keep[np.asarray(lock_edges, dtype=np.int64)] = True
+                search_value = np.where(keep, value, 0)
+                del keep
+            warm = warm_branch_and_bound(graph, search_value, slot, capacity, side, lock_edges, relaxed,
                                          deadline=search_deadline if alone else t0 + 0.5 * (search_deadline - t0))
-            if warm.status == "OPTIMAL":
+            del search_value
+            if warm.status == "OPTIMAL" and (not working or warm.value >= relaxed_value):
                 edges = np.flatnonzero(warm.chosen)
                 return Solution("OPTIMAL", "flow", edges, warm.value, warm.value, objective.level_totals(edges),
                                 time.perf_counter() - t0, objective, proof="flow_branch_and_bound", relaxed=relaxed)
+            if warm.status == "OPTIMAL":  # optimal over the working set, below the exact relaxation
+                return unproven(np.flatnonzero(warm.chosen), relaxed_value, "flow", "flow_working_set",
+                                by_time=False)
+            if working:  # the search's bound holds for the working set only; the relaxation's for all
+                warm.bound = relaxed_value
         if warm is not None and warm.status == "LIMIT":
             # The cold search would revisit the warm one's first nodes: CP-SAT continues from its
             # incumbent (the dive's legal assignment) and its bound (exact over every open node).
@@ -262,11 +283,12 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                     stopped_by_time_limit=True)
 
 
-def _level_caps(graph, objective, slot, capacity, lock_edges, deadline: float, names: list[str]
-                ) -> dict[str, int]:
+def _level_caps(graph, objective, slot, capacity, lock_edges, deadline: float, names: list[str],
+                expected: float = 0.0) -> dict[str, int]:
     """Each level's own maximum over the flow relaxation (locks kept, side rules dropped): no
-    legal assignment exceeds it. Levels not reached before the deadline keep objective.upper."""
-    caps, last = {}, 0.0
+    legal assignment exceeds it. Levels not reached before the deadline keep objective.upper;
+    a flow is started only if it would end by then (`expected`: what the relaxation took)."""
+    caps, last = {}, expected
     for name in names:
         k = objective.names.index(name)
         if time.perf_counter() + last >= deadline:  # the next flow would end past it

@@ -15,10 +15,47 @@ import numpy as np
 INT64_SAFE = np.int64(2) ** 62
 
 
+class LevelValues:
+    """Each edge's value on each level, [L, E] as an array would index it, computed on demand:
+    a region's tens of millions of edges times a few levels would hold gigabytes, and every
+    row is a function of the edge's mentee (priority class, matched) or its score."""
+
+    def __init__(self, graph, kinds: list[tuple[str, int]]):
+        self.graph, self.kinds = graph, kinds  # ("priority", class) | ("matched", 0) | ("score", divisor)
+        self.shape = (len(kinds), graph.n_edges)
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def row(self, k: int, edges=None) -> np.ndarray:
+        kind, arg = self.kinds[k]
+        graph = self.graph
+        if kind == "score":
+            v = graph.score_int if edges is None else graph.score_int[edges]
+            return np.asarray(v, dtype=np.int64) // arg
+        mentee = graph.mentee if edges is None else graph.mentee[edges]
+        if kind == "matched":
+            return np.ones(len(mentee), dtype=np.int64)
+        return (graph.roster.mentees.priority[mentee] == arg).astype(np.int64)
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            k, edges = key
+            if isinstance(k, slice):
+                return np.vstack([self.row(r, edges) for r in range(len(self.kinds))[k]])
+            return self.row(int(k), edges)
+        if isinstance(key, slice):
+            rows = range(len(self.kinds))[key]
+            if not len(rows):
+                return np.zeros((0, self.shape[1]), np.int64)
+            return np.vstack([self.row(r) for r in rows])
+        return self.row(int(key))
+
+
 @dataclass
 class Objective:
     names: list[str]  # level names, most important first
-    values: np.ndarray  # int64 [L, E]: each edge's value on each level
+    values: LevelValues  # [L, E]: each edge's value on each level (computed on demand)
     weights: np.ndarray  # int64 [L]
     combined: np.ndarray  # int64 [E]: sum of weights * values
     upper: np.ndarray  # int64 [L]: largest total each level can reach
@@ -38,52 +75,94 @@ def slot_of_edges(graph) -> np.ndarray:
     return graph.mentee.copy()
 
 
-def _level_upper(values: np.ndarray, slot: np.ndarray) -> int:
-    if len(values) == 0:
-        return 0
+def _slot_max(values: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    """Each slot's largest value (slots with no edge: 0)."""
     best = np.zeros(int(slot.max()) + 1, dtype=np.int64)
-    np.maximum.at(best, slot, values)
-    return int(best.sum())
+    if len(slot) > 1 and (slot[1:] >= slot[:-1]).all():  # sorted: one pass, no scatter
+        starts = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]])
+        best[slot[starts]] = np.maximum.reduceat(values, starts)
+    else:
+        np.maximum.at(best, slot, values)
+    return best
 
 
-def build_objective(graph, score_scale_divisor: int = 1) -> Objective:
+def _levels(graph) -> tuple[list[str], list[tuple[str, int]], list[int], list[int]]:
+    """Names and kinds of the levels, each one's largest total and largest value on one edge
+    (the score level's at full resolution)."""
     roster = graph.roster
     mode = roster.config.program.objective
-    prio = roster.mentees.priority[graph.mentee] if graph.n_edges else np.zeros(0, np.int32)
     classes = sorted({int(p) for p in np.unique(roster.mentees.priority)}, reverse=True)
-    prio_levels = [(f"priority_{p}", (prio == p).astype(np.int64)) for p in classes[:-1]]
-    matched = ("matched", np.ones(graph.n_edges, dtype=np.int64))
-    score = ("score", graph.score_int // score_scale_divisor)
-    if mode == "quality":
-        levels = [score, *prio_levels, matched]
-    else:
-        levels = [*prio_levels, matched, score]
-    names = [n for n, _ in levels]
-    values = np.vstack([v for _, v in levels]) if levels else np.zeros((0, graph.n_edges), np.int64)
     slot = slot_of_edges(graph)
-    upper = np.array([_level_upper(v, slot) for _, v in levels], dtype=np.int64)
-    weights = np.zeros(len(levels), dtype=object)
+    n_slots_with_edges, prio_upper, score_upper, score_max = 0, {}, 0, 0
+    if graph.n_edges:
+        has = np.zeros(int(slot.max()) + 1, dtype=bool)
+        has[slot] = True
+        first_edge = np.full(len(has), -1, dtype=np.int64)
+        first_edge[slot[::-1]] = np.arange(graph.n_edges)[::-1]
+        slot_prio = roster.mentees.priority[graph.mentee[first_edge[has]]]
+        n_slots_with_edges = int(has.sum())
+        prio_upper = {p: int((slot_prio == p).sum()) for p in classes}
+        score_upper = _slot_max(graph.score_int.astype(np.int64), slot)
+        score_max = int(graph.score_int.max())
+    levels_p = [(f"priority_{p}", ("priority", p), prio_upper.get(p, 0), 1) for p in classes[:-1]]
+    matched = ("matched", ("matched", 0), n_slots_with_edges, 1)
+    score = ("score", ("score", 1), score_upper, score_max)
+    levels = [score, *levels_p, matched] if mode == "quality" else [*levels_p, matched, score]
+    return [lv[0] for lv in levels], [lv[1] for lv in levels], [lv[2] for lv in levels], [lv[3] for lv in levels]
+
+
+def _weights(uppers: list[int]) -> list[int]:
+    weights = [0] * len(uppers)
     acc = 0  # Python ints: no overflow while computing
-    for k in range(len(levels) - 1, -1, -1):
+    for k in range(len(uppers) - 1, -1, -1):
         weights[k] = acc + 1
-        acc += weights[k] * int(upper[k])
-    if acc >= int(INT64_SAFE):
+        acc += weights[k] * int(uppers[k])
+    return weights
+
+
+def build_objective(graph, score_scale_divisor: int = 1, _levels_cache=None) -> Objective:
+    names, kinds, uppers, vmax = _levels_cache or _levels(graph)
+    kinds = [("score", score_scale_divisor) if kind == "score" else (kind, arg) for kind, arg in kinds]
+    uppers = [int((u // score_scale_divisor).sum()) if isinstance(u, np.ndarray) else int(u) for u in uppers]
+    weights = _weights(uppers)
+    if sum(w * u for w, u in zip(weights, uppers)) >= int(INT64_SAFE):
         raise OverflowError("lexicographic objective does not fit in 64 bits")
-    weights = weights.astype(np.int64)
-    combined = (weights[:, None] * values).sum(axis=0) if len(levels) else np.zeros(0, np.int64)
-    return Objective(names, values, weights, combined.astype(np.int64), upper, score_scale_divisor)
+    values = LevelValues(graph, kinds)
+    # combined = per-mentee part (priority classes, matched) + the score's: two passes over
+    # the edges, never an [L, E] array.
+    per_mentee = np.zeros(graph.roster.mentees.n, dtype=np.int64)
+    combined = np.zeros(graph.n_edges, dtype=np.int64)
+    for w, (kind, arg) in zip(weights, kinds):
+        if kind == "matched":
+            per_mentee += w
+        elif kind == "priority":
+            per_mentee += w * (graph.roster.mentees.priority == arg)
+        else:
+            combined += (graph.score_int.astype(np.int64) // arg) * w
+    if graph.n_edges:
+        combined += per_mentee[graph.mentee]
+    return Objective(names, values, np.array(weights, dtype=np.int64), combined, np.array(uppers, dtype=np.int64),
+                     score_scale_divisor)
 
 
-def objective_for(graph, max_total: int = int(INT64_SAFE)) -> Objective:
-    """The finest objective whose largest total stays below max_total: the score loses
-    resolution (1000 -> 100 -> 10 steps) only if priority classes make the weights huge."""
+def max_edge_value(weights: list[int], vmax: list[int], kinds, divisor: int) -> int:
+    return sum(int(w) * (int(v) // divisor if kind == "score" else int(v))
+               for w, v, (kind, _) in zip(weights, vmax, kinds))
+
+
+def objective_for(graph, max_edge: int = int(INT64_SAFE)) -> Objective:
+    """The finest objective whose largest value on one edge stays below max_edge (the flow
+    solver's cost range): the score loses resolution (1000 -> 100 -> 10 steps) only if
+    priority classes make the weights huge."""
+    cache = _levels(graph)
+    names, kinds, uppers, vmax = cache
     for divisor in (1, 10, 100, 1000):
-        try:
-            obj = build_objective(graph, divisor)
-        except OverflowError:
+        ups = [int((u // divisor).sum()) if isinstance(u, np.ndarray) else int(u) for u in uppers]
+        weights = _weights(ups)
+        total = sum(w * u for w, u in zip(weights, ups))
+        if total >= int(INT64_SAFE) or max_edge_value(weights, vmax, kinds, divisor) >= max_edge:
             continue
-        if int((obj.weights.astype(object) * obj.upper.astype(object)).sum()) < max_total:
-            return obj
+        return build_objective(graph, divisor, cache)
     raise OverflowError("too many priority classes for an exact integer objective")
 
 

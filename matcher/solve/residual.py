@@ -12,6 +12,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from .flow import feasible_potentials
+
 
 class FlowResidual:
     """The residual graph of the optimal min-cost flow (solve.flow), compressed to mentors.
@@ -120,24 +122,8 @@ class FlowResidual:
         self._from_slots = None
 
     def _potentials(self) -> np.ndarray:
-        """Feasible potentials (shortest distances from a virtual root joined to every node by
-        a zero arc), by Bellman-Ford vectorised over all arcs per round."""
-        N = self.N
-        d = np.zeros(N, dtype=np.int64)
-        if not len(self.A):
-            return d
-        order = np.argsort(self.B, kind="stable")
-        b_sorted = self.B[order]
-        starts = np.flatnonzero(np.r_[True, b_sorted[1:] != b_sorted[:-1]])
-        heads = b_sorted[starts]
-        a_sorted, c_sorted = self.A[order], self.C[order]
-        for _ in range(N + 1):
-            best = np.minimum.reduceat(d[a_sorted] + c_sorted, starts)
-            new = np.minimum(d[heads], best)
-            if np.array_equal(new, d[heads]):
-                return d
-            d[heads] = new
-        raise ValueError("negative cycle: the assignment is not an optimal flow")  # pragma: no cover
+        """Feasible potentials: every reduced cost non-negative (solve.flow.feasible_potentials)."""
+        return feasible_potentials(self.A, self.B, self.C, self.N)
 
     # -- distances ------------------------------------------------------------------------
 

@@ -56,19 +56,26 @@ def repair(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndarra
         broken = side.violations(graph, chosen, capacity)
         if not broken:
             break
-        kind, where = broken[0]
-        if kind in ("group_min", "grade_spread"):
-            edges = np.flatnonzero(chosen & (graph.mentor == where))
+        # Every group that breaks a rule at once (dropping one group's edges changes no other
+        # group); mutual and same-pair clashes one at a time, as dropping one edge may settle
+        # several. A region has hundreds of short groups: one pass over the edges each.
+        picked = np.flatnonzero(chosen)
+        picked_mentor = graph.mentor[picked]
+        groups = [(kind, where) for kind, where in broken if kind in ("group_min", "grade_spread")]
+        for kind, where in groups:
+            edges = picked[picked_mentor == where]
             if kind == "grade_spread":
                 # Keep the largest set of mentees within the allowed spread of grades.
                 g = side.mentee_grade[graph.mentee[edges]].astype(np.int64)
                 best_lo = max(np.unique(g[g >= 0]), key=lambda lo: (int(((g >= lo) & (g <= lo + side.max_grade_spread)).sum()), -lo))
                 edges = edges[(g >= 0) & ((g < best_lo) | (g > best_lo + side.max_grade_spread))]
             chosen[[e for e in edges if int(e) not in locked] or list(edges)] = False
-        else:  # mutual or same pair twice: drop the later unlocked edge
-            group = [int(where)] + [int(e) for e in np.flatnonzero(chosen) if e != where and _clashes(side, where, e)]
-            drop = next((e for e in reversed(group) if e not in locked), group[-1])
-            chosen[drop] = False
+        if groups:
+            continue
+        kind, where = broken[0]  # mutual or same pair twice: drop the later unlocked edge
+        group = [int(where)] + [int(e) for e in picked if e != where and _clashes(side, where, e)]
+        drop = next((e for e in reversed(group) if e not in locked), group[-1])
+        chosen[drop] = False
     return chosen
 
 

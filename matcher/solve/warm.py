@@ -39,6 +39,7 @@ import time
 import numpy as np
 
 from .branch import BranchResult
+from .flow import feasible_potentials
 
 INF = np.int64(2) ** 62
 HALF = INF // 2
@@ -231,19 +232,10 @@ class PartSearch:
         return M
 
     def _potentials(self, st: _State) -> np.ndarray:
-        """Bellman-Ford from a virtual root (zero arcs to all): feasible potentials."""
+        """Feasible potentials over the matrix's finite arcs (solve.flow.feasible_potentials)."""
         M = self._full_matrix(st)
-        n = len(M)
-        d = np.zeros(n, dtype=np.int64)
-        finite = M < INF
-        Mf = np.where(finite, M, 0)
-        for _ in range(n + 1):
-            cand = np.where(finite, d[:, None] + Mf, INF).min(axis=0)
-            new = np.minimum(d, cand)
-            if np.array_equal(new, d):
-                return d
-            d = new
-        raise ValueError("negative cycle: the flow is not optimal")  # pragma: no cover
+        A, B = np.nonzero(M < INF)
+        return feasible_potentials(A, B, M[A, B], len(M))
 
     def _dijkstra(self, st: _State, src: int, dst: int) -> tuple[np.ndarray, np.ndarray, int]:
         """Reduced distances from src, settled in order until dst (exact: the reduced costs

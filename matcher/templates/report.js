@@ -1,114 +1,255 @@
 (function () {
   "use strict";
-  var printBtn = document.getElementById("print-btn");
-  if (printBtn) {
-    printBtn.addEventListener("click", function () { window.print(); });
-  }
-  var list = document.getElementById("plist");
-  if (!list) { return; }
-
   var toArray = function (nodes) { return Array.prototype.slice.call(nodes); };
-  var dataBlock = document.getElementById("report-data");
-  if (dataBlock) {  // a large programme: the rows come from the page's data (report.compact_data)
-    fromData(list, JSON.parse(dataBlock.textContent));
-    return;
-  }
-  var units = toArray(list.querySelectorAll(".unit"));
-  units.forEach(function (u, i) { u.dataset.order = String(i); });
-  var rowsOf = function (u) { return toArray(u.querySelectorAll(".pair")); };
-  var collator = new Intl.Collator(document.documentElement.lang || "en", { numeric: true, sensitivity: "base" });
-  var numeric = { num: true, score: true };
-  var fieldOf = { num: "num", mentee: "mentee", form: "formTitle", score: "score" };
-
-  function value(row, key) {
-    var v = row.dataset[fieldOf[key]] || "";
-    return numeric[key] ? parseFloat(v) || 0 : v;
-  }
-  function compare(a, b, key) {
-    var x = value(a, key), y = value(b, key);
-    return numeric[key] ? x - y : collator.compare(x, y);
+  var byId = function (id) { return document.getElementById(id); };
+  // counts as the page writes them (i18n.number): «5 000» in Russian, "5,000" in English
+  var thousands = document.documentElement.lang === "ru" ? "\u202f" : ",";
+  var fmtCount = function (n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, thousands); };
+  function on(id, type, handler) {
+    var e = byId(id);
+    if (e) { e.addEventListener(type, handler); }
+    return e;
   }
 
-  var buttons = toArray(list.querySelectorAll(".sort"));
-  function sortBy(key, dir) {
-    units.forEach(function (u) {
-      var box = u.querySelector(".upairs");
-      var rows = rowsOf(u);
-      var inner = key === "mentor" ? "num" : key;
-      var innerDir = key === "mentor" ? 1 : dir;
-      rows.sort(function (a, b) {
-        return innerDir * compare(a, b, inner) || value(a, "num") - value(b, "num");
-      });
-      rows.forEach(function (r) { box.appendChild(r); });
-    });
-    var first = new Map();  // each unit sorts by its first row after the rows are sorted
-    units.forEach(function (u) { first.set(u, u.querySelector(".pair")); });
-    units.sort(function (a, b) {
-      var r = key === "mentor"
-        ? collator.compare(a.dataset.mentor, b.dataset.mentor)
-        : compare(first.get(a), first.get(b), key);
-      return dir * r || parseInt(a.dataset.order, 10) - parseInt(b.dataset.order, 10);
-    });
-    units.forEach(function (u) { list.appendChild(u); });
-    buttons.forEach(function (b) {
-      if (b.dataset.sort === key) {
-        b.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
-      } else {
-        b.removeAttribute("aria-sort");
-      }
-    });
-  }
-  buttons.forEach(function (b) {
-    b.addEventListener("click", function () {
-      var key = b.dataset.sort;
-      var current = b.getAttribute("aria-sort");
-      var dir;
-      if (current === "ascending") { dir = -1; } else if (current === "descending") { dir = 1; } else {
-        dir = key === "score" ? -1 : 1;
-      }
-      sortBy(key, dir);
-    });
-  });
+  // The page ships the controls that need JavaScript hidden, and a note saying they need it:
+  // with the script running, the controls show and the note goes.
+  toArray(document.querySelectorAll("[data-needs-js]")).forEach(function (e) { e.hidden = false; });
+  toArray(document.querySelectorAll("[data-no-js]")).forEach(function (e) { e.hidden = true; });
 
-  var search = document.getElementById("pair-filter");
-  var form = document.getElementById("form-filter");
-  var shown = document.getElementById("shown-count");
-  var noMatch = document.getElementById("no-match");
-  function applyFilter() {
-    var q = search ? search.value.trim().toLowerCase() : "";
-    var f = form ? form.value : "";
-    var count = 0;
-    units.forEach(function (u) {
-      var mentorHit = q !== "" && u.dataset.search.indexOf(q) >= 0;
-      var any = false;
-      rowsOf(u).forEach(function (r) {
-        var ok = (f === "" || r.dataset.form === f) && (q === "" || mentorHit || r.dataset.search.indexOf(q) >= 0);
-        r.hidden = !ok;
-        if (ok) { any = true; count += 1; }
-      });
-      u.hidden = !any;
-    });
-    if (shown) {
-      shown.textContent = shown.dataset.template
-        .replace("{shown}", String(count)).replace("{total}", shown.dataset.total);
+  // Printing: the whole report, or the order's annex alone (body.print-annex, see report.css).
+  function printReport(annexOnly) {
+    document.body.classList.toggle("print-annex", annexOnly);
+    window.print();
+  }
+  window.addEventListener("afterprint", function () { document.body.classList.remove("print-annex"); });
+  on("print-btn", "click", function () { printReport(false); });
+  on("print-annex", "click", function () { printReport(true); });
+
+  // Search matches at the start of words, in any case, ё as е: "пар" finds «Парта» and «парус»,
+  // "арта" finds neither. Text is kept as " word word": a query word matches where " " + it occurs.
+  function words(text) {
+    return (" " + String(text).normalize("NFC").toLowerCase().replace(/ё/g, "е").replace(/[^\p{L}\p{N}]+/gu, " ")).replace(/ +$/, "");
+  }
+  function queryWords(text) { return words(text).split(" ").filter(function (w) { return w !== ""; }); }
+  function matches(hay, query) {
+    for (var i = 0; i < query.length; i += 1) {
+      if (hay.indexOf(" " + query[i]) < 0) { return false; }
     }
-    if (noMatch) { noMatch.hidden = count > 0; }
+    return true;
   }
-  if (search) { search.addEventListener("input", applyFilter); }
-  if (form) { form.addEventListener("change", applyFilter); }
+  var collator = new Intl.Collator(document.documentElement.lang || "en", { numeric: true, sensitivity: "base" });
 
-  function openAll(open) {
-    toArray(list.querySelectorAll(".pair")).forEach(function (d) {
-      if (!d.hidden) { d.open = open; }
+  var pairs = pairsList(byId("plist"));
+  var candidates = byId("report-data") && pairs && pairs.data;
+  if (candidates) { candidatesFromData(candidates); }
+  searchEverywhere(pairs);
+
+  // -- one search box over the pairs, the unmatched mentees and the mentors -----------------------
+  function searchEverywhere(pairs) {
+    var box = byId("search");
+    if (!box) { return; }
+    var hits = byId("search-hits");
+    var sections = ["unmatched", "mentors"].map(function (id) {
+      var section = byId(id);
+      var rows = section ? toArray(section.querySelectorAll("tr[data-search]")) : [];
+      return { section: section, rows: rows, hay: rows.map(function (r) { return words(r.dataset.search); }) };
+    });
+    function run() {
+      var query = queryWords(box.value);
+      var counts = sections.map(function (s) {
+        var n = 0;
+        s.rows.forEach(function (r, i) {
+          r.hidden = !matches(s.hay[i], query);
+          if (!r.hidden) { n += 1; }
+        });
+        if (s.section) {
+          toArray(s.section.querySelectorAll(".no-search-match")).forEach(function (p) { p.hidden = n > 0 || !s.rows.length; });
+          toArray(s.section.querySelectorAll("details")).forEach(function (d) {
+            if (query.length && n && d.querySelector("tr[data-search]")) { d.open = true; }
+          });
+        }
+        return n;
+      });
+      var pairCount = pairs ? pairs.search(query) : 0;
+      if (hits) {
+        hits.hidden = !query.length;
+        hits.textContent = hits.dataset.template.replace("{pairs}", fmtCount(pairCount))
+          .replace("{unmatched}", fmtCount(counts[0])).replace("{mentors}", fmtCount(counts[1]));
+      }
+    }
+    var timer = 0;
+    box.addEventListener("input", function () {  // debounced: a long list is not filtered at every key
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, 200);
+    });
+    box.addEventListener("search", function () { window.clearTimeout(timer); run(); });  // Enter or the clear button
+  }
+
+  // -- the pairs list: rows from the HTML or from the page's data, one view over both -------------
+  function pairsList(list) {
+    if (!list) { return null; }
+    var body = byId("plist-body");
+    var dataBlock = byId("report-data");
+    var data = dataBlock ? JSON.parse(dataBlock.textContent) : null;
+    var render = data ? dataRenderer(list, data) : null;
+    var units = data ? render.units : unitsFromHtml(body);
+    var page = data ? data.page || 50 : Infinity;
+
+    // Column titles become sort buttons here (without JavaScript they stay plain titles). Not
+    // <button>s: Chromium does not repeat a printed table header that holds a form control.
+    var buttons = toArray(list.querySelectorAll("[data-sort-key]")).map(function (b) {
+      b.classList.add("sort");
+      b.dataset.sort = b.dataset.sortKey;
+      b.setAttribute("role", "button");
+      b.tabIndex = 0;
+      b.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); b.click(); }
+      });
+      return b;
+    });
+    var state = { key: "num", dir: 1, query: [], form: "", priority: "", cls: "", band: "" };
+    var view = [], rendered = 0, rowsInView = 0, openNew = false;
+    var more = byId("more-rows"), shown = byId("shown-count"), noMatch = byId("no-match");
+
+    var numeric = { num: true, score: true };
+    var field = { num: "num", mentee: "mentee", form: "formTitle", score: "score" };
+    function cmp(a, b, key) {
+      var x = a[field[key]], y = b[field[key]];
+      return numeric[key] ? x - y : collator.compare(x, y);
+    }
+    function passes(r) {
+      return (state.form === "" || r.form === state.form) && (state.priority === "" || String(r.priority) === state.priority) &&
+        (state.cls === "" || r.cls === state.cls) && (state.band === "" || r.band === state.band) && matches(r.hay, state.query);
+    }
+    // By score or by mentee the list is a flat ranking: every pair on its own line with its
+    // mentor, a group's members ranked as their pairs; otherwise pairs stay in their groups.
+    function flat() { return state.key === "score" || state.key === "mentee"; }
+    function compute() {
+      var key = state.key, dir = state.dir;
+      view = [];
+      rowsInView = 0;
+      if (flat()) {
+        units.forEach(function (u) {
+          u.rows.forEach(function (r) { if (passes(r)) { view.push({ unit: u, rows: [r], flat: true }); } });
+        });
+        view.sort(function (a, b) { return dir * cmp(a.rows[0], b.rows[0], key) || a.rows[0].num - b.rows[0].num; });
+        rowsInView = view.length;
+        return;
+      }
+      var innerDir = key === "num" ? dir : 1;
+      units.forEach(function (u) {
+        u.rows.sort(function (a, b) { return innerDir * (a.num - b.num); });
+        var rows = u.rows.filter(passes);
+        if (rows.length) { view.push({ unit: u, rows: rows, flat: false }); rowsInView += rows.length; }
+      });
+      view.sort(function (a, b) {
+        var r = key === "mentor" ? collator.compare(a.unit.mentor, b.unit.mentor) : cmp(a.rows[0], b.rows[0], key);
+        return dir * r || a.unit.order - b.unit.order;
+      });
+    }
+    function left() {
+      var n = 0;
+      for (var i = rendered; i < view.length; i += 1) { n += view[i].rows.length; }
+      return n;
+    }
+    function renderMore() {
+      var end = Math.min(view.length, rendered + page);
+      var frag = document.createDocumentFragment();
+      for (var i = rendered; i < end; i += 1) {
+        frag.appendChild(render ? render.unit(view[i], openNew) : htmlUnit(view[i]));
+      }
+      body.appendChild(frag);
+      rendered = end;
+      if (more) {
+        var n = left();
+        more.hidden = n === 0;
+        more.textContent = more.dataset.template.replace("{count}", fmtCount(n));
+      }
+    }
+    function refresh() {
+      compute();
+      while (body.firstChild) { body.removeChild(body.firstChild); }
+      rendered = 0;
+      renderMore();
+      if (shown) {
+        shown.textContent = shown.dataset.template
+          .replace("{shown}", fmtCount(rowsInView)).replace("{total}", fmtCount(shown.dataset.total));
+      }
+      if (noMatch) { noMatch.hidden = rowsInView > 0; }
+      return rowsInView;
+    }
+    function sortBy(key, dir) {
+      state.key = key;
+      state.dir = dir;
+      buttons.forEach(function (o) {
+        if (o.dataset.sort === key) { o.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending"); } else {
+          o.removeAttribute("aria-sort");
+        }
+      });
+      refresh();
+    }
+    buttons.forEach(function (b) {
+      b.addEventListener("click", function () {
+        var current = b.getAttribute("aria-sort");
+        var key = b.dataset.sort;
+        sortBy(key, current === "ascending" ? -1 : current === "descending" ? 1 : key === "score" ? -1 : 1);
+      });
+    });
+    on("weakest", "click", function () { sortBy("score", 1); });
+    [["form-filter", "form"], ["priority-filter", "priority"], ["class-filter", "cls"], ["score-filter", "band"]]
+      .forEach(function (f) {
+        var select = on(f[0], "change", function () { state[f[1]] = select.value; refresh(); });
+      });
+    function openAll(open) {
+      openNew = open;
+      toArray(body.querySelectorAll(".pair")).forEach(function (d) { if (!d.hidden) { d.open = open; } });
+    }
+    on("expand-all", "click", function () { openAll(true); });
+    on("collapse-all", "click", function () { openAll(false); });
+    if (more) { more.addEventListener("click", renderMore); }
+    buttons.forEach(function (b) { if (b.dataset.sort === "num") { b.setAttribute("aria-sort", "ascending"); } });
+    if (data) { refresh(); }  // the HTML holds the first page already in this order; the data, every row
+    return { search: function (query) { state.query = query; return refresh(); }, data: data };
+  }
+
+  // rows in the HTML (up to a few hundred pairs and groups): the same nodes, moved and hidden
+  function unitsFromHtml(body) {
+    return toArray(body.querySelectorAll("tr.unit")).map(function (tr, i) {
+      var unit = { order: i, mentor: tr.dataset.mentor, node: tr, box: tr.querySelector(".upairs") };
+      unit.rows = toArray(tr.querySelectorAll(".pair")).map(function (d) {
+        var s = d.dataset;
+        return {
+          num: parseInt(s.num, 10), mentee: s.mentee, form: s.form, formTitle: s.formTitle, score: parseFloat(s.score) || 0,
+          band: s.band, priority: s.priority, cls: s["class"], hay: words(s.search + " " + tr.dataset.search),
+          unit: unit, node: d
+        };
+      });
+      return unit;
     });
   }
-  var expand = document.getElementById("expand-all");
-  var collapse = document.getElementById("collapse-all");
-  if (expand) { expand.addEventListener("click", function () { openAll(true); }); }
-  if (collapse) { collapse.addEventListener("click", function () { openAll(false); }); }
+  function htmlUnit(entry) {
+    var unit = entry.unit;
+    if (!entry.flat) {
+      unit.rows.forEach(function (r) {
+        unit.box.appendChild(r.node);
+        r.node.hidden = entry.rows.indexOf(r) < 0;
+      });
+      return unit.node;
+    }
+    var r = entry.rows[0];
+    if (!r.line) {  // the pair's own line: a copy of its mentor's cell and the pair's row
+      r.line = document.createElement("tr");
+      r.line.className = unit.node.className + " flat";
+      r.line.appendChild(unit.node.querySelector(".umentor").cloneNode(true));
+      r.line.appendChild(document.createElement("td")).className = "upairs";
+    }
+    r.line.lastChild.appendChild(r.node);
+    r.node.hidden = false;
+    return r.line;
+  }
 
   // -- rows from data: the same markup as the template's, built for the rows on screen only --------
-  function fromData(list, data) {
+  function dataRenderer(list, data) {
     var S = data.s, C = data.c;
     function txt(r) {  // a string: its position in S, or [position of its wording, its numbers]
       if (typeof r === "number") { return S[r]; }
@@ -116,22 +257,8 @@
       for (var i = 1; i < parts.length; i += 1) { out += String(r[i]) + parts[i]; }
       return out;
     }
-    var page = data.page || 50;
-    var collator = new Intl.Collator(document.documentElement.lang || "en", { numeric: true, sensitivity: "base" });
+    data.txt = txt;
 
-    function el(tag, cls, text) {
-      var e = document.createElement(tag);
-      if (cls) { e.className = cls; }
-      if (text !== undefined && text !== "") { e.textContent = text; }  // text only: data never becomes markup
-      return e;
-    }
-    function add(parent, child) { parent.appendChild(child); return child; }
-    function bar(cls, pct) {
-      var b = el("span", cls);
-      b.setAttribute("aria-hidden", "true");
-      add(b, el("span")).style.width = pct + "%";
-      return b;
-    }
     function sensitiveList(rows, who) {
       var box = el("div", "sensitive");
       box.setAttribute("role", "note");
@@ -145,17 +272,16 @@
     var units = data.u.map(function (u, i) {
       var unit = {
         order: i, name: txt(u[0]), id: txt(u[1]), group: u[2] === 1, badge: txt(u[3]), places: txt(u[4]),
-        groupMin: txt(u[5]), sensitive: u[6]
+        groupMin: txt(u[5]), sensitive: u[6], about: txt(u[8])
       };
       unit.mentor = unit.name + " " + unit.id;
-      unit.search = unit.mentor.toLowerCase();
       unit.rows = u[7].map(function (r) {
         var mentee = txt(r[1]) + " " + txt(r[2]);
         return {
           num: r[0], name: txt(r[1]), id: txt(r[2]), form: txt(r[3]), formTitle: txt(r[4]), score: r[5],
-          scoreText: txt(r[6]), scorePct: r[7], scoreClass: txt(r[8]), priority: txt(r[9]), locked: r[10] === 1,
+          scoreText: txt(r[6]), scorePct: r[7], band: txt(r[8]), priorityBadge: txt(r[9]), locked: r[10] === 1,
           components: r[11], explanation: r[12], sensitive: r[13], explainTitle: txt(r[14]), more: txt(r[15]),
-          mentee: mentee, search: mentee.toLowerCase(), unit: unit
+          about: txt(r[16]), priority: String(r[17]), cls: txt(r[18]), mentee: mentee, hay: words(mentee + " " + unit.mentor), unit: unit
         };
       });
       return unit;
@@ -210,174 +336,100 @@
       if (row.unit.sensitive.length) { add(box, sensitiveList(row.unit.sensitive, list.dataset.mentorWord)); }
       return box;
     }
-    var openNew = false;
-    function renderRow(row) {
+    function renderRow(row, open) {
       var d = el("details", "pair");
       d.dataset.num = String(row.num);
       d.dataset.mentee = row.mentee;
       d.dataset.form = row.form;
       d.dataset.formTitle = row.formTitle;
       d.dataset.score = String(row.score);
-      d.dataset.search = row.search;
+      d.dataset.band = row.band;
+      d.dataset.priority = row.priority;
+      d.dataset["class"] = row.cls;
       var s = add(d, el("summary"));
       add(s, el("span", "c-num", String(row.num)));
       var who = add(s, el("span", "c-mentee"));
       add(who, el("span", "person", row.name));
       who.appendChild(document.createTextNode(" "));
       add(who, el("span", "pid", row.id));
-      if (row.priority) { add(who, el("span", "chip chip-priority", row.priority)); }
+      if (row.about) { add(who, el("span", "about", row.about)); }
+      if (row.priorityBadge) { add(who, el("span", "chip chip-priority", row.priorityBadge)); }
       if (row.locked) { add(who, el("span", "chip chip-locked", list.dataset.locked)); }
       add(s, el("span", "c-form", row.formTitle));
       var score = add(s, el("span", "c-score"));
-      add(score, bar("bar bar-" + row.scoreClass, row.scorePct));
+      add(score, bar("bar bar-" + row.band, row.scorePct));
       add(score, el("b", "", row.scoreText));
       d.addEventListener("toggle", function () {
         if (d.open && !d.lastChild.classList.contains("explain")) { add(d, details(row)); }
       });
-      if (openNew) { add(d, details(row)); d.open = true; }
+      if (open) { add(d, details(row)); d.open = true; }
       return d;
     }
-    function renderUnit(unit, rows) {
-      var u = el("div", "unit" + (unit.group ? " group" : ""));
+    function renderUnit(entry, open) {
+      var unit = entry.unit;
+      var u = el("tr", "unit" + (unit.group ? " group" : "") + (entry.flat ? " flat" : ""));
       u.dataset.mentor = unit.mentor;
-      u.dataset.search = unit.search;
-      var m = add(u, el("div", "umentor"));
+      var m = add(u, el("td", "umentor"));
       add(m, el("div", "person", unit.name));
       add(m, el("div", "pid", unit.id));
+      if (unit.about) { add(m, el("div", "about", unit.about)); }
       var badges = add(m, el("div", "ubadges"));
       if (unit.group) { add(badges, el("span", "chip chip-group", unit.badge)); }
       if (unit.places) { add(badges, el("span", "places", unit.places)); }
       if (unit.groupMin) { add(badges, el("span", "places", unit.groupMin)); }
       if (unit.sensitive.length) { add(m, sensitiveList(unit.sensitive, "")); }
-      var box = add(u, el("div", "upairs"));
-      rows.forEach(function (r) { add(box, renderRow(r)); });
+      var box = add(u, el("td", "upairs"));
+      entry.rows.forEach(function (r) { add(box, renderRow(r, open)); });
       return u;
     }
+    return { units: units, unit: renderUnit };
+  }
 
-    // the view: units in the current order, each with its rows that pass the filters
-    var sortKey = "num", sortDir = 1, query = "", formWanted = "";
-    var view = [], rendered = 0, rowsInView = 0;
-    var more = document.getElementById("more-rows");
-    var shown = document.getElementById("shown-count");
-    var noMatch = document.getElementById("no-match");
-    var search = document.getElementById("pair-filter");
-    var form = document.getElementById("form-filter");
-    var buttons = toArray(list.querySelectorAll(".sort"));
-    var numeric = { num: true, score: true };
-    var field = { num: "num", mentee: "mentee", form: "formTitle", score: "score" };
-    function cmp(a, b, key) {
-      var x = a[field[key]], y = b[field[key]];
-      return numeric[key] ? x - y : collator.compare(x, y);
-    }
-    function order() {
-      var inner = sortKey === "mentor" ? "num" : sortKey;
-      var innerDir = sortKey === "mentor" ? 1 : sortDir;
-      units.forEach(function (u) {
-        u.rows.sort(function (a, b) { return innerDir * cmp(a, b, inner) || a.num - b.num; });
-      });
-      units.sort(function (a, b) {
-        var r = sortKey === "mentor" ? collator.compare(a.mentor, b.mentor) : cmp(a.rows[0], b.rows[0], sortKey);
-        return sortDir * r || a.order - b.order;
-      });
-    }
-    function left() {
-      var n = 0;
-      for (var i = rendered; i < view.length; i += 1) { n += view[i].rows.length; }
-      return n;
-    }
-    function renderMore() {
-      var end = Math.min(view.length, rendered + page);
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== "") { e.textContent = text; }  // text only: data never becomes markup
+    return e;
+  }
+  function add(parent, child) { parent.appendChild(child); return child; }
+  function bar(cls, pct) {
+    var b = el("span", cls);
+    b.setAttribute("aria-hidden", "true");
+    add(b, el("span")).style.width = pct + "%";
+    return b;
+  }
+
+  // every mentee's candidates, built the first time the list is opened
+  function candidatesFromData(data) {
+    var cands = byId("candidates-list");
+    var candsBody = byId("cands-body");
+    if (!cands || !candsBody || !data.k.length) { return; }
+    var txt = data.txt;
+    cands.addEventListener("toggle", function () {
+      if (!cands.open || candsBody.dataset.full) { return; }
+      candsBody.dataset.full = "1";
+      var width = cands.querySelectorAll("thead th").length - 1;
       var frag = document.createDocumentFragment();
-      for (var i = rendered; i < end; i += 1) { frag.appendChild(renderUnit(view[i].unit, view[i].rows)); }
-      list.appendChild(frag);
-      rendered = end;
-      if (more) {
-        var n = left();
-        more.hidden = n === 0;
-        more.textContent = more.dataset.template.replace("{count}", String(n));
-      }
-    }
-    function refresh() {
-      var q = query, f = formWanted;
-      view = [];
-      rowsInView = 0;
-      units.forEach(function (u) {
-        var mentorHit = q !== "" && u.search.indexOf(q) >= 0;
-        var rows = u.rows.filter(function (r) {
-          return (f === "" || r.form === f) && (q === "" || mentorHit || r.search.indexOf(q) >= 0);
-        });
-        if (rows.length) { view.push({ unit: u, rows: rows }); rowsInView += rows.length; }
-      });
-      toArray(list.querySelectorAll(".unit")).forEach(function (n) { list.removeChild(n); });
-      rendered = 0;
-      renderMore();
-      if (shown) {
-        shown.textContent = shown.dataset.template
-          .replace("{shown}", String(rowsInView)).replace("{total}", shown.dataset.total);
-      }
-      if (noMatch) { noMatch.hidden = rowsInView > 0; }
-    }
-    if (more) { more.addEventListener("click", renderMore); }
-    buttons.forEach(function (b) {
-      b.addEventListener("click", function () {
-        var key = b.dataset.sort, current = b.getAttribute("aria-sort");
-        if (current === "ascending") { sortDir = -1; } else if (current === "descending") { sortDir = 1; } else {
-          sortDir = key === "score" ? -1 : 1;
+      data.k.forEach(function (row) {
+        var tr = add(frag, el("tr"));
+        add(tr, el("td", "person", txt(row[0])));
+        if (!row[1].length) {
+          add(tr, el("td", "empty", candsBody.dataset.empty)).colSpan = width;
+          return;
         }
-        sortKey = key;
-        buttons.forEach(function (o) {
-          if (o === b) { o.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending"); } else {
-            o.removeAttribute("aria-sort");
-          }
+        row[1].forEach(function (c) {
+          var td = add(tr, el("td"));
+          if (!c) { return; }
+          td.appendChild(document.createTextNode(txt(c[0]) + " "));
+          add(td, el("span", "cscore", txt(c[1])));
+          add(td, el("br"));
+          add(td, el("span", "chip chip-" + txt(c[3]), txt(c[2])));
         });
-        order();
-        refresh();
       });
+      while (candsBody.firstChild) { candsBody.removeChild(candsBody.firstChild); }
+      candsBody.appendChild(frag);
+      var note = byId("candidates-note");
+      if (note) { note.hidden = true; }
     });
-    if (search) {
-      search.addEventListener("input", function () { query = search.value.trim().toLowerCase(); refresh(); });
-    }
-    if (form) { form.addEventListener("change", function () { formWanted = form.value; refresh(); }); }
-    function openAll(open) {
-      openNew = open;
-      toArray(list.querySelectorAll(".pair")).forEach(function (d) { d.open = open; });
-    }
-    var expand = document.getElementById("expand-all");
-    var collapse = document.getElementById("collapse-all");
-    if (expand) { expand.addEventListener("click", function () { openAll(true); }); }
-    if (collapse) { collapse.addEventListener("click", function () { openAll(false); }); }
-    refresh();
-
-    // every mentee's candidates, built the first time the list is opened
-    var cands = document.getElementById("candidates-list");
-    var candsBody = document.getElementById("cands-body");
-    if (cands && candsBody && data.k.length) {
-      cands.addEventListener("toggle", function () {
-        if (!cands.open || candsBody.dataset.full) { return; }
-        candsBody.dataset.full = "1";
-        var width = cands.querySelectorAll("thead th").length - 1;
-        var frag = document.createDocumentFragment();
-        data.k.forEach(function (row) {
-          var tr = add(frag, el("tr"));
-          add(tr, el("td", "person", txt(row[0])));
-          if (!row[1].length) {
-            add(tr, el("td", "empty", candsBody.dataset.empty)).colSpan = width;
-            return;
-          }
-          row[1].forEach(function (c) {
-            var td = add(tr, el("td"));
-            if (!c) { return; }
-            td.appendChild(document.createTextNode(txt(c[0]) + " "));
-            add(td, el("span", "cscore", txt(c[1])));
-            add(td, el("br"));
-            add(td, el("span", "chip chip-" + txt(c[3]), txt(c[2])));
-          });
-        });
-        while (candsBody.firstChild) { candsBody.removeChild(candsBody.firstChild); }
-        candsBody.appendChild(frag);
-        var note = document.getElementById("candidates-note");
-        if (note) { note.hidden = true; }
-      });
-    }
   }
 })();

@@ -9,7 +9,7 @@ from .birth_date import reference_dates
 CODES = ("io.minor_no_guardian_column",)
 
 register({
-    "io.minor_no_guardian_column": ("участник несовершеннолетний ({age} лет на {date_ru}), а в файле нет столбца согласия законного представителя",
+    "io.minor_no_guardian_column": ("участник несовершеннолетний ({age} {age:plural:год|года|лет} на {date_ru}), а в файле нет столбца согласия законного представителя",
                                     "the participant is a minor (aged {age} at {date}) and the file has no guardian-consent column"),
 })
 
