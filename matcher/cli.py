@@ -54,6 +54,10 @@ register({
     "cli.summary_priority": ("  приоритет {priority}: {matched} из {mentees}", "  priority {priority}: {matched} of {mentees}"),
     "cli.by_form": ("По формам:", "By form:"),
     "cli.by_priority": ("По приоритету:", "By priority:"),
+    "cli.not_computed_in_time": ("Объяснения, не вычисленные за отведённое время (--time-limit): альтернатив — "
+                                 "{alternatives}, изменений — {changes}",
+                                 "Explanations not computed in time (--time-limit): alternatives: {alternatives}, "
+                                 "changes: {changes}"),
     "cli.time": ("Время: {seconds} с", "Time: {seconds} s"),
     "cli.outputs": ("Результаты: {dir}", "Results: {dir}"),
     "cli.infeasible": ("Нет допустимого распределения при заданных закреплениях:",
@@ -241,6 +245,10 @@ def print_summary(doc: dict, lang: str, seconds: float, out_dir, order=None) -> 
         click.echo(render("cli.by_priority", None, lang))
         for p, row in sorted(summary["by_priority"].items(), key=lambda kv: -int(kv[0])):
             click.echo(render("cli.summary_priority", {"priority": p, **row}, lang))
+    late = summary.get("not_computed_in_time") or {}
+    if any(late.values()):
+        click.echo(render("cli.not_computed_in_time", {"alternatives": late.get("alternatives", 0),
+                                                       "changes": late.get("changes", 0)}, lang))
     click.echo(render("cli.time", {"seconds": f"{seconds:.1f}"}, lang))
     click.echo(render("cli.outputs", {"dir": str(out_dir)}, lang))
     if order:

@@ -7,9 +7,10 @@ What is added (keys of the document):
   mentee's candidates, by score), mentee_rank / mentee_candidates, locked, alternatives —
   the best other mentors, each {mentor_id, form, score, status: taken | free_place |
   no_place | blocked, load, capacity, mentees (who holds the places), rules (blocked: code,
-  form, details()), forcing: {checked, method: residual | resolve, feasible,
+  form, details()), forcing: {checked, method: residual | resolve | group_min, feasible,
   objective_delta, levels {level: delta}, matched_delta, score_delta, moves [{mentee_id,
-  from, to}], moves_total}}. The score's parts stay in pair["components"].
+  from, to}], moves_total, within_groups, bound {level: delta}} or {checked: false,
+  reason: deadline}}. The score's parts stay in pair["components"].
 - unmatched["explanation"]: why (no_form | no_mentor_in_form | no_candidate |
   candidates_taken | candidates_without_places | group_rules | category_not_in_form |
   category_unknown_not_in_form | group_min_unreachable | mutual) with why_params (those of the
@@ -19,7 +20,8 @@ What is added (keys of the document):
   candidates_total, suggestions [{change: capacity | trained | consent | hard_wish |
   age_gap | group_min, mentor_id, params, verified: true, method: incremental_flow | resolve, effect:
   {mentor_id (the mentee's new mentor), objective_delta, levels, matched_delta,
-  score_delta, moves}}], unchecked [changes the budget left unchecked].
+  score_delta, moves, within_groups, bound}}], unchecked [changes the deadline left
+  unchecked, reason: deadline].
 - mentor["explanation"]: status (full | free_places | unused | no_capacity), load,
   capacity, free, group_min, candidates, mentees [{mentee_id, form, score, locked}],
   why_unused (no_candidates | group_min_unreachable | mutual | group_rules |
@@ -29,7 +31,8 @@ What is added (keys of the document):
   by_form, by_priority: {mentees, matched, rate}}.
 - doc["candidates"]: {mentee_id: [{rank, mentor_id, mentor_name, form, score, status}]}.
 - doc["explanations"]: format_version, top_k, forcing_method, baseline_proven_optimal,
-  resolves, suggestions_checked, changes_unchecked, alternatives_unchecked, notes.
+  resolves, suggestions_checked, within_groups, changes_unchecked, alternatives_unchecked,
+  not_computed_in_time {alternatives, changes} (also in doc["summary"]), notes.
 
 How the answers are found:
 - Forcing an alternative pair ("what would the total lose if mentee i took mentor k?") is a
@@ -40,15 +43,27 @@ How the answers are found:
   moves to b"), potentials from a vectorised Bellman-Ford make every reduced cost >= 0, and
   scipy's Dijkstra answers all queries: hub distances (through source or sink) in four
   runs, the rest from many sources per call with a distance limit taken from the hub bound.
-  Where the model is not a flow (group minimums, grade spread, mutual mentoring), the
-  change is re-solved for real, within a budget.
+  With group minimums (a group mentor takes nobody or at least its minimum) and no other
+  rule a flow lacks, the optimum is a flow optimum of its own *cell*: every group mentor
+  closed or opened as the optimum has it, where every flow is legal. Its residual graph
+  (capacities and lower bounds of that cell) answers every forcing exactly *within the
+  proposal's groups*; a pair no assignment of that cell holds (its mentor leads no group
+  yet, or the mentee's leaving would leave a group short) is answered on the cell with
+  that one decision changed (solve.cells, by successive shortest paths). The relaxation's
+  residual graph bounds what any regrouping could add: an answer it does not match is
+  marked `within_groups`, with the `bound` per level, when only the last objective level
+  (the score) is open; when a higher level is, the pair is re-solved for real. Other side
+  rules (grade spread, mutual mentoring, a pair in two forms): the relaxation's residual
+  graph where the forced relaxed optimum keeps every rule, real re-solves otherwise.
+  Re-solves run by the run's deadline; what it cuts is marked "not computed in time".
 - A suggested change for an unmatched mentee is always checked, never guessed. Changes that
   touch only that mentee's own pairs, and one more place for a mentor, are exact
-  incremental re-solves of the flow (one cycle through the new arcs); a change is
-  "verified" only when every optimal assignment of the changed programme pairs the mentee,
-  so any re-run pairs them. Other changes (a mentor's training or consent, a relaxed age
-  gap) are applied to a copy of the participants or configuration, rebuilt and re-solved,
-  within the same budget; what the budget leaves unchecked is listed as such.
+  incremental re-solves of the flow (one cycle through the new arcs), or of the proposal's
+  cell of groups with the relaxation's bound as above; a change is "verified" only when
+  every optimal assignment of the changed programme pairs the mentee, so any re-run pairs
+  them. Other changes (a mentor's training or consent, a relaxed age gap) are applied to a
+  copy of the participants or configuration, rebuilt and re-solved, by the deadline; what
+  it leaves unchecked is listed as such.
 """
 from __future__ import annotations
 
@@ -64,10 +79,21 @@ from .constraints.fix import SCOPES, Fix
 from .arrays import build_roster
 from .graph import SCORE_SCALE, build_graph
 from .solve import Lock, edges_of_locks, flow_with_locks, side_constraints, solve
+from .i18n import register
+from .jsonutil import jsonable
+from .solve.cells import PartCells, parts
 from .solve.objective import slot_of_edges
 from .solve.residual import FlowResidual
-from .jsonutil import jsonable
 from .results import CandidateContext, gc_paused
+
+register({
+    "explain.note.within_groups": (
+        "{count} {count:plural:ответ найден|ответа найдены|ответов найдено} при остальных группах как в "
+        "предложении: перестройка групп могла бы немного прибавить к сумме оценок (у каждого сказано, не больше "
+        "скольких).",
+        "{count} {count:plural:answer was|answers were} found with the other groups as proposed: regrouping could "
+        "add a little to the sum of scores (each says at most how much)."),
+})
 
 RULE_BIT = constraints.RULE_BIT
 RULE_CODES = constraints.RULE_CODES
@@ -77,20 +103,20 @@ MOVES_KEPT = 10  # moves listed per effect (a displacement chain can be long); m
 
 @dataclass
 class Limits:
-    """How much work explanations may do. Counts, not seconds: the document stays
-    deterministic (the same input gives the same explanations)."""
+    """How much explanations list. Counts, not seconds: the document stays deterministic (the
+    same input gives the same explanations) whenever the run's deadline leaves time for all of
+    it; what the deadline cuts is marked "not computed in time" one by one, and counted."""
 
     top_k: int = 3  # alternatives per pair, candidates per mentee
     near_misses: int = 5  # mentors blocked by one rule, listed per unmatched mentee
-    changes_checked: int = 4  # candidate single changes checked per unmatched mentee
+    changes_checked: int = 4  # candidate single changes checked per unmatched mentee (more until one holds)
     suggestions: int = 3  # verified suggestions kept per unmatched mentee
-    unchecked_listed: int = 3  # candidate changes listed as unchecked per mentee
     # Blocked pairs scored for "what would this mentor have scored" (near misses): at most this many.
     near_miss_pairs: int = 1_000_000
-    # Real re-solves: at most this many candidate pairs re-solved in all (a flow re-solve of
-    # 2.5M pairs takes seconds), and at most resolve_max re-solves.
-    resolve_pairs: int = 1_000_000
-    resolve_max: int = 100
+    # Regrouping is bounded cell by cell (one flow per group mentor, see _regroupings) while
+    # group mentors × candidate pairs stays within this; past it, by the relaxation alone.
+    regroup_pairs: int = 150_000
+    # One re-solve (a question the residual graphs cannot answer) stops after this long.
     resolve_time_limit: float = 10.0
 
 
@@ -118,38 +144,47 @@ def _row_edges(roster, i: int, forbids: np.ndarray) -> dict[str, np.ndarray]:
     """Candidate edges of one mentee, exactly as build_graph makes them (every rule per
     form, the first passing form per pair unless per-form, forbids, min_score), without
     building the whole graph."""
+    return _rows_edges(roster, np.array([i]), forbids)[i]
+
+
+def _rows_edges(roster, rows: np.ndarray, forbids: np.ndarray) -> dict[int, dict[str, np.ndarray]]:
+    """_row_edges of several mentees at once (one pass of the rules and the scores)."""
     config = roster.config
-    mentors, forms = [], []
+    rows = np.asarray(rows, dtype=np.int64)
+    mentees, mentors, forms = [], [], []
     for f, form in enumerate(roster.form_ids):
         bit = np.uint64(1) << np.uint64(f)
-        if not roster.mentees.forms[i] & bit:
-            continue
+        tis = rows[(roster.mentees.forms[rows] & bit) != 0]
         tjs = np.flatnonzero(roster.mentors.forms & bit)
-        if not len(tjs):
+        if not len(tis) or not len(tjs):
             continue
-        mask = constraints.reasons_mask(roster, np.full(len(tjs), i, dtype=np.int64), tjs, form)
-        ok = tjs[mask == 0]
-        mentors.append(ok)
-        forms.append(np.full(len(ok), f, dtype=np.int16))
+        ti, tj = np.repeat(tis, len(tjs)), np.tile(tjs, len(tis))
+        ok = constraints.reasons_mask(roster, ti, tj, form) == 0
+        mentees.append(ti[ok])
+        mentors.append(tj[ok])
+        forms.append(np.full(int(ok.sum()), f, dtype=np.int16))
+    mentee = np.concatenate(mentees) if mentees else np.zeros(0, np.int64)
     mentor = np.concatenate(mentors) if mentors else np.zeros(0, np.int64)
     form = np.concatenate(forms) if forms else np.zeros(0, np.int16)
-    order = np.lexsort((form, mentor))
-    mentor, form = mentor[order], form[order]
+    order = np.lexsort((form, mentor, mentee))
+    mentee, mentor, form = mentee[order], mentor[order], form[order]
     if config.program.one_mentor_per != "form" and len(mentor):
-        first = np.r_[True, mentor[1:] != mentor[:-1]]
-        mentor, form = mentor[first], form[first]
+        first = np.r_[True, (mentor[1:] != mentor[:-1]) | (mentee[1:] != mentee[:-1])]
+        mentee, mentor, form = mentee[first], mentor[first], form[first]
     if len(forbids):
-        banned = forbids[forbids[:, 0] == i, 1]
-        keep = ~np.isin(mentor, banned)
-        mentor, form = mentor[keep], form[keep]
-    mentee = np.full(len(mentor), i, dtype=np.int64)
+        nm = np.int64(roster.mentors.n)
+        keep = ~np.isin(mentee * nm + mentor, forbids[:, 0] * nm + forbids[:, 1])
+        mentee, mentor, form = mentee[keep], mentor[keep], form[keep]
     components = scoring.component_matrix(roster, mentee, mentor)
     score = scoring.total_score(components, config, roster)
     if config.program.min_score > 0:
         keep = score >= config.program.min_score - 1e-12
-        mentor, form, score = mentor[keep], form[keep], score[keep]
+        mentee, mentor, form, score = mentee[keep], mentor[keep], form[keep], score[keep]
     score_int = np.rint(np.round(score * SCORE_SCALE, 6)).astype(np.int64)
-    return {"mentor": mentor, "form": form, "score": score, "score_int": score_int}
+    lo = np.searchsorted(mentee, rows)
+    hi = np.searchsorted(mentee, rows, "right")
+    return {int(i): {"mentor": mentor[a:b], "form": form[a:b], "score": score[a:b], "score_int": score_int[a:b]}
+            for i, a, b in zip(rows.tolist(), lo.tolist(), hi.tolist())}
 
 
 def _score_divisor(graph, objective) -> int:
@@ -193,45 +228,52 @@ class _Run:
         self.members: dict[int, list[int]] = {}
         for e in sol.edges.tolist():
             self.members.setdefault(int(graph.mentor[e]), []).append(e)
+        self.mentor_of_slot = dict(zip(self.slot[sol.edges].tolist(), graph.mentor[sol.edges].tolist()))
         side = side_constraints(graph)
         self.side_active = bool(side.active(graph, self.capacity))
         self.both = set(roster.mentees.ids) & set(roster.mentors.ids)
         self.side = side
         self.context = CandidateContext(result, side)
-        self.pure_flow = (sol.status == "OPTIMAL" and not self.side_active and self.objective is not None)
-        # With side constraints on, an answer that is the flow relaxation's optimum still has
-        # an exact residual graph: a forced pair's relaxed optimum that keeps every side
-        # constraint is the forced optimum (a relaxation's feasible optimum is optimal).
-        self.relaxation = (sol.status == "OPTIMAL" and self.side_active and self.objective is not None
-                           and sol.proof == "flow_relaxation_feasible")
+        optimal = sol.status == "OPTIMAL" and self.objective is not None
+        self.pure_flow = optimal and not self.side_active
+        # Group minimums the only side rule (solve.warm's case): the optimum is a flow optimum
+        # of its own cell of group decisions, every group mentor closed or opened as it has
+        # them; every flow of that cell is legal, so its residual graph answers questions
+        # exactly *within the proposal's groups*; the relaxation bounds what regrouping adds.
+        self.grouped = optimal and self.side_active and bool(side.only_group_minimums(graph, self.capacity))
+        # Other side rules: an answer that is the flow relaxation's optimum still has an exact
+        # residual graph where a forced pair's relaxed optimum keeps every side rule.
+        self.relaxation = optimal and self.side_active and not self.grouped and sol.proof == "flow_relaxation_feasible"
         self.forbids = _forbidden_pairs(result)
         self.per_form = self.config.program.one_mentor_per == "form"
         self.divisor = _score_divisor(graph, self.objective) if self.objective is not None else 1
-        self.residual = None
-        if self.pure_flow or self.relaxation:
-            self.residual = FlowResidual(graph, self.objective, self.slot, self.chosen, self.lock_edges)
-        # An optimum found by branch and bound or CP-SAT: the relaxation's residual graph still
-        # answers a forcing exactly whenever the forced relaxed optimum keeps every side rule
-        # (it bounds every assignment holding the pair, and it is one).
-        self.relaxed, self.relaxed_residual = None, None
         self.deadline = deadline
-        # Items left unchecked because the run's deadline passed (also counted as unchecked).
-        self.late_alternatives, self.late_changes = 0, 0
-        if (self.residual is None and sol.status == "OPTIMAL" and self.side_active
-                and self.objective is not None and not self.late()):
-            self.relaxed = sol.relaxed if sol.relaxed is not None else \
-                flow_with_locks(graph, self.objective, self.slot, self.capacity, self.lock_edges)
-            self.relaxed_residual = FlowResidual(graph, self.objective, self.slot, self.relaxed, self.lock_edges)
-        # Incremental checks of suggestions hold for flows only.
-        self.incremental = self.residual is not None and self.pure_flow
-        # A re-solve's cost in candidate pairs: the harder the model was, the dearer.
-        dearer = {"flow": 1, "flow_relaxation_feasible": 2, "flow_branch_and_bound": 4}.get(sol.proof, 20)
-        self.resolve_cost = max(1, graph.n_edges) * (1 if not self.side_active else dearer)
+        self.residual = None
+        self.cell_capacity, self.cell_lower = self.capacity, None
+        if self.late():  # not even the residual graph in time: every answer is marked
+            pass
+        elif self.pure_flow or self.relaxation:
+            self.residual = FlowResidual(graph, self.objective, self.slot, self.chosen, self.lock_edges)
+        elif self.grouped:
+            self.cell_capacity, self.cell_lower = _decided_cell(graph, side, self.capacity, self.chosen)
+            try:
+                self.residual = FlowResidual(graph, self.objective, self.slot, self.chosen, self.lock_edges,
+                                             self.cell_capacity, self.cell_lower)
+            except ValueError:  # pragma: no cover - an optimum is optimal in its own cell
+                self.grouped = False
+        # An optimum found by branch and bound or CP-SAT: the relaxation's residual graph bounds
+        # every assignment holding a pair (and is one, when the forced relaxed optimum keeps
+        # every side rule).
+        self.relaxed, self._relaxed_residual = sol.relaxed, None
+        # Incremental checks of suggestions: on the flow, or within the proposal's groups.
+        self.incremental = self.residual is not None and (self.pure_flow or self.grouped)
         self.resolve_time_limit = min(limits.resolve_time_limit, max(1.0, 2.0 * float(sol.seconds)))
         self.resolves = 0
-        self.resolve_pairs_left = limits.resolve_pairs
-        self.unchecked = 0
-        self.alternatives_unchecked = 0
+        # Cells of changed group decisions (solve.cells), by part: (part, flips) -> Cell.
+        self._parts, self._part_cells, self._cells = None, {}, {}
+        self._regroup = False  # the regrouping cells, once built (_regroupings)
+        self.rows: dict[tuple, dict] = {}  # (mentee, change) -> new candidate pairs (_prefetch_rows)
+        self.reasons: dict[tuple, dict] = {}  # (mentee, mentor, rule) -> _rule_reason
         self.mentee_ids = roster.mentees.ids
         self.mentor_ids = roster.mentors.ids
         # Ties are broken by id, in every list: a mentor's position in id order.
@@ -253,23 +295,28 @@ class _Run:
             self._by_mentee = _ranked(self, self.graph.mentee)
         return self._by_mentee
 
-    # -- budget ---------------------------------------------------------------------------
+    # -- time -----------------------------------------------------------------------------
 
     def late(self) -> bool:
         """Past the run's deadline (--time-limit): what is left is marked not computed in time."""
         return self.deadline is not None and time.perf_counter() >= self.deadline
 
-    def can_resolve(self, times: int = 1) -> bool:
-        return (self.resolves + times <= self.limits.resolve_max
-                and self.resolve_cost * times <= self.resolve_pairs_left)
-
-    def spend(self, times: int = 1) -> None:
-        self.resolves += times
-        self.resolve_pairs_left -= self.resolve_cost * times
+    @property
+    def relaxed_residual(self):
+        """The residual graph of the flow relaxation's optimum (locks kept), built when first
+        asked for (None when the answer has no relaxation, or past the deadline)."""
+        if self._relaxed_residual is None and self.side_active and self.solution.status == "OPTIMAL" \
+                and self.objective is not None and not self.late():
+            if self.relaxed is None:
+                self.relaxed = flow_with_locks(self.graph, self.objective, self.slot, self.capacity, self.lock_edges)
+            self._relaxed_residual = FlowResidual(self.graph, self.objective, self.slot, self.relaxed,
+                                                  self.lock_edges)
+        return self._relaxed_residual
 
     def solve(self, graph, locks):
         # The flow engine refuses side constraints a change may switch on; auto runs the flow first.
         engine = "cpsat" if self.result.engine == "cpsat" else "auto"
+        self.resolves += 1
         return solve(graph, locks, engine=engine, time_limit=self.resolve_time_limit, seed=self.result.seed,
                      deadline=self.deadline)
 
@@ -447,6 +494,21 @@ class _SideCheck:
         return sorted(new), sorted(gone)
 
 
+def _decided_cell(graph, side, capacity: np.ndarray, chosen: np.ndarray,
+                  flips: tuple = ()) -> tuple[np.ndarray, np.ndarray]:
+    """Capacities and lower bounds (per mentor, locks included) of the cell of group decisions
+    an assignment makes: a group mentor without mentees is closed (capacity 0), one with
+    mentees opened (at least its minimum). `flips`: (mentor, opened) decisions changed."""
+    load = np.bincount(graph.mentor[chosen], minlength=len(capacity))
+    group = (side.group_min > 1) & (capacity > 0)
+    opened = group & (load > 0)
+    for j, o in flips:
+        opened[j] = o
+    cap = np.where(group & ~opened, 0, capacity).astype(np.int64)
+    lower = np.where(opened, side.group_min, 0).astype(np.int64)
+    return cap, lower
+
+
 def _forbidden_pairs(result) -> np.ndarray:
     """The consilium's forbids: from the result when it keeps them, else from the graph."""
     forbids = getattr(result, "forbids", None)
@@ -465,7 +527,15 @@ def _lexi(levels: dict, names: list[str]) -> tuple:
 
 
 def _rule_reason(run, i: int, k: int, code: str) -> dict:
-    """One rule that blocks the pair (i, k): its code, form and details() parameters."""
+    """One rule that blocks the pair (i, k): its code, form and details() parameters (asked
+    for again when a near miss both suggests a change and is listed: kept)."""
+    key = (i, k, code)
+    if key not in run.reasons:
+        run.reasons[key] = _find_rule_reason(run, i, k, code)
+    return dict(run.reasons[key])
+
+
+def _find_rule_reason(run, i: int, k: int, code: str) -> dict:
     f = run.reason_form(i, k)
     form = run.roster.form_ids[f] if f >= 0 else None
     rule = constraints.rule_by_code(code)
@@ -517,7 +587,6 @@ def _code_of_bit(bit: int) -> str:
 def _forcing(run, edges: list[int]) -> list[dict]:
     """For each candidate edge: what the total would lose if that pair were forced in."""
     out: list[dict | None] = [None] * len(edges)
-    todo = list(range(len(edges)))
     unreachable = run.context.unreachable
     for q, e in enumerate(edges):
         k = int(run.graph.mentor[e])
@@ -525,14 +594,17 @@ def _forcing(run, edges: list[int]) -> list[dict]:
             out[q] = {"checked": True, "method": "group_min", "feasible": False, "rule": "group_min",
                       "mentor_id": run.mentor_ids[k], "min": int(run.roster.mentors.group_min[k]),
                       "suitable": unreachable[k]}
-    todo = [q for q in todo if out[q] is None]
+    todo = [q for q in range(len(edges)) if out[q] is None]
+    if run.late():
+        return _late(run, out, todo)
     if run.residual is not None:
-        todo = []
-        net = [q for q, e in enumerate(edges) if run.residual.net[e] and out[q] is None]
+        net = [q for q in todo if run.residual.net[edges[q]]]
         results = run.residual.forcing(np.array([edges[q] for q in net], dtype=np.int64))
-        done, check = [], None
+        todo, done, check = [], [], None
         for q, res in zip(net, results):
             if res is None:
+                if run.grouped:
+                    todo.append(q)  # impossible within the proposal's groups: a group decision changes
                 continue
             if run.relaxation:
                 if check is None:
@@ -550,21 +622,16 @@ def _forcing(run, edges: list[int]) -> list[dict]:
         for q in range(len(edges)):
             if out[q] is None and q not in todo:
                 out[q] = {"checked": True, "method": "residual", "feasible": False}
-    if run.relaxed_residual is not None and todo:
+        if run.grouped:
+            open_levels = [done[n][0] for n in _bounded(run, [edges[q] for q, _ in done], [out[q] for q, _ in done])]
+            todo = sorted(_forcing_across_groups(run, edges, todo, out) + open_levels)
+    elif run.relaxed_residual is not None and todo:
         todo = _forcing_by_relaxation(run, edges, todo, out)
     roster = run.roster
-    for q in todo:
+    for n, q in enumerate(todo):
         e = edges[q]
-        if run.late():
-            run.alternatives_unchecked += 1
-            run.late_alternatives += 1
-            out[q] = {"checked": False, "reason": "deadline"}
-            continue
-        if not run.can_resolve():
-            run.alternatives_unchecked += 1
-            out[q] = {"checked": False, "reason": "budget"}
-            continue
-        run.spend()
+        if run.late():  # answers within the groups stand; the rest is marked
+            return _late(run, out, [x for x in todo[n:] if out[x] is None])
         i, k = int(run.graph.mentee[e]), int(run.graph.mentor[e])
         lock = Lock(i, k, roster.form_ids[int(run.graph.form[e])], None)
         sol2 = run.solve(run.graph, list(run.result.locks) + [lock])
@@ -573,10 +640,217 @@ def _forcing(run, edges: list[int]) -> list[dict]:
         elif sol2.status in ("OPTIMAL", "FEASIBLE"):
             out[q] = {"checked": True, "method": "resolve", "feasible": True,
                       "proven": sol2.status == "OPTIMAL", **run.effect_between(run.graph, sol2, skip_mentee=i)}
-        else:
-            run.alternatives_unchecked += 1
-            out[q] = {"checked": False, "reason": "time_limit"}
+        elif out[q] is None:  # the re-solve found nothing before the deadline
+            _late(run, out, [q])
     return out
+
+
+def _late(run, out: list, todo: list[int]) -> list:
+    """Mark forcings not computed before the deadline (add_explanations counts the marks)."""
+    for q in todo:
+        out[q] = {"checked": False, "reason": "deadline"}
+    return out
+
+
+def _bounded(run, edges: list[int], forcings: list[dict]) -> list[int]:
+    """Check answers found within the proposal's groups against regrouping (_upper bounds
+    every assignment holding the pair). Where the best bounding cell's own forced flow is
+    legal, it is the answer (it attains the bound). Else, where the bound agrees on every
+    objective level but the last (the score, by default), the answer stands, marked
+    `within_groups` with the `bound` per level; the positions where it leaves a higher level
+    open are returned (to re-solve)."""
+    if not edges:
+        return []
+    edges_a = np.asarray(edges, dtype=np.int64)
+    upper, cells, best = _upper(run, lambda res: res.forcing_deltas(edges_a), len(edges))
+    for c, (_, res, flow) in enumerate(cells):
+        qs = [q for q, f in enumerate(forcings)
+              if best[q] == c and upper[q] is not None and upper[q] > f["objective_delta"]]
+        load = np.bincount(run.graph.mentor[flow], minlength=len(run.capacity))
+        short = set(np.flatnonzero((load > 0) & (load < run.side.group_min)).tolist())
+        if not qs or len(short) > 2:  # one cycle mends at most two groups: no forced flow is legal
+            continue
+        for q, found in zip(qs, res.forcing(edges_a[qs])):
+            if flow[edges[q]]:
+                found = {"added": [], "removed": []}
+            if found is None or not _mends(run, load, short, found["added"], found["removed"]):
+                continue
+            forced = flow.copy()
+            forced[found["added"]] = True
+            forced[found["removed"]] = False
+            (eff,) = run.effects([(np.flatnonzero(forced & ~run.chosen).tolist(),
+                                   np.flatnonzero(run.chosen & ~forced).tolist(), None, int(run.graph.mentee[edges[q]]))])
+            forcings[q].clear()
+            forcings[q].update({"checked": True, "method": "residual", "feasible": True, **eff})
+    return [q for q, f in enumerate(forcings) if not _bound_effect(run, f, upper[q])]
+
+
+def _mends(run, load: np.ndarray, short: set, added: list[int], removed: list[int]) -> bool:
+    """Whether a flow with these loads and short groups, changed by the edges added and
+    removed, leaves every group at 0 or at least its minimum."""
+    change: dict[int, int] = {}
+    for e, sign in [(e, 1) for e in added] + [(e, -1) for e in removed]:
+        j = int(run.graph.mentor[e])
+        change[j] = change.get(j, 0) + sign
+    if not short <= change.keys():
+        return False
+    gm = run.side.group_min
+    return all(not 0 < int(load[j]) + d < int(gm[j]) for j, d in change.items())
+
+
+def _upper(run, deltas, n: int) -> tuple[list, list, list]:
+    """The most any legal assignment can change the objective by, per question, given
+    deltas(residual) -> each question's best change on that residual graph's flow: over the
+    regrouping cells when there are few (their optima bound every other grouping), else over
+    the relaxation. Returns the bounds (None past the deadline), the cells (gap, residual,
+    flow) and which one gives each bound."""
+    cells = _regroupings(run)
+    if cells is None:
+        relaxed = run.relaxed_residual
+        if relaxed is None:
+            return [None] * n, [], [None] * n
+        cells = [(run.objective.total(np.flatnonzero(run.relaxed)) - run.solution.objective, relaxed, run.relaxed)]
+    if not cells:
+        return [-np.inf] * n, [], [None] * n
+    values = np.array([gap + deltas(res) for gap, res, _ in cells]).reshape(len(cells), n)
+    return values.max(axis=0).tolist(), cells, values.argmax(axis=0).tolist()
+
+
+def _regroupings(run):
+    """Every legal assignment lies in the proposal's cell of group decisions or in one of
+    these: for each group mentor j in turn, j's decision changed, those before j as in the
+    proposal, those after j free. Each cell's (optimum - proposal, residual graph, flow); None
+    when there are more than limits.regroup_pairs allows, or past the deadline."""
+    if run._regroup is False:
+        g, side = run.graph, run.side
+        has_edges = np.bincount(g.mentor[run.residual.net], minlength=len(run.capacity)) > 0
+        groups = np.flatnonzero((side.group_min > 1) & (run.capacity > 0) & has_edges)
+        run._regroup = None
+        if len(groups) * g.n_edges <= run.limits.regroup_pairs and not run.late():
+            opened = run.cell_lower > 0
+            cells = []
+            for n, j in enumerate(groups.tolist()):
+                cap, lower = run.capacity.copy(), np.zeros_like(run.capacity)
+                before = groups[:n]
+                cap[before] = run.cell_capacity[before]
+                lower[before] = run.cell_lower[before]
+                if opened[j]:
+                    if run.locked[g.mentor == j].any():
+                        continue  # a locked mentee keeps j's group open
+                    cap[j] = 0
+                else:
+                    lower[j] = side.group_min[j]
+                flow = flow_with_locks(g, run.objective, run.slot, cap, run.lock_edges, lower=lower)
+                if flow is not None:
+                    cells.append((run.objective.total(np.flatnonzero(flow)) - run.solution.objective,
+                                  FlowResidual(g, run.objective, run.slot, flow, run.lock_edges, cap, lower), flow))
+            run._regroup = cells
+    return run._regroup
+
+
+def _bound_effect(run, effect: dict, upper: float | None, more: np.ndarray | None = None) -> bool:
+    """Mark an effect found within the proposal's groups that regrouping might improve (upper:
+    the most any assignment can change the objective by, None if not known in time): it gets
+    `within_groups`, and `bound` per level. False when a level above the last may be open:
+    an assignment better there by one unit gains at least that level's weight less all the
+    lower levels can lose, which the bound must leave room for. `more` (per level): what a
+    changed programme's new pairs add to each level's largest total."""
+    if upper is not None and upper <= effect["objective_delta"]:
+        return True
+    effect["within_groups"] = True
+    if upper is None:
+        return False
+    room = int(upper) - effect["objective_delta"]
+    obj, levels = run.objective, effect["levels"]
+    names = obj.names
+    cheapest = 1  # of a gain of one unit on level p: 1 + sum over q > p of w_q (upper_q - total_q)
+    for p in range(len(names) - 2, -1, -1):
+        q = names[p + 1]
+        total = int(run.solution.levels.get(q, 0)) + int(levels.get(q, 0))
+        top = int(obj.upper[p + 1]) + (int(more[p + 1]) if more is not None else 0)
+        cheapest += int(obj.weights[p + 1]) * (top - total)
+        if room >= cheapest:
+            return False
+    effect["bound"] = {**{n: int(levels.get(n, 0)) for n in names[:-1]}, names[-1]: int(levels.get(names[-1], 0)) + room}
+    if names[-1] == "score":  # the most regrouping could add to the sum of scores
+        effect["bound_score_gain"] = round(room * run.divisor / SCORE_SCALE, 4)
+    return True
+
+
+def _cell(run, k: int, flips: tuple):
+    """The part of mentor k, in the cell of the proposal's group decisions with `flips`
+    ((mentor, opened) pairs) changed: (PartCells, Cell), None when the cell holds no
+    assignment or the part is too large to hold (solve.cells)."""
+    if run._parts is None:
+        run._parts = parts(run.graph, run.slot, run.residual.net)
+    part_slot, part_mentor = run._parts
+    p = int(part_mentor[k])
+    if p not in run._part_cells:
+        slots, mentors = np.flatnonzero(part_slot == p), np.flatnonzero(part_mentor == p)
+        pc = None
+        if PartCells.fits(len(slots), len(mentors)):
+            pc = PartCells(run.graph, run.objective.combined, run.slot, run.capacity, run.lock_edges,
+                           run.residual.net, slots, mentors)
+            run._cells[(p, ())] = pc.cell(run.chosen, run.cell_capacity, run.cell_lower, run.residual.d)
+        run._part_cells[p] = pc
+    pc = run._part_cells[p]
+    if pc is None:
+        return None
+    for n in range(1, len(flips) + 1):
+        key = (p, flips[:n])
+        if key not in run._cells:
+            parent = run._cells[(p, flips[:n - 1])]
+            j, opened = flips[n - 1]
+            need = max(0, int(run.side.group_min[j]) - int(pc.locked_load[pc.local(j)])) if opened else 0
+            run._cells[key] = None if parent is None else pc.changed(parent, int(pc.local(j)), opened, need)
+    cell = run._cells[(p, flips)]
+    return None if cell is None else (pc, cell)
+
+
+def _forcing_across_groups(run, edges: list[int], todo: list[int], out: list) -> list[int]:
+    """Pairs no assignment within the proposal's groups holds: the group decisions the pair
+    itself touches change (the new mentor's group opened, the old mentor's group closed),
+    each way tried on its own cell; returns the positions still needing a re-solve."""
+    g, side = run.graph, run.side
+    group = (side.group_min > 1) & (run.capacity > 0)
+    rest, found = [], []
+    relaxed = run.relaxed_residual
+    upper = relaxed.forcing_deltas(np.array([edges[q] for q in todo], dtype=np.int64)) if relaxed is not None \
+        else np.full(len(todo), np.inf)
+    for q, u in zip(todo, upper.tolist()):
+        if u == -np.inf:  # not even the relaxation holds the pair
+            out[q] = {"checked": True, "method": "residual", "feasible": False}
+            continue
+        e = edges[q]
+        k = int(g.mentor[e])
+        holder = run.mentor_of_slot.get(int(run.slot[e]))
+        options = []
+        if group[k] and run.load[k] == 0:
+            options.append(((k, True),))
+        if holder is not None and group[holder] and run.load[holder] <= side.group_min[holder]:
+            options += [((holder, False),)] + [o + ((holder, False),) for o in options]
+        best = None
+        for flips in options:
+            if run.late():
+                break
+            cell = _cell(run, k, flips)
+            if cell is None:
+                continue
+            pc, c = cell
+            answer = pc.forced(c, int(run.slot[e]), int(pc.local(k)), int(run.objective.combined[e]))
+            if answer is not None and (best is None or answer[0] - c.value > best[0]):
+                base = run._cells[(int(run._parts[1][k]), ())]
+                best = (answer[0] - base.value, pc.edges(base.at), answer[1])
+        if best is None:
+            rest.append(q)
+            continue
+        _, before, after = best
+        before, after = set(before.tolist()), set(after.tolist())
+        found.append((q, sorted(after - before), sorted(before - after)))
+    effects = run.effects([(a, r, None, int(g.mentee[edges[q]])) for q, a, r in found])
+    for (q, _, _), eff in zip(found, effects):
+        out[q] = {"checked": True, "method": "residual", "feasible": True, **eff}
+    return rest + [found[n][0] for n in _bounded(run, [edges[q] for q, _, _ in found], [out[q] for q, _, _ in found])]
 
 
 def _forcing_by_relaxation(run, edges: list[int], todo: list[int], out: list) -> list[int]:
@@ -758,9 +1032,11 @@ def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[floa
         if int(run.load[k]) >= int(run.capacity[k]):
             shown += 1
             cap = int(run.capacity[k])
-            # A second place turns on the grade spread of groups, if the programme limits it.
+            # A second place turns on the grade spread of groups, if the programme limits it;
+            # a place for a group mentor without a group yet needs the group (a re-solve).
+            gm = int(run.roster.mentors.group_min[k])
             flow = run.incremental and run.mentor_ids[k] not in run.both and \
-                (run.config.program.max_grade_spread is None or cap + 1 <= 1)
+                (run.config.program.max_grade_spread is None or cap + 1 <= 1) and (gm <= 1 or run.load[k] >= gm)
             add((0, -float(run.graph.score[e])), places.capacity_fix(run.mentor_ids[k], cap),
                 "flow_capacity" if flow else "resolve")
     for e in cand_edges:
@@ -796,10 +1072,13 @@ def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[floa
     return [_Candidate(dict(fix.change), mode, fix.parts) for _, fix, mode in ranked]
 
 
-def _check_capacity(run, i: int, changes: list[dict]) -> list[dict | None]:
+def _check_capacity(run, i: int, changes: list[dict]) -> list:
     """Exact incremental check of "one more place for mentor k" in the flow: verified when
     every path from the source to k that avoids mentee i costs more than pairing i with k,
-    so that every optimum of the changed programme pairs i."""
+    so that every optimum of the changed programme pairs i. Within the proposal's groups
+    (run.grouped) the same check holds for assignments that keep them; regrouping cannot
+    beat it when not even the relaxation, without mentee i, gains as much from the place
+    ("resolve" when it might)."""
     res = run.residual
     g = run.graph
     edges = g.edges_of_mentee(i)
@@ -821,16 +1100,49 @@ def _check_capacity(run, i: int, changes: list[dict]) -> list[dict | None]:
         eff = run.effect(added, removed)
         if eff["objective_delta"] != -int(round(cost)):  # pragma: no cover - internal check
             raise AssertionError("capacity cycle and its edges disagree")
+        if run.grouped and not _regrouping_cannot_beat(run, slots, k, eff["objective_delta"]):
+            out.append("resolve")  # regrouping might pair someone else in that place
+            continue
         out.append(_with_mentor(eff, run.mentee_ids[i]))
     return out
 
 
-def _check_mentee_change(run, i: int, change: dict) -> dict | None:
+def _regrouping_cannot_beat(run, slots: np.ndarray, k: int, gain: int) -> bool:
+    """Whether no assignment leaving the slots unpaired gains `gain` or more from one more
+    place for mentor k: the relaxation's optimum (those slots unpaired in it) with that place
+    gains less."""
+    relaxed = run.relaxed_residual
+    if relaxed is None or (relaxed.slot_edge[slots] >= 0).any():
+        return False
+    rel = run.objective.total(np.flatnonzero(run.relaxed))
+    room = run.solution.objective + gain - rel  # what the relaxation may gain and still fall short
+    return room > 0 and bool(relaxed.gain_without(slots, np.array([k]), np.array([-float(room)]))[0])
+
+
+def _prefetch_rows(run, changes: dict[int, list]) -> None:
+    """The new candidate pairs of each mentee's first change to their own data, in one pass
+    (each such change touches only that mentee's entries of the roster, so they apply
+    together): _check_mentee_change finds them in run.rows."""
+    firsts = [(i, next(c.change for c in cs if c.mode == "flow_mentee")) for i, cs in changes.items()
+              if any(c.mode == "flow_mentee" for c in cs)]
+    if not firsts or run.late():
+        return
+    roster = run.roster
+    for _, change in firsts:
+        roster = _patched_roster(roster, change)
+    rows = _rows_edges(roster, np.array([i for i, _ in firsts]), run.forbids)
+    run.rows = {(i, _change_key(c)): rows[i] for i, c in firsts}
+
+
+def _check_mentee_change(run, i: int, change: dict) -> dict | None | str:
     """Exact incremental check of a change to mentee i's own data in the flow: only i's
-    pairs change, so the new optimum is the old one plus the best cycle through i."""
+    pairs change, so the new optimum is the old one plus the best cycle through i. Within the
+    proposal's groups the same (i is unpaired, so every assignment leaving i unpaired is
+    worth no more than before: a gain is a proof); "resolve" when only regrouping might pair i."""
     res = run.residual
-    roster2 = _patched_roster(run.roster, change)
-    row = _row_edges(roster2, i, run.forbids)
+    row = run.rows.pop((i, _change_key(change)), None)
+    if row is None:
+        row = _row_edges(_patched_roster(run.roster, change), i, run.forbids)
     if not len(row["mentor"]):
         return None
     if not _stays_flow(run, row):
@@ -840,6 +1152,11 @@ def _check_mentee_change(run, i: int, change: dict) -> dict | None:
     free_cost = res.dist_to_source(row["mentor"])
     cost = np.where(w_new > 0, -w_new + free_cost, np.inf)
     best = int(np.argmin(cost))
+    upper = None
+    if run.grouped:
+        upper = _gain_of_new_pairs(run, i, row["mentor"], w_new)
+        if not cost[best] < 0:
+            return "resolve" if upper is None or upper > 0 else None
     if not cost[best] < 0:
         return None
     b = int(row["mentor"][best])
@@ -849,15 +1166,32 @@ def _check_mentee_change(run, i: int, change: dict) -> dict | None:
     eff = run.effect(added, removed, new_edge=new_edge)
     if eff["objective_delta"] != -int(round(cost[best])):  # pragma: no cover - internal check
         raise AssertionError("mentee change cycle and its edges disagree")
+    if run.grouped and not _bound_effect(run, eff, upper, values.max(axis=1)):
+        return "resolve"
     return _with_mentor(eff, run.mentee_ids[i])
 
 
+def _gain_of_new_pairs(run, i: int, mentors: np.ndarray, w_new: np.ndarray) -> float | None:
+    """The most any legal assignment pairing mentee i by one of these new pairs can gain
+    over the proposal (None: not known, e.g. past the deadline)."""
+    if len(run.graph.edges_of_mentee(i)):
+        return None  # i's own pairs may hold i elsewhere in another grouping: no simple bound
+
+    def deltas(res):
+        best = np.where(w_new > 0, w_new - res.dist_to_source(mentors), -np.inf)
+        return np.array([best.max() if len(best) else -np.inf])
+
+    return _upper(run, deltas, 1)[0][0]
+
+
 def _stays_flow(run, row: dict) -> bool:
-    """Whether the programme with these pairs of one mentee is still a plain flow: no pair
-    with a group mentor, none that opens a group under a grade-spread limit, no pair twice."""
+    """Whether the programme with these pairs of one mentee is still a plain flow (or, for an
+    answer within groups, still one with group minimums only): no pair with a group mentor
+    (unless groups are answered by their cells), none that opens a group under a grade-spread
+    limit, no pair twice."""
     mentors = row["mentor"]
     roster = run.roster
-    if (roster.mentors.group_min[mentors] > 1).any():
+    if not run.grouped and (roster.mentors.group_min[mentors] > 1).any():
         return False
     if run.config.program.max_grade_spread is not None and (run.capacity[mentors] > 1).any():
         return False
@@ -867,16 +1201,13 @@ def _stays_flow(run, row: dict) -> bool:
 def _check_by_resolve(run, i: int, change: dict) -> dict | None | str:
     """Apply the change to a copy of the input, rebuild and re-solve; verified when the
     mentee is paired and every optimum pairs them (a second solve without the mentee's
-    pairs is strictly worse). Returns the effect, None (not verified), 'budget' or 'deadline'."""
+    pairs is strictly worse). Returns the effect, None (not verified) or 'deadline'."""
     if run.late():
         return "deadline"
-    if not run.can_resolve(2):
-        return "budget"
     result = run.result
     people, config = apply_change(result.participants, result.config, change)
     roster2 = build_roster(people, config)
     graph2 = build_graph(roster2, run.forbids)
-    run.spend()
     sol2 = run.solve(graph2, list(result.locks))
     if sol2.status != "OPTIMAL" or i not in set(graph2.mentee[sol2.edges].tolist()):
         return None
@@ -884,13 +1215,14 @@ def _check_by_resolve(run, i: int, change: dict) -> dict | None | str:
     graph3 = dataclasses.replace(graph2, mentee=graph2.mentee[keep], mentor=graph2.mentor[keep],
                                  form=graph2.form[keep], components=graph2.components[keep],
                                  score=graph2.score[keep], score_int=graph2.score_int[keep])
-    run.spend()
+    if run.late():
+        return "deadline"
     sol3 = run.solve(graph3, list(result.locks))
     names = sol2.objective_def.names
     if sol3.status == "OPTIMAL" and not _lexi(sol2.levels, names) > _lexi(sol3.levels, names):
         return None
     if sol3.status not in ("OPTIMAL", "INFEASIBLE"):
-        return None
+        return "deadline" if run.late() else None
     return _with_mentor(run.effect_between(graph2, sol2), run.mentee_ids[i])
 
 
@@ -901,36 +1233,34 @@ def _with_mentor(effect: dict, mentee_id: str) -> dict:
     return {"mentor_id": mine[0]["to"] if mine else None, **effect}
 
 
-def _suggestions(run, i: int, cand_edges: list[int], near: list) -> tuple[list[dict], list[dict], int]:
+def _suggestions(run, i: int, changes: list) -> tuple[list[dict], list[dict], int]:
+    """Verified single changes that pair mentee i (best first, of _candidate_changes), the
+    changes the deadline left unchecked, and how many were checked. At least changes_checked
+    are checked, and more while none holds."""
     limits = run.limits
-    changes = _candidate_changes(run, i, cand_edges, near)
     verified, unchecked, checked = [], [], 0
     capacity = [c.change for c in changes if c.mode == "flow_capacity"]
     capacity_effect = {}
-    if capacity:
+    if capacity and not run.late():
         for c, eff in zip(capacity, _check_capacity(run, i, capacity)):
             capacity_effect[_change_key(c)] = eff
     done_parts: list[tuple] = []  # (kind, parts) of verified changes: asking for more is no smaller change
     for cand in changes:
-        if checked >= limits.changes_checked or len(verified) >= limits.suggestions:
+        if len(verified) >= limits.suggestions or (checked >= limits.changes_checked and verified):
             break
         c, mode = cand.change, cand.mode
         if cand.parts is not None and any(kind == c["change"] and done <= cand.parts for kind, done in done_parts):
             continue
-        if mode == "flow_capacity":
+        effect = "deadline" if run.late() else None
+        if effect is None and mode == "flow_capacity":
             effect, method = capacity_effect[_change_key(c)], "incremental_flow"
-        elif mode == "flow_mentee":
+        elif effect is None and mode == "flow_mentee":
             effect, method = _check_mentee_change(run, i, c), "incremental_flow"
-            if effect == "resolve":
-                mode = "resolve"
-        if mode == "resolve":
+        if effect == "resolve" or (effect is None and mode == "resolve"):
             effect, method = _check_by_resolve(run, i, c), "resolve"
-            if effect in ("budget", "deadline"):
-                run.unchecked += 1
-                run.late_changes += effect == "deadline"
-                if len(unchecked) < limits.unchecked_listed:
-                    unchecked.append({**c, "verified": False, "reason": effect})
-                continue
+        if effect == "deadline":  # every change cut is listed (and counted from the list)
+            unchecked.append({**c, "verified": False, "reason": "deadline"})
+            continue
         checked += 1
         if effect is not None:
             verified.append({**c, "verified": True, "method": method, "effect": effect})
@@ -952,7 +1282,8 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
         return out, meta
     by_rule, only_rule = g.blocked_counts[rows], g.blocked_only_counts[rows]
     # Near misses feed the suggestions too: score a few more than are listed. Rows go in
-    # chunks (memory); past twice the cap of scored pairs the rest get none.
+    # chunks (memory: a chunk's rows by every mentor at most near_miss_pairs); past twice the
+    # cap of near-miss pairs scored, the rest get none.
     per_row = max(limits.near_misses, 4 * limits.changes_checked)
     near: list[list[tuple]] = []
     chunk = max(1, limits.near_miss_pairs // max(1, roster.mentors.n))
@@ -960,8 +1291,9 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
         found, complete = _near_misses(run, part, per_row, budget)
-        budget -= len(part) * roster.mentors.n
-        if not complete:
+        if complete:
+            budget -= g.near_count(part)
+        else:
             meta["near_misses"] = "partial"
         near.extend(found)
     order, sorted_mentee = run.by_mentee
@@ -971,10 +1303,12 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
         cand[i] = order[lo:hi].tolist()
     shown = sorted({x for i in cand for x in cand[i][:limits.top_k]})
     forcing = dict(zip(shown, _forcing(run, shown)))
+    changes = {i: _candidate_changes(run, i, cand[i], near[ri]) for ri, i in enumerate(rows.tolist())}
+    _prefetch_rows(run, changes)
     for ri, i in enumerate(rows.tolist()):
         code, why_params = run.context.reason(i)
         why = WHY_OF_REASON.get(code, code.split(".", 1)[-1])
-        suggestions, unchecked, checked = _suggestions(run, i, cand[i], near[ri])
+        suggestions, unchecked, checked = _suggestions(run, i, changes[i])
         meta["suggestions_checked"] += checked
         out[i] = {
             "why": why,
@@ -1105,6 +1439,17 @@ def _candidate_lists(run) -> dict[str, list[dict]]:
 # Entry point
 
 
+def _counts(pairs, unmatched) -> tuple[int, int, int]:
+    """What the document says, counted: answers found within the proposal's groups that
+    regrouping might improve on, alternatives and changes not computed in time."""
+    forcings = [a.get("forcing") or {} for p in pairs for a in p["alternatives"]]
+    forcings += [c.get("forcing") or {} for u in unmatched for c in u["candidates"]]
+    effects = [s["effect"] for u in unmatched for s in u["suggestions"]]
+    within = sum(bool(f.get("within_groups")) for f in forcings + effects)
+    late = sum(f.get("reason") == "deadline" for f in forcings)
+    return within, late, sum(len(u["unchecked"]) for u in unmatched)
+
+
 @gc_paused
 def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Limits | None = None,
                      deadline: float | None = None) -> None:
@@ -1121,7 +1466,7 @@ def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Lim
     limits.top_k = int(top_k if top_k is not None else result.config.program.candidates_per_mentee)
     run = _Run(result, limits, deadline)
     # Unpaired mentees first: their suggestions come before the alternatives of pairs in the
-    # budget of re-solves.
+    # time of re-solves.
     unmatched, un_meta = _unmatched_explanations(run)
     pairs, pair_meta = _pair_explanations(run)
     mentors = _mentor_explanations(run)
@@ -1148,24 +1493,25 @@ def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Lim
         notes.append({"code": "explain.note.blocked_alternatives_skipped", "params": {"cap": limits.near_miss_pairs}})
     if un_meta.get("near_misses") == "partial":
         notes.append({"code": "explain.note.near_misses_partial", "params": {"cap": limits.near_miss_pairs}})
-    if run.alternatives_unchecked > run.late_alternatives:
-        notes.append({"code": "explain.note.alternatives_unchecked",
-                      "params": {"count": run.alternatives_unchecked - run.late_alternatives}})
-    if run.unchecked > run.late_changes:
-        notes.append({"code": "explain.note.changes_unchecked", "params": {"count": run.unchecked - run.late_changes}})
-    if run.late_alternatives or run.late_changes:
-        notes.append({"code": "explain.note.not_computed_in_time",
-                      "params": {"alternatives": run.late_alternatives, "changes": run.late_changes}})
+    within, late_alternatives, late_changes = _counts(pairs.values(), unmatched.values())
+    if within:
+        notes.append({"code": "explain.note.within_groups", "params": {"count": within}})
+    late = {"alternatives": late_alternatives, "changes": late_changes}
+    if late_alternatives or late_changes:
+        notes.append({"code": "explain.note.not_computed_in_time", "params": late})
     doc["explanations"] = {
         "format_version": FORMAT_VERSION,
         "top_k": limits.top_k,
-        "forcing_method": ("residual" if run.pure_flow else "residual_with_resolve" if run.residual is not None
-                           else "resolve"),
+        "forcing_method": ("residual" if run.pure_flow else "residual_within_groups" if run.grouped
+                           else "residual_with_resolve" if run.residual is not None else "resolve"),
         "baseline_proven_optimal": result.solution.status == "OPTIMAL",
         "resolves": run.resolves,
         "suggestions_checked": un_meta["suggestions_checked"],
-        "changes_unchecked": run.unchecked,
-        "alternatives_unchecked": run.alternatives_unchecked,
-        "not_computed_in_time": {"alternatives": run.late_alternatives, "changes": run.late_changes},
+        "within_groups": within,
+        "changes_unchecked": late_changes,
+        "alternatives_unchecked": late_alternatives,
+        "not_computed_in_time": late,
         "notes": notes,
     }
+    if isinstance(doc.get("summary"), dict):
+        doc["summary"]["not_computed_in_time"] = dict(late)

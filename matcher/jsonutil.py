@@ -1,6 +1,8 @@
-"""JSON-ready values for result documents: numpy scalars to Python, floats rounded, nan to None."""
+"""JSON-ready values for result documents: numpy scalars to Python, floats rounded, nan to None;
+and a result document as text a person can read, written at the speed of the C encoder."""
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -18,3 +20,24 @@ def jsonable(value, digits: int = 4):
     if isinstance(value, float):
         return None if math.isnan(value) else round(value, digits)
     return value
+
+
+def dumps_readable(doc: dict) -> str:
+    """`doc` as JSON with one top-level key a line, and one element a line of each top-level
+    list or dict (a pair, a mentee, a mentor): json.dumps(indent=...) runs the pure-Python
+    encoder, several times slower than this, which dumps each element with the C one."""
+
+    def compact(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    lines = []
+    for key, value in doc.items():
+        head = f" {compact(str(key))}: "
+        if isinstance(value, list) and value:
+            lines.append(head + "[\n" + ",\n".join("  " + compact(v) for v in value) + "\n ]")
+        elif isinstance(value, dict) and value:
+            lines.append(head + "{\n" + ",\n".join(f"  {compact(str(k))}: {compact(v)}" for k, v in value.items())
+                         + "\n }")
+        else:
+            lines.append(head + compact(value))
+    return "{\n" + ",\n".join(lines) + "\n}\n"

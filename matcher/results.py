@@ -17,7 +17,7 @@ from .graph import DECIDING_BITS, SCORE_SCALE, deciding_reasons  # noqa: F401 - 
 from .i18n import Gendered, number, plural_category, register, render
 from .io.outputset import OutputSet
 from .io.writers import csv_bytes, xlsx_bytes
-from .jsonutil import jsonable
+from .jsonutil import dumps_readable, jsonable
 
 register({
     "unmatched.no_candidate": ("нет ни одного подходящего наставника: чаще всего мешает правило «{top_rule}»",
@@ -684,9 +684,10 @@ def output_files(doc: dict, lang: str = "en", headers: str = "en", xlsx: bool = 
         "pairs.csv": csv_bytes(head(PAIR_COLUMNS), pair_rows, encoding="utf-8-sig"),
         "unmatched.csv": csv_bytes(head(UNMATCHED_COLUMNS), un_rows, encoding="utf-8-sig"),
     }
-    # Indented for people on school-sized results; compact past that (a district's is tens of MB).
+    # A line per pair, mentee, mentor for people on school-sized results; compact past that (a
+    # district's is tens of MB).
     if len(doc["pairs"]) <= 1000:
-        text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+        text = dumps_readable(doc)
     else:
         text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
     files["result.json"] = text.encode("utf-8")

@@ -37,6 +37,13 @@ register({
                                     "other mentees moved: {count} ({moves})"),
     "words.effect.moves.report": ("перестановок у других: {count}", "other mentees moved: {count}"),
     "words.effect.more": ("и ещё {count}", "and {count} more"),
+    # an answer found keeping the proposal's other groups, that regrouping might improve
+    "words.effect.within_groups": ("при остальных группах как в предложении",
+                                   "with the other groups as proposed"),
+    "words.effect.within_groups_score": ("при остальных группах как в предложении (перестройка групп может "
+                                         "прибавить к сумме оценок не больше {gain})",
+                                         "with the other groups as proposed (regrouping could add at most {gain} "
+                                         "to the sum of scores)"),
     "words.move": ("{mentee}: {source} → {target}", "{mentee}: {source} → {target}"),
     "words.nobody": ("без наставника", "no mentor"),
     # choosing an alternative mentor instead of the chosen one
@@ -268,6 +275,10 @@ class Words:
             if total > len(shown):
                 shown.append(self.text("words.effect.more", {"count": total - len(shown)}))
             parts.append(self.text("words.effect.moves", {"moves": ", ".join(shown), "count": total}))
+        if effect.get("within_groups"):
+            gain = effect.get("bound_score_gain")
+            parts.append(self.text("words.effect.within_groups_score", {"gain": self.num(gain, 3)})
+                         if gain else self.text("words.effect.within_groups"))
         return parts
 
     def forcing(self, forcing: dict, entry: dict | None = None) -> str:

@@ -9,6 +9,7 @@ and that every suggested change, applied to the input and re-run, pairs the ment
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import numpy as np
 import pytest
@@ -148,6 +149,19 @@ def test_one_more_place_for_the_taken_mentor_is_a_verified_suggestion():
     effect = suggestions[0]["effect"]
     assert effect["mentor_id"] == "R1" and effect["matched_delta"] == 1 and effect["moves"] == []
     assert effect["levels"]["score"] == 667
+
+
+def test_the_near_miss_budget_counts_the_near_misses_scored_not_every_pair_of_the_rows():
+    """Three mentees without consent, one mentor of their form (M1) among four: each has one
+    near miss (M1, consent). With room for 4 scored pairs per chunk (one row: 4 mentors) and
+    8 in all, the three rows score 3 near misses: every one is listed, nothing is partial."""
+    others = [_person(f"M{n}", "mentor", "teacher", ["teacher_teacher"]) for n in (2, 3, 4)]
+    people = [teacher("M1", ["a"]), *others] + [pupil(f"E{n}", ["a"], consent=False) for n in (1, 2, 3)]
+    _, doc = explained(people, limits=Limits(near_miss_pairs=4))
+    assert len(doc["unmatched"]) == 3
+    for u in doc["unmatched"]:
+        assert [(m["mentor_id"], m["code"]) for m in u["explanation"]["near_misses"]] == [("M1", "consent")]
+    assert "explain.note.near_misses_partial" not in {n["code"] for n in doc["explanations"]["notes"]}
 
 
 def test_near_misses_of_an_unmatched_mentee_carry_the_rule_details():
@@ -309,21 +323,26 @@ def test_the_forced_assignment_a_forcing_describes_is_legal_and_holds_the_pair(p
         return
     doc = result_document(result)
     add_explanations(doc, result)
-    by_id = {p.id: p for p in programme.participants}
-    base = {p["mentee_id"]: p["mentor_id"] for p in doc["pairs"]}
     for p in doc["pairs"]:
         for alt in p["explanation"]["alternatives"]:
-            if not alt.get("forcing", {}).get("feasible"):
-                continue
-            new = dict(base, **{p["mentee_id"]: alt["mentor_id"]})
-            for m in alt["forcing"]["moves"]:
-                assert base.get(m["mentee_id"]) == m["from"]
-                if m["to"] is None:
-                    del new[m["mentee_id"]]
-                else:
-                    new[m["mentee_id"]] = m["to"]
-            triples = [(t, r, allowed_forms(by_id[t], by_id[r], programme.config)[0]) for t, r in new.items()]
-            assert not assignment_violations(programme.participants, programme.config, triples), alt
+            if alt.get("forcing", {}).get("feasible"):
+                _assert_forced_assignment_legal(programme, doc, p, alt)
+
+
+def _assert_forced_assignment_legal(programme, doc, pair, alt):
+    """The pairs with `pair`'s mentee moved to `alt`'s mentor and the forcing's moves made:
+    every move starts where the mentee is, and the independent checker accepts the result."""
+    by_id = {p.id: p for p in programme.participants}
+    base = {p["mentee_id"]: p["mentor_id"] for p in doc["pairs"]}
+    new = dict(base, **{pair["mentee_id"]: alt["mentor_id"]})
+    for m in alt["forcing"]["moves"]:
+        assert base.get(m["mentee_id"]) == m["from"]
+        if m["to"] is None:
+            del new[m["mentee_id"]]
+        else:
+            new[m["mentee_id"]] = m["to"]
+    triples = [(t, r, allowed_forms(by_id[t], by_id[r], programme.config)[0]) for t, r in new.items()]
+    assert not assignment_violations(programme.participants, programme.config, triples), alt
 
 
 SUGGESTIONS = settings(max_examples=examples(30), deadline=None, suppress_health_check=list(HealthCheck))
@@ -371,34 +390,45 @@ def test_a_mentee_level_change_rebuilds_the_row_a_full_rebuild_would(programme):
         assert row["score_int"].tolist() == full.score_int[mine].tolist()
 
 
-def test_where_the_model_is_not_a_flow_forcing_is_resolved_within_the_budget():
+def test_a_forcing_that_breaks_a_group_is_answered_on_the_cell_with_that_group_closed():
     """R1 leads a group of at least 2. The flow relaxation would give E1 to R1 and E2 to R2,
     leaving R1 a group of one, so the answer is E1 and E2 with R1. Forcing E2 onto R2 breaks
-    R1's group: E1 then has no mentor — found by a real re-solve."""
+    R1's group: no assignment keeping it holds the pair, so R1's group closes and E1 has no
+    mentor (what a re-solve with the pair locked gives). With the deadline already past,
+    that answer is marked not computed in time, and counted."""
     people = [teacher("R1", ["a"], capacity=2, group_min=2), teacher("R2", ["b"]),
               pupil("E1", ["a"]), pupil("E2", ["b"])]
-    _, doc = explained(people)
+    result, doc = explained(people)
     assert sorted((p["mentor_id"], p["mentee_id"]) for p in doc["pairs"]) == [("R1", "E1"), ("R1", "E2")]
-    assert doc["explanations"]["forcing_method"] == "resolve"
+    assert doc["explanations"]["forcing_method"] == "residual_within_groups"
     alt = _alt(_pair(doc, "R1", "E2")["explanation"], "R2")
     assert alt["status"] == "free_place"
-    assert alt["forcing"]["method"] == "resolve" and alt["forcing"]["matched_delta"] == -1
+    assert alt["forcing"]["method"] == "residual" and alt["forcing"]["matched_delta"] == -1
+    assert "within_groups" not in alt["forcing"]
     assert [(m["mentee_id"], m["from"], m["to"]) for m in alt["forcing"]["moves"]] == [("E1", "R1", None)]
-    _, none_left = explained(people, limits=Limits(resolve_max=0))
-    unchecked = _alt(_pair(none_left, "R1", "E2")["explanation"], "R2")["forcing"]
-    assert unchecked == {"checked": False, "reason": "budget"}
-    assert "explain.note.alternatives_unchecked" in {n["code"] for n in none_left["explanations"]["notes"]}
+    roster = result.roster
+    forced = solve(result.graph, [Lock(roster.mentees.index["E2"], roster.mentors.index["R2"])])
+    assert forced.objective - result.solution.objective == alt["forcing"]["objective_delta"]
+    result = match(people, load_config())
+    late = result_document(result)
+    add_explanations(late, result, deadline=time.perf_counter() - 1.0)
+    assert _alt(_pair(late, "R1", "E2")["explanation"], "R2")["forcing"] == {"checked": False, "reason": "deadline"}
+    assert late["explanations"]["not_computed_in_time"]["alternatives"] >= 1
+    assert late["summary"]["not_computed_in_time"] == late["explanations"]["not_computed_in_time"]
+    assert "explain.note.not_computed_in_time" in {n["code"] for n in late["explanations"]["notes"]}
 
 
 def test_an_answer_that_is_the_flow_relaxations_optimum_forces_exactly_on_the_residual_graph():
-    """Group minimum 2 for R1, met by the flow answer itself: no re-solve is needed unless a
-    forced pair breaks the group."""
+    """Group minimum 2 for R1, met by the flow answer itself: every forcing is answered on the
+    residual graph of the optimum's groups, and the relaxation (the same flow) proves each
+    one: none is left to regrouping or a re-solve."""
     people = [teacher("R1", ["a"], capacity=2, group_min=2), teacher("R2", ["b"]),
               pupil("E1", ["a"]), pupil("E2", ["a"]), pupil("E3", ["b"])]
     _, doc = explained(people)
-    assert doc["explanations"]["forcing_method"] == "residual_with_resolve"
+    assert doc["explanations"]["forcing_method"] == "residual_within_groups"
     forcings = [a["forcing"] for p in doc["pairs"] for a in p["explanation"]["alternatives"] if "forcing" in a]
-    assert forcings and all(f["checked"] for f in forcings)
+    assert forcings and all(f["checked"] and f["method"] == "residual" for f in forcings)
+    assert not any(f.get("within_groups") for f in forcings) and doc["explanations"]["resolves"] == 0
     # E3 onto R1 keeps R1's group (3 >= 2) but R1 has 2 places: one of E1, E2 moves or drops.
     alt = _alt(_pair(doc, "R2", "E3")["explanation"], "R1")
     assert alt["forcing"]["method"] == "residual"
@@ -473,6 +503,84 @@ def test_forcing_costs_from_the_relaxation_on_a_group_programme_equal_real_resol
     assert checked > 0
 
 
+GROUPS = settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@GROUPS
+@given(programmes(mentees=(2, 9), mentors=(1, 5), group_rate=0.6, both=False,
+                  overrides={"program": {"one_mentor_per": "mentee", "max_grade_spread": None}}))
+def test_why_not_this_mentor_in_a_group_programme_agrees_with_brute_force_resolves(programme):
+    """Every alternative of a group programme is answered, and each answer agrees with a
+    re-solve with that pair locked: the same change of the objective, or, when marked
+    within_groups, the re-solve's on every level but the last (the score), where it gains
+    no more than the bound says. The assignment the answer describes is legal and holds
+    the pair (the independent checker)."""
+    result = match(programme.participants, programme.config, time_limit=20)
+    if result.solution.status != "OPTIMAL" or result.solution.proof == "flow":
+        return
+    doc = result_document(result)
+    add_explanations(doc, result)
+    assert doc["explanations"]["not_computed_in_time"] == {"alternatives": 0, "changes": 0}
+    roster, base = result.roster, result.solution
+    names = base.objective_def.names
+    for p in doc["pairs"]:
+        for alt in p["explanation"]["alternatives"]:
+            f = alt.get("forcing")
+            if f is None:
+                continue
+            assert f["checked"], f
+            lock = Lock(roster.mentees.index[p["mentee_id"]], roster.mentors.index[alt["mentor_id"]], alt["form"])
+            forced = solve(result.graph, [lock], time_limit=20)
+            if not f["feasible"]:
+                assert forced.status == "INFEASIBLE"
+                continue
+            assert forced.status == "OPTIMAL"
+            gain = {k: forced.levels[k] - base.levels[k] for k in names}
+            if f.get("within_groups"):
+                event("within groups")
+                assert forced.objective - base.objective >= f["objective_delta"]
+                assert all(gain[k] == f["levels"][k] for k in names[:-1])
+                assert gain[names[-1]] <= f["bound"][names[-1]]
+            else:
+                event(f"exact by {f['method']}")
+                assert forced.objective - base.objective == f["objective_delta"]
+                assert gain == f["levels"]
+            _assert_forced_assignment_legal(programme, doc, p, alt)
+
+
+def test_a_deadline_passing_midway_marks_and_counts_every_answer_it_cuts(monkeypatch, capsys):
+    """A clock the test drives: the deadline passes after a few readings, while the
+    explanations of a 200-mentee school with groups are under way. Whatever was answered
+    stands; every other alternative and change says "not computed in time", and the counts
+    in the summary are exactly those marks."""
+    import matcher.explain as explain
+    from matcher.sample import generate_school
+
+    result = match(generate_school(200, seed=1), load_config())
+    assert result.solution.proof == "flow_branch_and_bound"
+    clock = iter(range(10**6))
+    monkeypatch.setattr(explain.time, "perf_counter", lambda: float(next(clock)))
+    doc = result_document(result)
+    add_explanations(doc, result, deadline=6.0)
+    forcings = [a["forcing"] for p in doc["pairs"] for a in p["explanation"]["alternatives"] if "forcing" in a]
+    forcings += [c["forcing"] for u in doc["unmatched"] for c in u["explanation"]["candidates"] if "forcing" in c]
+    late = [f for f in forcings if not f["checked"]]
+    assert late and all(f == {"checked": False, "reason": "deadline"} for f in late)
+    assert len(late) == doc["explanations"]["not_computed_in_time"]["alternatives"]
+    unchecked = [c for u in doc["unmatched"] for c in u["explanation"]["unchecked"]]
+    assert all(c["reason"] == "deadline" and c["verified"] is False for c in unchecked)
+    assert len(unchecked) == doc["explanations"]["not_computed_in_time"]["changes"] > 0
+    for u in doc["unmatched"]:
+        ex = u["explanation"]
+        assert ex["suggestions"] or ex["unchecked"] or not ex["near_misses"], u["mentee_id"]
+    assert doc["summary"]["not_computed_in_time"] == doc["explanations"]["not_computed_in_time"]
+    from matcher.cli import print_summary
+
+    print_summary(doc, "en", 1.0, "out")
+    assert (f"Explanations not computed in time (--time-limit): alternatives: {len(late)}, changes: {len(unchecked)}"
+            in capsys.readouterr().out)
+
+
 @FLOWS
 @given(programmes(mentees=(1, 9), mentors=(1, 6), group_rate=0.5), st.integers(0, 2 ** 32 - 1))
 def test_the_side_check_of_a_small_change_agrees_with_checking_the_whole_assignment(programme, seed):
@@ -522,15 +630,17 @@ def test_explanations_of_a_group_programme_reuse_the_solvers_relaxed_optimum(mon
                             result.roster.mentors.capacity.astype(np.int64), lock_edges)
     assert np.array_equal(sol.relaxed, again)
 
-    def no_second_flow(*args, **kwargs):
-        raise AssertionError("the relaxation was solved again")
+    def no_second_flow(*args, lower=None, **kwargs):
+        if lower is None:  # cells of group decisions have bounds; the relaxation has none
+            raise AssertionError("the relaxation was solved again")
+        return flow_with_locks(*args, lower=lower, **kwargs)
 
     monkeypatch.setattr(explain, "flow_with_locks", no_second_flow)
     doc = result_document(result)
     add_explanations(doc, result)
-    assert doc["explanations"]["forcing_method"] == "resolve"
-    assert any(a.get("forcing", {}).get("method") == "residual"
-               for p in doc["pairs"] for a in p["explanation"]["alternatives"])
+    assert doc["explanations"]["forcing_method"] == "residual_within_groups"
+    forcings = [a["forcing"] for p in doc["pairs"] for a in p["explanation"]["alternatives"] if "forcing" in a]
+    assert forcings and all(f["checked"] and f["method"] == "residual" for f in forcings)
 
 
 def test_building_the_document_pauses_the_cyclic_collector_and_restores_it():

@@ -71,8 +71,11 @@ def precheck_locks(graph, locks, lock_edges, slot, capacity) -> list[dict]:
     return conflicts
 
 
-def flow_with_locks(graph, objective, slot, capacity, lock_edges) -> np.ndarray:
-    """Flow optimum with locked edges fixed: their slots are filled, their places taken."""
+def flow_with_locks(graph, objective, slot, capacity, lock_edges, lower: np.ndarray | None = None
+                    ) -> np.ndarray | None:
+    """Flow optimum with locked edges fixed: their slots are filled, their places taken.
+    `lower` (per mentor, locked mentees included): the least each mentor must take (a cell of
+    group decisions); None when no assignment meets it."""
     chosen = np.zeros(graph.n_edges, dtype=bool)
     usable = np.ones(graph.n_edges, dtype=bool)
     cap = capacity.copy()
@@ -83,5 +86,7 @@ def flow_with_locks(graph, objective, slot, capacity, lock_edges) -> np.ndarray:
         locked_slots = np.unique(slot[np.array(lock_edges)])
         usable &= ~np.isin(slot, locked_slots)
     usable &= cap[graph.mentor] > 0
-    chosen |= solve_flow(slot, graph.mentor, objective.combined, np.maximum(cap, 0), usable)
-    return chosen
+    if lower is not None:
+        lower = np.maximum(lower - (capacity - cap), 0)
+    flow = solve_flow(slot, graph.mentor, objective.combined, np.maximum(cap, 0), usable, lower)
+    return None if flow is None else chosen | flow

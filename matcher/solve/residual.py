@@ -30,7 +30,11 @@ class FlowResidual:
     unpaired.
     """
 
-    def __init__(self, graph, objective, slot: np.ndarray, chosen: np.ndarray, lock_edges: list[int]):
+    def __init__(self, graph, objective, slot: np.ndarray, chosen: np.ndarray, lock_edges: list[int],
+                 capacity: np.ndarray | None = None, lower: np.ndarray | None = None):
+        """`capacity` and `lower` (per mentor, locked mentees included; default: the roster's
+        capacities, no lower bounds): the network of a cell of group decisions, e.g. a group
+        mentor closed (capacity 0) or opened (lower = its minimum), as solve.flow's `lower`."""
         roster = graph.roster
         nm = roster.mentors.n
         self.graph, self.objective, self.slot = graph, objective, slot
@@ -40,8 +44,10 @@ class FlowResidual:
         self.w = w
         mentor = graph.mentor
         lock_edges = np.asarray(lock_edges, dtype=np.int64)
-        cap = roster.mentors.capacity.astype(np.int64).copy()
-        np.subtract.at(cap, mentor[lock_edges], 1)
+        cap = (roster.mentors.capacity if capacity is None else capacity).astype(np.int64).copy()
+        locked_load = np.bincount(mentor[lock_edges], minlength=nm)
+        cap -= locked_load
+        low = np.zeros(nm, dtype=np.int64) if lower is None else np.maximum(lower - locked_load, 0)
         self.cap = cap
         n_slots = int(slot.max()) + 1 if len(slot) else 0
         locked_slot = np.zeros(n_slots, dtype=bool)
@@ -69,7 +75,7 @@ class FlowResidual:
         free = np.flatnonzero(load < cap)
         parts.append((free, np.full(len(free), T), np.zeros(len(free), np.int64),
                       np.full(len(free), -1), np.full(len(free), -1)))
-        busy = np.flatnonzero(load > 0)
+        busy = np.flatnonzero(load > low)  # T -> a: a may give up a place
         parts.append((np.full(len(busy), T), busy, np.zeros(len(busy), np.int64),
                       np.full(len(busy), -1), np.full(len(busy), -1)))
         self.has_bypass_fwd = len(ch) > 0  # some slot is paired: S -> T has room
@@ -131,8 +137,9 @@ class FlowResidual:
         """Reduced distance u -> v back to the objective's units."""
         return red - self.d[u] + self.d[v]
 
-    def distances(self, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
-        """Reduced shortest distances src[q] -> dst[q] (dst may be S) and the node paths."""
+    def distances(self, src: np.ndarray, dst: np.ndarray, paths: bool = True
+                  ) -> tuple[np.ndarray, list[list[int] | None]]:
+        """Reduced shortest distances src[q] -> dst[q] (dst may be S) and, if asked, the node paths."""
         nm, S, T = self.nm, self.S, self.T
         src = np.asarray(src, dtype=np.int64)
         dst = np.asarray(dst, dtype=np.int64)
@@ -140,7 +147,7 @@ class FlowResidual:
         via_S = self.to_S[src] + self.from_S[dst]
         hub_is_S = via_S <= via_T
         best = np.where(hub_is_S, via_S, via_T)
-        paths: list[list[int] | None] = [None] * len(src)
+        out: list[list[int] | None] = [None] * len(src)
         # Paths through neither hub: Dijkstra on mentor arcs only, limited by the hub bound
         # (bucketed by powers of two, so that a few calls serve many sources each).
         need = np.flatnonzero((dst < nm) & (best > 0))
@@ -152,26 +159,31 @@ class FlowResidual:
             bucket = np.where(np.isinf(lim), np.inf, 2.0 ** np.ceil(np.log2(lim + 1)))
             for b in np.unique(bucket):
                 group = sources[bucket == b]
-                dist, pred = dijkstra(self.Gm, indices=group, limit=(b - 0.5) if np.isfinite(b) else np.inf,
-                                      return_predecessors=True)
+                found = dijkstra(self.Gm, indices=group, limit=(b - 0.5) if np.isfinite(b) else np.inf,
+                                 return_predecessors=paths)
+                dist, pred = found if paths else (found, None)
                 mine = need[np.isin(src[need], group)]
                 row = np.searchsorted(group, src[mine])
                 dn = dist[row, dst[mine]]
                 better = dn < best[mine]
                 best[mine[better]] = dn[better]
+                if not paths:
+                    continue
                 for q, r in zip(mine[better].tolist(), row[better].tolist()):
                     s_, v = int(src[q]), int(dst[q])
                     path = [v]
                     while v != s_:
                         v = int(pred[r, v])
                         path.append(v)
-                    paths[q] = path[::-1]
+                    out[q] = path[::-1]
+        if not paths:
+            return best, out
         finite = np.isfinite(best).tolist()
         for q, (s_, d_, via_s) in enumerate(zip(src.tolist(), dst.tolist(), hub_is_S.tolist())):
-            if paths[q] is None and finite[q]:
+            if out[q] is None and finite[q]:
                 hub = S if via_s else T
-                paths[q] = _loop_erased(self._path_to(s_, hub) + self._path_from(hub, d_)[1:])
-        return best, paths
+                out[q] = _loop_erased(self._path_to(s_, hub) + self._path_from(hub, d_)[1:])
+        return best, out
 
     def _path_to(self, u: int, hub: int) -> list[int]:
         pred = self.pred_to_S if hub == self.S else self.pred_to_T
@@ -212,16 +224,22 @@ class FlowResidual:
 
     # -- queries --------------------------------------------------------------------------
 
+    def _forced_ends(self, edges: np.ndarray):
+        """For each edge: its mentor k, the edge its slot uses now (-1: none) and the node a
+        forcing cycle must reach from k (that edge's mentor, or S)."""
+        k = self.graph.mentor[edges]
+        me = self.slot_edge[self.slot[edges]]
+        paired = me >= 0
+        dst = np.where(paired, self.graph.mentor[np.maximum(me, 0)], self.S)
+        return k, me, paired, dst
+
     def forcing(self, edges: np.ndarray) -> list[dict | None]:
         """For unchosen network edges: the best assignment that contains the edge, as edges
         added and removed and the change of the objective (None: impossible)."""
         edges = np.asarray(edges, dtype=np.int64)
         if not len(edges):
             return []
-        k = self.graph.mentor[edges]
-        me = self.slot_edge[self.slot[edges]]
-        paired = me >= 0
-        dst = np.where(paired, self.graph.mentor[np.maximum(me, 0)], self.S)
+        k, me, paired, dst = self._forced_ends(edges)
         red, paths = self.distances(k, dst)
         arcs = self.arc_edges(paths)
         out: list[dict | None] = []
@@ -236,6 +254,18 @@ class FlowResidual:
             out.append({"added": added, "removed": removed, "objective_delta": -cost})
         return out
 
+    def forcing_deltas(self, edges: np.ndarray) -> np.ndarray:
+        """forcing's objective_delta alone (-inf: impossible), without the paths."""
+        edges = np.asarray(edges, dtype=np.int64)
+        if not len(edges):
+            return np.zeros(0)
+        k, me, paired, dst = self._forced_ends(edges)
+        red, _ = self.distances(k, dst, paths=False)
+        held = np.where(paired, self.w[np.maximum(me, 0)], 0).astype(np.float64)
+        with np.errstate(invalid="ignore"):
+            cost = -self.w[edges].astype(np.float64) + held + np.rint(self.real(red, k, dst))
+        return np.where(np.isfinite(red), -cost, -np.inf)
+
     def dist_to_source(self, mentors: np.ndarray) -> np.ndarray:
         """Objective-unit cost of the cheapest way to free one place of each mentor
         (dist mentor -> S), inf where none."""
@@ -246,7 +276,7 @@ class FlowResidual:
         """Best cycle through one more place at mentor k: (cost, node path T -> k)."""
         red = self.from_T[k]
         if not np.isfinite(red):
-            return math.inf, []
+            return np.inf, []
         return float(self.real(red, self.T, k)), _loop_erased(self._path_from(self.T, k))
 
     def path_to_source(self, k: int) -> list[int]:
