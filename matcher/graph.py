@@ -379,10 +379,11 @@ class _BlockedTally:
         first[1:] = (mentee[1:] != mentee[:-1]) | (mentor[1:] != mentor[:-1])
         mentee, mentor, form = mentee[first], mentor[first], form[first]
         rule = int(bit).bit_length() - 1
-        np.add.at(self.counts, (mentee, rule), 1)
-        np.add.at(self.only_counts, (mentee, rule), 1)
-        np.add.at(self.mentor_counts, (mentor, rule), 1)
-        np.add.at(self.near_per_mentee, mentee, 1)
+        per_mentee = np.bincount(mentee, minlength=self.nt).astype(np.int32)
+        self.counts[:, rule] += per_mentee
+        self.only_counts[:, rule] += per_mentee
+        self.mentor_counts[:, rule] += np.bincount(mentor, minlength=self.nm)
+        self.near_per_mentee += per_mentee
         return (mentee.astype(np.int32), mentor.astype(np.int32), np.full(len(mentee), rule, np.uint8),
                 form.astype(np.int8))
 
