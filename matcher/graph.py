@@ -5,8 +5,16 @@ share no form are blocked by form compatibility alone. A blocked pair's reasons 
 bitmask over constraints.RULE_CODES, from the form where it came closest (fewest rules
 failed, the first such form in configuration order).
 
+The mentees go in chunks of BLOCK_PAIRS pairs, in order. In a chunk, the mentees who listed
+the same forms meet the mentors of those forms as one block: rules and score components
+take a column of mentees against a row of mentors and answer for the whole block with array
+operations, no gather per pair (constraints/__init__.py, scoring/__init__.py). Pass 1 runs
+the rules on every block, tallies the blocked pairs and counts the candidates; pass 2 scores
+the candidates, a cache-sized tile of a block at a time, straight into edge arrays allocated
+once for that count, so the graph is never held twice nor scored all at once.
+
 No mentees × mentors array is kept (a region of 20,000 × 10,000 would need gigabytes):
-the mentees go through the rules in chunks, and of the blocked pairs the graph keeps only
+of the blocked pairs the graph keeps only
 - per mentee and per mentor, how many pairs each rule blocks (the deciding rules, see
   deciding_reasons) and, per mentee, how many it blocks alone;
 - the pairs blocked by exactly one rule that could be relaxed (near misses: not form
@@ -379,10 +387,11 @@ class _BlockedTally:
         first[1:] = (mentee[1:] != mentee[:-1]) | (mentor[1:] != mentor[:-1])
         mentee, mentor, form = mentee[first], mentor[first], form[first]
         rule = int(bit).bit_length() - 1
-        np.add.at(self.counts, (mentee, rule), 1)
-        np.add.at(self.only_counts, (mentee, rule), 1)
-        np.add.at(self.mentor_counts, (mentor, rule), 1)
-        np.add.at(self.near_per_mentee, mentee, 1)
+        per_mentee = np.bincount(mentee, minlength=self.nt).astype(np.int32)
+        self.counts[:, rule] += per_mentee
+        self.only_counts[:, rule] += per_mentee
+        self.mentor_counts[:, rule] += np.bincount(mentor, minlength=self.nm)
+        self.near_per_mentee += per_mentee
         return (mentee.astype(np.int32), mentor.astype(np.int32), np.full(len(mentee), rule, np.uint8),
                 form.astype(np.int8))
 

@@ -12,7 +12,7 @@ import dataclasses
 
 import numpy as np
 
-from ..arrays import WISH_BIT, pair_shape, pairs_where, popcount, popcount_and
+from ..arrays import WISH_BIT, everyone, pairs_where, popcount, popcount_and
 from ..i18n import register
 from .fix import Fix, update_people
 
@@ -118,12 +118,13 @@ def _directions(roster, mentee, mentor):
 
 
 def check(roster, mentee, mentor, form):
-    ok = np.ones(pair_shape(mentee, mentor), dtype=bool)
+    ok = everyone(mentee, mentor)
     for who, wisher, partner, w_all, p_all in _directions(roster, np.asarray(mentee), np.asarray(mentor)):
         for wish in WISHES:
             active = _active(wisher, wish)[w_all]
             if active.any():
                 # Hard wishes are rare: evaluate only the pairs whose wisher holds one.
+                ok = ok if ok.flags.writeable else np.ones(ok.shape, dtype=bool)
                 at, w, p = pairs_where(w_all, p_all, active)
                 ok[at] &= _holds(who, wish, wisher, partner, w, p)
     return ok
