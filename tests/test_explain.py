@@ -506,20 +506,29 @@ def test_forcing_costs_from_the_relaxation_on_a_group_programme_equal_real_resol
 GROUPS = settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 
 
-@GROUPS
-@given(programmes(mentees=(2, 9), mentors=(1, 5), group_rate=0.6, both=False,
-                  overrides={"program": {"one_mentor_per": "mentee", "max_grade_spread": None}}))
-def test_why_not_this_mentor_in_a_group_programme_agrees_with_brute_force_resolves(programme):
+@pytest.mark.parametrize("regroup_pairs", [0, Limits().regroup_pairs], ids=["relaxation_bound", "regroup_cells"])
+def test_why_not_this_mentor_in_a_group_programme_agrees_with_brute_force_resolves(regroup_pairs):
     """Every alternative of a group programme is answered, and each answer agrees with a
     re-solve with that pair locked: the same change of the objective, or, when marked
     within_groups, the re-solve's on every level but the last (the score), where it gains
     no more than the bound says. The assignment the answer describes is legal and holds
-    the pair (the independent checker)."""
+    the pair (the independent checker). Regrouping bounded by the relaxation alone, and by
+    the cells of group decisions."""
+    @GROUPS
+    @given(programmes(mentees=(3, 10), mentors=(2, 5), group_rate=0.7, both=False,
+                      overrides={"program": {"one_mentor_per": "mentee", "max_grade_spread": None}}))
+    def check(programme):
+        _check_forcings_against_resolves(programme, Limits(regroup_pairs=regroup_pairs))
+
+    check()
+
+
+def _check_forcings_against_resolves(programme, limits):
     result = match(programme.participants, programme.config, time_limit=20)
     if result.solution.status != "OPTIMAL" or result.solution.proof == "flow":
         return
     doc = result_document(result)
-    add_explanations(doc, result)
+    add_explanations(doc, result, limits=limits)
     assert doc["explanations"]["not_computed_in_time"] == {"alternatives": 0, "changes": 0}
     roster, base = result.roster, result.solution
     names = base.objective_def.names
