@@ -126,41 +126,111 @@ class Roster:
     def pair_key(mentee: np.ndarray, mentor: np.ndarray, n_mentors: int) -> np.ndarray:
         return np.asarray(mentee, dtype=np.int64) * np.int64(n_mentors) + np.asarray(mentor, dtype=np.int64)
 
-    def lookup_pairs(self, table: np.ndarray, mentee: np.ndarray, mentor: np.ndarray,
-                     default: int = 0) -> np.ndarray:
-        """Value column of a [k, 3] (mentee, mentor, value) table for the given pairs, by a sorted join."""
-        out = np.full(len(mentee), default, dtype=np.int64)
-        if len(table) == 0 or len(mentee) == 0:
-            return out
+    def pairs_listed(self, table: np.ndarray, mentee: np.ndarray, mentor: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Where the pairs a [k, >=2] (mentee, mentor, ...) table lists sit among the given
+        pairs (index arrays that broadcast together): their flat positions in the pairs'
+        shape and their rows of the table (a pair listed twice: its first row)."""
+        mentee = np.asarray(mentee, dtype=np.int64)
+        mentor = np.asarray(mentor, dtype=np.int64)
+        shape = np.broadcast_shapes(mentee.shape, mentor.shape)
+        nothing = np.zeros(0, dtype=np.int64)
+        if len(table) == 0 or not all(shape):
+            return nothing, nothing
         nm = self.mentors.n
+        if _is_grid(mentee, mentor):
+            # A column of mentees against a row of mentors (both ascending): place the table's
+            # entries that fall in the block instead of searching for every pair of it.
+            rows, cols = mentee[:, 0], mentor[0]
+            near = np.flatnonzero((table[:, 0] >= rows[0]) & (table[:, 0] <= rows[-1]))
+            r = np.minimum(np.searchsorted(rows, table[near, 0]), len(rows) - 1)
+            c = np.minimum(np.searchsorted(cols, table[near, 1]), len(cols) - 1)
+            inside = (rows[r] == table[near, 0]) & (cols[c] == table[near, 1])
+            near, r, c = near[inside], r[inside], c[inside]
+            first = distinct(r * shape[1] + c)[1]
+            return r[first] * shape[1] + c[first], near[first]
+        # Tables are short: join only the pairs whose mentee appears in the table.
+        listed = np.zeros(self.mentees.n, dtype=bool)
+        listed[table[:, 0]] = True
+        flat = np.flatnonzero(np.broadcast_to(listed[mentee], shape))
+        q = self.pair_key(np.broadcast_to(mentee, shape).ravel()[flat], np.broadcast_to(mentor, shape).ravel()[flat], nm)
         keys = self.pair_key(table[:, 0], table[:, 1], nm)
         order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        vals = table[order, 2]
-        q = self.pair_key(mentee, mentor, nm)
-        pos = np.searchsorted(keys, q)
-        pos_c = np.minimum(pos, len(keys) - 1)
-        hit = keys[pos_c] == q
-        out[hit] = vals[pos_c[hit]]
-        return out
+        pos = np.minimum(np.searchsorted(keys[order], q), len(keys) - 1)
+        hit = keys[order[pos]] == q
+        return flat[hit], order[pos[hit]]
 
     def pair_in(self, table: np.ndarray, mentee: np.ndarray, mentor: np.ndarray) -> np.ndarray:
-        """Whether each (mentee, mentor) pair is listed in a [k, >=2] table."""
-        if len(table) == 0 or len(mentee) == 0:
-            return np.zeros(len(mentee), dtype=bool)
-        keys = np.unique(self.pair_key(table[:, 0], table[:, 1], self.mentors.n))
-        q = self.pair_key(mentee, mentor, self.mentors.n)
-        pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
-        return keys[pos] == q
+        """Whether each (mentee, mentor) pair (index arrays that broadcast together) is listed
+        in a [k, >=2] table."""
+        out = np.zeros(np.broadcast_shapes(np.shape(mentee), np.shape(mentor)), dtype=bool)
+        out.ravel()[self.pairs_listed(table, mentee, mentor)[0]] = True
+        return out
+
+
+def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """np.unique(values, return_index=True, return_inverse=True) of a 1-D array, by one stable
+    sort (np.unique's first call also imports numpy.ma, a megabyte the graph's memory tests
+    would count)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], order[new], inverse
+
+
+def pair_shape(mentee: np.ndarray, mentor: np.ndarray) -> tuple[int, ...]:
+    """The shape of the pairs two index arrays make: equal lengths, or a column of mentees
+    against a row of mentors ([r, 1] and [1, c]: a block of r x c pairs)."""
+    return np.broadcast_shapes(np.shape(mentee), np.shape(mentor))
+
+
+def everyone(mentee: np.ndarray, mentor: np.ndarray) -> np.ndarray:
+    """True for every pair (a rule that does not apply): a read-only view, no memory per pair."""
+    return np.broadcast_to(np.True_, pair_shape(mentee, mentor))
+
+
+def pairs_where(mine: np.ndarray, theirs: np.ndarray, selected: np.ndarray
+                ) -> tuple[tuple, np.ndarray, np.ndarray]:
+    """The pairs of `mine` × `theirs` (index arrays that broadcast together, a list or a
+    block) whose own side `mine` is selected (a bool array shaped like `mine`): their place
+    in the pairs' shape (an index), and their `mine` and `theirs`. Only the selected people's
+    pairs are taken, so what few people state (a wish, a hard wish) costs only their pairs."""
+    runs = [a for a, n in enumerate(mine.shape) if n > 1]
+    if not runs:  # one person on this side: all the pairs or none
+        return ((Ellipsis,), mine, theirs) if selected.all() else ((np.zeros(0, np.int64),), mine[:0], theirs[:0])
+    axis, = runs  # lists run along their axis; a block's column of mentees (row of mentors) along its own
+    keep = np.flatnonzero(selected)
+    at = tuple(keep if a == axis else slice(None) for a in range(max(mine.ndim, theirs.ndim)))
+    return at, np.take(mine, keep, axis), np.take(theirs, keep, axis) if theirs.shape[axis] > 1 else theirs
+
+
+def count_and(sets_a: np.ndarray, idx_a: np.ndarray, sets_b: np.ndarray, idx_b: np.ndarray) -> np.ndarray:
+    """|A ∩ B| for the pairs of rows idx_a, idx_b (broadcast together) of two bitset tables."""
+    # Word by word: no [E, words] temporaries and no slow short-axis sum.
+    out = np.bitwise_count(sets_a[idx_a, 0] & sets_b[idx_b, 0]).astype(np.int32)
+    for w in range(1, sets_a.shape[1]):
+        out += np.bitwise_count(sets_a[idx_a, w] & sets_b[idx_b, w])
+    return out
+
+
+def _is_grid(mentee: np.ndarray, mentor: np.ndarray) -> bool:
+    """Whether the pairs are a block: a column of distinct mentees against a row of distinct
+    mentors, both ascending."""
+    return (mentee.ndim == 2 and mentee.shape[1] == 1 and mentor.ndim == 2 and mentor.shape[0] == 1
+            and bool(np.all(np.diff(mentee[:, 0]) > 0)) and bool(np.all(np.diff(mentor[0]) > 0)))
 
 
 def popcount_and(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """|A ∩ B| for row-aligned packed bitsets [E, words]."""
-    return np.bitwise_count(a & b).sum(axis=1, dtype=np.int32)
+    """|A ∩ B| for row-aligned packed bitsets [..., words]."""
+    return np.bitwise_count(a & b).sum(axis=-1, dtype=np.int32)
 
 
 def popcount(a: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(a).sum(axis=1, dtype=np.int32)
+    """|A| for packed bitsets [..., words]."""
+    return np.bitwise_count(a).sum(axis=-1, dtype=np.int32)
 
 
 def build_roster(participants: list[Participant], config: ProgramConfig) -> Roster:

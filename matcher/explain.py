@@ -78,7 +78,7 @@ from .constraints import places
 from .constraints.fix import SCOPES, Fix
 from .arrays import build_roster
 from .graph import SCORE_SCALE, build_graph
-from .solve import Lock, edges_of_locks, flow_with_locks, side_constraints, solve
+from .solve import Lock, Solution, edges_of_locks, flow_with_locks, side_constraints, solve
 from .i18n import register
 from .jsonutil import jsonable
 from .solve.cells import PartCells, parts
@@ -297,9 +297,10 @@ class _Run:
 
     # -- time -----------------------------------------------------------------------------
 
-    def late(self) -> bool:
-        """Past the run's deadline (--time-limit): what is left is marked not computed in time."""
-        return self.deadline is not None and time.perf_counter() >= self.deadline
+    def late(self, ahead: float = 0.0) -> bool:
+        """Past the run's deadline (--time-limit), or past it `ahead` seconds from now: what is
+        left is marked not computed in time."""
+        return self.deadline is not None and time.perf_counter() + ahead >= self.deadline
 
     @property
     def relaxed_residual(self):
@@ -316,6 +317,11 @@ class _Run:
     def solve(self, graph, locks):
         # The flow engine refuses side constraints a change may switch on; auto runs the flow first.
         engine = "cpsat" if self.result.engine == "cpsat" else "auto"
+        if self.late(self.result.timings.get("flow", 0.0)):
+            # A re-solve's first flow always runs to the end: one that cannot end by the
+            # deadline (a region's flow takes tens of seconds) is not started.
+            return Solution("UNKNOWN", "flow", np.zeros(0, np.int64), 0, 0, {}, 0.0, None,
+                            stopped_by_time_limit=True)
         self.resolves += 1
         return solve(graph, locks, engine=engine, time_limit=self.resolve_time_limit, seed=self.result.seed,
                      deadline=self.deadline)
@@ -1203,13 +1209,15 @@ def _check_by_resolve(run, i: int, change: dict) -> dict | None | str:
     """Apply the change to a copy of the input, rebuild and re-solve; verified when the
     mentee is paired and every optimum pairs them (a second solve without the mentee's
     pairs is strictly worse). Returns the effect, None (not verified) or 'deadline'."""
-    if run.late():
+    if run.late(run.result.timings.get("flow", 0.0)):
         return "deadline"
     result = run.result
     people, config = apply_change(result.participants, result.config, change)
     roster2 = build_roster(people, config)
     graph2 = build_graph(roster2, run.forbids)
     sol2 = run.solve(graph2, list(result.locks))
+    if sol2.status == "UNKNOWN" and run.late(run.result.timings.get("flow", 0.0)):
+        return "deadline"
     if sol2.status != "OPTIMAL" or i not in set(graph2.mentee[sol2.edges].tolist()):
         return None
     keep = graph2.mentee != i

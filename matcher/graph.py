@@ -5,8 +5,16 @@ share no form are blocked by form compatibility alone. A blocked pair's reasons 
 bitmask over constraints.RULE_CODES, from the form where it came closest (fewest rules
 failed, the first such form in configuration order).
 
+The mentees go in chunks of BLOCK_PAIRS pairs, in order. In a chunk, the mentees who listed
+the same forms meet the mentors of those forms as one block: rules and score components
+take a column of mentees against a row of mentors and answer for the whole block with array
+operations, no gather per pair (constraints/__init__.py, scoring/__init__.py). Pass 1 runs
+the rules on every block, tallies the blocked pairs and counts the candidates; pass 2 scores
+the candidates, a cache-sized tile of a block at a time, straight into edge arrays allocated
+once for that count, so the graph is never held twice nor scored all at once.
+
 No mentees × mentors array is kept (a region of 20,000 × 10,000 would need gigabytes):
-the mentees go through the rules in chunks, and of the blocked pairs the graph keeps only
+of the blocked pairs the graph keeps only
 - per mentee and per mentor, how many pairs each rule blocks (the deciding rules, see
   deciding_reasons) and, per mentee, how many it blocks alone;
 - the pairs blocked by exactly one rule that could be relaxed (near misses: not form
@@ -25,7 +33,7 @@ from typing import Callable
 import numpy as np
 
 from . import constraints, scoring
-from .arrays import Roster
+from .arrays import Roster, distinct
 
 FORM_COMPAT_BIT = constraints.RULE_BIT["form_compat"]
 FORBIDDEN_BIT = constraints.RULE_BIT["forbidden"]
@@ -33,6 +41,8 @@ MIN_SCORE_BIT = constraints.RULE_BIT["min_score"]
 SCORE_SCALE = 1000  # integer score resolution for the solvers: 0..1000
 BLOCK_PAIRS = 1 << 21  # pairs evaluated per chunk, bounds temporary memory
 NEAR_PAIRS_KEPT = 1 << 24  # near misses stored (6 bytes each); past that, rows are recomputed
+SCORE_TILE = 1 << 16  # pairs a block scores at once: the components' temporaries stay in the CPU cache
+BLOCK_SCORING_SHARE = 4  # score a tile as a block when at least 1/4 of its pairs are edges
 N_RULES = len(constraints.RULE_CODES)
 # Pairs blocked by these are not near misses: the two are not in one programme at all.
 NOT_NEAR = FORM_COMPAT_BIT | constraints.RULE_BIT["self_pair"]
@@ -62,7 +72,7 @@ class CandidateGraph:
     form: np.ndarray  # int16 [E], index into roster.form_ids
     components: np.ndarray  # float32 [E, C], scoring.COMPONENT_NAMES
     score: np.ndarray  # float64 [E], weighted 0..1
-    score_int: np.ndarray  # int64 [E], round(score * SCORE_SCALE)
+    score_int: np.ndarray  # int32 [E], round(score * SCORE_SCALE)
     # Blocked pairs, aggregated: [n, N_RULES] counts by RULE_CODES of the pairs each rule blocks
     # (deciding_reasons), per mentee and per mentor, and per mentee those it blocks alone.
     blocked_counts: np.ndarray  # int32 [n_mentees, N_RULES]
@@ -184,41 +194,102 @@ class CandidateGraph:
         return np.stack([i, self.near_mentor[k].astype(np.int64)], axis=1).astype(np.int64)
 
 
-def _popcount32(x: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(x).astype(np.int16)
-
-
-def _best_reasons(roster: Roster, ti: np.ndarray, tj: np.ndarray,
-                  passes: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _best_reasons(roster: Roster, ti: np.ndarray, tj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Dense [len(ti), len(tj)] reason masks and forms of the pairs ti × tj (the form where
-    the pair came closest; FORM_COMPAT_BIT and -1 where they share no form). `passes`
-    collects (mentee, mentor, form) of the pairs that pass every rule of a form."""
-    shape = (len(ti), len(tj))
-    blocked = np.full(shape, FORM_COMPAT_BIT, dtype=np.uint32)
-    blocked_form = np.full(shape, -1, dtype=np.int8)
-    best_count = np.full(shape, 127, dtype=np.int16)
+    the pair came closest; FORM_COMPAT_BIT and -1 where they share no form)."""
+    closest = _Closest((len(ti), len(tj)), len(roster.form_ids))
     for f, form in enumerate(roster.form_ids):
         bit = np.uint64(1) << np.uint64(f)
         rs = np.flatnonzero(roster.mentees.forms[ti] & bit)
         cs = np.flatnonzero(roster.mentors.forms[tj] & bit)
-        if len(rs) == 0 or len(cs) == 0:
-            continue
-        mentee = np.repeat(ti[rs], len(cs))
-        mentor = np.tile(tj[cs], len(rs))
-        mask = constraints.reasons_mask(roster, mentee, mentor, form)
-        count = _popcount32(mask)
-        sub = np.ix_(rs, cs)
-        cur = best_count[sub].ravel()
-        better = count < cur
-        if better.any():
-            best_count[sub] = np.where(better, count, cur).reshape(len(rs), len(cs))
-            blocked[sub] = np.where(better, mask, blocked[sub].ravel()).reshape(len(rs), len(cs))
-            blocked_form[sub] = np.where(better, np.int8(f), blocked_form[sub].ravel()).reshape(len(rs), len(cs))
-        if passes is not None:
-            ok = mask == 0
-            if ok.any():
-                passes.append((mentee[ok], mentor[ok], np.full(int(ok.sum()), f, dtype=np.int16)))
-    return blocked, blocked_form
+        if len(rs) and len(cs):
+            closest.add(np.ix_(rs, cs), constraints.reasons_mask(roster, ti[rs][:, None], tj[cs][None, :], form), f, f)
+    return closest.mask, closest.form
+
+
+class _Closest:
+    """A block's reason masks in the form where each pair came closest (fewest rules failed,
+    the first such form in the order forms are added), and the forms each pair passes in."""
+
+    def __init__(self, shape: tuple[int, int], n_forms: int):
+        self.mask = np.full(shape, FORM_COMPAT_BIT, dtype=np.uint32)
+        self.form = np.full(shape, -1, dtype=np.int8)
+        self.count = np.full(shape, 127, dtype=np.int16)
+        self.passing = np.zeros(shape, dtype=_bits_dtype(n_forms))  # bit k: passes in the k-th form added
+
+    def add(self, at: tuple, mask: np.ndarray, form: int, k: int) -> None:
+        """The masks `mask` of the pairs at `at` in form `form`, the k-th added."""
+        count = np.bitwise_count(mask).astype(np.int16)
+        current = self.count[at]
+        better = count < current
+        self.count[at] = np.where(better, count, current)
+        self.mask[at] = np.where(better, mask, self.mask[at])
+        self.form[at] = np.where(better, np.int8(form), self.form[at])
+        bits = self.passing.dtype.type
+        self.passing[at] |= (mask == 0).astype(bits) << bits(k)
+
+
+@dataclass
+class _FormClass:
+    """The mentees who listed one set of forms, against every mentor who listed one of them
+    (any other pair of theirs shares no form: form_compat alone)."""
+    forms: list[int]  # the forms of the set some mentor listed too, configuration order
+    mentors: np.ndarray  # int64, the mentors who listed one of them, ascending
+    form_mentors: list[np.ndarray | None]  # per form: positions in `mentors` of its mentors (None: all)
+
+
+def _form_classes(roster: Roster) -> dict[int, _FormClass]:
+    """Classes of mentees by the forms they listed (a mentee's `forms` bits), those that share
+    a form with some mentor."""
+    classes = {}
+    mentor_forms = roster.mentors.forms
+    for key in distinct(roster.mentees.forms)[0].tolist():
+        mentors = np.flatnonzero(mentor_forms & np.uint64(key))
+        forms, form_mentors = [], []
+        for f in range(len(roster.form_ids)):
+            has = (mentor_forms[mentors] >> np.uint64(f)) & np.uint64(1) == 1 if key >> f & 1 else None
+            if has is not None and has.any():
+                forms.append(f)
+                form_mentors.append(None if has.all() else np.flatnonzero(has))
+        if forms:
+            classes[key] = _FormClass(forms, mentors, form_mentors)
+    return classes
+
+
+def _bits_dtype(n: int) -> type:
+    return next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if n <= 8 * np.dtype(t).itemsize)
+
+
+def _rule_block(roster: Roster, rows: np.ndarray, cls: _FormClass
+                ) -> tuple[np.ndarray, np.ndarray | int, np.ndarray]:
+    """Every rule on the pairs rows × cls.mentors: their reason masks in the form where they
+    came closest (fewest rules failed, the first such form), that form (one number when
+    the class has one form), and per pair the forms it passes in (bit k: cls.forms[k])."""
+    cols = cls.mentors
+    if len(cls.forms) == 1:
+        mask = constraints.reasons_mask(roster, rows[:, None], cols[None, :], roster.form_ids[cls.forms[0]])
+        return mask, cls.forms[0], (mask == 0).view(np.uint8)
+    closest = _Closest((len(rows), len(cols)), len(cls.forms))
+    for k, (f, at) in enumerate(zip(cls.forms, cls.form_mentors)):
+        sub = slice(None) if at is None else at
+        closest.add((slice(None), sub), constraints.reasons_mask(roster, rows[:, None], cols[sub][None, :],
+                                                                 roster.form_ids[f]), f, k)
+    return closest.mask, closest.form, closest.passing
+
+
+def _nonzero(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.nonzero of a 2-D block, by a flat scan of booleans (numpy's 2-D scan, and its scan
+    of other types, are several times slower)."""
+    block = block if block.dtype == bool else block != 0
+    flat = np.flatnonzero(block)
+    row = np.repeat(np.arange(block.shape[0]), np.count_nonzero(block, axis=1))
+    flat -= row * block.shape[1]
+    return row, flat
+
+
+def _lowest_bit(bits: np.ndarray) -> np.ndarray:
+    """Index of the lowest set bit of each (non-zero) unsigned integer."""
+    return np.bitwise_count((bits & (~bits + bits.dtype.type(1))) - bits.dtype.type(1))
 
 
 def _deciding_tables() -> tuple[np.ndarray, np.ndarray]:
@@ -231,147 +302,342 @@ def _deciding_tables() -> tuple[np.ndarray, np.ndarray]:
 
 DECIDING_HAS, DECIDING_ONLY = _deciding_tables()  # [1 << N_RULES, N_RULES] each
 
+Near = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # mentee int32, mentor int32, rule uint8, form int8
+
+
+def _near_concat(parts: list[Near]) -> Near:
+    parts = [p for p in parts if len(p[0])]
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.uint8), np.zeros(0, np.int8)
+    return tuple(np.concatenate([p[n] for p in parts]) for n in range(4))
+
 
 class _BlockedTally:
-    """The aggregates of the blocked pairs, chunk by chunk of mentees."""
+    """The aggregates of the blocked pairs, block by block of mentees × mentors."""
 
-    def __init__(self, nt: int, nm: int):
+    def __init__(self, roster: Roster, classes: dict[int, _FormClass]):
+        nt, nm = roster.mentees.n, roster.mentors.n
         self.nt, self.nm = nt, nm
-        self.has, self.only = DECIDING_HAS, DECIDING_ONLY
         self.counts = np.zeros((nt, N_RULES), dtype=np.int32)
         self.only_counts = np.zeros((nt, N_RULES), dtype=np.int32)
         self.mentor_counts = np.zeros((nm, N_RULES), dtype=np.int64)
-        self.near: list[tuple[np.ndarray, ...]] = []  # (mentee, mentor, rule, form)
+        self.near: list[Near] = []  # rows of mentees in order, mentors ascending
         self.near_kept = 0
-        self.near_in_order = True  # chunks come in mentee order; pairs taken out later do not
         self.near_per_mentee = np.zeros(nt, dtype=np.int32)
         self.near_stored = np.ones(nt, dtype=bool)
+        # The pairs outside every class's block share no form: form_compat alone.
+        rule = constraints.RULE_CODES.index("form_compat")
+        inside = np.zeros(nt, dtype=np.int64)
+        mentor_inside = np.zeros(nm, dtype=np.int64)
+        for key, cls in classes.items():
+            members = roster.mentees.forms == np.uint64(key)
+            inside[members] = len(cls.mentors)
+            mentor_inside[cls.mentors] += int(members.sum())
+        self.counts[:, rule] += (nm - inside).astype(np.int32)
+        self.only_counts[:, rule] += (nm - inside).astype(np.int32)
+        self.mentor_counts[:, rule] += nt - mentor_inside
 
-    def add(self, ti: np.ndarray, blocked: np.ndarray, blocked_form: np.ndarray) -> None:
-        # Through the few distinct masks of the chunk: a count per (row, mask) and (column, mask).
-        values = np.flatnonzero(np.bincount(blocked.ravel(), minlength=1 << N_RULES))
-        lut = np.zeros(1 << N_RULES, dtype=np.int64)
+    def add(self, rows: np.ndarray, cols: np.ndarray, mask: np.ndarray, form: np.ndarray | int) -> Near:
+        """The blocked pairs of the block rows × cols (masks [r, c], 0 = passes; forms [r, c] or
+        one form); returns their near misses."""
+        r, c = _nonzero(mask)
+        if not len(r):
+            return _near_concat([])
+        blocked = mask[r, c]
+        # Through the few distinct masks of the block: a count per (row, mask) and (column, mask).
+        values = np.flatnonzero(np.bincount(blocked))
+        lut = np.zeros(int(values[-1]) + 1, dtype=np.int64)
         lut[values] = np.arange(len(values))
-        u = len(values)
-        idx = lut[blocked]
-        nr, nc = blocked.shape
-        per_row = np.bincount((idx + (np.arange(nr, dtype=np.int64) * u)[:, None]).ravel(),
-                              minlength=nr * u).reshape(nr, u)
-        per_col = np.bincount((idx + (np.arange(nc, dtype=np.int64) * u)[None, :]).ravel(),
-                              minlength=nc * u).reshape(nc, u)
-        self.counts[ti] += (per_row @ self.has[values]).astype(np.int32)
-        self.only_counts[ti] += (per_row @ self.only[values]).astype(np.int32)
-        self.mentor_counts += per_col @ self.has[values]
-        r, k = np.nonzero(single_near_rule(blocked))
-        self.near_per_mentee[ti] += np.bincount(r, minlength=nr).astype(np.int32)
-        if self.near_kept + len(r) > NEAR_PAIRS_KEPT:
-            self.near_stored[ti] = False
-        elif len(r):
-            self.near_kept += len(r)
-            rule = (np.bitwise_count(blocked[r, k] - np.uint32(1))).astype(np.uint8)  # log2 of one bit
-            self.near.append((ti[r].astype(np.int32), k.astype(np.int32), rule, blocked_form[r, k]))
+        idx, u = lut[blocked], len(values)
+        nr, nc = mask.shape
+        key = np.multiply(r, u)
+        key += idx
+        per_row = np.bincount(key, minlength=nr * u).reshape(nr, u)
+        np.multiply(c, u, out=key)
+        key += idx
+        per_col = np.bincount(key, minlength=nc * u).reshape(nc, u)
+        del key, idx
+        self.counts[rows] += (per_row @ DECIDING_HAS[values]).astype(np.int32)
+        self.only_counts[rows] += (per_row @ DECIDING_ONLY[values]).astype(np.int32)
+        # In float64 (exact for counts): a BLAS product, not numpy's integer loop.
+        self.mentor_counts[cols] += (per_col.astype(np.float64) @ DECIDING_HAS[values].astype(np.float64)
+                                     ).astype(np.int64)
+        near = np.flatnonzero(single_near_rule(blocked))
+        self.near_per_mentee[rows] += np.bincount(r[near], minlength=nr).astype(np.int32)
+        near_form = np.full(len(near), form, np.int8) if np.ndim(form) == 0 else form[r[near], c[near]]
+        return (rows[r[near]].astype(np.int32), cols[c[near]].astype(np.int32),
+                np.bitwise_count(blocked[near] - np.uint32(1)).astype(np.uint8),  # log2 of one bit
+                near_form)
 
-    def remove_candidates(self, mentee: np.ndarray, mentor: np.ndarray, form: np.ndarray, bit: int) -> None:
-        """Pairs that pass every rule but are taken out (forbidden, below min_score): now
-        blocked by that one reason, in the first form they passed in."""
-        if not len(mentee):
-            return
-        keys = mentee.astype(np.int64) * self.nm + mentor
-        _, first = np.unique(keys, return_index=True)  # edges are sorted: the first is the first form
+    def keep_near(self, ti: np.ndarray, near: Near) -> None:
+        """A chunk's near misses (chunks in mentee order), stored while NEAR_PAIRS_KEPT allows
+        (else its rows are recomputed on demand)."""
+        if self.near_kept + len(near[0]) > NEAR_PAIRS_KEPT:
+            self.near_stored[ti] = False
+        else:
+            self.near_kept += len(near[0])
+            self.near.append(near)
+
+    def remove_candidates(self, mentee: np.ndarray, mentor: np.ndarray, form: np.ndarray, bit: int) -> Near:
+        """Pairs (edges, sorted) that pass every rule but are taken out (forbidden, below
+        min_score): now blocked by that one reason, in the first form they passed in."""
+        first = np.ones(len(mentee), dtype=bool)
+        first[1:] = (mentee[1:] != mentee[:-1]) | (mentor[1:] != mentor[:-1])
         mentee, mentor, form = mentee[first], mentor[first], form[first]
         rule = int(bit).bit_length() - 1
-        np.add.at(self.counts, (mentee, rule), 1)
-        np.add.at(self.only_counts, (mentee, rule), 1)
-        np.add.at(self.mentor_counts, (mentor, rule), 1)
-        np.add.at(self.near_per_mentee, mentee, 1)
-        self.near_in_order = False
-        self.near.append((mentee.astype(np.int32), mentor.astype(np.int32), np.full(len(mentee), rule, np.uint8),
-                          form.astype(np.int8)))
+        per_mentee = np.bincount(mentee, minlength=self.nt).astype(np.int32)
+        self.counts[:, rule] += per_mentee
+        self.only_counts[:, rule] += per_mentee
+        self.mentor_counts[:, rule] += np.bincount(mentor, minlength=self.nm)
+        self.near_per_mentee += per_mentee
+        return (mentee.astype(np.int32), mentor.astype(np.int32), np.full(len(mentee), rule, np.uint8),
+                form.astype(np.int8))
 
-    def near_rows(self) -> tuple[np.ndarray, ...]:
-        if not self.near:
-            return (np.zeros(self.nt + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.uint8),
-                    np.zeros(0, np.int8))
-        mentee = np.concatenate([p[0] for p in self.near])
-        mentor = np.concatenate([p[1] for p in self.near])
-        rule = np.concatenate([p[2] for p in self.near])
-        form = np.concatenate([p[3] for p in self.near])
+    def near_rows(self, removed: list[Near]) -> tuple[np.ndarray, ...]:
+        """The near misses as rows per mentee, with the pairs taken out after the rules
+        (`removed`, in (mentee, mentor) order) merged in."""
+        mentee, mentor, rule, form = near = _near_concat(self.near)
         self.near = []
-        if not self.near_in_order:
-            order = np.argsort(mentee.astype(np.int64) * self.nm + mentor, kind="stable")
-            mentee, mentor, rule, form = mentee[order], mentor[order], rule[order], form[order]
+        removed = _near_concat(removed)
+        if len(removed[0]):
+            at = np.searchsorted(Roster.pair_key(mentee, mentor, self.nm), Roster.pair_key(removed[0], removed[1], self.nm))
+            mentee, mentor, rule, form = (np.insert(a, at, b) for a, b in zip(near, removed))
         ptr = np.zeros(self.nt + 1, dtype=np.int64)
         np.cumsum(np.bincount(mentee, minlength=self.nt), out=ptr[1:])
         return ptr, mentor, rule, form
 
 
-def _sorted_edges(passes: list, per_form: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One chunk's passing (mentee, mentor, form), sorted, as int32 / int32 / int16; one edge
-    per pair (the first form in configuration order it passes in) unless per form."""
-    mentee = np.concatenate([p[0] for p in passes]).astype(np.int32)
-    mentor = np.concatenate([p[1] for p in passes]).astype(np.int32)
-    form = np.concatenate([p[2] for p in passes])
-    order = np.lexsort((form, mentor, mentee))
-    mentee, mentor, form = mentee[order], mentor[order], form[order]
-    if not per_form and len(mentee):
-        first = np.ones(len(mentee), dtype=bool)
-        first[1:] = (mentee[1:] != mentee[:-1]) | (mentor[1:] != mentor[:-1])
-        mentee, mentor, form = mentee[first], mentor[first], form[first]
-    return mentee, mentor, form
+def _by_mentee(near: list[Near], start: int, n_rows: int) -> Near:
+    """A chunk's near misses from the blocks of its classes, in mentee order (each mentee's
+    are in one block, in mentor order)."""
+    joined = _near_concat(near)
+    if len(near) < 2:
+        return joined
+    local = joined[0] - np.int32(start)
+    order = np.argsort(local.astype(np.uint16) if n_rows <= 1 << 16 else local, kind="stable")
+    return tuple(a[order] for a in joined)
+
+
+@dataclass
+class _Block:
+    """Pass 1's verdict on a block of pairs (mentees × their class's mentors), kept for pass 2
+    to score: a bit per pair, whether it passes every rule of some form, and for a class of
+    several forms, per such pair, the forms it passes in."""
+    rows: np.ndarray
+    cls: _FormClass
+    candidates: np.ndarray  # packed bits, row-major
+    forms_passed: np.ndarray | None  # bits k: passes in cls.forms[k] (classes of several forms)
+
+    @staticmethod
+    def of(rows: np.ndarray, form_class: _FormClass, passing: np.ndarray) -> _Block:
+        ok = passing != 0
+        return _Block(rows, form_class, np.packbits(ok), passing[ok] if len(form_class.forms) > 1 else None)
+
+    def edges(self, per_form: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The candidate edges by pair (row-major) then form: (row, column, k: the edge's form
+        is the class's k-th). One edge per pair, in the first form it passes in, unless per form."""
+        shape = (len(self.rows), len(self.cls.mentors))
+        row, col = _nonzero(np.unpackbits(self.candidates, count=shape[0] * shape[1]).view(bool).reshape(shape))
+        bits = self.forms_passed
+        if bits is None:
+            return row, col, np.zeros(len(row), dtype=np.int64)
+        if not per_form:
+            return row, col, _lowest_bit(bits).astype(np.int64)
+        n_forms = len(self.cls.forms)
+        edge, k = np.nonzero((bits[:, None] >> np.arange(n_forms, dtype=bits.dtype)) & bits.dtype.type(1))
+        return row[edge], col[edge], k
+
+
+COLUMNS = ("mentee", "mentor", "form", "components", "score", "score_int")
+
+
+@dataclass
+class _Runs:
+    """Where a block's edges go: row k's edges (at source[k]..source[k] + length[k] in the
+    block's order) to target[k].. of the graph's arrays."""
+    target: np.ndarray
+    source: np.ndarray
+    length: np.ndarray
+
+    @staticmethod
+    def one(n: int) -> _Runs:
+        return _Runs(np.zeros(1, np.int64), np.zeros(1, np.int64), np.array([n], np.int64))
+
+    def rows(self, lo: int, hi: int) -> _Runs:
+        return _Runs(self.target[lo:hi], self.source[lo:hi], self.length[lo:hi])
+
+    def span(self) -> tuple[int, int]:
+        """The source positions these runs cover."""
+        if not len(self.length):
+            return 0, 0
+        return int(self.source[0]), int(self.source[-1] + self.length[-1])
+
+    def put(self, column: np.ndarray, values: np.ndarray, offset: int = 0) -> None:
+        """column[target..] = values[source - offset..], run by run; runs that follow each
+        other in both are copied as one."""
+        nonempty = self.length > 0
+        target, source, length = self.target[nonempty], self.source[nonempty] - offset, self.length[nonempty]
+        if not len(length):
+            return
+        breaks = np.flatnonzero((target[1:] != target[:-1] + length[:-1]) | (source[1:] != source[:-1] + length[:-1]))
+        begin = np.r_[0, breaks + 1]
+        end = np.r_[breaks + 1, len(length)]
+        for b, e in zip(begin.tolist(), end.tolist()):
+            t, s, n = int(target[b]), int(source[b]), int(source[e - 1] + length[e - 1] - source[b])
+            column[t:t + n] = values[s:s + n]
+
+
+class _Edges:
+    """The graph's edge arrays, allocated once for the count pass 1 found and filled chunk by
+    chunk in mentee order, each edge written once where it belongs (the graph is never held
+    twice, nor gathered from pieces)."""
+
+    def __init__(self, n: int, scorer: scoring.Scorer, per_form: bool):
+        self.scorer, self.per_form = scorer, per_form
+        self.columns = {"mentee": np.empty(n, dtype=np.int64), "mentor": np.empty(n, dtype=np.int64),
+                        "form": np.empty(n, dtype=np.int16),
+                        "components": np.empty((n, len(scoring.COMPONENTS)), dtype=np.float32),
+                        "score": np.empty(n, dtype=np.float64), "score_int": np.empty(n, dtype=np.int32)}
+        self.filled = 0
+
+    def add_chunk(self, blocks: list[_Block], start: int, n_rows: int) -> slice:
+        """Scores a chunk's candidate edges (mentees start.. start + n_rows, from the blocks of
+        their classes) into place, sorted by (mentee, mentor, form); returns where they went."""
+        found = [block.edges(self.per_form) for block in blocks]
+        per_mentee = np.zeros(n_rows, dtype=np.int64)
+        for block, (row, _, _) in zip(blocks, found):
+            per_mentee[block.rows - start] += np.bincount(row, minlength=len(block.rows))
+        first = self.filled + np.cumsum(per_mentee) - per_mentee  # where each mentee's edges begin
+        for block, (row, col, k) in zip(blocks, found):
+            # Each mentee's edges, consecutive in its block, go to one run of the arrays.
+            per_row = np.bincount(row, minlength=len(block.rows))
+            runs = _Runs(first[block.rows - start], np.cumsum(per_row) - per_row, per_row)
+            runs.put(self.columns["mentee"], block.rows[row])
+            runs.put(self.columns["mentor"], block.cls.mentors[col])
+            runs.put(self.columns["form"], np.asarray(block.cls.forms, np.int16)[k])
+            self._score(block, row * len(block.cls.mentors) + col, runs)
+        done = slice(self.filled, self.filled + int(per_mentee.sum()))
+        self.filled = done.stop
+        return done
+
+    def _score(self, block: _Block, flat: np.ndarray, runs: _Runs) -> None:
+        """Components and scores of the pairs at `flat` (ascending) of a block, written by
+        `runs`: tile by tile of rows, scored as a block where most of the tile's pairs are
+        edges, else pair by pair (same values either way)."""
+        if self.per_form and len(block.cls.forms) > 1:  # a pair's edges (one per form) share its scores
+            pair = np.r_[True, flat[1:] != flat[:-1]] if len(flat) else np.zeros(0, bool)
+            scored = _Edges(int(pair.sum()), self.scorer, False)
+            scored._score(block, flat[pair], _Runs.one(int(pair.sum())))
+            pair = np.cumsum(pair) - 1
+            runs.put(self.columns["components"], scored.columns["components"][pair])
+            runs.put(self.columns["score"], scored.columns["score"][pair])
+            return
+        rows, cols = block.rows, block.cls.mentors
+        n_cols = len(cols)
+        tile = max(1, SCORE_TILE // max(1, n_cols))
+        for r0 in range(0, len(rows), tile):
+            part = runs.rows(r0, r0 + tile)
+            lo, hi = part.span()
+            if lo == hi:
+                continue
+            tile_rows = rows[r0:r0 + tile]
+            pairs = flat[lo:hi] - r0 * n_cols
+            score = np.empty(hi - lo, dtype=np.float64)
+            if (hi - lo) * BLOCK_SCORING_SHARE >= len(tile_rows) * n_cols:
+                components = self.scorer.matrix(tile_rows[:, None], cols[None, :], pairs, total=score)
+            else:
+                components = self.scorer.matrix(tile_rows[pairs // n_cols], cols[pairs % n_cols], total=score)
+            part.put(self.columns["components"], components, lo)
+            part.put(self.columns["score"], score, lo)
+
+    def take_out(self, done: slice, keep: np.ndarray) -> None:
+        """Keeps only `keep` of the edges at `done` (the last chunk's), closing the gap."""
+        kept = int(keep.sum())
+        for column in self.columns.values():
+            column[done.start:done.start + kept] = column[done][keep]
+        self.filled = done.start + kept
+
+    def finish(self) -> dict[str, np.ndarray]:
+        """Shrunk to what was filled (pairs taken out in pass 2); shrinking moves no data."""
+        for column in self.columns.values():
+            if len(column) != self.filled:
+                column.resize((self.filled, *column.shape[1:]), refcheck=False)
+        return self.columns
 
 
 def build_graph(roster: Roster, forbidden_pairs: np.ndarray | None = None,
                 progress: Callable[[int, int], None] | None = None) -> CandidateGraph:
     """Run every hard rule and score component. `forbidden_pairs`: [k, 2] (mentee, mentor)
-    pairs the consilium excluded. `progress(done, total)` is called after each chunk of mentees."""
+    pairs the consilium excluded. `progress(done, total)` is called after each chunk of mentees.
+
+    Mentees go in chunks (in order, so the edges come out sorted); in a chunk, the mentees
+    who listed the same forms meet those forms' mentors as one block, on which the rules and
+    the score components run as whole-block array operations. Pass 1 runs the rules, tallies
+    the blocked pairs and counts the edges; pass 2 scores the edges into arrays allocated
+    once for that count."""
     config = roster.config
     nt, nm = roster.mentees.n, roster.mentors.n
     per_form = config.program.one_mentor_per == "form"
-    all_mentors = np.arange(nm, dtype=np.int64)
-    tally = _BlockedTally(nt, nm)
-    # Edges chunk by chunk, each sorted by (mentee, mentor, form): chunks come in mentee
-    # order, so their concatenation is sorted with no sort of every edge at once.
-    edge_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    classes = _form_classes(roster)
+    tally = _BlockedTally(roster, classes)
     rows_per_chunk = max(1, BLOCK_PAIRS // max(1, nm))
+    plan: list[tuple[int, int, list[_Block]] | None] = []
+    n_edges = 0
     for start in range(0, nt, rows_per_chunk):
         ti = np.arange(start, min(nt, start + rows_per_chunk), dtype=np.int64)
-        passes: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        blocked, blocked_form = _best_reasons(roster, ti, all_mentors, passes)
-        tally.add(ti, blocked, blocked_form)
-        del blocked, blocked_form
-        if passes:
-            edge_parts.append(_sorted_edges(passes, per_form))
+        keys = roster.mentees.forms[ti]
+        blocks, near = [], []
+        for key in distinct(keys)[0].tolist():
+            cls = classes.get(key)
+            if cls is None:
+                continue
+            rows = ti[keys == np.uint64(key)]
+            mask, form, passing = _rule_block(roster, rows, cls)
+            near.append(tally.add(rows, cls.mentors, mask, form))
+            del mask, form
+            found = int(np.bitwise_count(passing).sum()) if per_form else int(np.count_nonzero(passing))
+            if found:
+                blocks.append(_Block.of(rows, cls, passing))
+                n_edges += found
+        tally.keep_near(ti, _by_mentee(near, start, len(ti)))
+        plan.append((start, len(ti), blocks))
+    near = _near_concat(tally.near)  # before the edges are allocated: joined at a low point of memory
+    tally.near = [near]
+
+    edges = _Edges(n_edges, scoring.Scorer(roster, tabulate=True), per_form)
+    columns = edges.columns
+    forbidden = np.asarray(forbidden_pairs if forbidden_pairs is not None else np.zeros((0, 2)), dtype=np.int64)
+    removed: list[Near] = []  # pairs taken out after the rules, in (mentee, mentor) order
+    for n, (start, n_rows, blocks) in enumerate(plan):
+        plan[n] = None  # pass 1's verdicts on this chunk are no longer needed
+        done = edges.add_chunk(blocks, start, n_rows)
+        del blocks
+        mentee, mentor, form = columns["mentee"][done], columns["mentor"][done], columns["form"][done]
+        keep = ~roster.pair_in(forbidden, mentee, mentor)
+        out = []
+        if not keep.all():
+            out.append(tally.remove_candidates(mentee[~keep], mentor[~keep], form[~keep], FORBIDDEN_BIT))
+        if config.program.min_score > 0:
+            low = keep & (columns["score"][done] < config.program.min_score - 1e-12)
+            if low.any():
+                out.append(tally.remove_candidates(mentee[low], mentor[low], form[low], MIN_SCORE_BIT))
+                keep &= ~low
+        if out:
+            out_near = _near_concat(out)
+            order = np.lexsort((out_near[1], out_near[0]))
+            removed.append(tuple(a[order] for a in out_near))
+            edges.take_out(done, keep)
+            done = slice(done.start, edges.filled)
+        # Round off float noise first: a pair's integer score must not depend on how its
+        # weighted sum rounded (787.4999... vs 787.5).
+        columns["score_int"][done] = np.rint(np.round(columns["score"][done] * SCORE_SCALE, 6))
         if progress:
-            progress(int(ti[-1]) + 1, nt)
+            progress(start + n_rows, nt)
+    columns = edges.finish()
 
-    if edge_parts:
-        mentee = np.concatenate([p[0] for p in edge_parts]).astype(np.int64)
-        mentor = np.concatenate([p[1] for p in edge_parts]).astype(np.int64)
-        form = np.concatenate([p[2] for p in edge_parts])
-    else:
-        mentee = np.zeros(0, np.int64)
-        mentor = np.zeros(0, np.int64)
-        form = np.zeros(0, np.int16)
-    del edge_parts
-
-    keep = np.ones(len(mentee), dtype=bool)
-    if forbidden_pairs is not None and len(forbidden_pairs):
-        hit = roster.pair_in(np.asarray(forbidden_pairs, dtype=np.int64), mentee, mentor)
-        tally.remove_candidates(mentee[hit], mentor[hit], form[hit], FORBIDDEN_BIT)
-        keep &= ~hit
-
-    components = scoring.component_matrix(roster, mentee, mentor)
-    score = scoring.total_score(components, config, roster)
-    if config.program.min_score > 0:
-        low = keep & (score < config.program.min_score - 1e-12)
-        tally.remove_candidates(mentee[low], mentor[low], form[low], MIN_SCORE_BIT)
-        keep &= ~low
-    mentee, mentor, form = mentee[keep], mentor[keep], form[keep]
-    components, score = components[keep], score[keep]
-    # Round off float noise first: the matrix product's summation order depends on how many
-    # pairs are scored at once, and a pair's integer score must not (787.4999... vs 787.5).
-    score_int = np.rint(np.round(score * SCORE_SCALE, 6)).astype(np.int64)
-    near_ptr, near_mentor, near_rule, near_form = tally.near_rows()
-    return CandidateGraph(roster, mentee, mentor, form, components, score, score_int,
+    near_ptr, near_mentor, near_rule, near_form = tally.near_rows(removed)
+    return CandidateGraph(roster, *(columns[name] for name in COLUMNS),
                           tally.counts, tally.only_counts, tally.mentor_counts.astype(np.int32),
                           near_ptr, near_mentor, near_rule, near_form, tally.near_per_mentee, tally.near_stored)

@@ -111,7 +111,7 @@ def match(participants: list[Participant], config: ProgramConfig, *, pair_specs:
     t = time.perf_counter()
     solve_deadline = t + SOLVE_SHARE * (deadline - t) if explain else deadline
     solution = solve(graph, locks, engine=engine, time_limit=max(0.0, deadline - t), seed=seed, workers=workers,
-                     flow_presolve=flow_presolve, deadline=solve_deadline)
+                     flow_presolve=flow_presolve, deadline=solve_deadline, timing=timings)
     if solution.status == "INFEASIBLE":
         # The clash reduced to minimal cores of locks, with the rules involved, by the solver's deadline.
         solution.conflict = explain_conflicts(graph, locks, solution.conflict, seed=seed, workers=workers,

@@ -240,6 +240,25 @@ def programmes(draw, *, mentees: tuple[int, int] = (1, 8), mentors: tuple[int, i
     return Programme(final, config, over)
 
 
+PSYCH_SCALES = ["psych_extraversion", "psych_anxiety", "psych_leadership"]
+SLOTS = ["mon", "tue", "wed", "thu"]
+
+
+@st.composite
+def scored_programmes(draw, **kwargs) -> Programme:
+    """programmes(**kwargs) whose people also answered psychological scales (values 1..10,
+    some scales complementary) and gave free time slots: every score component has data."""
+    complementary = draw(st.lists(st.sampled_from(PSYCH_SCALES), max_size=2, unique=True))
+    overrides = {**kwargs.pop("overrides", {}), "psych": {"complementary": complementary}}
+    programme = draw(programmes(overrides=overrides, **kwargs))
+    people = [p.model_copy(update={
+        "psych": {s: float(draw(st.integers(1, 10))) for s in draw(st.lists(st.sampled_from(PSYCH_SCALES),
+                                                                             max_size=3, unique=True))},
+        "availability": draw(st.lists(st.sampled_from(SLOTS), max_size=3, unique=True))})
+        for p in programme.participants]
+    return Programme(people, programme.config, programme.overrides)
+
+
 def pair_scores(programme: Programme) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], int]]:
     """The graph's total score (0..1) and integer score of every pair that shares a form,
     whatever the hard rules say: the candidate graph built with every rule switched off

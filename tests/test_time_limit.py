@@ -323,3 +323,27 @@ def test_a_run_past_its_limit_says_so_and_names_what_always_runs(tmp_path, monke
     assert "longer than --time-limit 0.2 s: building the graph of possible pairs" in en.output
     fast = CliRunner().invoke(main, [*args[:-3], "--time-limit", "60", "-q", "--out", str(tmp_path / "ok")])
     assert fast.exit_code == 0 and "longer than --time-limit" not in fast.output
+
+
+def test_explanations_start_no_re_solve_whose_first_flow_cannot_end_in_time(monkeypatch):
+    """A re-solve's flow relaxation always runs to the end: at region scale it takes tens of
+    seconds, so with less time than that left none is started, and what it would have
+    answered is marked not computed in time and counted (never silently missing)."""
+    import matcher.explain as explain_module
+
+    people, config = _group_programme(n_mentees=60, n_mentors=20, seed=4)
+    result = match(people, config, time_limit=30)
+    full = result_document(result)
+    add_explanations(full, result, deadline=time.perf_counter() + 60)
+    assert full["explanations"]["resolves"] > 0  # this programme's explanations need re-solves
+
+    result.timings["flow"] = 1e6  # as if one flow took longer than any time that is left
+
+    def never(*args, **kwargs):
+        raise AssertionError("a re-solve that cannot end by the deadline was started")
+
+    monkeypatch.setattr(explain_module, "solve", never)
+    doc = result_document(result)
+    add_explanations(doc, result, deadline=time.perf_counter() + 60)
+    late = doc["explanations"]["not_computed_in_time"]
+    assert late["alternatives"] + late["changes"] > 0

@@ -5,9 +5,13 @@ Every rule module exposes:
     CODE: str                 reason code, also the key of its message in the catalogue
     FORM_DEPENDENT: bool      whether the verdict depends on the form of mentoring
     def check(roster, mentee, mentor, form) -> np.ndarray[bool]
-        True where the pair passes; `mentee`, `mentor` are int64 index arrays of equal
-        length into roster.mentees / roster.mentors; `form` a form id of roster.form_ids
-        (ignored by form-independent rules). Bulk numpy, no Python loop per pair.
+        True where the pair passes; `mentee`, `mentor` are int64 index arrays into
+        roster.mentees / roster.mentors that broadcast together: equal lengths for a list of
+        pairs, or a column of mentees against a row of mentors ([r, 1] and [1, c]) for a
+        block, which the candidate graph checks without a gather per pair. The result has
+        their broadcast shape, or one that broadcasts to it (a rule about the mentee alone
+        may answer [r, 1]). `form` a form id of roster.form_ids (ignored by form-independent
+        rules). Bulk numpy, no Python loop per pair.
     def details(roster, mentee: int, mentor: int, form) -> dict
         parameters of the reason for one blocked pair, for explanations
         (e.g. {"gap": 6, "min": 9}); rendered through the message catalogue.
@@ -34,6 +38,7 @@ from types import ModuleType
 
 import numpy as np
 
+from ..arrays import pair_shape
 from . import (
     age_gap,
     avoid,
@@ -78,12 +83,20 @@ SOLVER_FIXES: list[ModuleType] = [places]
 
 
 def reasons_mask(roster, mentee: np.ndarray, mentor: np.ndarray, form: str) -> np.ndarray:
-    """Bitmask of failed rules per pair for one form (0 = passes every rule)."""
-    mask = np.zeros(len(mentee), dtype=np.uint32)
+    """Bitmask of failed rules per pair for one form (0 = passes every rule), in the pairs'
+    shape (a list, or a block: see `check` above)."""
+    mask = np.zeros(pair_shape(mentee, mentor), dtype=np.uint32)
     for k, rule in enumerate(RULES):
-        ok = rule.check(roster, mentee, mentor, form)
-        mask |= np.where(ok, np.uint32(0), np.uint32(1 << k))
+        ok = _own_values(rule.check(roster, mentee, mentor, form))
+        if not ok.all():
+            mask |= np.multiply(~ok, np.uint32(1 << k), dtype=np.uint32)
     return mask
+
+
+def _own_values(a: np.ndarray) -> np.ndarray:
+    """A broadcast view (a rule that does not apply: `arrays.everyone`) cut to its own values:
+    axes of stride 0 to length 1, so a block is not read pair by pair for nothing."""
+    return a[tuple(slice(0, 1) if stride == 0 else slice(None) for stride in a.strides)]
 
 
 def rule_by_code(code: str) -> ModuleType | None:

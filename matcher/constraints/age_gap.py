@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..arrays import DATE_MONTH, date_key, key_date
+from ..arrays import DATE_MONTH, date_key, everyone, key_date
 from ..i18n import register
 from .fix import Fix
 
@@ -94,7 +94,7 @@ def _months(minimum: float) -> int:
 def check(roster, mentee, mentor, form):
     minimum = roster.config.forms[form].min_age_gap
     if minimum <= 0:
-        return np.ones(len(mentee), dtype=bool)
+        return everyone(mentee, mentor)
     _, mentor_latest = birth_bounds(roster.mentors, roster.reference_date)
     mentee_earliest, _ = birth_bounds(roster.mentees, roster.reference_date)
     r = mentor_latest[mentor]

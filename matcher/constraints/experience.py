@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import everyone
 from ..i18n import register
 
 CODE = "experience"
@@ -25,7 +26,7 @@ register({
 def check(roster, mentee, mentor, form):
     maximum = roster.config.forms[form].max_mentee_experience
     if maximum is None:
-        return np.ones(len(mentee), dtype=bool)
+        return everyone(mentee, mentor)
     mentor_years = roster.mentors.experience[mentor]
     mentee_years = roster.mentees.experience[mentee]
     return ~(mentor_years <= mentee_years)  # an unknown side (nan) does not fail

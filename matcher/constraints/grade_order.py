@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import everyone
 from ..i18n import register
 
 CODE = "grade_order"
@@ -33,7 +34,7 @@ register({
 def check(roster, mentee, mentor, form):
     minimum = roster.config.forms[form].min_grade_gap
     if minimum is None:
-        return np.ones(len(mentee), dtype=bool)
+        return everyone(mentee, mentor)
     mentor_grade = roster.mentors.grade[mentor].astype(np.int32)
     mentee_grade = roster.mentees.grade[mentee].astype(np.int32)
     return (mentor_grade >= 0) & (mentee_grade >= 0) & (mentor_grade - mentee_grade >= minimum)

@@ -12,7 +12,7 @@ import dataclasses
 
 import numpy as np
 
-from ..arrays import WISH_BIT, popcount, popcount_and
+from ..arrays import WISH_BIT, everyone, pairs_where, popcount, popcount_and
 from ..i18n import register
 from .fix import Fix, update_people
 
@@ -118,16 +118,15 @@ def _directions(roster, mentee, mentor):
 
 
 def check(roster, mentee, mentor, form):
-    ok = np.ones(len(mentee), dtype=bool)
-    for who, wisher, partner, w_all, p_all in _directions(roster, mentee, mentor):
+    ok = everyone(mentee, mentor)
+    for who, wisher, partner, w_all, p_all in _directions(roster, np.asarray(mentee), np.asarray(mentor)):
         for wish in WISHES:
-            active = _active(wisher, wish)
-            if not active.any():
-                continue
-            # Hard wishes are rare: evaluate only the pairs whose wisher holds one.
-            sel = np.flatnonzero(active[w_all])
-            if sel.size:
-                ok[sel] &= _holds(who, wish, wisher, partner, w_all[sel], p_all[sel])
+            active = _active(wisher, wish)[w_all]
+            if active.any():
+                # Hard wishes are rare: evaluate only the pairs whose wisher holds one.
+                ok = ok if ok.flags.writeable else np.ones(ok.shape, dtype=bool)
+                at, w, p = pairs_where(w_all, p_all, active)
+                ok[at] &= _holds(who, wish, wisher, partner, w, p)
     return ok
 
 

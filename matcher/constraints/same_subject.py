@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arrays import popcount_and
+from ..arrays import count_and, everyone
 from ..i18n import register
 
 CODE = "same_subject"
-_CHUNK = 1 << 20
 FORM_DEPENDENT = True
 
 register({
@@ -24,15 +23,8 @@ register({
 
 def check(roster, mentee, mentor, form):
     if not roster.config.forms[form].same_subject:
-        return np.ones(len(mentee), dtype=bool)
-    subjects_mentor = roster.mentors.sets["subjects"]
-    subjects_mentee = roster.mentees.sets["subjects"]
-    ok = np.empty(len(mentee), dtype=bool)
-    # Gathered bitsets are [pairs, words]: chunk so a direct call on millions stays small.
-    for start in range(0, len(mentee), _CHUNK):
-        part = slice(start, start + _CHUNK)
-        ok[part] = popcount_and(subjects_mentor[mentor[part]], subjects_mentee[mentee[part]]) > 0
-    return ok
+        return everyone(mentee, mentor)
+    return count_and(roster.mentors.sets["subjects"], mentor, roster.mentees.sets["subjects"], mentee) > 0
 
 
 def _names(roster, bits: np.ndarray) -> list[str]:

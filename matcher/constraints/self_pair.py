@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import everyone
 from ..i18n import register
 
 CODE = "self_pair"
@@ -28,11 +29,9 @@ def _mentor_of_same_person(roster) -> np.ndarray:
 
 
 def check(roster, mentee, mentor, form):
-    same = _mentor_of_same_person(roster)
-    ok = np.ones(len(mentee), dtype=bool)
-    sel = np.flatnonzero(same[mentee] >= 0)  # only people in both roles can meet themselves
-    ok[sel] = same[mentee[sel]] != mentor[sel]
-    return ok
+    if not len(roster.same_person_pairs):
+        return everyone(mentee, mentor)
+    return _mentor_of_same_person(roster)[mentee] != mentor  # -1 (not in both roles) is no mentor
 
 
 def details(roster, mentee, mentor, form):

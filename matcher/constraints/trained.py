@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import everyone
 from ..i18n import register
 from .fix import Fix, update_people
 
@@ -29,7 +30,7 @@ register({
 
 def check(roster, mentee, mentor, form):
     if not roster.config.forms[form].require_trained:
-        return np.ones(len(mentee), dtype=bool)
+        return everyone(mentee, mentor)
     return roster.mentors.trained[mentor] == 1
 
 

@@ -1,15 +1,10 @@
-"""Small helpers shared by the score components: bitset members, chunking, display terms."""
+"""Small helpers shared by the score components: bitset members and counts, display terms."""
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import numpy as np
 
 from ..arrays import popcount
 from ..i18n import MESSAGES, register, render
-
-# Pairs evaluated per block where a component builds [E, k] temporaries (psych).
-CHUNK = 1 << 18
 
 # Display labels of the canonical spheres (models.SPHERE_ALIASES); free values show as typed.
 register({
@@ -28,11 +23,6 @@ register({
     "sphere.exams": ("подготовка к экзаменам", "exam preparation"),
     "sphere.burnout": ("профессиональное выгорание", "burnout"),
 })
-
-
-def chunks(n: int, size: int = CHUNK) -> Iterator[slice]:
-    for start in range(0, n, size):
-        yield slice(start, min(n, start + size))
 
 
 def members(row: np.ndarray, vocab: list[str]) -> list[str]:
@@ -54,15 +44,6 @@ def count(sets: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return popcount(sets)[idx]
 
 
-def count_and(sets_a: np.ndarray, idx_a: np.ndarray, sets_b: np.ndarray, idx_b: np.ndarray) -> np.ndarray:
-    """|A ∩ B| for row-aligned pairs of rows of two bitset tables."""
-    # Word by word: no [E, words] temporaries and no slow short-axis sum.
-    out = np.bitwise_count(sets_a[idx_a, 0] & sets_b[idx_b, 0]).astype(np.int32)
-    for w in range(1, sets_a.shape[1]):
-        out += np.bitwise_count(sets_a[idx_a, w] & sets_b[idx_b, w])
-    return out
-
-
 def share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     """part / whole as float32, 0 where whole is 0."""
     return (part / np.maximum(whole, 1)).astype(np.float32)
@@ -81,3 +62,20 @@ def localized(key: str, values: list[str], term_prefix: str = "") -> dict:
             labels.append(render(code, None, lang) if term_prefix and code in MESSAGES else v)
         out[f"{key}_{lang}"] = labels
     return out
+
+
+def row_kinds(table: np.ndarray) -> np.ndarray:
+    """A kind per row of a 2-D table (bitsets, scales): equal rows (byte for byte), one kind."""
+    n = len(table)
+    data = np.ascontiguousarray(table).view(np.uint8).reshape(n, -1) if n else np.zeros((0, 0), np.uint8)
+    words = np.zeros((n, -(-data.shape[1] // 8) * 8), dtype=np.uint8)
+    words[:, :data.shape[1]] = data
+    words = words.view(np.uint64)
+    if words.shape[1] == 0:
+        return np.zeros(n, dtype=np.int64)
+    order = np.lexsort(words.T[::-1])
+    new = np.ones(n, dtype=bool)
+    new[1:] = (words[order[1:]] != words[order[:-1]]).any(axis=1)
+    kinds = np.empty(n, dtype=np.int64)
+    kinds[order] = np.cumsum(new) - 1
+    return kinds

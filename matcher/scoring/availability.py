@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..i18n import register
-from ._util import count, count_and, members
+from ..arrays import count_and
+from ._util import count, members, row_kinds
 
 NAME = "availability"
 
@@ -24,6 +25,10 @@ NEUTRAL = 0.5
 
 def applies(roster) -> bool:
     return bool(roster.mentees.sets["availability"].any() and roster.mentors.sets["availability"].any())
+
+
+def kinds(roster):
+    return row_kinds(roster.mentees.sets["availability"]), row_kinds(roster.mentors.sets["availability"])
 
 
 def score(roster, mentee, mentor):

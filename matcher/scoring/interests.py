@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..i18n import register
-from ._util import count, count_and, members
+from ..arrays import count_and
+from ._util import count, members
 
 NAME = "interests"
 

@@ -16,16 +16,18 @@ Hard wishes are enforced by constraints/hard_wishes; here every wish is soft.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import combinations
 
 import numpy as np
 
 from ..i18n import register
-from ._util import count, count_and, localized, share
+from ..arrays import count_and, pair_shape, pairs_where, popcount
+from ._util import count, localized, share
 
 NAME = "mirror"
 UNKNOWN = 0.5
+DENSE = 0.5  # a wish stated by more than this share of the pairs' wishers is evaluated on all the pairs
 
 # Wish of `whose` about the partner; the mentor's want_offers is checked against the mentee's needs.
 PARTNER_SET = {("mentee", "interests"): "interests", ("mentee", "offers"): "offers",
@@ -67,30 +69,35 @@ register({
 })
 
 
-def _wishes(roster, mentee, mentor) -> Iterator[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
-    """(wish id, stated, partner attribute known, value 0..1 where known) for every wish someone stated."""
-    sides = (("mentee", roster.mentees, roster.mentors, mentee, mentor),
-             ("mentor", roster.mentors, roster.mentees, mentor, mentee))
-    for whose, me, other, mine, theirs in sides:
+def _wishes(roster) -> Iterator[tuple[str, str, np.ndarray, Callable]]:
+    """Every wish someone stated: (wish id, whose, stated per person of that side, fit), with
+    fit(mine, theirs) -> (partner attribute known, value 0..1 where known) for wishers
+    `mine` and partners `theirs` (index arrays that broadcast together)."""
+    sides = (("mentee", roster.mentees, roster.mentors), ("mentor", roster.mentors, roster.mentees))
+    for whose, me, other in sides:
         if me.want_gender.any():
-            want = me.want_gender[mine]
-            gender = other.gender[theirs]
-            yield f"{whose}.gender", want != 0, gender != 0, (want == gender).astype(np.float32)
-        if not (np.isnan(me.want_age_min).all() and np.isnan(me.want_age_max).all()):
-            lo, hi = me.want_age_min[mine], me.want_age_max[mine]
-            age = other.age[theirs]
-            stated = ~(np.isnan(lo) & np.isnan(hi))
-            # A missing bound compares False, so it never fails the wish.
-            fits = ~(age < lo) & ~(age > hi)
-            yield f"{whose}.age", stated, ~np.isnan(age), fits.astype(np.float32)
+            def gender_fit(mine, theirs, me=me, other=other):
+                gender = other.gender[theirs]
+                return gender != 0, (me.want_gender[mine] == gender).astype(np.float32)
+            yield f"{whose}.gender", whose, me.want_gender != 0, gender_fit
+        stated_age = ~(np.isnan(me.want_age_min) & np.isnan(me.want_age_max))
+        if stated_age.any():
+            def age_fit(mine, theirs, me=me, other=other):
+                age = other.age[theirs]
+                # A missing bound compares False, so it never fails the wish.
+                fits = ~(age < me.want_age_min[mine]) & ~(age > me.want_age_max[mine])
+                return ~np.isnan(age), fits.astype(np.float32)
+            yield f"{whose}.age", whose, stated_age, age_fit
         for wish in ("interests", "offers"):
             wanted = me.sets[f"want_{wish}"]
             if not wanted.any():
                 continue
             partner = other.sets[PARTNER_SET[whose, wish]]
-            n_wanted = count(wanted, mine)
-            found = count_and(wanted, mine, partner, theirs)
-            yield f"{whose}.{wish}", n_wanted > 0, count(partner, theirs) > 0, share(found, n_wanted)
+
+            def set_fit(mine, theirs, wanted=wanted, partner=partner):
+                found = count_and(wanted, mine, partner, theirs)
+                return count(partner, theirs) > 0, share(found, count(wanted, mine))
+            yield f"{whose}.{wish}", whose, popcount(wanted) > 0, set_fit
 
 
 def applies(roster) -> bool:
@@ -104,21 +111,35 @@ def applies(roster) -> bool:
 
 
 def score(roster, mentee, mentor):
-    total = np.zeros(len(mentee), dtype=np.float32)
-    stated_count = np.zeros(len(mentee), dtype=np.int8)
-    for _, stated, known, value in _wishes(roster, mentee, mentor):
-        total += np.where(stated, np.where(known, value, UNKNOWN), 0).astype(np.float32)
-        stated_count += stated
-    return np.where(stated_count > 0, total / np.maximum(stated_count, 1), 1.0).astype(np.float32)
+    mentee = np.asarray(mentee, dtype=np.int64)
+    mentor = np.asarray(mentor, dtype=np.int64)
+    total = np.zeros(pair_shape(mentee, mentor), dtype=np.float32)
+    stated_count = {"mentee": np.int8(0), "mentor": np.int8(0)}  # wishes stated, per side's person
+    for _, whose, stated, fit in _wishes(roster):
+        mine, theirs = (mentee, mentor) if whose == "mentee" else (mentor, mentee)
+        wishers = stated[mine]
+        if not wishers.any():
+            continue
+        stated_count[whose] = stated_count[whose] + wishers
+        if wishers.mean() > DENSE:
+            known, value = fit(mine, theirs)
+            total += np.where(wishers, np.where(known, value, UNKNOWN), np.float32(0))
+        else:
+            # Only the pairs whose wisher stated it: to the others the wish adds nothing.
+            at, mine, theirs = pairs_where(mine, theirs, wishers)
+            known, value = fit(mine, theirs)
+            total[at] += np.where(known, value, UNKNOWN)
+    count = stated_count["mentee"] + stated_count["mentor"]
+    return np.where(count > 0, total / np.maximum(count, 1), 1.0).astype(np.float32, copy=False)
 
 
 def explain(roster, mentee, mentor):
     lists: dict[str, list[str]] = {k: [] for k in OUTCOMES}
-    one_mentee = np.array([int(mentee)], dtype=np.int64)
-    one_mentor = np.array([int(mentor)], dtype=np.int64)
-    for wish, stated, known, value in _wishes(roster, one_mentee, one_mentor):
-        if not stated[0]:
+    for wish, whose, stated, fit in _wishes(roster):
+        mine, theirs = (int(mentee), int(mentor)) if whose == "mentee" else (int(mentor), int(mentee))
+        if not stated[mine]:
             continue
+        known, value = fit(np.array([mine]), np.array([theirs]))
         v = float(value[0])
         outcome = "unknown" if not known[0] else "held" if v >= 1 else "broken" if v <= 0 else "partly"
         lists[outcome].append(wish)

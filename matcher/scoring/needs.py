@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..i18n import register
-from ._util import count, count_and, localized, members
+from ..arrays import count_and
+from ._util import count, localized, members, row_kinds
 
 NAME = "needs"
 
@@ -31,6 +32,10 @@ NEUTRAL = 0.5
 def applies(roster) -> bool:
     """Informative only if some mentee stated a need (otherwise every pair is neutral)."""
     return bool(roster.mentees.sets["needs"].any())
+
+
+def kinds(roster):
+    return row_kinds(roster.mentees.sets["needs"]), row_kinds(roster.mentors.sets["offers"])
 
 
 def score(roster, mentee, mentor):

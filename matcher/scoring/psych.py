@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..i18n import register
-from ._util import chunks
+from ._util import row_kinds
 
 NAME = "psych"
 NEUTRAL = 0.5
@@ -41,19 +41,26 @@ def _fit(a: np.ndarray, b: np.ndarray, complementary: np.ndarray) -> np.ndarray:
     return np.where(complementary, diff, 1 - diff)
 
 
+def kinds(roster):
+    return row_kinds(roster.mentees.psych), row_kinds(roster.mentors.psych)
+
+
 def score(roster, mentee, mentor):
-    out = np.full(len(mentee), NEUTRAL, dtype=np.float32)
+    shape = np.broadcast_shapes(np.shape(mentee), np.shape(mentor))
     if not roster.psych_scales or not applies(roster):
-        return out
+        return np.full(shape, NEUTRAL, dtype=np.float32)
     a_all = roster.mentees.psych.astype(np.float32)
     b_all = roster.mentors.psych.astype(np.float32)
-    comp = roster.psych_complementary
-    for part in chunks(len(mentee)):
-        fit = _fit(a_all[mentee[part]], b_all[mentor[part]], comp)
-        common = (~np.isnan(fit)).sum(axis=1)
-        total = np.nansum(fit, axis=1)
-        out[part] = np.where(common > 0, total / np.maximum(common, 1), NEUTRAL)
-    return np.clip(out, 0.0, 1.0)
+    # Scale by scale in float32, in scale order (what a sum over each pair's scales adds up).
+    total = np.zeros(shape, dtype=np.float32)
+    common = np.zeros(shape, dtype=np.int64)
+    for k, complementary in enumerate(roster.psych_complementary):
+        fit = _fit(a_all[mentee, k], b_all[mentor, k], complementary)
+        known = ~np.isnan(fit)
+        total += np.where(known, fit, np.float32(0))
+        common += known
+    out = np.where(common > 0, total.astype(np.float64) / np.maximum(common, 1), NEUTRAL)
+    return np.clip(out.astype(np.float32), 0.0, 1.0)
 
 
 def _label(scale: str) -> str:

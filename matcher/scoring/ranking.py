@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..arrays import distinct, pair_shape
 from ..i18n import register
 
 NAME = "ranking"
@@ -59,13 +60,14 @@ def _places(table: np.ndarray, ranker_col: int, n: int) -> np.ndarray:
     return out
 
 
-def _side_value(roster, table, ranker_col, ranker_idx, n_rankers, mentee, mentor):
-    rank = roster.lookup_pairs(table, mentee, mentor, default=0)
-    value = np.zeros(len(rank), dtype=np.float64)
-    hit = np.flatnonzero(rank)  # ranked pairs are few: touch only those
-    of = _places(table, ranker_col, n_rankers)[ranker_idx[hit]]
-    value[hit] = 1.0 - (rank[hit] - 1) / of
-    return value
+def _side_value(roster, table, ranker_col, n_rankers, mentee, mentor):
+    """The pairs the side ranked, as (flat positions among the pairs, value 1 - (r - 1) / L);
+    ranked pairs are few: only those are touched."""
+    at, rows = roster.pairs_listed(table, mentee, mentor)
+    rank = table[rows, 2]
+    at, rows, rank = at[rank != 0], rows[rank != 0], rank[rank != 0]
+    of = _places(table, ranker_col, n_rankers)[table[rows, ranker_col]]
+    return at, 1.0 - (rank - 1) / of
 
 
 def applies(roster) -> bool:
@@ -73,17 +75,19 @@ def applies(roster) -> bool:
 
 
 def score(roster, mentee, mentor):
-    mentee = np.asarray(mentee, dtype=np.int64)
-    mentor = np.asarray(mentor, dtype=np.int64)
-    total = np.zeros(len(mentee), dtype=np.float64)
-    sides = 0
-    if len(roster.mentee_rank_pairs):
-        total += _side_value(roster, roster.mentee_rank_pairs, 0, mentee, roster.mentees.n, mentee, mentor)
-        sides += 1
-    if len(roster.mentor_rank_pairs):
-        total += _side_value(roster, roster.mentor_rank_pairs, 1, mentor, roster.mentors.n, mentee, mentor)
-        sides += 1
-    return (total / max(sides, 1)).astype(np.float32)
+    out = np.zeros(pair_shape(mentee, mentor), dtype=np.float32)
+    sides = [_side_value(roster, table, col, n, mentee, mentor)
+             for table, col, n in ((roster.mentee_rank_pairs, 0, roster.mentees.n),
+                                   (roster.mentor_rank_pairs, 1, roster.mentors.n)) if len(table)]
+    if not sides:
+        return out
+    # Pairs no side ranked score 0; a ranked pair sums its sides' values, in side order.
+    at = distinct(np.concatenate([a for a, _ in sides]))[0]
+    total = np.zeros(len(at), dtype=np.float64)
+    for side_at, value in sides:
+        total[np.searchsorted(at, side_at)] += value
+    out.ravel()[at] = (total / len(sides)).astype(np.float32)
+    return out
 
 
 def _state(table, ranker_col, ranker, mentee, mentor):

@@ -70,7 +70,7 @@ class EngineError(Exception):
 
 def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_limit: float = 60.0,
           seed: int = 0, workers: int = 2, bnb_nodes: int = 64, flow_presolve: bool = True,
-          deadline: float | None = None) -> Solution:
+          deadline: float | None = None, timing: dict | None = None) -> Solution:
     """The best assignment under every hard rule, with its status and proof. The steps:
 
     1. Locks: each lock's edge, and the clashes a flow sees before solving (a blocked pair,
@@ -133,6 +133,8 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     else:  # pragma: no cover - every limit above failed
         raise RuntimeError("objective does not fit the flow solver")
     t_flow = time.perf_counter() - t_flow
+    if timing is not None:  # what one more solve costs at least (explanations' re-solves ask)
+        timing["flow"] = t_flow
     value = objective.combined
     # Should the answer stay unproven, each level's own maximum over the relaxation (one flow
     # each) bounds its gap: keep time for those flows after the search.
