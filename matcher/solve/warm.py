@@ -237,11 +237,13 @@ class PartSearch:
         A, B = np.nonzero(M < INF)
         return feasible_potentials(A, B, M[A, B], len(M))
 
-    def _dijkstra(self, st: _State, src: int, dst: int) -> tuple[np.ndarray, np.ndarray, int]:
+    def _dijkstra(self, st: _State, src: int, dst: int | None,
+                  without_src_t: bool = False) -> tuple[np.ndarray, np.ndarray, int]:
         """Reduced distances from src, settled in order until dst (exact: the reduced costs
         are non-negative). Every node at the current least distance is settled at once (an
         optimal flow's reduced costs are mostly zero: a handful of distinct distances per
-        path). Nodes not settled keep a tentative distance >= dist[dst]."""
+        path). Nodes not settled keep a tentative distance >= dist[dst]. dst None: every
+        node reachable is settled. without_src_t: the arc src -> T left out."""
         N, T, S, n, d = self.N, self.T, self.S, self.n, st.d
         dist = np.full(N, INF, dtype=np.int64)
         pred = np.full(N, -1, dtype=np.int64)
@@ -250,16 +252,19 @@ class PartSearch:
         dist[src] = open_[src] = 0
         own = np.zeros(N, dtype=bool)
         own[np.fromiter(st.rows, dtype=np.int64, count=len(st.rows))] = True
-        col = np.arange(N)
+        alive = np.arange(N)  # not settled yet: the only columns a batch can still improve
         while True:
             m = open_.min()
             if m >= INF:
                 return dist, pred, INF
-            if open_[dst] == m:
+            if dst is not None and open_[dst] == m:
                 return dist, pred, int(m)
             batch = np.flatnonzero(open_ == m)
             open_[batch] = INF
             done[batch] = True
+            alive = alive[~done[alive]]
+            if not len(alive):
+                continue
             R = self.M[batch]  # a copy: patched below with the node's own rows and hub arcs
             for i in np.flatnonzero(own[batch]).tolist():
                 R[i] = st.rows[int(batch[i])][0]
@@ -268,16 +273,25 @@ class PartSearch:
             R[batch == S, T] = 0
             if batch[-1] == T:
                 R[-1] = self._t_row(st)
+            if without_src_t and batch[0] == src:
+                R[0, T] = INF
+            cols = alive if 4 * len(alive) < 3 * N else None  # narrower: gather the live columns
+            if cols is not None:
+                R = R[:, cols]
             # Absent arcs (INF) stay above HALF whatever the potentials (|d| << 2**61).
             R += (m + d[batch])[:, None]
-            R -= d[None, :]
-            arg = R.argmin(axis=0) if len(batch) > 1 else np.zeros(N, dtype=np.int64)
-            best = R[arg, col]
-            better = (best < HALF) & (best < dist) & ~done
+            best = R.min(axis=0) if len(batch) > 1 else R[0].copy()
+            best -= d if cols is None else d[cols]
+            better = (best < HALF) & (best < (dist if cols is None else dist[cols]))
+            if cols is None:
+                better &= ~done
             if better.any():
-                dist[better] = best[better]
-                open_[better] = best[better]
-                pred[better] = batch[arg[better]]
+                at = np.flatnonzero(better)
+                node = at if cols is None else cols[at]
+                dist[node] = best[at]
+                open_[node] = best[at]
+                # The first batch row reaching the least distance, as argmin gives it.
+                pred[node] = batch[R[:, at].argmin(axis=0)] if len(batch) > 1 else batch[0]
 
     def _augment(self, st: _State, src: int, dst: int) -> bool:
         """Send one unit src -> dst along a shortest path; False if there is none."""
@@ -386,21 +400,194 @@ class PartSearch:
         return self.edge[st.at[st.at >= 0]]
 
 
+class FixCosts:
+    """Lower bounds, taken at a part's root, on what fixing its short groups costs together:
+    a bound on every node below the root that a node's own flow value does not give.
+
+    A legal flow closes or opens every group short at the root. The best flow with the
+    groups C closed and O opened differs from the root's (optimal) flow by a circulation in
+    the root's residual graph: simple cycles of cost >= 0, of which at least load_x pass
+    T -> x for each x in C and at least short_y = need_y - load_y pass y -> T for each y in
+    O. A simple cycle passes T once: it serves at most one unit of a closed group and one
+    of an opened group, at a cost of at least
+      c[x, y]  the cheapest path x -> y                        (both),
+      a[x]     the cheapest path x -> T without the arc x -> T (a unit of x alone),
+      b[y]     the cheapest path T -> y without the arc T -> y (a unit of y alone).
+    So the root value minus the least cost of such a pairing (every unit of C and O paired
+    or alone), over the partitions (C, O) a node's decisions allow, bounds the node.
+    Fixing one group's several units costs at least as much per unit (successive shortest
+    paths cost more and more), so a group alone costs load_x * a[x] or short_y * b[y].
+
+    Only pairs with c[x, y] < a[x] + b[y] save anything; they are rare (a closed group's
+    mentees filling an opened group nearby), so the groups fall into small clusters of
+    interacting ones, each minimised on its own by enumeration."""
+
+    MAX_FREE = 10  # undecided groups of one cluster enumerated; past that, a weaker bound
+
+    def __init__(self, search: "PartSearch", st: _State, groups: np.ndarray, deadline: float | None = None):
+        n, T, d = search.n, search.T, st.d
+        self.groups = groups
+        k = len(groups)
+        need = np.maximum(0, search.group_min[groups] - search.locked_load[groups])
+        self.units_close = st.load[groups].astype(np.int64)
+        self.units_open = np.maximum(0, need - st.load[groups])
+        big = np.int64(HALF)
+        # Path costs into each group y from every mentor or S (the arc T -> y left out),
+        # given reduced distances `dist` from one source: min_u dist[u] + M[u, y] + d[u].
+        into = search.M[:n + 1][:, groups]
+
+        def reach(dist: np.ndarray) -> np.ndarray:
+            h = np.where(dist[:n + 1] < HALF, dist[:n + 1] + d[:n + 1], big)
+            got = (h[:, None] + into).min(axis=0)
+            return np.where(got < HALF, got, INF)
+
+        def late() -> bool:
+            return deadline is not None and time.perf_counter() > deadline
+
+        # Past the deadline, what is not computed yet costs 0 and saves nothing (still bounds).
+        self.b = np.zeros(k, dtype=np.int64)
+        if not late():
+            got = reach(search._dijkstra(st, T, None)[0])
+            self.b = np.where(got < INF, got - d[T], INF)
+        self.b[need > st.cap[groups]] = INF
+        self.a = np.zeros(k, dtype=np.int64)
+        self.c = np.full((k, k), INF, dtype=np.int64)
+        for i, x in enumerate(groups.tolist()):
+            if search.locked_load[x] > 0:
+                self.a[i] = INF  # cannot close
+                continue
+            if late():
+                continue
+            dist = search._dijkstra(st, x, None, without_src_t=True)[0]
+            self.a[i] = INF
+            if dist[T] < HALF:
+                self.a[i] = dist[T] - d[x] + d[T]
+            got = reach(dist)
+            self.c[i] = np.where(got < INF, got - d[x], INF)
+        self.close_cost = [int(u) * int(a) if a < INF else None for u, a in zip(self.units_close, self.a)]
+        self.open_cost = [int(u) * int(b) if b < INF else None for u, b in zip(self.units_open, self.b)]
+        saving = np.zeros((k, k), dtype=np.int64)
+        fin = (self.a[:, None] < INF) & (self.b[None, :] < INF) & (self.c < INF)
+        saving[fin] = np.maximum(0, (self.a[:, None] + self.b[None, :] - self.c)[fin])
+        np.fill_diagonal(saving, 0)
+        self.saving = saving
+        # Clusters: groups joined by a positive saving either way.
+        label = list(range(k))
+
+        def root_of(i: int) -> int:
+            while label[i] != i:
+                label[i] = label[label[i]]
+                i = label[i]
+            return i
+
+        for x, y in zip(*np.nonzero(saving)):
+            label[root_of(int(x))] = root_of(int(y))
+        clusters: dict[int, list[int]] = {}
+        for i in range(k):
+            clusters.setdefault(root_of(i), []).append(i)
+        self.clusters = list(clusters.values())
+        self._memo: dict = {}
+
+    def branching_group(self, short: np.ndarray) -> int:
+        """The short group to branch on: the largest close + open cost at the root (groups
+        short only below the root, or that cannot be fixed one way, after those)."""
+        best, best_key = int(short[0]), None
+        where = {int(x): i for i, x in enumerate(self.groups.tolist())}
+        for j in short.tolist():
+            i = where.get(j)
+            if i is None or self.close_cost[i] is None or self.open_cost[i] is None:
+                continue
+            key = self.close_cost[i] + self.open_cost[i]
+            if best_key is None or key > best_key:
+                best, best_key = j, key
+        return best
+
+    def loss(self, closed: np.ndarray, opened: np.ndarray) -> int | None:
+        """The least cost of fixing every group given which are closed / opened already
+        (bool per group); None: no legal flow fixes them all."""
+        total = 0
+        for members in self.clusters:
+            key = (members[0], tuple(int(closed[i]) - int(opened[i]) for i in members))
+            got = self._memo.get(key)
+            if got is None:
+                got = self._memo[key] = self._cluster_loss(members, closed, opened)
+            if got < 0:
+                return None
+            total += got
+        return total
+
+    def _cluster_loss(self, members: list[int], closed: np.ndarray, opened: np.ndarray) -> int:
+        """One cluster's least cost (-1: none is legal)."""
+        fixed_c = [i for i in members if closed[i]]
+        fixed_o = [i for i in members if opened[i]]
+        free = [i for i in members if not closed[i] and not opened[i]]
+        if any(self.close_cost[i] is None for i in fixed_c) or any(self.open_cost[i] is None for i in fixed_o):
+            return -1
+        if len(members) == 1:  # the common case: no interaction
+            i = members[0]
+            options = [v for v, ok in ((self.close_cost[i], not opened[i]), (self.open_cost[i], not closed[i]))
+                       if ok and v is not None]
+            return min(options) if options else -1
+        if len(free) > self.MAX_FREE:
+            return self._loose_loss(members, fixed_c, fixed_o, free)
+        best = -1
+        for pick in range(1 << len(free)):
+            C = fixed_c + [i for b, i in enumerate(free) if pick >> b & 1]
+            O = fixed_o + [i for b, i in enumerate(free) if not pick >> b & 1]
+            if any(self.close_cost[i] is None for i in C) or any(self.open_cost[i] is None for i in O):
+                continue
+            cost = sum(self.close_cost[i] for i in C) + sum(self.open_cost[i] for i in O) - self._saving(C, O)
+            if best < 0 or cost < best:
+                best = cost
+        return best
+
+    def _saving(self, C: list[int], O: list[int]) -> int:
+        """An upper bound on what pairing C's units with O's saves: each unit at most its best
+        partner's saving, counted on the side with the smaller total."""
+        if not C or not O:
+            return 0
+        s = self.saving[np.ix_(C, O)]
+        by_close = int((self.units_close[C] * s.max(axis=1)).sum())
+        by_open = int((self.units_open[O] * s.max(axis=0)).sum())
+        return min(by_close, by_open)
+
+    def _loose_loss(self, members, fixed_c, fixed_o, free) -> int:
+        """Too many undecided groups to enumerate: each at its cheaper fix, minus every saving
+        any partition could make."""
+        base = sum(self.close_cost[i] for i in fixed_c) + sum(self.open_cost[i] for i in fixed_o)
+        for i in free:
+            options = [v for v in (self.close_cost[i], self.open_cost[i]) if v is not None]
+            if not options:
+                return -1
+            base += min(options)
+        can_close = [i for i in members if i not in fixed_o]
+        can_open = [i for i in members if i not in fixed_c]
+        return max(0, base - self._saving(can_close, can_open))
+
+
 class _PartRun:
     """The search state of one part: incumbent, open nodes."""
 
-    def __init__(self, search: PartSearch):
+    def __init__(self, search: PartSearch, deadline: float | None = None):
         self.search = search
         self.best: _State | None = None
         self.heap: list = []
         self.counter = 0
         self.done = False
+        self.fix = FixCosts(search, search.root, search.short(search.root), deadline)
+
+    def node_bound(self, st: _State) -> int | None:
+        """No legal flow below the node is worth more; None: none is legal."""
+        fix = self.fix
+        loss = fix.loss(st.cap[fix.groups] == 0, st.lower[fix.groups] > 0)
+        return None if loss is None else min(st.value, self.search.root.value - loss)
 
     def push(self, st: _State) -> None:
-        if self.best is not None and st.value <= self.best.value:
+        bound = self.node_bound(st)
+        if bound is None or (self.best is not None and bound <= self.best.value):
             return
         self.counter += 1
-        key = (-st.value, len(self.search.short(st)), -st.depth, self.counter)
+        key = (-bound, len(self.search.short(st)), -st.depth, self.counter)
         # A node's own rows (shared with its parent's but for a few) are kept while the heap
         # is small; past that, memory wins and they are rebuilt when it is expanded.
         heapq.heappush(self.heap, (key, st if len(self.heap) < KEEP_ROWS else st.stored()))
@@ -413,11 +600,30 @@ class _PartRun:
         return max(self.best.value, top) if top is not None else self.best.value
 
     def expand(self, st: _State) -> list[_State]:
-        """Both children of a node with a short group (branching on the first one)."""
+        """Both children of a node with a short group: the one whose fixes cost the most
+        together at the root (its children's bounds fall furthest), else the first."""
         search = self.search
-        j = int(search.short(st)[0])
+        j = self.fix.branching_group(search.short(st))
         full = search.materialize(st)
         return [kid for kid in (search.close(full, j), search.open(full, j)) if kid is not None]
+
+
+def part_searches(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray, side, lock_edges: list[int],
+                  relaxed: np.ndarray) -> tuple[_Network, list[PartSearch], np.ndarray]:
+    """The network, a search for every connected part with a group short in `relaxed`, and
+    the edges of `relaxed` outside those parts and the locks (optimal as they are)."""
+    net = _Network(graph, value, slot, capacity, side, lock_edges)
+    chosen = relaxed & ~net.locked
+    part_of_mentor, part_of_slot = net.parts()
+    load = np.bincount(graph.mentor[relaxed], minlength=net.nm)
+    short = np.flatnonzero((load > 0) & (load < net.group_min))
+    final = chosen.copy()
+    searches = []
+    for part in np.unique(part_of_mentor[short]):
+        search = PartSearch(net, np.flatnonzero(part_of_slot == part), np.flatnonzero(part_of_mentor == part), chosen)
+        final[search.edge] = False
+        searches.append(search)
+    return net, searches, final
 
 
 def warm_branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: np.ndarray, side,
@@ -426,17 +632,8 @@ def warm_branch_and_bound(graph, value: np.ndarray, slot: np.ndarray, capacity: 
     """Exact search over group minimums from the relaxed flow optimum `relaxed` (locks
     included). Same result contract as branch.branch_and_bound; on LIMIT, `chosen` is the
     best legal assignment found (None if a part has none yet) and `bound` holds over all."""
-    net = _Network(graph, value, slot, capacity, side, lock_edges)
-    chosen = relaxed & ~net.locked
-    part_of_mentor, part_of_slot = net.parts()
-    load = np.bincount(graph.mentor[relaxed], minlength=net.nm)
-    short = np.flatnonzero((load > 0) & (load < net.group_min))
-    final = chosen.copy()
-    runs = []
-    for part in np.unique(part_of_mentor[short]):
-        search = PartSearch(net, np.flatnonzero(part_of_slot == part), np.flatnonzero(part_of_mentor == part), chosen)
-        final[search.edge] = False
-        runs.append(_PartRun(search))
+    net, searches, final = part_searches(graph, value, slot, capacity, side, lock_edges, relaxed)
+    runs = [_PartRun(search, deadline) for search in searches]
     base_total = int(net.w[final].sum()) + int(net.w[net.locked].sum())
     nodes = len(runs)
 
