@@ -39,10 +39,10 @@ import time
 import numpy as np
 
 from .branch import BranchResult
-from .flow import feasible_potentials
 
 INF = np.int64(2) ** 62
 HALF = INF // 2
+ROWS_AT_ONCE = 256  # matrix rows relaxed together while computing potentials (bounds the temporaries)
 KEEP_ROWS = 2000  # open nodes that keep their matrix rows (~ a few rows of 16 * mentors bytes each)
 
 
@@ -142,11 +142,10 @@ class PartSearch:
         st.lower = np.zeros(n, dtype=np.int64)
         st.depth = 0
         st.rows = {}
-        rows = self._build_rows(st.at, np.arange(n), True)
         self.M = np.full((self.N, self.N), INF, dtype=np.int64)
         self.E = np.full((self.N, self.N), -1, dtype=np.int64)
-        for u, (m, e) in rows.items():
-            self.M[u], self.E[u] = m, e
+        # Rows 0..n-1 are the mentors', row n = S: built in place.
+        self._build_rows(st.at, np.arange(n), True, out=(self.M[:n + 1], self.E[:n + 1]))
         self.root_at = st.at.copy()
         st.d = self._potentials(st)
         st.value = self.value(st)
@@ -160,9 +159,11 @@ class PartSearch:
         lens = hi - lo
         return np.repeat(lo - np.cumsum(np.r_[0, lens[:-1]]), lens) + np.arange(int(lens.sum()))
 
-    def _build_rows(self, at: np.ndarray, mentors: np.ndarray, with_source: bool) -> dict:
+    def _build_rows(self, at: np.ndarray, mentors: np.ndarray, with_source: bool,
+                    out: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
         """Matrix rows of the given mentors (their mentees' moves and drops) and, if asked, of
-        S (unpaired mentees' pairings), for the flow `at`."""
+        S (unpaired mentees' pairings), for the flow `at`; written into `out` (costs and
+        positions, one row each, INF / -1 filled) if given."""
         N = self.N
         mentors = np.asarray(mentors, dtype=np.int64)
         k = len(mentors)
@@ -191,24 +192,23 @@ class PartSearch:
         cost = np.r_[cost, self.w[at[held]]]
         e = np.r_[e, at[held]]
         n_rows = k + int(with_source)
-        M = np.full((n_rows, N), INF, dtype=np.int64)
-        E = np.full((n_rows, N), -1, dtype=np.int64)
+        if out is None:
+            out = np.full((n_rows, N), INF, dtype=np.int64), np.full((n_rows, N), -1, dtype=np.int64)
+        M, E = out
         if len(keys):
-            # The cheapest arc per (row, column); ties to the first found (deterministic).
-            order = np.argsort(keys, kind="stable")
-            sk, c = keys[order], cost[order]
-            new_key = np.r_[True, sk[1:] != sk[:-1]]
-            starts = np.flatnonzero(new_key)
-            group = np.cumsum(new_key) - 1
-            lowest = np.flatnonzero(c == np.minimum.reduceat(c, starts)[group])
-            g = group[lowest]
-            first = order[lowest[np.r_[True, g[1:] != g[:-1]]]]
-            M.flat[keys[first]] = cost[first]
-            E.flat[keys[first]] = e[first]
-        out = {int(u): (M[i], E[i]) for i, u in enumerate(mentors)}
+            # The cheapest arc per (row, column); ties to the first found (deterministic):
+            # the least index among the arcs at the least cost, E serving as the scratch.
+            flat_m, flat_e = M.reshape(-1), E.reshape(-1)
+            np.minimum.at(flat_m, keys, cost)
+            hit = np.flatnonzero(cost == flat_m[keys])
+            flat_e[keys[hit]] = len(keys)
+            np.minimum.at(flat_e, keys[hit], hit)
+            first = hit[flat_e[keys[hit]] == hit]
+            flat_e[keys[first]] = e[first]
+        rows = {int(u): (M[i], E[i]) for i, u in enumerate(mentors)}
         if with_source:
-            out[self.S] = (M[k], E[k])
-        return out
+            rows[self.S] = (M[k], E[k])
+        return rows
 
     def _row(self, st: _State, u: int) -> tuple[np.ndarray, np.ndarray]:
         got = st.rows.get(u)
@@ -221,21 +221,45 @@ class PartSearch:
             row[self.S] = 0
         return row
 
-    def _full_matrix(self, st: _State) -> np.ndarray:
-        M = self.M.copy()
-        for u, (m, _) in st.rows.items():
-            M[u] = m
-        M[:, self.T] = INF
-        M[:self.n, self.T] = np.where(st.load < st.cap, 0, INF)
-        M[self.S, self.T] = 0
-        M[self.T] = self._t_row(st)
-        return M
-
     def _potentials(self, st: _State) -> np.ndarray:
-        """Feasible potentials over the matrix's finite arcs (solve.flow.feasible_potentials)."""
-        M = self._full_matrix(st)
-        A, B = np.nonzero(M < INF)
-        return feasible_potentials(A, B, M[A, B], len(M))
+        """Feasible potentials over the matrix's finite arcs: shortest distances from a virtual
+        root joined to every node by a zero arc (as solve.flow.feasible_potentials), by rounds
+        that relax only the rows of nodes whose distance fell in the round before."""
+        N = self.N
+        d = np.zeros(N, dtype=np.int64)
+        fell = np.arange(N)
+        own = self._own(st)
+        for _ in range(N + 1):
+            best = np.full(N, INF, dtype=np.int64)
+            for lo in range(0, len(fell), ROWS_AT_ONCE):
+                batch = fell[lo:lo + ROWS_AT_ONCE]
+                R = self._rows(st, batch, own)
+                R += d[batch][:, None]  # absent arcs stay above HALF: d <= 0, |d| << 2**61
+                np.minimum(best, R.min(axis=0), out=best)
+            fell = np.flatnonzero(best < d)
+            if not len(fell):
+                return d
+            d[fell] = best[fell]
+        raise ValueError("negative cycle: the flow was not optimal")  # pragma: no cover
+
+    def _own(self, st: _State) -> np.ndarray:
+        """Which nodes have rows of the node's own (not the root's)."""
+        own = np.zeros(self.N, dtype=bool)
+        own[np.fromiter(st.rows, dtype=np.int64, count=len(st.rows))] = True
+        return own
+
+    def _rows(self, st: _State, batch: np.ndarray, own: np.ndarray) -> np.ndarray:
+        """The node's matrix rows of `batch` (sorted), hub arcs included: a copy."""
+        n, T, S = self.n, self.T, self.S
+        R = self.M[batch]
+        for i in np.flatnonzero(own[batch]).tolist():
+            R[i] = st.rows[int(batch[i])][0]
+        mentor = batch < n
+        R[mentor, T] = np.where(st.load[batch[mentor]] < st.cap[batch[mentor]], 0, INF)
+        R[batch == S, T] = 0
+        if batch[-1] == T:
+            R[-1] = self._t_row(st)
+        return R
 
     def _dijkstra(self, st: _State, src: int, dst: int | None,
                   without_src_t: bool = False) -> tuple[np.ndarray, np.ndarray, int]:
@@ -250,8 +274,7 @@ class PartSearch:
         open_ = np.full(N, INF, dtype=np.int64)
         done = np.zeros(N, dtype=bool)
         dist[src] = open_[src] = 0
-        own = np.zeros(N, dtype=bool)
-        own[np.fromiter(st.rows, dtype=np.int64, count=len(st.rows))] = True
+        own = self._own(st)
         alive = np.arange(N)  # not settled yet: the only columns a batch can still improve
         while True:
             m = open_.min()
@@ -265,14 +288,7 @@ class PartSearch:
             alive = alive[~done[alive]]
             if not len(alive):
                 continue
-            R = self.M[batch]  # a copy: patched below with the node's own rows and hub arcs
-            for i in np.flatnonzero(own[batch]).tolist():
-                R[i] = st.rows[int(batch[i])][0]
-            mentor = batch < n
-            R[mentor, T] = np.where(st.load[batch[mentor]] < st.cap[batch[mentor]], 0, INF)
-            R[batch == S, T] = 0
-            if batch[-1] == T:
-                R[-1] = self._t_row(st)
+            R = self._rows(st, batch, own)
             if without_src_t and batch[0] == src:
                 R[0, T] = INF
             cols = alive if 4 * len(alive) < 3 * N else None  # narrower: gather the live columns
