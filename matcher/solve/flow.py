@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-PRICE_FROM = 4_000_000  # usable edges from which the flow is solved on a priced working set
+PRICE_FROM = 300_000  # usable edges from which the flow is solved on a priced working set
 TOP_K = 24  # each slot's best edges in the first working set
 PRICE_CHUNK = 1 << 22  # edges priced at a time (bounds the temporaries)
 
