@@ -4,8 +4,9 @@ source -> mentee slot (cap 1) -> mentor (cap 1 per edge, gain = objective) -> si
 (cap = remaining capacity), plus a zero-cost bypass source -> sink so that no slot is
 forced to be filled: the min-cost solution is the maximum-value assignment.
 
-Past PRICE_FROM usable edges (a region has tens of millions), the network is not handed
-to OR-Tools whole: its arcs would take gigabytes and most of them never carry flow. The
+From PRICE_FROM usable edges on (a region has tens of millions), the network is not handed
+to OR-Tools whole: its arcs would take gigabytes and most of them never carry flow (and from
+a few hundred thousand on, solving the working set and pricing is faster anyway). The
 flow is solved on a working set (each slot's TOP_K best edges), then *priced*: optimal
 potentials of the working set's residual graph give every left-out edge its reduced cost
 in O(1), and an edge with a negative one joins the working set for another round. When

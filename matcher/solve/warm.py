@@ -21,12 +21,21 @@ over the matrix rows on demand and stops at its target (potentials of the nodes 
 settle rise by the path's length: still feasible). The arcs to and from T follow from loads
 and bounds, never stored.
 
+Bounds: a node's flow value ignores the groups still short in it, and at full score
+resolution every fix costs a little, so that alone leaves most of the tree open. FixCosts
+prices, once per part at its root, what closing or opening each short group costs and what
+pairs of them can save together (one shortest-path run from T and one from each short
+group); a node's bound is the lesser of its flow value and the root value less the least
+cost of fixing every root-short group its decisions leave free (sample school, 5,000
+mentees: 1,122 nodes -> 33). Branching takes the short group whose two fixes cost the most
+together at the root: its children's bounds fall furthest.
+
 Search, per connected part of the candidate graph (mentors in different parts never
 interact, so nodes add up instead of multiplying): first a dive (the better child at every
-level) to a legal assignment, the incumbent; then best-first, ties broken towards fewer
-short groups and deeper nodes; a node whose bound does not beat the incumbent is dropped,
-and once no open node beats it the incumbent is optimal. Past the deadline the incumbent is
-returned with the best open bound (LIMIT).
+level) to a legal assignment, the incumbent; then best-first on the bound, ties broken
+towards fewer short groups and deeper nodes; a node whose bound does not beat the incumbent
+is dropped, and once no open node beats it the incumbent is optimal. Past the deadline the
+incumbent is returned with the best open bound (LIMIT).
 
 Only group minimums branch here; programmes with mutual pairs, one pair in several forms
 or a grade spread go to solve.branch.
@@ -43,6 +52,7 @@ from .branch import BranchResult
 INF = np.int64(2) ** 62
 HALF = INF // 2
 ROWS_AT_ONCE = 256  # matrix rows relaxed together while computing potentials (bounds the temporaries)
+FIX_COSTS_SHARE = 0.25  # of the time to the deadline, for the root's fix costs (FixCosts)
 KEEP_ROWS = 2000  # open nodes that keep their matrix rows (~ a few rows of 16 * mentors bytes each)
 
 
@@ -418,25 +428,24 @@ class PartSearch:
 
 class FixCosts:
     """Lower bounds, taken at a part's root, on what fixing its short groups costs together:
-    a bound on every node below the root that a node's own flow value does not give.
+    a bound on every node below the root, tighter than a node's own flow value.
 
     A legal flow closes or opens every group short at the root. The best flow with the
     groups C closed and O opened differs from the root's (optimal) flow by a circulation in
-    the root's residual graph: simple cycles of cost >= 0, of which at least load_x pass
-    T -> x for each x in C and at least short_y = need_y - load_y pass y -> T for each y in
-    O. A simple cycle passes T once: it serves at most one unit of a closed group and one
-    of an opened group, at a cost of at least
+    the root's residual graph: simple cycles, each of cost >= 0, of which at least load_x
+    pass T -> x for each x in C and at least short_y = need_y - load_y pass y -> T for each
+    y in O. A simple cycle passes T once: it serves at most one unit of a closed group and
+    one unit of an opened group, at a cost of at least
       c[x, y]  the cheapest path x -> y                        (both),
       a[x]     the cheapest path x -> T without the arc x -> T (a unit of x alone),
       b[y]     the cheapest path T -> y without the arc T -> y (a unit of y alone).
-    So the root value minus the least cost of such a pairing (every unit of C and O paired
-    or alone), over the partitions (C, O) a node's decisions allow, bounds the node.
-    Fixing one group's several units costs at least as much per unit (successive shortest
-    paths cost more and more), so a group alone costs load_x * a[x] or short_y * b[y].
+    So fixing C and O costs at least the sum of load_x * a[x] and short_y * b[y] less what
+    pairing units saves (a[x] + b[y] - c[x, y] a pair, at most), and the root value less
+    the least such cost over the partitions (C, O) a node's decisions allow bounds the node.
 
-    Only pairs with c[x, y] < a[x] + b[y] save anything; they are rare (a closed group's
-    mentees filling an opened group nearby), so the groups fall into small clusters of
-    interacting ones, each minimised on its own by enumeration."""
+    Pairs that save anything are rare (a closed group's mentees filling an opened group
+    nearby), so the groups fall into small clusters of interacting ones, each minimised on
+    its own over its partitions (the saving bounded by every unit's best partner)."""
 
     MAX_FREE = 10  # undecided groups of one cluster enumerated; past that, a weaker bound
 
@@ -457,10 +466,14 @@ class FixCosts:
             got = (h[:, None] + into).min(axis=0)
             return np.where(got < HALF, got, INF)
 
-        def late() -> bool:
-            return deadline is not None and time.perf_counter() > deadline
+        # A quarter of the time left at most, so that the dive still finds an incumbent in time;
+        # what is not computed by then costs 0 and saves nothing (still a bound, only weaker).
+        now = time.perf_counter()
+        stop = None if deadline is None else now + FIX_COSTS_SHARE * max(0.0, deadline - now)
 
-        # Past the deadline, what is not computed yet costs 0 and saves nothing (still bounds).
+        def late() -> bool:
+            return stop is not None and time.perf_counter() > stop
+
         self.b = np.zeros(k, dtype=np.int64)
         if not late():
             got = reach(search._dijkstra(st, T, None)[0])
@@ -505,16 +518,18 @@ class FixCosts:
         self._memo: dict = {}
 
     def branching_group(self, short: np.ndarray) -> int:
-        """The short group to branch on: the largest close + open cost at the root (groups
-        short only below the root, or that cannot be fixed one way, after those)."""
-        best, best_key = int(short[0]), None
+        """The short group to branch on: one that can be fixed one way only (a single child),
+        else the largest close + open cost at the root; groups short only below the root
+        after those, the first of them."""
+        best, best_key = int(short[0]), -1
         where = {int(x): i for i, x in enumerate(self.groups.tolist())}
         for j in short.tolist():
             i = where.get(j)
-            if i is None or self.close_cost[i] is None or self.open_cost[i] is None:
+            if i is None:
                 continue
-            key = self.close_cost[i] + self.open_cost[i]
-            if best_key is None or key > best_key:
+            close, open_ = self.close_cost[i], self.open_cost[i]
+            key = INF if close is None or open_ is None else close + open_
+            if key > best_key:
                 best, best_key = j, key
         return best
 
