@@ -159,7 +159,8 @@ class FlowResidual:
             bucket = np.where(np.isinf(lim), np.inf, 2.0 ** np.ceil(np.log2(lim + 1)))
             for b in np.unique(bucket):
                 group = sources[bucket == b]
-                found = dijkstra(self.Gm, indices=group, limit=(b - 0.5) if np.isfinite(b) else np.inf,
+                limit_b = (b - 0.5) if np.isfinite(b) else np.inf
+                found = dijkstra(self._mentor_arcs_within(limit_b), indices=group, limit=limit_b,
                                  return_predecessors=paths)
                 dist, pred = found if paths else (found, None)
                 mine = need[np.isin(src[need], group)]
@@ -184,6 +185,20 @@ class FlowResidual:
                 hub = S if via_s else T
                 out[q] = _loop_erased(self._path_to(s_, hub) + self._path_from(hub, d_)[1:])
         return best, out
+
+    def _mentor_arcs_within(self, limit: float):
+        """The mentor arcs (Gm) whose reduced cost is at most `limit`. Dijkstra limited to
+        `limit` never relaxes a longer arc into its heap (reduced costs are >= 0), so on this
+        graph it scans the same nodes in the same order and returns the same distances and
+        predecessors, without scanning arcs that cannot be on a path within the limit."""
+        Gm = self.Gm
+        if not np.isfinite(limit):
+            return Gm
+        keep = Gm.data <= limit
+        kept = np.r_[0, np.cumsum(keep)]
+        if kept[-1] == len(keep):
+            return Gm
+        return csr_matrix((Gm.data[keep], Gm.indices[keep], kept[Gm.indptr]), shape=Gm.shape)
 
     def _path_to(self, u: int, hub: int) -> list[int]:
         pred = self.pred_to_S if hub == self.S else self.pred_to_T
