@@ -70,6 +70,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -265,6 +266,7 @@ class _Run:
         # every assignment holding a pair (and is one, when the forced relaxed optimum keeps
         # every side rule).
         self.relaxed, self._relaxed_residual = sol.relaxed, None
+        self.relaxed_value = None  # the relaxed optimum's objective, with its residual graph
         # Incremental checks of suggestions: on the flow, or within the proposal's groups.
         self.incremental = self.residual is not None and (self.pure_flow or self.grouped)
         self.resolve_time_limit = min(limits.resolve_time_limit, max(1.0, 2.0 * float(sol.seconds)))
@@ -281,6 +283,8 @@ class _Run:
         self.mentor_rank[np.argsort(np.array(self.mentor_ids, dtype=object), kind="stable")] = \
             np.arange(roster.mentors.n)
         self._by_mentee = None
+        self._mentees_of: dict[int, list[str]] = {}
+        self._level_terms = None
         # (mentee, mentor) -> the form a near miss's reason refers to, as _near_misses found it.
         self.near_form: dict[tuple[int, int], int] = {}
 
@@ -288,6 +292,23 @@ class _Run:
         """graph.reason_form, without looking up again a near miss already listed."""
         f = self.near_form.get((i, k))
         return self.graph.reason_form(i, k) if f is None else f
+
+    @property
+    def level_terms(self) -> tuple[list[str], list[int], list[int], list[int]]:
+        """The objective's level names, weights, largest totals and the proposal's totals,
+        as Python ints (_bound_effect reads them once per answer)."""
+        if self._level_terms is None:
+            obj = self.objective
+            self._level_terms = (list(obj.names), [int(w) for w in obj.weights], [int(u) for u in obj.upper],
+                                 [int(self.solution.levels.get(n, 0)) for n in obj.names])
+        return self._level_terms
+
+    def mentees_of(self, k: int) -> list[str]:
+        """The ids of mentor k's mentees, sorted (kept once found: a full mentor is listed
+        as taken under many alternatives)."""
+        if k not in self._mentees_of:
+            self._mentees_of[k] = sorted(self.mentee_ids[int(self.graph.mentee[x])] for x in self.members.get(k, []))
+        return self._mentees_of[k]
 
     @property
     def by_mentee(self):
@@ -312,6 +333,7 @@ class _Run:
                 self.relaxed = flow_with_locks(self.graph, self.objective, self.slot, self.capacity, self.lock_edges)
             self._relaxed_residual = FlowResidual(self.graph, self.objective, self.slot, self.relaxed,
                                                   self.lock_edges)
+            self.relaxed_value = self.objective.total(np.flatnonzero(self.relaxed))
         return self._relaxed_residual
 
     def solve(self, graph, locks):
@@ -338,10 +360,12 @@ class _Run:
         yet (mentee, mentor, form, values, score); skip_mentee's own move is left out."""
         obj, graph = self.objective, self.graph
         n, n_levels = len(items), len(obj.names)
-        add_owner = np.array([q for q, it in enumerate(items) for _ in it[0]], dtype=np.int64)
-        add_edges = np.array([e for it in items for e in it[0]], dtype=np.int64)
-        rem_owner = np.array([q for q, it in enumerate(items) for _ in it[1]], dtype=np.int64)
-        rem_edges = np.array([e for it in items for e in it[1]], dtype=np.int64)
+        n_add = [len(it[0]) for it in items]
+        n_rem = [len(it[1]) for it in items]
+        add_owner = np.repeat(np.arange(n, dtype=np.int64), n_add)
+        add_edges = np.fromiter(chain.from_iterable(it[0] for it in items), dtype=np.int64, count=sum(n_add))
+        rem_owner = np.repeat(np.arange(n, dtype=np.int64), n_rem)
+        rem_edges = np.fromiter(chain.from_iterable(it[1] for it in items), dtype=np.int64, count=sum(n_rem))
         levels = np.zeros((n_levels, n), dtype=np.int64)
         for k in range(n_levels):
             np.add.at(levels[k], add_owner, obj.values[k, add_edges])
@@ -352,24 +376,33 @@ class _Run:
             if it[2] is not None:
                 levels[:, q] += it[2]["values"]
                 score[q] += it[2]["score"]
-        objective = (obj.weights[:, None] * levels).sum(axis=0)
+        objective = (obj.weights[:, None] * levels).sum(axis=0).tolist()
         matched = obj.names.index("matched") if "matched" in obj.names else None
-        mentee_of, mentor_of, form_of = graph.mentee, graph.mentor, graph.form
+        level_rows = levels.T.tolist()
+        scores = score.tolist()
+        # Each moved slot as (mentee, form or -1) and the mentor, gathered at once.
+        add_keys, add_mentors = self._slot_keys(add_edges), graph.mentor[add_edges].tolist()
+        rem_keys, rem_mentors = self._slot_keys(rem_edges), graph.mentor[rem_edges].tolist()
         out = []
-        for q, (added, removed, new_edge, skip) in enumerate(items):
-            old, new = {}, {}
-            for e in removed:
-                old[(int(mentee_of[e]), int(form_of[e]) if self.per_form else -1)] = int(mentor_of[e])
-            for e in added:
-                new[(int(mentee_of[e]), int(form_of[e]) if self.per_form else -1)] = int(mentor_of[e])
+        a = r = 0
+        for q, (_, _, new_edge, skip) in enumerate(items):
+            old = dict(zip(rem_keys[r:r + n_rem[q]], rem_mentors[r:r + n_rem[q]]))
+            new = dict(zip(add_keys[a:a + n_add[q]], add_mentors[a:a + n_add[q]]))
+            a, r = a + n_add[q], r + n_rem[q]
             if new_edge is not None:
                 new[(new_edge["mentee"], new_edge["form"] if self.per_form else -1)] = new_edge["mentor"]
-            out.append({"objective_delta": int(objective[q]),
-                        "levels": {name: int(levels[k, q]) for k, name in enumerate(obj.names)},
-                        "matched_delta": int(levels[matched, q]) if matched is not None else 0,
-                        "score_delta": round(float(score[q]), 4),
+            row = level_rows[q]
+            out.append({"objective_delta": objective[q],
+                        "levels": dict(zip(obj.names, row)),
+                        "matched_delta": row[matched] if matched is not None else 0,
+                        "score_delta": round(float(scores[q]), 4),
                         **self._moves_entry(old, new, skip)})
         return out
+
+    def _slot_keys(self, edges: np.ndarray) -> list[tuple[int, int]]:
+        """(mentee, form) of each edge in per-form mode, else (mentee, -1): who moves."""
+        forms = self.graph.form[edges].tolist() if self.per_form else repeat(-1, len(edges))
+        return list(zip(self.graph.mentee[edges].tolist(), forms))
 
     def _moves_entry(self, old: dict, new: dict, skip: int | None) -> dict:
         moves = self._moves(old, new, skip)
@@ -379,11 +412,12 @@ class _Run:
 
     def _moves(self, old: dict, new: dict, skip: int | None) -> list[dict]:
         moves = []
-        for key in sorted(set(old) | set(new), key=lambda k: (self.mentee_ids[k[0]], k[1])):
+        ids = self.mentee_ids
+        for key in sorted(old.keys() | new.keys(), key=lambda k: (ids[k[0]], k[1])):
             a, b = old.get(key), new.get(key)
             if key[0] == skip or a == b:
                 continue
-            moves.append({"mentee_id": self.mentee_ids[key[0]],
+            moves.append({"mentee_id": ids[key[0]],
                           "from": None if a is None else self.mentor_ids[a],
                           "to": None if b is None else self.mentor_ids[b]})
         return moves
@@ -715,7 +749,7 @@ def _upper(run, deltas, n: int) -> tuple[list, list, list]:
         relaxed = run.relaxed_residual
         if relaxed is None:
             return [None] * n, [], [None] * n
-        cells = [(run.objective.total(np.flatnonzero(run.relaxed)) - run.solution.objective, relaxed, run.relaxed)]
+        cells = [(run.relaxed_value - run.solution.objective, relaxed, run.relaxed)]
     if not cells:
         return [-np.inf] * n, [], [None] * n
     values = np.array([gap + deltas(res) for gap, res, _ in cells]).reshape(len(cells), n)
@@ -767,14 +801,14 @@ def _bound_effect(run, effect: dict, upper: float | None, more: np.ndarray | Non
     if upper is None:
         return False
     room = int(upper) - effect["objective_delta"]
-    obj, levels = run.objective, effect["levels"]
-    names = obj.names
+    levels = effect["levels"]
+    names, weights, uppers, base = run.level_terms
     cheapest = 1  # of a gain of one unit on level p: 1 + sum over q > p of w_q (upper_q - total_q)
     for p in range(len(names) - 2, -1, -1):
         q = names[p + 1]
-        total = int(run.solution.levels.get(q, 0)) + int(levels.get(q, 0))
-        top = int(obj.upper[p + 1]) + (int(more[p + 1]) if more is not None else 0)
-        cheapest += int(obj.weights[p + 1]) * (top - total)
+        total = base[p + 1] + int(levels.get(q, 0))
+        top = uppers[p + 1] + (int(more[p + 1]) if more is not None else 0)
+        cheapest += weights[p + 1] * (top - total)
         if room >= cheapest:
             return False
     effect["bound"] = {**{n: int(levels.get(n, 0)) for n in names[:-1]}, names[-1]: int(levels.get(names[-1], 0)) + room}
@@ -900,9 +934,17 @@ def _mentor_status(run, k: int) -> str:
     return "taken" if load >= cap else "free_place"
 
 
-def _candidate_entry(run, e: int, forcing: dict | None) -> dict:
+def _states(run, edges) -> dict[int, str]:
+    """CandidateContext.state of many candidate edges, in one pass."""
+    edges = np.fromiter(edges, dtype=np.int64)
+    names = run.context.STATES
+    return dict(zip(edges.tolist(), (names[s] for s in run.context.states(edges).tolist())))
+
+
+def _candidate_entry(run, e: int, forcing: dict | None, status: str) -> dict:
+    """An alternative mentor or candidate as the document lists it; `status`: the edge's
+    CandidateContext.state (_states)."""
     k = int(run.graph.mentor[e])
-    status = run.context.state(e)
     entry = {"mentor_id": run.mentor_ids[k],
              "form": run.roster.form_ids[int(run.graph.form[e])], "score": round(float(run.graph.score[e]), 4),
              "status": status, "load": int(run.load[k]), "capacity": int(run.capacity[k])}
@@ -914,7 +956,7 @@ def _candidate_entry(run, e: int, forcing: dict | None) -> dict:
         entry["mutual"] = {"mentor_id": run.mentor_ids[int(run.graph.mentor[x])],
                            "mentee_id": run.mentee_ids[int(run.graph.mentee[x])]}
     if status == "taken":
-        entry["mentees"] = sorted(run.mentee_ids[int(run.graph.mentee[x])] for x in run.members.get(k, []))
+        entry["mentees"] = list(run.mentees_of(k))
     if forcing is not None:
         entry["forcing"] = forcing
     return entry
@@ -972,6 +1014,7 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
 
     forced_edges = sorted({x for e, xs in alts.items() if not run.locked[e] for x in xs})
     forcing = dict(zip(forced_edges, _forcing(run, forced_edges)))
+    status = _states(run, {x for xs in alts.values() for x in xs})
 
     out = {}
     for q, e in enumerate(chosen.tolist()):
@@ -989,7 +1032,7 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
             if blocked:
                 shown.append(_blocked_entry(run, i, *x))
             else:
-                shown.append(_candidate_entry(run, x, None if locked else forcing.get(x)))
+                shown.append(_candidate_entry(run, x, None if locked else forcing.get(x), status[x]))
         out[e] = {
             "score": round(float(g.score[e]), 4),
             "mentor_rank": int(better_mentors[q]) + 1, "mentor_candidates": int(n_mentors_of[i]),
@@ -1121,8 +1164,7 @@ def _regrouping_cannot_beat(run, slots: np.ndarray, k: int, gain: int) -> bool:
     relaxed = run.relaxed_residual
     if relaxed is None or (relaxed.slot_edge[slots] >= 0).any():
         return False
-    rel = run.objective.total(np.flatnonzero(run.relaxed))
-    room = run.solution.objective + gain - rel  # what the relaxation may gain and still fall short
+    room = run.solution.objective + gain - run.relaxed_value  # what the relaxation may gain and still fall short
     return room > 0 and bool(relaxed.gain_without(slots, np.array([k]), np.array([-float(room)]))[0])
 
 
@@ -1312,6 +1354,7 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
         cand[i] = order[lo:hi].tolist()
     shown = sorted({x for i in cand for x in cand[i][:limits.top_k]})
     forcing = dict(zip(shown, _forcing(run, shown)))
+    status = _states(run, shown)
     changes = {i: _candidate_changes(run, i, cand[i], near[ri]) for ri, i in enumerate(rows.tolist())}
     _prefetch_rows(run, changes)
     for ri, i in enumerate(rows.tolist()):
@@ -1327,7 +1370,7 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
             "near_misses": [{"mentor_id": run.mentor_ids[kk], "score": round(float(s_), 4),
                              **_rule_reason(run, i, kk, _code_of_bit(b))}
                             for s_, kk, b in near[ri][:limits.near_misses]],
-            "candidates": [_candidate_entry(run, x, forcing.get(x)) for x in cand[i][:limits.top_k]],
+            "candidates": [_candidate_entry(run, x, forcing.get(x), status[x]) for x in cand[i][:limits.top_k]],
             "candidates_total": len(cand[i]),
             "suggestions": suggestions,
             "unchecked": unchecked,
