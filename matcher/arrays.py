@@ -181,6 +181,16 @@ def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ordered[new], order[new], inverse
 
 
+def stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
+    """np.argsort(keys, kind="stable") of integer keys in 0..bound-1, several times faster on
+    millions: each key made distinct by its position (key * n + position) sorts as a value."""
+    n = len(keys)
+    if n < 2 or int(bound) * n >= 1 << 62:
+        return np.argsort(keys, kind="stable")
+    packed = np.sort(keys.astype(np.int64) * n + np.arange(n, dtype=np.int64))
+    return packed % n
+
+
 def pair_shape(mentee: np.ndarray, mentor: np.ndarray) -> tuple[int, ...]:
     """The shape of the pairs two index arrays make: equal lengths, or a column of mentees
     against a row of mentors ([r, 1] and [1, c]: a block of r x c pairs)."""

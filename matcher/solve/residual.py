@@ -12,6 +12,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from ..arrays import stable_order
 from .flow import feasible_potentials
 
 
@@ -94,7 +95,7 @@ class FlowResidual:
                              for c in range(5))
         # Parallel arcs: keep the cheapest (the first such, for determinism).
         key = A * N + B
-        order = np.argsort(key, kind="stable")
+        order = stable_order(key, N * N)
         ks, cs = key[order], C[order]
         if len(ks):
             starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
@@ -317,7 +318,7 @@ class FlowResidual:
         red = np.concatenate([red, red2])
         n = nm + 1 + len(slots)
         key = A * n + B
-        order = np.argsort(key, kind="stable")
+        order = stable_order(key, n * n)
         key, A, B, red = key[order], A[order], B[order], red[order]
         if len(key):  # parallel arcs (T was S's twin): keep the cheapest
             starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
