@@ -77,7 +77,7 @@ import numpy as np
 from . import constraints, scoring
 from .constraints import places
 from .constraints.fix import SCOPES, Fix
-from .arrays import build_roster
+from .arrays import build_roster, stable_order
 from .graph import SCORE_SCALE, build_graph
 from .solve import Lock, Solution, edges_of_locks, flow_with_locks, side_constraints, solve
 from .i18n import register
@@ -282,7 +282,7 @@ class _Run:
         self.mentor_rank = np.empty(roster.mentors.n, dtype=np.int64)
         self.mentor_rank[np.argsort(np.array(self.mentor_ids, dtype=object), kind="stable")] = \
             np.arange(roster.mentors.n)
-        self._by_mentee = None
+        self._top_of_slots = self._top_of_mentees = None
         self._mentees_of: dict[int, list[str]] = {}
         self._level_terms = None
         # (mentee, mentor) -> the form a near miss's reason refers to, as _near_misses found it.
@@ -311,10 +311,21 @@ class _Run:
         return self._mentees_of[k]
 
     @property
-    def by_mentee(self):
-        if self._by_mentee is None:
-            self._by_mentee = _ranked(self, self.graph.mentee)
-        return self._by_mentee
+    def top_of_slots(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each slot's best top_k + 1 edges (a pair's alternatives: the best but itself)."""
+        if self._top_of_slots is None:
+            n = int(self.slot.max()) + 1 if len(self.slot) else 0
+            self._top_of_slots = _top_ranked(self, self.slot, max(n, self.roster.mentees.n), self.limits.top_k + 1)
+        return self._top_of_slots
+
+    @property
+    def top_of_mentees(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each mentee's best edges, top_k at least (candidate lists)."""
+        if np.array_equal(self.slot, self.graph.mentee):  # a mentee's slot is the mentee unless pairs count per form
+            return self.top_of_slots
+        if self._top_of_mentees is None:
+            self._top_of_mentees = _top_ranked(self, self.graph.mentee, self.roster.mentees.n, self.limits.top_k)
+        return self._top_of_mentees
 
     # -- time -----------------------------------------------------------------------------
 
@@ -970,20 +981,55 @@ def _blocked_entry(run, i: int, k: int, bits: int, score: float) -> dict:
             "rules": [_rule_reason(run, i, k, code) for code, bit in RULE_BIT.items() if bits & bit]}
 
 
-def _ranked(run, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Edges sorted by `group` (slot or mentee), best score first, then mentor id; with each
-    group's first position (searchsorted by group value)."""
+def _rank_keys(run, edges: np.ndarray) -> np.ndarray:
+    """Where each edge stands in its mentee's (or slot's) ranking: best score first, then
+    mentor id (ties between two forms of one pair: edge order)."""
     g = run.graph
-    nm = run.roster.mentors.n
-    key = (group.astype(np.int64) * (SCORE_SCALE + 1) + (SCORE_SCALE - g.score_int)) * nm + run.mentor_rank[g.mentor]
-    order = np.argsort(key, kind="stable")
-    return order, group[order]
+    return (SCORE_SCALE - g.score_int[edges]).astype(np.int64) * run.roster.mentors.n + run.mentor_rank[g.mentor[edges]]
 
 
-def _top_of(order: np.ndarray, sorted_group: np.ndarray, value: int, n: int) -> list[int]:
-    lo = int(np.searchsorted(sorted_group, value))
-    hi = int(np.searchsorted(sorted_group, value, "right"))
-    return order[lo:min(hi, lo + n)].tolist()
+def _top_ranked(run, group: np.ndarray, n_groups: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's (slot's or mentee's) best m edges in ranking order, and where each group
+    starts: group v's are top[first[v]:first[v + 1]]. m rounds of a minimum per group, not a
+    sort of every edge (tens of millions in a region)."""
+    n_edges = len(group)
+    at = np.arange(n_edges) if (group[1:] >= group[:-1]).all() else stable_order(group, n_groups)
+    grp = group[at]
+    start = np.searchsorted(grp, np.arange(n_groups + 1))
+    size = np.diff(start)
+    first = np.r_[0, np.cumsum(np.minimum(size, m))]
+    top = np.empty(int(first[-1]), dtype=np.int64)
+    live = np.flatnonzero(size)
+    if not len(live):
+        return top, first
+    if (SCORE_SCALE + 1) * run.roster.mentors.n * n_edges >= 1 << 62:  # pragma: no cover - keys would overflow
+        order = np.lexsort((_rank_keys(run, at), grp))
+        rank = np.arange(n_edges) - start[grp[order]]
+        kept = order[rank < m]
+        top[first[grp[kept]] + rank[rank < m]] = at[kept]
+        return top, first
+    # A key per position (its edge's rank, then the position: edge order within a group).
+    key = _rank_keys(run, at) * n_edges + np.arange(n_edges)
+    taken = np.iinfo(np.int64).max
+    for r in range(m):
+        best = np.minimum.reduceat(key, start[live])
+        found = best < taken
+        pos = best[found] % n_edges
+        top[first[live[found]] + r] = at[pos]
+        key[pos] = taken
+    return top, first
+
+
+def _ranked_rows(run, rows: np.ndarray) -> dict[int, list[int]]:
+    """Every candidate edge of each mentee of `rows`, in ranking order."""
+    g = run.graph
+    lo = np.searchsorted(g.mentee, rows)
+    size = np.searchsorted(g.mentee, rows, "right") - lo
+    edges = np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+    owner = np.repeat(np.arange(len(rows)), size)
+    ranked = edges[np.lexsort((_rank_keys(run, edges), owner))].tolist()
+    ends = np.cumsum(size).tolist()
+    return {i: ranked[b - n:b] for i, n, b in zip(rows.tolist(), size.tolist(), ends)}
 
 
 def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
@@ -1002,11 +1048,10 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
     n_mentees_of = np.bincount(g.mentor, minlength=roster.mentors.n)
 
     # Candidate alternatives: the best other edges of the chosen edge's slot.
-    # A mentee's slot is the mentee unless pairs count per form: then one sort serves both.
-    order, sorted_slot = run.by_mentee if np.array_equal(run.slot, g.mentee) else _ranked(run, run.slot)
+    top, first = run.top_of_slots
     alts: dict[int, list[int]] = {}
     for e, s_ in zip(chosen.tolist(), run.slot[chosen].tolist()):
-        alts[e] = [x for x in _top_of(order, sorted_slot, s_, top_k + 1) if x != e][:top_k]
+        alts[e] = [x for x in top[first[s_]:first[s_ + 1]].tolist() if x != e][:top_k]
     # Blocked alternatives: mentors one rule away, with the score they would have had.
     rows = np.unique(g.mentee[chosen])
     near_rows, complete = _near_misses(run, rows, top_k, run.limits.near_miss_pairs)
@@ -1347,11 +1392,7 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
         else:
             meta["near_misses"] = "partial"
         near.extend(found)
-    order, sorted_mentee = run.by_mentee
-    cand: dict[int, list[int]] = {}
-    for i in rows.tolist():
-        lo, hi = np.searchsorted(sorted_mentee, [i, i + 1])
-        cand[i] = order[lo:hi].tolist()
+    cand = _ranked_rows(run, rows)
     shown = sorted({x for i in cand for x in cand[i][:limits.top_k]})
     forcing = dict(zip(shown, _forcing(run, shown)))
     status = _states(run, shown)
@@ -1470,8 +1511,7 @@ def _analysis(run, doc: dict) -> dict:
 def _candidate_lists(run) -> dict[str, list[dict]]:
     """Each mentee's best candidate mentors (for the mentee's choice and speed meetings)."""
     g, roster, top_k = run.graph, run.roster, run.limits.top_k
-    order, sorted_mentee = run.by_mentee
-    first = np.searchsorted(sorted_mentee, np.arange(roster.mentees.n + 1))
+    order, first = run.top_of_mentees
     # Each mentee's first top_k edges in ranking order, gathered at once (not the whole graph as lists).
     count = np.minimum(np.diff(first), top_k)
     owner = np.repeat(np.arange(roster.mentees.n), count)

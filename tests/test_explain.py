@@ -286,6 +286,59 @@ def test_every_pair_and_every_unmatched_mentee_has_an_explanation(programme):
 
 
 @FLOWS
+@given(programmes(mentees=(1, 8), mentors=(1, 6), groups=False), st.sampled_from(["mentee", "form"]))
+def test_candidates_and_alternatives_are_the_best_by_score_then_mentor_id(programme, per):
+    config = programme.config.model_copy(update={"program": programme.config.program.model_copy(
+        update={"one_mentor_per": per})})
+    result = match(programme.participants, config, time_limit=20)
+    if result.solution.status == "OPTIMAL":
+        doc = result_document(result)
+        add_explanations(doc, result)
+        _assert_ranked(result, doc, per == "form")
+
+
+def test_alternatives_per_form_rank_the_mentors_of_that_form():
+    """One mentor per form, two forms in common: each pair's alternatives are the mentors of
+    its own form, best first (the edges of a slot are not next to one another in the graph)."""
+    forms = ["teacher_student", "adult_child"]
+    people = [_person("E1", "mentee", "student", forms, interests=["a", "b", "c"]),
+              _person("E2", "mentee", "student", forms, interests=["b", "c", "d"])]
+    people += [_person(pid, "mentor", "teacher", forms, interests=interests)
+               for pid, interests in [("R1", ["a"]), ("R2", ["a", "b"]), ("R3", ["c", "d"]), ("R4", ["b", "c", "x"]),
+                                      ("R5", ["d"])]]
+    config = load_config(overrides={**INTERESTS_ONLY, "program": {"one_mentor_per": "form"}})
+    result, doc = explained(people, config)
+    slots = result.graph.mentee * len(result.roster.form_ids) + result.graph.form
+    assert (np.diff(slots) < 0).any()
+    assert len(doc["pairs"]) >= 2
+    _assert_ranked(result, doc, per_form=True)
+
+
+def _assert_ranked(result, doc, per_form: bool) -> None:
+    """Candidate lists, the candidates of an unpaired mentee and a pair's other mentors of its
+    slot come in ranking order: best score first, then mentor id (ranked here by plain sorting,
+    per mentee or, with one mentor per form, per mentee and form)."""
+    g, roster, top_k = result.graph, result.roster, doc["explanations"]["top_k"]
+    ranked: dict[tuple, list[tuple[str, str]]] = {}  # (mentee, form or None) -> [(mentor, form)]
+    for e in sorted(range(g.n_edges), key=lambda e: (-int(g.score_int[e]), roster.mentors.ids[int(g.mentor[e])], e)):
+        mentee, form = roster.mentees.ids[int(g.mentee[e])], roster.form_ids[int(g.form[e])]
+        pair = (roster.mentors.ids[int(g.mentor[e])], form)
+        ranked.setdefault((mentee, None), []).append(pair)
+        ranked.setdefault((mentee, form), []).append(pair)
+    for mentee, cands in doc["candidates"].items():
+        assert [(c["mentor_id"], c["form"]) for c in cands] == ranked.get((mentee, None), [])[:top_k]
+    for u in doc["unmatched"]:
+        shown = [(c["mentor_id"], c["form"]) for c in u["explanation"]["candidates"]]
+        assert shown == ranked.get((u["mentee_id"], None), [])[:top_k]
+        assert u["explanation"]["candidates_total"] == len(ranked.get((u["mentee_id"], None), []))
+    for p in doc["pairs"]:
+        slot = (p["mentee_id"], p["form"] if per_form else None)
+        others = [x for x in ranked[slot] if x != (p["mentor_id"], p["form"])]
+        shown = [(a["mentor_id"], a["form"]) for a in p["explanation"]["alternatives"] if a["status"] != "blocked"]
+        assert shown == others[:len(shown)]
+
+
+@FLOWS
 @given(programmes(mentees=(1, 9), mentors=(1, 6), groups=False, both=False))
 def test_the_residual_forcing_cost_equals_a_real_resolve_with_the_pair_locked(programme):
     result = match(programme.participants, programme.config)
