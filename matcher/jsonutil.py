@@ -9,6 +9,9 @@ import numpy as np
 
 
 def jsonable(value, digits: int = 4):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most of a document: as they are
+        return value
     if isinstance(value, dict):
         return {str(k): jsonable(v, digits) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
