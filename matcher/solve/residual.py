@@ -8,6 +8,8 @@ any better solution are left out of CP-SAT's model).
 """
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
@@ -127,6 +129,10 @@ class FlowResidual:
         self.pred_to_S, self.pred_to_T = pred_to
         self._H = None
         self._from_slots = None
+        self._within: dict[float, csr_matrix] = {}  # _mentor_arcs_within, by limit
+        # Paths to and from the hubs, kept by (node, hub) and (hub, node): many queries share an end.
+        self._paths_to: dict[tuple[int, int], list[int]] = {}
+        self._paths_from: dict[tuple[int, int], list[int]] = {}
 
     def _potentials(self) -> np.ndarray:
         """Feasible potentials: every reduced cost non-negative (solve.flow.feasible_potentials)."""
@@ -195,47 +201,52 @@ class FlowResidual:
         Gm = self.Gm
         if not np.isfinite(limit):
             return Gm
-        keep = Gm.data <= limit
-        kept = np.r_[0, np.cumsum(keep)]
-        if kept[-1] == len(keep):
-            return Gm
-        return csr_matrix((Gm.data[keep], Gm.indices[keep], kept[Gm.indptr]), shape=Gm.shape)
+        if limit not in self._within:  # the same few limits (powers of two) serve every call
+            keep = Gm.data <= limit
+            kept = np.r_[0, np.cumsum(keep)]
+            self._within[limit] = Gm if kept[-1] == len(keep) else \
+                csr_matrix((Gm.data[keep], Gm.indices[keep], kept[Gm.indptr]), shape=Gm.shape)
+        return self._within[limit]
 
     def _path_to(self, u: int, hub: int) -> list[int]:
-        pred = self.pred_to_S if hub == self.S else self.pred_to_T
-        path = [u]
-        while path[-1] != hub:
-            path.append(int(pred[path[-1]]))
-        return path
+        """The shortest path u -> hub (S or T), as nodes (kept: not to be changed)."""
+        key = (u, hub)
+        if key not in self._paths_to:
+            pred = self.pred_to_S if hub == self.S else self.pred_to_T
+            path = [u]
+            while path[-1] != hub:
+                path.append(int(pred[path[-1]]))
+            self._paths_to[key] = path
+        return self._paths_to[key]
 
     def _path_from(self, hub: int, v: int) -> list[int]:
-        pred = self.pred_from_S if hub == self.S else self.pred_from_T
-        path = [v]
-        while path[-1] != hub:
-            path.append(int(pred[path[-1]]))
-        return path[::-1]
+        """The shortest path hub -> v, as nodes (kept: not to be changed)."""
+        key = (hub, v)
+        if key not in self._paths_from:
+            pred = self.pred_from_S if hub == self.S else self.pred_from_T
+            path = [v]
+            while path[-1] != hub:
+                path.append(int(pred[path[-1]]))
+            self._paths_from[key] = path[::-1]
+        return self._paths_from[key]
 
     def arc_edges(self, paths: list[list[int] | None]) -> list[tuple[list[int], list[int]]]:
         """Edges added and removed along each node path."""
-        tails, heads, owner = [], [], []
-        for q, path in enumerate(paths):
-            if path:
-                tails.extend(path[:-1])
-                heads.extend(path[1:])
-                owner.extend([q] * (len(path) - 1))
-        out = [([], []) for _ in paths]
-        if not tails:
-            return out
-        keys = np.array(tails, dtype=np.int64) * self.N + np.array(heads, dtype=np.int64)
+        arcs = [len(path) - 1 if path else 0 for path in paths]
+        if not sum(arcs):
+            return [([], []) for _ in paths]
+        tails = np.fromiter(chain.from_iterable(path[:-1] for path in paths if path), dtype=np.int64, count=sum(arcs))
+        heads = np.fromiter(chain.from_iterable(path[1:] for path in paths if path), dtype=np.int64, count=sum(arcs))
+        keys = tails * self.N + heads
         pos = np.searchsorted(self.key, keys)
         if not np.array_equal(self.key[np.minimum(pos, len(self.key) - 1)], keys):  # pragma: no cover
             raise ValueError("path uses an arc the residual graph does not have")
-        adds, rems = self.ADD[pos], self.REM[pos]
-        for q, a, r in zip(owner, adds.tolist(), rems.tolist()):
-            if a >= 0:
-                out[q][0].append(a)
-            if r >= 0:
-                out[q][1].append(r)
+        adds, rems = self.ADD[pos].tolist(), self.REM[pos].tolist()
+        out = []
+        at = 0
+        for n in arcs:
+            out.append(([a for a in adds[at:at + n] if a >= 0], [r for r in rems[at:at + n] if r >= 0]))
+            at += n
         return out
 
     # -- queries --------------------------------------------------------------------------
@@ -293,10 +304,10 @@ class FlowResidual:
         red = self.from_T[k]
         if not np.isfinite(red):
             return np.inf, []
-        return float(self.real(red, self.T, k)), _loop_erased(self._path_from(self.T, k))
+        return float(self.real(red, self.T, k)), list(_loop_erased(self._path_from(self.T, k)))
 
     def path_to_source(self, k: int) -> list[int]:
-        return self._path_to(k, self.S)
+        return list(self._path_to(k, self.S))
 
     def _h_graph(self):
         """The residual graph without the source, every unpaired slot its own node: paths
@@ -364,6 +375,8 @@ class FlowResidual:
 def _loop_erased(path: list[int]) -> list[int]:
     """A walk made simple: a node met again cuts the loop since its first visit (the loop
     costs >= 0 in an optimal residual graph, so the path is no worse)."""
+    if len(set(path)) == len(path):
+        return path
     out: list[int] = []
     at: dict[int, int] = {}
     for v in path:
