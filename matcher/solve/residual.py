@@ -14,7 +14,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from ..arrays import stable_order
+from ..arrays import stable_order, stable_sort
 from .flow import feasible_potentials
 
 
@@ -67,20 +67,19 @@ class FlowResidual:
         self.load = load
         me = slot_edge[slot] if len(slot) else np.zeros(0, np.int64)
 
-        parts = []  # (A, B, C, ADD, REM)
+        parts = []  # (A, B, C): moves (e1), pairings of unpaired slots (e2), unpairings (ch), then the rest
         e1 = np.flatnonzero(net & ~chosen & (me >= 0))
-        parts.append((mentor[me[e1]], mentor[e1], w[me[e1]] - w[e1], e1, me[e1]))
+        held = me[e1]
+        parts.append((mentor[held], mentor[e1], w[held] - w[e1]))
         e2 = np.flatnonzero(net & (me < 0))
         self.unmatched_edges = e2
-        parts.append((np.full(len(e2), S), mentor[e2], -w[e2], e2, np.full(len(e2), -1)))
+        parts.append((np.full(len(e2), S), mentor[e2], -w[e2]))
         ch = np.flatnonzero(chosen_net)
-        parts.append((mentor[ch], np.full(len(ch), S), w[ch], np.full(len(ch), -1), ch))
+        parts.append((mentor[ch], np.full(len(ch), S), w[ch]))
         free = np.flatnonzero(load < cap)
-        parts.append((free, np.full(len(free), T), np.zeros(len(free), np.int64),
-                      np.full(len(free), -1), np.full(len(free), -1)))
+        parts.append((free, np.full(len(free), T), np.zeros(len(free), np.int64)))
         busy = np.flatnonzero(load > low)  # T -> a: a may give up a place
-        parts.append((np.full(len(busy), T), busy, np.zeros(len(busy), np.int64),
-                      np.full(len(busy), -1), np.full(len(busy), -1)))
+        parts.append((np.full(len(busy), T), busy, np.zeros(len(busy), np.int64)))
         self.has_bypass_fwd = len(ch) > 0  # some slot is paired: S -> T has room
         # T -> S: the bypass carries flow. Counting every mentee's slot in the network (one
         # without edges changes nothing), it does whenever the questions asked here are
@@ -89,27 +88,31 @@ class FlowResidual:
         hub = [(T, S)]
         if self.has_bypass_fwd:
             hub.append((S, T))
-        if hub:
-            h = np.array(hub, dtype=np.int64)
-            parts.append((h[:, 0], h[:, 1], np.zeros(len(h), np.int64), np.full(len(h), -1), np.full(len(h), -1)))
+        h = np.array(hub, dtype=np.int64)
+        parts.append((h[:, 0], h[:, 1], np.zeros(len(h), np.int64)))
         # Cast while joining: a copy more of millions of arcs each is measurable.
-        A, B, C, ADD, REM = (np.concatenate([p[c] for p in parts], dtype=np.int64, casting="unsafe")
-                             for c in range(5))
+        A, B, C = (np.concatenate([p[c] for p in parts], dtype=np.int64, casting="unsafe") for c in range(3))
         # Parallel arcs: keep the cheapest (the first such, for determinism).
-        key = A * N + B
-        order = stable_order(key, N * N)
-        ks, cs = key[order], C[order]
+        order, ks = stable_sort(A * N + B, N * N)
+        cs = C[order]
         if len(ks):
             starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
             cmin = np.minimum.reduceat(cs, starts)
-            group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(ks)]))
-            at_min = np.flatnonzero(cs == cmin[group])
-            first = at_min[np.r_[True, group[at_min][1:] != group[at_min][:-1]]]
-            sel = order[first]
+            at_min = cs == np.repeat(cmin, np.diff(np.r_[starts, len(ks)]))
+            first = np.minimum.reduceat(np.where(at_min, np.arange(len(ks)), len(ks)), starts)
+            sel, self.key = order[first], ks[first]  # key: sorted
         else:
-            sel = order
-        self.A, self.B, self.C, self.ADD, self.REM = A[sel], B[sel], C[sel], ADD[sel], REM[sel]
-        self.key = self.A * N + self.B  # sorted
+            sel, self.key = order, ks
+        self.A, self.B, self.C = A[sel], B[sel], C[sel]
+        # The edges each arc adds to and removes from the assignment (-1: none).
+        n1, n2, n3 = len(e1), len(e2), len(ch)
+        self.ADD, self.REM = np.full(len(sel), -1, dtype=np.int64), np.full(len(sel), -1, dtype=np.int64)
+        at = np.flatnonzero(sel < n1)
+        self.ADD[at], self.REM[at] = e1[sel[at]], held[sel[at]]
+        at = np.flatnonzero((sel >= n1) & (sel < n1 + n2))
+        self.ADD[at] = e2[sel[at] - n1]
+        at = np.flatnonzero((sel >= n1 + n2) & (sel < n1 + n2 + n3))
+        self.REM[at] = ch[sel[at] - n1 - n2]
         self.d = self._potentials()
         red = self.C + self.d[self.A] - self.d[self.B]
         if len(red) and red.min() < 0:  # pragma: no cover - the flow was not optimal
