@@ -1134,9 +1134,11 @@ def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[floa
                 (run.config.program.max_grade_spread is None or cap + 1 <= 1) and (gm <= 1 or run.load[k] >= gm)
             add((0, -float(run.graph.score[e])), places.capacity_fix(run.mentor_ids[k], cap),
                 "flow_capacity" if flow else "resolve")
-    for e in cand_edges:
+    unreachable = [e for e in cand_edges if run.context.in_unreachable[run.graph.mentor[e]]] \
+        if run.context.unreachable else []
+    for e in unreachable:
         k = int(run.graph.mentor[e])
-        if k in run.context.unreachable and run.context.unreachable[k] >= 1:
+        if run.context.unreachable[k] >= 1:
             fix = places.group_min_fix(run.mentor_ids[k], int(run.roster.mentors.group_min[k]),
                                        run.context.unreachable[k])
             add((0, -float(run.graph.score[e])), fix, "resolve")
