@@ -136,6 +136,8 @@ class FlowResidual:
         # Paths to and from the hubs, kept by (node, hub) and (hub, node): many queries share an end.
         self._paths_to: dict[tuple[int, int], list[int]] = {}
         self._paths_from: dict[tuple[int, int], list[int]] = {}
+        self._arcs_to: dict[tuple[int, int], tuple] = {}  # (u, hub) -> (node -> place on the path, adds, removes)
+        self._arcs_from: dict[tuple[int, int], tuple] = {}  # (hub, v) -> (path, adds, removes)
 
     def _potentials(self) -> np.ndarray:
         """Feasible potentials: every reduced cost non-negative (solve.flow.feasible_potentials)."""
@@ -150,7 +152,21 @@ class FlowResidual:
     def distances(self, src: np.ndarray, dst: np.ndarray, paths: bool = True
                   ) -> tuple[np.ndarray, list[list[int] | None]]:
         """Reduced shortest distances src[q] -> dst[q] (dst may be S) and, if asked, the node paths."""
-        nm, S, T = self.nm, self.S, self.T
+        best, out, hub_is_S = self._distances(src, dst, paths)
+        if not paths:
+            return best, out
+        finite = np.isfinite(best).tolist()
+        for q, (s_, d_, via_s) in enumerate(zip(np.asarray(src).tolist(), np.asarray(dst).tolist(), hub_is_S.tolist())):
+            if out[q] is None and finite[q]:
+                hub = self.S if via_s else self.T
+                out[q] = _loop_erased(self._path_to(s_, hub) + self._path_from(hub, d_)[1:])
+        return best, out
+
+    def _distances(self, src: np.ndarray, dst: np.ndarray, paths: bool
+                   ) -> tuple[np.ndarray, list[list[int] | None], np.ndarray]:
+        """distances, with only the paths that avoid both hubs (None: through a hub, or none),
+        and whether the hub is S (else T)."""
+        nm = self.nm
         src = np.asarray(src, dtype=np.int64)
         dst = np.asarray(dst, dtype=np.int64)
         via_T = self.to_T[src] + self.from_T[dst]
@@ -187,14 +203,56 @@ class FlowResidual:
                         v = int(pred[r, v])
                         path.append(v)
                     out[q] = path[::-1]
-        if not paths:
-            return best, out
-        finite = np.isfinite(best).tolist()
-        for q, (s_, d_, via_s) in enumerate(zip(src.tolist(), dst.tolist(), hub_is_S.tolist())):
-            if out[q] is None and finite[q]:
-                hub = S if via_s else T
-                out[q] = _loop_erased(self._path_to(s_, hub) + self._path_from(hub, d_)[1:])
+        return best, out, hub_is_S
+
+    def _path_edges(self, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, list[tuple | None]]:
+        """distances(src, dst) with each path's edges (added, removed) instead of its nodes. A
+        path through a hub joins the hub's tree paths P (to it) and Q (from it), whose arcs are
+        kept per end; the loop erased where Q meets P again leaves P up to the last such node
+        and Q from there (_loop_erased of P + Q, without walking it)."""
+        best, paths, hub_is_S = self._distances(src, dst, True)
+        hubs = np.where(hub_is_S, self.S, self.T)
+        tree = np.flatnonzero(np.isfinite(best) & np.array([p is None for p in paths], dtype=bool)).tolist()
+        ends = list(zip(tree, src[tree].tolist(), hubs[tree].tolist(), dst[tree].tolist()))
+        self._keep_tree_arcs({(s_, h) for _, s_, h, _ in ends}, {(h, d_) for _, _, h, d_ in ends})
+        out: list[tuple | None] = [None] * len(paths)
+        for q, s_, h, d_ in ends:
+            at, p_add, p_rem = self._arcs_to[(s_, h)]
+            q_nodes, q_add, q_rem = self._arcs_from[(h, d_)]
+            cut, b = len(p_add), 0  # P's nodes kept: up to index cut; Q's arcs kept: from b
+            for n, v in enumerate(q_nodes[1:], 1):
+                x = at.get(v)
+                if x is not None and x <= cut:
+                    cut, b = x, n
+            added = [e for e in p_add[:cut] + q_add[b:] if e >= 0]
+            removed = [e for e in p_rem[:cut] + q_rem[b:] if e >= 0]
+            out[q] = (added, removed)
+        rest = [q for q, p in enumerate(paths) if p is not None]
+        for q, found in zip(rest, self.arc_edges([paths[q] for q in rest])):
+            out[q] = found
         return best, out
+
+    def _keep_tree_arcs(self, to_hub: set, from_hub: set) -> None:
+        """Per tree path u -> hub and hub -> v not kept yet: the edge each arc adds and removes
+        (-1: none); for u -> hub also each node's place on it."""
+        to_hub = sorted(key for key in to_hub if key not in self._arcs_to)
+        from_hub = sorted(key for key in from_hub if key not in self._arcs_from)
+        paths = [self._path_to(u, h) for u, h in to_hub] + [self._path_from(h, v) for h, v in from_hub]
+        arcs = [len(path) - 1 for path in paths]
+        if sum(arcs):
+            tails = np.fromiter(chain.from_iterable(path[:-1] for path in paths), dtype=np.int64, count=sum(arcs))
+            heads = np.fromiter(chain.from_iterable(path[1:] for path in paths), dtype=np.int64, count=sum(arcs))
+            pos = np.searchsorted(self.key, tails * self.N + heads)
+            adds, rems = self.ADD[pos].tolist(), self.REM[pos].tolist()
+        else:
+            adds = rems = []
+        ends = np.cumsum(arcs).tolist()
+        for n, (key, path) in enumerate(zip(to_hub + from_hub, paths)):
+            a, b = ends[n] - arcs[n], ends[n]
+            if n < len(to_hub):
+                self._arcs_to[key] = ({v: x for x, v in enumerate(path)}, adds[a:b], rems[a:b])
+            else:
+                self._arcs_from[key] = (path, adds[a:b], rems[a:b])
 
     def _mentor_arcs_within(self, limit: float):
         """The mentor arcs (Gm) whose reduced cost is at most `limit`. Dijkstra limited to
@@ -270,17 +328,18 @@ class FlowResidual:
         if not len(edges):
             return []
         k, me, paired, dst = self._forced_ends(edges)
-        red, paths = self.distances(k, dst)
-        arcs = self.arc_edges(paths)
+        red, arcs = self._path_edges(k, dst)
+        real = self.real(red, k, dst).tolist()
         out: list[dict | None] = []
-        for q, e in enumerate(edges.tolist()):
-            if not np.isfinite(red[q]):
+        for e, held, w_e, w_held, r, found in zip(edges.tolist(), np.where(paired, me, -1).tolist(),
+                                                    self.w[edges].tolist(), self.w[np.maximum(me, 0)].tolist(),
+                                                    real, arcs):
+            if found is None:
                 out.append(None)
                 continue
-            added = [e] + arcs[q][0]
-            removed = ([int(me[q])] if paired[q] else []) + arcs[q][1]
-            cost = -int(self.w[e]) + (int(self.w[me[q]]) if paired[q] else 0) \
-                + int(round(self.real(red[q], k[q], dst[q])))
+            added = [e] + found[0]
+            removed = ([held] if held >= 0 else []) + found[1]
+            cost = -w_e + (w_held if held >= 0 else 0) + int(round(r))
             out.append({"added": added, "removed": removed, "objective_delta": -cost})
         return out
 
