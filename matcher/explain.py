@@ -278,10 +278,10 @@ class _Run:
         self.reasons: dict[tuple, dict] = {}  # (mentee, mentor, rule) -> _rule_reason
         self.mentee_ids = roster.mentees.ids
         self.mentor_ids = roster.mentors.ids
-        # Ties are broken by id, in every list: a mentor's position in id order.
-        self.mentor_rank = np.empty(roster.mentors.n, dtype=np.int64)
-        self.mentor_rank[np.argsort(np.array(self.mentor_ids, dtype=object), kind="stable")] = \
-            np.arange(roster.mentors.n)
+        # Ties are broken by id, in every list: a mentee's and a mentor's position in id order.
+        self._mentee_rank, self.mentor_rank = _id_order(self.mentee_ids), _id_order(self.mentor_ids)
+        self.mentee_rank = self._mentee_rank.tolist()
+        self.mentee_by_rank = sorted(self.mentee_ids)
         self._top_of_slots = self._top_of_mentees = None
         self._mentees_of: dict[int, list[str]] = {}
         self._level_terms = None
@@ -401,7 +401,8 @@ class _Run:
             new = dict(zip(add_keys[a:a + n_add[q]], add_mentors[a:a + n_add[q]]))
             a, r = a + n_add[q], r + n_rem[q]
             if new_edge is not None:
-                new[(new_edge["mentee"], new_edge["form"] if self.per_form else -1)] = new_edge["mentor"]
+                new[(self.mentee_rank[new_edge["mentee"]], new_edge["form"] if self.per_form else -1)] = \
+                    new_edge["mentor"]
             row = level_rows[q]
             out.append({"objective_delta": objective[q],
                         "levels": dict(zip(obj.names, row)),
@@ -410,10 +411,12 @@ class _Run:
                         **self._moves_entry(old, new, skip)})
         return out
 
-    def _slot_keys(self, edges: np.ndarray) -> list[tuple[int, int]]:
-        """(mentee, form) of each edge in per-form mode, else (mentee, -1): who moves."""
-        forms = self.graph.form[edges].tolist() if self.per_form else repeat(-1, len(edges))
-        return list(zip(self.graph.mentee[edges].tolist(), forms))
+    def _slot_keys(self, edges: np.ndarray, graph=None) -> list[tuple[int, int]]:
+        """Who moves, in the order moves are listed: (the mentee's place in id order, form) of
+        each edge in per-form mode, else (that place, -1)."""
+        graph = self.graph if graph is None else graph
+        forms = graph.form[edges].tolist() if self.per_form else repeat(-1, len(edges))
+        return list(zip(self._mentee_rank[graph.mentee[edges]].tolist(), forms))
 
     def _moves_entry(self, old: dict, new: dict, skip: int | None) -> dict:
         moves = self._moves(old, new, skip)
@@ -422,9 +425,11 @@ class _Run:
         return {"moves": moves}
 
     def _moves(self, old: dict, new: dict, skip: int | None) -> list[dict]:
+        """Moves between two assignments given as {_slot_keys key: mentor}; `skip`: a mentee
+        whose own move is left out."""
         moves = []
-        ids = self.mentee_ids
-        for key in sorted(old.keys() | new.keys(), key=lambda k: (ids[k[0]], k[1])):
+        ids, skip = self.mentee_by_rank, None if skip is None else self.mentee_rank[skip]
+        for key in sorted(old.keys() | new.keys()):
             a, b = old.get(key), new.get(key)
             if key[0] == skip or a == b:
                 continue
@@ -441,8 +446,7 @@ class _Run:
         score = float(graph2.score[sol2.edges].sum() - graph.score[sol.edges].sum())
 
         def pairs(g, edges):
-            return {(int(g.mentee[e]), int(g.form[e]) if self.per_form else -1): int(g.mentor[e])
-                    for e in edges.tolist()}
+            return dict(zip(self._slot_keys(edges, g), g.mentor[edges].tolist()))
 
         moves = self._moves_entry(pairs(graph, sol.edges), pairs(graph2, sol2.edges), skip_mentee)
         same_objective = (sol2.objective_def is not None and sol.objective_def is not None
@@ -450,6 +454,13 @@ class _Run:
         return {"objective_delta": int(sol2.objective - sol.objective) if same_objective else None,
                 "levels": levels, "matched_delta": levels.get("matched", 0), "score_delta": round(score, 4),
                 **moves}
+
+
+def _id_order(ids: list[str]) -> np.ndarray:
+    """Each person's position in id order."""
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+    return rank
 
 
 class _SideCheck:

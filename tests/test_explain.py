@@ -750,15 +750,18 @@ def test_a_near_miss_names_the_form_its_listing_found_without_a_second_lookup(mo
     assert [n["form"] for n in near] == ["teacher_student"] * 2
 
 
-def test_one_ranking_of_all_candidate_pairs_serves_alternatives_candidates_and_candidate_lists(monkeypatch):
-    """Sorting every candidate pair is the costliest step of the lists: done once per run
-    when a mentee's slot is the mentee (one mentor per mentee)."""
+def test_one_ranking_of_each_mentees_best_pairs_serves_alternatives_and_candidate_lists(monkeypatch):
+    """Ranking candidate pairs is the costliest step of the lists: each slot's best pairs are
+    found once per run when a mentee's slot is the mentee (one mentor per mentee), and only
+    the unpaired mentees have every candidate ranked."""
     import matcher.explain as explain
 
-    calls = []
-    ranked = explain._ranked
-    monkeypatch.setattr(explain, "_ranked", lambda run, group: calls.append(1) or ranked(run, group))
-    _, doc = explained(three_mentors_four_mentees())
-    assert len(calls) == 1
+    tops, rows = [], []
+    top_ranked, ranked_rows = explain._top_ranked, explain._ranked_rows
+    monkeypatch.setattr(explain, "_top_ranked", lambda run, *a: tops.append(1) or top_ranked(run, *a))
+    monkeypatch.setattr(explain, "_ranked_rows", lambda run, r: rows.append(r.tolist()) or ranked_rows(run, r))
+    result, doc = explained(three_mentors_four_mentees())
+    assert len(tops) == 1
+    assert rows == [[result.roster.mentees.index["E4"]]]
     assert [c["mentor_id"] for c in doc["candidates"]["E1"]] == ["R1", "R2", "R3"]
     assert _unmatched(doc, "E4")["explanation"]["candidates"][0]["mentor_id"] == "R1"
