@@ -100,19 +100,14 @@ class FlowResidual:
             cmin = np.minimum.reduceat(cs, starts)
             at_min = cs == np.repeat(cmin, np.diff(np.r_[starts, len(ks)]))
             first = np.minimum.reduceat(np.where(at_min, np.arange(len(ks)), len(ks)), starts)
-            sel, self.key = order[first], ks[first]  # key: sorted
         else:
-            sel, self.key = order, ks
-        self.A, self.B, self.C = A[sel], B[sel], C[sel]
-        # The edges each arc adds to and removes from the assignment (-1: none).
-        n1, n2, n3 = len(e1), len(e2), len(ch)
-        self.ADD, self.REM = np.full(len(sel), -1, dtype=np.int64), np.full(len(sel), -1, dtype=np.int64)
-        at = np.flatnonzero(sel < n1)
-        self.ADD[at], self.REM[at] = e1[sel[at]], held[sel[at]]
-        at = np.flatnonzero((sel >= n1) & (sel < n1 + n2))
-        self.ADD[at] = e2[sel[at] - n1]
-        at = np.flatnonzero((sel >= n1 + n2) & (sel < n1 + n2 + n3))
-        self.REM[at] = ch[sel[at] - n1 - n2]
+            first = np.zeros(0, dtype=np.int64)
+        self.key, self.C = ks[first], cs[first]  # key = A * N + B: sorted
+        self.A = self.key // N
+        self.B = self.key - self.A * N
+        # Where each kept arc came from: its edges (added, removed) are looked up from there.
+        self._from_arc = order[first]
+        self._parts = (e1, held, e2, ch)
         self.d = self._potentials()
         red = self.C + self.d[self.A] - self.d[self.B]
         if len(red) and red.min() < 0:  # pragma: no cover - the flow was not optimal
@@ -243,7 +238,7 @@ class FlowResidual:
             tails = np.fromiter(chain.from_iterable(path[:-1] for path in paths), dtype=np.int64, count=sum(arcs))
             heads = np.fromiter(chain.from_iterable(path[1:] for path in paths), dtype=np.int64, count=sum(arcs))
             pos = np.searchsorted(self.key, tails * self.N + heads)
-            adds, rems = self.ADD[pos].tolist(), self.REM[pos].tolist()
+            adds, rems = self._arc_changes(pos)
         else:
             adds = rems = []
         ends = np.cumsum(arcs).tolist()
@@ -302,13 +297,27 @@ class FlowResidual:
         pos = np.searchsorted(self.key, keys)
         if not np.array_equal(self.key[np.minimum(pos, len(self.key) - 1)], keys):  # pragma: no cover
             raise ValueError("path uses an arc the residual graph does not have")
-        adds, rems = self.ADD[pos].tolist(), self.REM[pos].tolist()
+        adds, rems = self._arc_changes(pos)
         out = []
         at = 0
         for n in arcs:
             out.append(([a for a in adds[at:at + n] if a >= 0], [r for r in rems[at:at + n] if r >= 0]))
             at += n
         return out
+
+    def _arc_changes(self, arcs: np.ndarray) -> tuple[list[int], list[int]]:
+        """The edge each arc (by position) adds to the assignment and the one it removes (-1:
+        none): a move adds the new edge and removes the held one, a pairing adds, an unpairing
+        removes, the other arcs change no edge."""
+        at = self._from_arc[arcs]
+        e1, held, e2, ch = self._parts
+        n1, n2, n3 = len(e1), len(e2), len(ch)
+        adds, rems = np.full(len(at), -1, dtype=np.int64), np.full(len(at), -1, dtype=np.int64)
+        move, pair, unpair = at < n1, (at >= n1) & (at < n1 + n2), (at >= n1 + n2) & (at < n1 + n2 + n3)
+        adds[move], rems[move] = e1[at[move]], held[at[move]]
+        adds[pair] = e2[at[pair] - n1]
+        rems[unpair] = ch[at[unpair] - n1 - n2]
+        return adds.tolist(), rems.tolist()
 
     # -- queries --------------------------------------------------------------------------
 
