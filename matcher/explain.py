@@ -381,8 +381,9 @@ class _Run:
         for k in range(n_levels):
             np.add.at(levels[k], add_owner, obj.values[k, add_edges])
             np.subtract.at(levels[k], rem_owner, obj.values[k, rem_edges])
+        # As floats even when no edge moves (bincount of nothing counts in ints): a new pair's score adds to it.
         score = (np.bincount(add_owner, weights=graph.score[add_edges], minlength=n)
-                 - np.bincount(rem_owner, weights=graph.score[rem_edges], minlength=n))
+                 - np.bincount(rem_owner, weights=graph.score[rem_edges], minlength=n)).astype(np.float64)
         for q, it in enumerate(items):
             if it[2] is not None:
                 levels[:, q] += it[2]["values"]
@@ -407,7 +408,7 @@ class _Run:
             out.append({"objective_delta": objective[q],
                         "levels": dict(zip(obj.names, row)),
                         "matched_delta": row[matched] if matched is not None else 0,
-                        "score_delta": round(float(scores[q]), 4),
+                        "score_delta": round(scores[q], 4),
                         **self._moves_entry(old, new, skip)})
         return out
 

@@ -184,6 +184,16 @@ def test_a_missing_consent_of_the_mentee_is_suggested_and_pairs_them():
     assert s["effect"]["mentor_id"] == "R1" and s["effect"]["matched_delta"] == 1
 
 
+def test_a_suggestions_effect_counts_the_score_of_the_mentees_new_pair():
+    """R1 has a free place: the change pairs E1 with R1 and moves nobody, so the sum of scores
+    grows by that pair's score (one shared interest of two: 1/2)."""
+    people = [teacher("R1", ["a", "c"]), pupil("E1", ["a", "b"], data_consent=False)]
+    _, doc = explained(people)
+    (s,) = _unmatched(doc, "E1")["explanation"]["suggestions"]
+    assert s["effect"]["moves"] == [] and s["effect"]["levels"]["score"] == 500
+    assert s["effect"]["score_delta"] == pytest.approx(0.5)
+
+
 def test_an_untrained_mentor_and_a_too_small_age_gap_are_suggested_for_adult_child():
     """«Мы вместе» needs a trained mentor at least 9 years older. R1 is untrained; R2 is only
     6 years older than the child (by birth dates): each is one rule away."""
