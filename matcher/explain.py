@@ -70,7 +70,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 
 import numpy as np
 
@@ -392,52 +392,62 @@ class _Run:
         matched = obj.names.index("matched") if "matched" in obj.names else None
         level_rows = levels.T.tolist()
         scores = score.tolist()
-        # Each moved slot as (mentee, form or -1) and the mentor, gathered at once.
-        add_keys, add_mentors = self._slot_keys(add_edges), graph.mentor[add_edges].tolist()
-        rem_keys, rem_mentors = self._slot_keys(rem_edges), graph.mentor[rem_edges].tolist()
+        # The slots each item empties and fills, with their mentors; a new pair fills one last.
+        fresh = [(q, it[2]) for q, it in enumerate(items) if it[2] is not None]
+        new_slots = (np.r_[add_owner, [q for q, _ in fresh]].astype(np.int64),
+                     np.r_[self._mentee_rank[graph.mentee[add_edges]], [self.mentee_rank[e["mentee"]] for _, e in fresh]],
+                     np.r_[graph.form[add_edges], [e["form"] for _, e in fresh]],
+                     np.r_[graph.mentor[add_edges], [e["mentor"] for _, e in fresh]])
+        old_slots = (rem_owner, self._mentee_rank[graph.mentee[rem_edges]], graph.form[rem_edges], graph.mentor[rem_edges])
+        moves = self._moves(old_slots, new_slots, [it[3] for it in items])
         out = []
-        a = r = 0
-        for q, (_, _, new_edge, skip) in enumerate(items):
-            old = dict(zip(rem_keys[r:r + n_rem[q]], rem_mentors[r:r + n_rem[q]]))
-            new = dict(zip(add_keys[a:a + n_add[q]], add_mentors[a:a + n_add[q]]))
-            a, r = a + n_add[q], r + n_rem[q]
-            if new_edge is not None:
-                new[(self.mentee_rank[new_edge["mentee"]], new_edge["form"] if self.per_form else -1)] = \
-                    new_edge["mentor"]
-            row = level_rows[q]
+        for q, row in enumerate(level_rows):
             out.append({"objective_delta": objective[q],
                         "levels": dict(zip(obj.names, row)),
                         "matched_delta": row[matched] if matched is not None else 0,
                         "score_delta": round(scores[q], 4),
-                        **self._moves_entry(old, new, skip)})
+                        **moves[q]})
         return out
 
-    def _slot_keys(self, edges: np.ndarray, graph=None) -> list[tuple[int, int]]:
-        """Who moves, in the order moves are listed: (the mentee's place in id order, form) of
-        each edge in per-form mode, else (that place, -1)."""
-        graph = self.graph if graph is None else graph
-        forms = graph.form[edges].tolist() if self.per_form else repeat(-1, len(edges))
-        return list(zip(self._mentee_rank[graph.mentee[edges]].tolist(), forms))
+    def _moves(self, old: tuple, new: tuple, skip: list[int | None]) -> list[dict]:
+        """Per item, who moves: {"moves": [{mentee_id, from, to}], "moves_total" past
+        MOVES_KEPT}, in mentee id order (then form). `old` and `new`: arrays (item, mentee's
+        place in id order, form, mentor) of the slots an item empties and fills (a slot given
+        twice: its last mentor counts); skip[q]: a mentee whose own move item q leaves out."""
+        n = len(skip)
+        n_ranks, n_forms = len(self.mentee_ids), len(self.roster.form_ids) + 1
 
-    def _moves_entry(self, old: dict, new: dict, skip: int | None) -> dict:
-        moves = self._moves(old, new, skip)
-        if len(moves) > MOVES_KEPT:
-            return {"moves": moves[:MOVES_KEPT], "moves_total": len(moves)}
-        return {"moves": moves}
+        def last(owner, rank, form, mentor):
+            form = np.asarray(form, dtype=np.int64) + 1 if self.per_form else np.zeros(len(owner), dtype=np.int64)
+            key = (np.asarray(owner, dtype=np.int64) * n_ranks + np.asarray(rank, dtype=np.int64)) * n_forms + form
+            order = np.argsort(key, kind="stable")
+            key, mentor = key[order], np.asarray(mentor, dtype=np.int64)[order]
+            at = np.r_[key[1:] != key[:-1], True] if len(key) else np.zeros(0, dtype=bool)
+            return key[at], mentor[at]
 
-    def _moves(self, old: dict, new: dict, skip: int | None) -> list[dict]:
-        """Moves between two assignments given as {_slot_keys key: mentor}; `skip`: a mentee
-        whose own move is left out."""
-        moves = []
-        ids, skip = self.mentee_by_rank, None if skip is None else self.mentee_rank[skip]
-        for key in sorted(old.keys() | new.keys()):
-            a, b = old.get(key), new.get(key)
-            if key[0] == skip or a == b:
-                continue
-            moves.append({"mentee_id": ids[key[0]],
-                          "from": None if a is None else self.mentor_ids[a],
-                          "to": None if b is None else self.mentor_ids[b]})
-        return moves
+        (key_old, was), (key_new, now) = last(*old), last(*new)
+        keys = np.union1d(key_old, key_new)
+        before, after = np.full(len(keys), -1, dtype=np.int64), np.full(len(keys), -1, dtype=np.int64)
+        before[np.searchsorted(keys, key_old)] = was
+        after[np.searchsorted(keys, key_new)] = now
+        owner, rank = keys // (n_ranks * n_forms), keys // n_forms % n_ranks
+        skip_rank = np.array([-1 if x is None else self.mentee_rank[x] for x in skip], dtype=np.int64)
+        moved = np.flatnonzero((before != after) & (rank != skip_rank[owner]))
+        total = np.bincount(owner[moved], minlength=n).tolist()
+        first = np.r_[0, np.cumsum(total)]
+        shown = moved[np.arange(len(moved)) - first[owner[moved]] < MOVES_KEPT]
+        ids, mentor_ids = self.mentee_by_rank, self.mentor_ids
+        listed = [{"mentee_id": ids[r], "from": None if a < 0 else mentor_ids[a], "to": None if b < 0 else mentor_ids[b]}
+                  for r, a, b in zip(rank[shown].tolist(), before[shown].tolist(), after[shown].tolist())]
+        out, at = [], 0
+        for count in total:
+            kept = min(count, MOVES_KEPT)
+            entry = {"moves": listed[at:at + kept]}
+            if count > MOVES_KEPT:
+                entry["moves_total"] = count
+            out.append(entry)
+            at += kept
+        return out
 
     def effect_between(self, graph2, sol2, *, skip_mentee: int | None = None) -> dict:
         """What a re-solved assignment changes against the current one."""
@@ -446,10 +456,10 @@ class _Run:
         levels = {n: int(sol2.levels.get(n, 0)) - int(sol.levels.get(n, 0)) for n in names}
         score = float(graph2.score[sol2.edges].sum() - graph.score[sol.edges].sum())
 
-        def pairs(g, edges):
-            return dict(zip(self._slot_keys(edges, g), g.mentor[edges].tolist()))
+        def slots(g, edges):
+            return np.zeros(len(edges), dtype=np.int64), self._mentee_rank[g.mentee[edges]], g.form[edges], g.mentor[edges]
 
-        moves = self._moves_entry(pairs(graph, sol.edges), pairs(graph2, sol2.edges), skip_mentee)
+        (moves,) = self._moves(slots(graph, sol.edges), slots(graph2, sol2.edges), [skip_mentee])
         same_objective = (sol2.objective_def is not None and sol.objective_def is not None
                           and list(sol2.objective_def.weights) == list(sol.objective_def.weights))
         return {"objective_delta": int(sol2.objective - sol.objective) if same_objective else None,
