@@ -426,7 +426,8 @@ class _Run:
             return key[at], mentor[at]
 
         (key_old, was), (key_new, now) = last(*old), last(*new)
-        keys = np.union1d(key_old, key_new)
+        keys = np.sort(np.r_[key_old, key_new])
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
         before, after = np.full(len(keys), -1, dtype=np.int64), np.full(len(keys), -1, dtype=np.int64)
         before[np.searchsorted(keys, key_old)] = was
         after[np.searchsorted(keys, key_new)] = now
