@@ -1055,18 +1055,20 @@ def _ranked_rows(run, rows: np.ndarray) -> dict[int, list[int]]:
     return {i: ranked[b - n:b] for i, n, b in zip(rows.tolist(), size.tolist(), ends)}
 
 
+def _scoring_higher(group: np.ndarray, n_groups: int, score_int: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """For each chosen edge, how many candidate pairs of its group (its mentee's, or its
+    mentor's) score higher: from a histogram of scores per group, not a sort of every pair."""
+    width = SCORE_SCALE + 2  # scores 0..SCORE_SCALE, and an empty bin above them
+    counts = np.bincount(group.astype(np.int64) * width + score_int, minlength=n_groups * width)
+    at_least = np.cumsum(counts.reshape(n_groups, width)[:, ::-1], axis=1, dtype=np.int64)[:, ::-1]
+    return at_least[group[chosen], score_int[chosen] + 1]
+
+
 def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
     g, roster, top_k = run.graph, run.roster, run.limits.top_k
     chosen = run.solution.edges
-    scale = SCORE_SCALE + 1
-    key_t = g.mentee * scale + g.score_int
-    sorted_t = np.sort(key_t)
-    better_mentors = (np.searchsorted(sorted_t, g.mentee[chosen] * scale + SCORE_SCALE, "right")
-                      - np.searchsorted(sorted_t, key_t[chosen], "right"))
-    key_m = g.mentor * scale + g.score_int
-    sorted_m = np.sort(key_m)
-    better_mentees = (np.searchsorted(sorted_m, g.mentor[chosen] * scale + SCORE_SCALE, "right")
-                      - np.searchsorted(sorted_m, key_m[chosen], "right"))
+    better_mentors = _scoring_higher(g.mentee, roster.mentees.n, g.score_int, chosen)
+    better_mentees = _scoring_higher(g.mentor, roster.mentors.n, g.score_int, chosen)
     n_mentors_of = np.bincount(g.mentee, minlength=roster.mentees.n)
     n_mentees_of = np.bincount(g.mentor, minlength=roster.mentors.n)
 
