@@ -268,22 +268,14 @@ class FlowResidual:
         """The shortest path u -> hub (S or T), as nodes (kept: not to be changed)."""
         key = (u, hub)
         if key not in self._paths_to:
-            pred = self.pred_to_S if hub == self.S else self.pred_to_T
-            path = [u]
-            while path[-1] != hub:
-                path.append(int(pred[path[-1]]))
-            self._paths_to[key] = path
+            self._paths_to[key] = _walk(self.pred_to_S if hub == self.S else self.pred_to_T, u, hub)
         return self._paths_to[key]
 
     def _path_from(self, hub: int, v: int) -> list[int]:
         """The shortest path hub -> v, as nodes (kept: not to be changed)."""
         key = (hub, v)
         if key not in self._paths_from:
-            pred = self.pred_from_S if hub == self.S else self.pred_from_T
-            path = [v]
-            while path[-1] != hub:
-                path.append(int(pred[path[-1]]))
-            self._paths_from[key] = path[::-1]
+            self._paths_from[key] = _walk(self.pred_from_S if hub == self.S else self.pred_from_T, v, hub)[::-1]
         return self._paths_from[key]
 
     def arc_edges(self, paths: list[list[int] | None]) -> list[tuple[list[int], list[int]]]:
@@ -441,6 +433,14 @@ class FlowResidual:
             dist_i = dijkstra(H, indices=sources, min_only=True, limit=float(limits[rest].max()))
             ok = ok | (rest & (dist_i[mentors] > limits))
         return ok
+
+
+def _walk(pred: np.ndarray, v: int, root: int) -> list[int]:
+    """The nodes from v up a shortest-path tree (predecessors `pred`) to its root."""
+    path = [v]
+    while path[-1] != root:
+        path.append(int(pred[path[-1]]))
+    return path
 
 
 def _loop_erased(path: list[int]) -> list[int]:
