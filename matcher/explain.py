@@ -279,8 +279,7 @@ class _Run:
         self.mentee_ids = roster.mentees.ids
         self.mentor_ids = roster.mentors.ids
         # Ties are broken by id, in every list: a mentee's and a mentor's position in id order.
-        self._mentee_rank, self.mentor_rank = _id_order(self.mentee_ids), _id_order(self.mentor_ids)
-        self.mentee_rank = self._mentee_rank.tolist()
+        self.mentee_rank, self.mentor_rank = _id_order(self.mentee_ids), _id_order(self.mentor_ids)
         self.mentee_by_rank = sorted(self.mentee_ids)
         self._top_of_slots = self._top_of_mentees = None
         self._mentees_of: dict[int, list[str]] = {}
@@ -394,12 +393,12 @@ class _Run:
         scores = score.tolist()
         # The slots each item empties and fills, with their mentors; a new pair fills one last.
         fresh = [(q, it[2]) for q, it in enumerate(items) if it[2] is not None]
-        new_slots = (np.r_[add_owner, [q for q, _ in fresh]].astype(np.int64),
-                     np.r_[self._mentee_rank[graph.mentee[add_edges]], [self.mentee_rank[e["mentee"]] for _, e in fresh]],
-                     np.r_[graph.form[add_edges], [e["form"] for _, e in fresh]],
-                     np.r_[graph.mentor[add_edges], [e["mentor"] for _, e in fresh]])
-        old_slots = (rem_owner, self._mentee_rank[graph.mentee[rem_edges]], graph.form[rem_edges], graph.mentor[rem_edges])
-        moves = self._moves(old_slots, new_slots, [it[3] for it in items])
+        filled = (np.r_[add_owner, [q for q, _ in fresh]],
+                  np.r_[graph.mentee[add_edges], [e["mentee"] for _, e in fresh]],
+                  np.r_[graph.form[add_edges], [e["form"] for _, e in fresh]],
+                  np.r_[graph.mentor[add_edges], [e["mentor"] for _, e in fresh]])
+        emptied = (rem_owner, graph.mentee[rem_edges], graph.form[rem_edges], graph.mentor[rem_edges])
+        moves = self._moves(emptied, filled, [it[3] for it in items])
         out = []
         for q, row in enumerate(level_rows):
             out.append({"objective_delta": objective[q],
@@ -411,15 +410,16 @@ class _Run:
 
     def _moves(self, old: tuple, new: tuple, skip: list[int | None]) -> list[dict]:
         """Per item, who moves: {"moves": [{mentee_id, from, to}], "moves_total" past
-        MOVES_KEPT}, in mentee id order (then form). `old` and `new`: arrays (item, mentee's
-        place in id order, form, mentor) of the slots an item empties and fills (a slot given
-        twice: its last mentor counts); skip[q]: a mentee whose own move item q leaves out."""
+        MOVES_KEPT}, in mentee id order (then form). `old` and `new`: arrays (item, mentee,
+        form, mentor) of the slots an item empties and fills (a slot given twice: its last
+        mentor counts); skip[q]: a mentee whose own move item q leaves out."""
         n = len(skip)
         n_ranks, n_forms = len(self.mentee_ids), len(self.roster.form_ids) + 1
 
-        def last(owner, rank, form, mentor):
+        def last(owner, mentee, form, mentor):
+            rank = self.mentee_rank[np.asarray(mentee, dtype=np.int64)]
             form = np.asarray(form, dtype=np.int64) + 1 if self.per_form else np.zeros(len(owner), dtype=np.int64)
-            key = (np.asarray(owner, dtype=np.int64) * n_ranks + np.asarray(rank, dtype=np.int64)) * n_forms + form
+            key = (np.asarray(owner, dtype=np.int64) * n_ranks + rank) * n_forms + form
             order = np.argsort(key, kind="stable")
             key, mentor = key[order], np.asarray(mentor, dtype=np.int64)[order]
             at = np.r_[key[1:] != key[:-1], True] if len(key) else np.zeros(0, dtype=bool)
@@ -438,7 +438,8 @@ class _Run:
         first = np.r_[0, np.cumsum(total)]
         shown = moved[np.arange(len(moved)) - first[owner[moved]] < MOVES_KEPT]
         ids, mentor_ids = self.mentee_by_rank, self.mentor_ids
-        listed = [{"mentee_id": ids[r], "from": None if a < 0 else mentor_ids[a], "to": None if b < 0 else mentor_ids[b]}
+        listed = [{"mentee_id": ids[r], "from": None if a < 0 else mentor_ids[a],
+                   "to": None if b < 0 else mentor_ids[b]}
                   for r, a, b in zip(rank[shown].tolist(), before[shown].tolist(), after[shown].tolist())]
         out, at = [], 0
         for count in total:
@@ -458,7 +459,7 @@ class _Run:
         score = float(graph2.score[sol2.edges].sum() - graph.score[sol.edges].sum())
 
         def slots(g, edges):
-            return np.zeros(len(edges), dtype=np.int64), self._mentee_rank[g.mentee[edges]], g.form[edges], g.mentor[edges]
+            return np.zeros(len(edges), dtype=np.int64), g.mentee[edges], g.form[edges], g.mentor[edges]
 
         (moves,) = self._moves(slots(graph, sol.edges), slots(graph2, sol2.edges), [skip_mentee])
         same_objective = (sol2.objective_def is not None and sol.objective_def is not None
