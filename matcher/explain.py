@@ -1005,11 +1005,15 @@ def _blocked_entry(run, i: int, k: int, bits: int, score: float) -> dict:
             "rules": [_rule_reason(run, i, k, code) for code, bit in RULE_BIT.items() if bits & bit]}
 
 
-def _rank_keys(run, edges: np.ndarray) -> np.ndarray:
-    """Where each edge stands in its mentee's (or slot's) ranking: best score first, then
-    mentor id (ties between two forms of one pair: edge order)."""
+def _rank_keys(run, edges: np.ndarray | None = None) -> np.ndarray:
+    """Where each edge (default: every edge) stands in its mentee's (or slot's) ranking:
+    best score first, then mentor id (ties between two forms of one pair: edge order)."""
     g = run.graph
-    return (SCORE_SCALE - g.score_int[edges]).astype(np.int64) * run.roster.mentors.n + run.mentor_rank[g.mentor[edges]]
+    score, mentor = (g.score_int, g.mentor) if edges is None else (g.score_int[edges], g.mentor[edges])
+    key = (SCORE_SCALE - score).astype(np.int64)
+    key *= run.roster.mentors.n
+    key += run.mentor_rank[mentor]
+    return key
 
 
 def _top_ranked(run, group: np.ndarray, n_groups: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -1017,8 +1021,8 @@ def _top_ranked(run, group: np.ndarray, n_groups: int, m: int) -> tuple[np.ndarr
     starts: group v's are top[first[v]:first[v + 1]]. m rounds of a minimum per group, not a
     sort of every edge (tens of millions in a region)."""
     n_edges = len(group)
-    at = np.arange(n_edges) if (group[1:] >= group[:-1]).all() else stable_order(group, n_groups)
-    grp = group[at]
+    at = None if (group[1:] >= group[:-1]).all() else stable_order(group, n_groups)  # None: in order already
+    grp = group if at is None else group[at]
     start = np.searchsorted(grp, np.arange(n_groups + 1))
     size = np.diff(start)
     first = np.r_[0, np.cumsum(np.minimum(size, m))]
@@ -1026,20 +1030,23 @@ def _top_ranked(run, group: np.ndarray, n_groups: int, m: int) -> tuple[np.ndarr
     live = np.flatnonzero(size)
     if not len(live):
         return top, first
+    rank_keys = _rank_keys(run, at)
     if (SCORE_SCALE + 1) * run.roster.mentors.n * n_edges >= 1 << 62:  # pragma: no cover - keys would overflow
-        order = np.lexsort((_rank_keys(run, at), grp))
+        order = np.lexsort((rank_keys, grp))
         rank = np.arange(n_edges) - start[grp[order]]
         kept = order[rank < m]
-        top[first[grp[kept]] + rank[rank < m]] = at[kept]
+        top[first[grp[kept]] + rank[rank < m]] = kept if at is None else at[kept]
         return top, first
     # A key per position (its edge's rank, then the position: edge order within a group).
-    key = _rank_keys(run, at) * n_edges + np.arange(n_edges)
+    key = rank_keys
+    key *= n_edges
+    key += np.arange(n_edges)
     taken = np.iinfo(np.int64).max
     for r in range(m):
         best = np.minimum.reduceat(key, start[live])
         found = best < taken
         pos = best[found] % n_edges
-        top[first[live[found]] + r] = at[pos]
+        top[first[live[found]] + r] = pos if at is None else at[pos]
         key[pos] = taken
     return top, first
 
