@@ -178,7 +178,7 @@ class FlowResidual:
             sources = np.unique(src[need])
             lim = limit[sources]
             bucket = np.where(np.isinf(lim), np.inf, 2.0 ** np.ceil(np.log2(lim + 1)))
-            for b in np.unique(bucket):
+            for b in np.unique(bucket)[::-1]:  # largest limit first (_mentor_arcs_within)
                 group = sources[bucket == b]
                 limit_b = (b - 0.5) if np.isfinite(b) else np.inf
                 found = dijkstra(self._mentor_arcs_within(limit_b), indices=group, limit=limit_b,
@@ -254,14 +254,17 @@ class FlowResidual:
         `limit` never relaxes a longer arc into its heap (reduced costs are >= 0), so on this
         graph it scans the same nodes in the same order and returns the same distances and
         predecessors, without scanning arcs that cannot be on a path within the limit."""
-        Gm = self.Gm
         if not np.isfinite(limit):
-            return Gm
+            return self.Gm
         if limit not in self._within:  # the same few limits (powers of two) serve every call
-            keep = Gm.data <= limit
+            # Pruned from the smallest graph kept for a larger limit: asked largest first, each
+            # pruning reads the last one's arcs only.
+            larger = [x for x in self._within if x > limit]
+            base = self._within[min(larger)] if larger else self.Gm
+            keep = base.data <= limit
             kept = np.r_[0, np.cumsum(keep)]
-            self._within[limit] = Gm if kept[-1] == len(keep) else \
-                csr_matrix((Gm.data[keep], Gm.indices[keep], kept[Gm.indptr]), shape=Gm.shape)
+            self._within[limit] = base if kept[-1] == len(keep) else \
+                csr_matrix((base.data[keep], base.indices[keep], kept[base.indptr]), shape=base.shape)
         return self._within[limit]
 
     def _path_to(self, u: int, hub: int) -> list[int]:
