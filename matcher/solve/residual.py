@@ -144,23 +144,14 @@ class FlowResidual:
         """Reduced distance u -> v back to the objective's units."""
         return red - self.d[u] + self.d[v]
 
-    def distances(self, src: np.ndarray, dst: np.ndarray, paths: bool = True
-                  ) -> tuple[np.ndarray, list[list[int] | None]]:
-        """Reduced shortest distances src[q] -> dst[q] (dst may be S) and, if asked, the node paths."""
-        best, out, hub_is_S = self._distances(src, dst, paths)
-        if not paths:
-            return best, out
-        finite = np.isfinite(best).tolist()
-        for q, (s_, d_, via_s) in enumerate(zip(np.asarray(src).tolist(), np.asarray(dst).tolist(), hub_is_S.tolist())):
-            if out[q] is None and finite[q]:
-                hub = self.S if via_s else self.T
-                out[q] = _loop_erased(self._path_to(s_, hub) + self._path_from(hub, d_)[1:])
-        return best, out
+    def distances(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+        """Reduced shortest distances src[q] -> dst[q] (dst may be S)."""
+        return self._distances(src, dst, False)[0]
 
     def _distances(self, src: np.ndarray, dst: np.ndarray, paths: bool
                    ) -> tuple[np.ndarray, list[list[int] | None], np.ndarray]:
-        """distances, with only the paths that avoid both hubs (None: through a hub, or none),
-        and whether the hub is S (else T)."""
+        """distances, and if asked the node paths that avoid both hubs (None: through a hub, or
+        none; _path_edges joins those), and whether the hub is S (else T)."""
         nm = self.nm
         src = np.asarray(src, dtype=np.int64)
         dst = np.asarray(dst, dtype=np.int64)
@@ -353,7 +344,7 @@ class FlowResidual:
         if not len(edges):
             return np.zeros(0)
         k, me, paired, dst = self._forced_ends(edges)
-        red, _ = self.distances(k, dst, paths=False)
+        red = self.distances(k, dst)
         held = np.where(paired, self.w[np.maximum(me, 0)], 0).astype(np.float64)
         with np.errstate(invalid="ignore"):
             cost = -self.w[edges].astype(np.float64) + held + np.rint(self.real(red, k, dst))
