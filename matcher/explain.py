@@ -393,10 +393,11 @@ class _Run:
         scores = score.tolist()
         # The slots each item empties and fills, with their mentors; a new pair fills one last.
         fresh = [(q, it[2]) for q, it in enumerate(items) if it[2] is not None]
-        filled = (np.r_[add_owner, [q for q, _ in fresh]],
-                  np.r_[graph.mentee[add_edges], [e["mentee"] for _, e in fresh]],
-                  np.r_[graph.form[add_edges], [e["form"] for _, e in fresh]],
-                  np.r_[graph.mentor[add_edges], [e["mentor"] for _, e in fresh]])
+        filled = tuple(np.concatenate([np.asarray(part, dtype=np.int64), np.array(extra, dtype=np.int64)])
+                       for part, extra in [(add_owner, [q for q, _ in fresh]),
+                                           (graph.mentee[add_edges], [e["mentee"] for _, e in fresh]),
+                                           (graph.form[add_edges], [e["form"] for _, e in fresh]),
+                                           (graph.mentor[add_edges], [e["mentor"] for _, e in fresh])])
         emptied = (rem_owner, graph.mentee[rem_edges], graph.form[rem_edges], graph.mentor[rem_edges])
         moves = self._moves(emptied, filled, [it[3] for it in items])
         out = []
@@ -422,12 +423,15 @@ class _Run:
             key = (np.asarray(owner, dtype=np.int64) * n_ranks + rank) * n_forms + form
             order = np.argsort(key, kind="stable")
             key, mentor = key[order], np.asarray(mentor, dtype=np.int64)[order]
-            at = np.r_[key[1:] != key[:-1], True] if len(key) else np.zeros(0, dtype=bool)
+            at = np.ones(len(key), dtype=bool)  # the last of each key
+            at[:-1] = key[1:] != key[:-1]
             return key[at], mentor[at]
 
         (key_old, was), (key_new, now) = last(*old), last(*new)
-        keys = np.sort(np.r_[key_old, key_new])
-        keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+        keys = np.sort(np.concatenate([key_old, key_new]))
+        distinct = np.ones(len(keys), dtype=bool)
+        distinct[1:] = keys[1:] != keys[:-1]
+        keys = keys[distinct]
         before, after = np.full(len(keys), -1, dtype=np.int64), np.full(len(keys), -1, dtype=np.int64)
         before[np.searchsorted(keys, key_old)] = was
         after[np.searchsorted(keys, key_new)] = now
@@ -435,7 +439,7 @@ class _Run:
         skip_rank = np.array([-1 if x is None else self.mentee_rank[x] for x in skip], dtype=np.int64)
         moved = np.flatnonzero((before != after) & (rank != skip_rank[owner]))
         total = np.bincount(owner[moved], minlength=n).tolist()
-        first = np.r_[0, np.cumsum(total)]
+        first = np.cumsum(total) - total
         shown = moved[np.arange(len(moved)) - first[owner[moved]] < MOVES_KEPT]
         ids, mentor_ids = self.mentee_by_rank, self.mentor_ids
         listed = [{"mentee_id": ids[r], "from": None if a < 0 else mentor_ids[a],
@@ -1324,7 +1328,8 @@ def _stays_flow(run, row: dict) -> bool:
         return False
     if run.config.program.max_grade_spread is not None and (run.capacity[mentors] > 1).any():
         return False
-    return len(np.unique(mentors)) == len(mentors)
+    ordered = np.sort(mentors)
+    return not (ordered[1:] == ordered[:-1]).any()
 
 
 def _check_by_resolve(run, i: int, change: dict) -> dict | None | str:
