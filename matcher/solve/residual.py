@@ -90,23 +90,22 @@ class FlowResidual:
             hub.append((S, T))
         h = np.array(hub, dtype=np.int64)
         parts.append((h[:, 0], h[:, 1], np.zeros(len(h), np.int64)))
-        # Cast while joining: a copy more of millions of arcs each is measurable.
-        A, B, C = (np.concatenate([p[c] for p in parts], dtype=np.int64, casting="unsafe") for c in range(3))
-        # Parallel arcs: keep the cheapest (the first such, for determinism).
-        order, ks = stable_sort(A * N + B, N * N)
-        cs = C[order]
-        if len(ks):
-            starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-            cmin = np.minimum.reduceat(cs, starts)
-            at_min = cs == np.repeat(cmin, np.diff(np.r_[starts, len(ks)]))
-            first = np.minimum.reduceat(np.where(at_min, np.arange(len(ks)), len(ks)), starts)
-        else:
-            first = np.zeros(0, dtype=np.int64)
-        self.key, self.C = ks[first], cs[first]  # key = A * N + B: sorted
+        # Parallel arcs: keep the cheapest (the first such, for determinism). No two parts share
+        # a (tail, head), so each is reduced on its own, then all are put in key order.
+        kept, at = [], 0
+        for tails, heads, costs in parts:
+            key = np.asarray(tails, dtype=np.int64) * N + np.asarray(heads, dtype=np.int64)
+            ks, cs, first = _cheapest(key, np.asarray(costs, dtype=np.int64), N * N)
+            kept.append((ks, cs, first + at))
+            at += len(key)
+        ks, cs, first = (np.concatenate([k[c] for k in kept]) for c in range(3))
+        order = stable_order(ks, N * N)
+        self.key, self.C = ks[order], cs[order]  # key = A * N + B: sorted
+        # Where each kept arc came from (its place in e1, e2, ch, ... one after the other): the
+        # edges it adds and removes are looked up from there.
+        self._from_arc = first[order]
         self.A = self.key // N
         self.B = self.key - self.A * N
-        # Where each kept arc came from: its edges (added, removed) are looked up from there.
-        self._from_arc = order[first]
         self._parts = (e1, held, e2, ch)
         self.d = self._potentials()
         red = self.C + self.d[self.A] - self.d[self.B]
@@ -427,6 +426,33 @@ class FlowResidual:
             dist_i = dijkstra(H, indices=sources, min_only=True, limit=float(limits[rest].max()))
             ok = ok | (rest & (dist_i[mentors] > limits))
         return ok
+
+
+def _cheapest(key: np.ndarray, cost: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct key (keys in 0..bound-1), in key order: the key, its least cost and the
+    position of the first arc at that cost. Costs of a narrow range go with the key and the
+    position into one sorted value (a move changes one mentee's pair: its costs are score
+    differences); else a stable sort by key and a minimum per key."""
+    n = len(key)
+    if not n:
+        return key, cost, np.zeros(0, dtype=np.int64)
+    low = int(cost.min())
+    pos_bits = max(1, (n - 1).bit_length())
+    cost_bits = max(1, (int(cost.max()) - low).bit_length())
+    if int(bound) << (cost_bits + pos_bits) < 1 << 63:
+        packed = np.sort((key << (cost_bits + pos_bits)) | ((cost - low) << pos_bits) | np.arange(n, dtype=np.int64))
+        ks = packed >> (cost_bits + pos_bits)
+        new = np.ones(n, dtype=bool)
+        new[1:] = ks[1:] != ks[:-1]
+        packed = packed[new]
+        return ks[new], ((packed >> pos_bits) & ((1 << cost_bits) - 1)) + low, packed & ((1 << pos_bits) - 1)
+    order, ks = stable_sort(key, bound)
+    cs = cost[order]
+    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    cmin = np.minimum.reduceat(cs, starts)
+    at_min = cs == np.repeat(cmin, np.diff(np.r_[starts, n]))
+    first = np.minimum.reduceat(np.where(at_min, np.arange(n), n), starts)
+    return ks[first], cs[first], order[first]
 
 
 def _walk(pred: np.ndarray, v: int, root: int) -> list[int]:
