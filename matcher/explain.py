@@ -281,7 +281,7 @@ class _Run:
         # Ties are broken by id, in every list: a mentee's and a mentor's position in id order.
         self.mentee_rank, self.mentor_rank = _id_order(self.mentee_ids), _id_order(self.mentor_ids)
         self.mentee_by_rank = sorted(self.mentee_ids)
-        self._top_of_slots = self._top_of_mentees = None
+        self._top_of_slots = self._top_of_mentees = self._pair_ranks = self._mentor_counts = None
         self._mentees_of: dict[int, list[str]] = {}
         self._level_terms = None
         # (mentee, mentor) -> the form a near miss's reason refers to, as _near_misses found it.
@@ -308,6 +308,36 @@ class _Run:
         if k not in self._mentees_of:
             self._mentees_of[k] = sorted(self.mentee_ids[int(self.graph.mentee[x])] for x in self.members.get(k, []))
         return self._mentees_of[k]
+
+    def read_every_pair(self) -> None:
+        """What reads every candidate pair (rankings, counts), done first: past the deadline
+        only what each answer needs is left (a region has tens of millions of pairs)."""
+        _ = self.top_of_slots, self.top_of_mentees, self.pair_ranks, self.mentor_counts
+
+    @property
+    def pair_ranks(self) -> tuple[np.ndarray, ...]:
+        """Per chosen edge: how many of its mentee's and of its mentor's candidate pairs score
+        higher; per mentee and per mentor: how many candidate pairs they have."""
+        if self._pair_ranks is None:
+            g, roster, chosen = self.graph, self.roster, self.solution.edges
+            self._pair_ranks = (_scoring_higher(g.mentee, roster.mentees.n, g.score_int, chosen),
+                                _scoring_higher(g.mentor, roster.mentors.n, g.score_int, chosen),
+                                np.bincount(g.mentee, minlength=roster.mentees.n),
+                                np.bincount(g.mentor, minlength=roster.mentors.n))
+        return self._pair_ranks
+
+    @property
+    def mentor_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per mentor: candidate pairs, those whose mentee has no pair, and of those the ones
+        whose mentee mentors this mentor in a chosen pair."""
+        if self._mentor_counts is None:
+            g, nm = self.graph, self.roster.mentors.n
+            matched = np.zeros(self.roster.mentees.n, dtype=bool)
+            matched[g.mentee[self.solution.edges]] = True
+            free_edge = ~matched[g.mentee]  # candidate pairs whose mentee has no pair
+            self._mentor_counts = (np.bincount(g.mentor, minlength=nm), np.bincount(g.mentor[free_edge], minlength=nm),
+                                   np.bincount(g.mentor[free_edge & self.context.mutual_blocked], minlength=nm))
+        return self._mentor_counts
 
     @property
     def top_of_slots(self) -> tuple[np.ndarray, np.ndarray]:
@@ -1079,10 +1109,7 @@ def _scoring_higher(group: np.ndarray, n_groups: int, score_int: np.ndarray, cho
 def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
     g, roster, top_k = run.graph, run.roster, run.limits.top_k
     chosen = run.solution.edges
-    better_mentors = _scoring_higher(g.mentee, roster.mentees.n, g.score_int, chosen)
-    better_mentees = _scoring_higher(g.mentor, roster.mentors.n, g.score_int, chosen)
-    n_mentors_of = np.bincount(g.mentee, minlength=roster.mentees.n)
-    n_mentees_of = np.bincount(g.mentor, minlength=roster.mentors.n)
+    better_mentors, better_mentees, n_mentors_of, n_mentees_of = run.pair_ranks
 
     # Candidate alternatives: the best other edges of the chosen edge's slot.
     top, first = run.top_of_slots
@@ -1465,12 +1492,7 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
 
 def _mentor_explanations(run) -> dict[int, dict]:
     g, roster = run.graph, run.roster
-    n_cand = np.bincount(g.mentor, minlength=roster.mentors.n)
-    matched = np.zeros(roster.mentees.n, dtype=bool)
-    matched[g.mentee[run.solution.edges]] = True
-    free_edge = ~matched[g.mentee]  # candidate pairs whose mentee has no pair
-    n_free = np.bincount(g.mentor[free_edge], minlength=roster.mentors.n)
-    mutual_free = np.bincount(g.mentor[free_edge & run.context.mutual_blocked], minlength=roster.mentors.n)
+    n_cand, n_free, mutual_free = run.mentor_counts
     unused = np.flatnonzero((run.load == 0) & (run.capacity > 0))
     by_rule = {}
     if len(unused):
@@ -1597,6 +1619,7 @@ def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Lim
     limits = dataclasses.replace(limits or Limits())
     limits.top_k = int(top_k if top_k is not None else result.config.program.candidates_per_mentee)
     run = _Run(result, limits, deadline)
+    run.read_every_pair()
     # Unpaired mentees first: their suggestions come before the alternatives of pairs in the
     # time of re-solves.
     unmatched, un_meta = _unmatched_explanations(run)
