@@ -87,8 +87,8 @@ def run_school(n: int, seed: int, repeat: int) -> dict:
 
 
 HEADERS = ["school", "candidate pairs", "proof", "graph + solve", "explanations (document + add_explanations)",
-           "`matcher match` wall", "alternatives answered", "within groups", "unmatched with a verified suggestion",
-           "not in time"]
+           "explanations ÷ (graph + solve)", "`matcher match` wall", "alternatives answered", "within groups",
+           "unmatched with a verified suggestion", "not in time"]
 
 
 def row(r: dict) -> list:
@@ -102,6 +102,7 @@ def row(r: dict) -> list:
     return [f"{r['n']} mentees, seed {r['seed']}", f"{r['pairs']:,}", r["proof"],
             f"{fmt_seconds(solve_s)} (solve {fmt_seconds(ip['solve'])})",
             f"{fmt_seconds(explain_s)} ({fmt_seconds(ip['document'])} + {fmt_seconds(ip['explanations'])})",
+            f"{explain_s / solve_s:.1f}" if solve_s > 0 else "-",
             fmt_seconds(r["wall"]) + (f" (median of {r['runs']})" if r["runs"] > 1 else ""),
             f"{r['answered']} of {r['alternatives']} ({pct})", r["within_groups"], sugg,
             f"{late.get('alternatives', 0)} alternatives, {late.get('changes', 0)} changes"]

@@ -181,6 +181,24 @@ def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ordered[new], order[new], inverse
 
 
+def stable_sort(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """(np.argsort(keys, kind="stable"), the keys in that order) of integer keys in
+    0..bound-1, several times faster on millions: each key with its position in the low bits
+    sorts as one distinct value."""
+    n = len(keys)
+    bits = max(1, (n - 1).bit_length())
+    if n < 2 or int(bound) << bits >= 1 << 63:
+        order = np.argsort(keys, kind="stable")
+        return order, keys[order]
+    packed = np.sort((keys.astype(np.int64) << bits) | np.arange(n, dtype=np.int64))
+    return packed & ((1 << bits) - 1), packed >> bits
+
+
+def stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
+    """np.argsort(keys, kind="stable") of integer keys in 0..bound-1 (stable_sort)."""
+    return stable_sort(keys, bound)[0]
+
+
 def pair_shape(mentee: np.ndarray, mentor: np.ndarray) -> tuple[int, ...]:
     """The shape of the pairs two index arrays make: equal lengths, or a column of mentees
     against a row of mentors ([r, 1] and [1, c]: a block of r x c pairs)."""

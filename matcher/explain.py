@@ -70,13 +70,14 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
 from . import constraints, scoring
 from .constraints import places
 from .constraints.fix import SCOPES, Fix
-from .arrays import build_roster
+from .arrays import build_roster, stable_order
 from .graph import SCORE_SCALE, build_graph
 from .solve import Lock, Solution, edges_of_locks, flow_with_locks, side_constraints, solve
 from .i18n import register
@@ -265,6 +266,7 @@ class _Run:
         # every assignment holding a pair (and is one, when the forced relaxed optimum keeps
         # every side rule).
         self.relaxed, self._relaxed_residual = sol.relaxed, None
+        self.relaxed_value = None  # the relaxed optimum's objective, with its residual graph
         # Incremental checks of suggestions: on the flow, or within the proposal's groups.
         self.incremental = self.residual is not None and (self.pure_flow or self.grouped)
         self.resolve_time_limit = min(limits.resolve_time_limit, max(1.0, 2.0 * float(sol.seconds)))
@@ -276,11 +278,12 @@ class _Run:
         self.reasons: dict[tuple, dict] = {}  # (mentee, mentor, rule) -> _rule_reason
         self.mentee_ids = roster.mentees.ids
         self.mentor_ids = roster.mentors.ids
-        # Ties are broken by id, in every list: a mentor's position in id order.
-        self.mentor_rank = np.empty(roster.mentors.n, dtype=np.int64)
-        self.mentor_rank[np.argsort(np.array(self.mentor_ids, dtype=object), kind="stable")] = \
-            np.arange(roster.mentors.n)
-        self._by_mentee = None
+        # Ties are broken by id, in every list: a mentee's and a mentor's position in id order.
+        self.mentee_rank, self.mentor_rank = _id_order(self.mentee_ids), _id_order(self.mentor_ids)
+        self.mentee_by_rank = sorted(self.mentee_ids)
+        self._top_of_slots = self._top_of_mentees = self._pair_ranks = self._mentor_counts = None
+        self._mentees_of: dict[int, list[str]] = {}
+        self._level_terms = None
         # (mentee, mentor) -> the form a near miss's reason refers to, as _near_misses found it.
         self.near_form: dict[tuple[int, int], int] = {}
 
@@ -290,10 +293,68 @@ class _Run:
         return self.graph.reason_form(i, k) if f is None else f
 
     @property
-    def by_mentee(self):
-        if self._by_mentee is None:
-            self._by_mentee = _ranked(self, self.graph.mentee)
-        return self._by_mentee
+    def level_terms(self) -> tuple[list[str], list[int], list[int], list[int]]:
+        """The objective's level names, weights, largest totals and the proposal's totals,
+        as Python ints (_bound_effect reads them once per answer)."""
+        if self._level_terms is None:
+            obj = self.objective
+            self._level_terms = (list(obj.names), [int(w) for w in obj.weights], [int(u) for u in obj.upper],
+                                 [int(self.solution.levels.get(n, 0)) for n in obj.names])
+        return self._level_terms
+
+    def mentees_of(self, k: int) -> list[str]:
+        """The ids of mentor k's mentees, sorted (kept once found: a full mentor is listed
+        as taken under many alternatives)."""
+        if k not in self._mentees_of:
+            self._mentees_of[k] = sorted(self.mentee_ids[int(self.graph.mentee[x])] for x in self.members.get(k, []))
+        return self._mentees_of[k]
+
+    def read_every_pair(self) -> None:
+        """What reads every candidate pair (rankings, counts), done first: past the deadline
+        only what each answer needs is left (a region has tens of millions of pairs)."""
+        _ = self.top_of_slots, self.top_of_mentees, self.pair_ranks, self.mentor_counts
+
+    @property
+    def pair_ranks(self) -> tuple[np.ndarray, ...]:
+        """Per chosen edge: how many of its mentee's and of its mentor's candidate pairs score
+        higher; per mentee and per mentor: how many candidate pairs they have."""
+        if self._pair_ranks is None:
+            g, roster, chosen = self.graph, self.roster, self.solution.edges
+            self._pair_ranks = (_scoring_higher(g.mentee, roster.mentees.n, g.score_int, chosen),
+                                _scoring_higher(g.mentor, roster.mentors.n, g.score_int, chosen),
+                                np.bincount(g.mentee, minlength=roster.mentees.n),
+                                np.bincount(g.mentor, minlength=roster.mentors.n))
+        return self._pair_ranks
+
+    @property
+    def mentor_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per mentor: candidate pairs, those whose mentee has no pair, and of those the ones
+        whose mentee mentors this mentor in a chosen pair."""
+        if self._mentor_counts is None:
+            g, nm = self.graph, self.roster.mentors.n
+            matched = np.zeros(self.roster.mentees.n, dtype=bool)
+            matched[g.mentee[self.solution.edges]] = True
+            free_edge = ~matched[g.mentee]  # candidate pairs whose mentee has no pair
+            self._mentor_counts = (np.bincount(g.mentor, minlength=nm), np.bincount(g.mentor[free_edge], minlength=nm),
+                                   np.bincount(g.mentor[free_edge & self.context.mutual_blocked], minlength=nm))
+        return self._mentor_counts
+
+    @property
+    def top_of_slots(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each slot's best top_k + 1 edges (a pair's alternatives: the best but itself)."""
+        if self._top_of_slots is None:
+            n = int(self.slot.max()) + 1 if len(self.slot) else 0
+            self._top_of_slots = _top_ranked(self, self.slot, max(n, self.roster.mentees.n), self.limits.top_k + 1)
+        return self._top_of_slots
+
+    @property
+    def top_of_mentees(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each mentee's best edges, top_k at least (candidate lists)."""
+        if np.array_equal(self.slot, self.graph.mentee):  # a mentee's slot is the mentee unless pairs count per form
+            return self.top_of_slots
+        if self._top_of_mentees is None:
+            self._top_of_mentees = _top_ranked(self, self.graph.mentee, self.roster.mentees.n, self.limits.top_k)
+        return self._top_of_mentees
 
     # -- time -----------------------------------------------------------------------------
 
@@ -312,6 +373,7 @@ class _Run:
                 self.relaxed = flow_with_locks(self.graph, self.objective, self.slot, self.capacity, self.lock_edges)
             self._relaxed_residual = FlowResidual(self.graph, self.objective, self.slot, self.relaxed,
                                                   self.lock_edges)
+            self.relaxed_value = self.objective.total(np.flatnonzero(self.relaxed))
         return self._relaxed_residual
 
     def solve(self, graph, locks):
@@ -338,55 +400,90 @@ class _Run:
         yet (mentee, mentor, form, values, score); skip_mentee's own move is left out."""
         obj, graph = self.objective, self.graph
         n, n_levels = len(items), len(obj.names)
-        add_owner = np.array([q for q, it in enumerate(items) for _ in it[0]], dtype=np.int64)
-        add_edges = np.array([e for it in items for e in it[0]], dtype=np.int64)
-        rem_owner = np.array([q for q, it in enumerate(items) for _ in it[1]], dtype=np.int64)
-        rem_edges = np.array([e for it in items for e in it[1]], dtype=np.int64)
+        n_add = [len(it[0]) for it in items]
+        n_rem = [len(it[1]) for it in items]
+        add_owner = np.repeat(np.arange(n, dtype=np.int64), n_add)
+        add_edges = np.fromiter(chain.from_iterable(it[0] for it in items), dtype=np.int64, count=sum(n_add))
+        rem_owner = np.repeat(np.arange(n, dtype=np.int64), n_rem)
+        rem_edges = np.fromiter(chain.from_iterable(it[1] for it in items), dtype=np.int64, count=sum(n_rem))
         levels = np.zeros((n_levels, n), dtype=np.int64)
         for k in range(n_levels):
             np.add.at(levels[k], add_owner, obj.values[k, add_edges])
             np.subtract.at(levels[k], rem_owner, obj.values[k, rem_edges])
+        # As floats even when no edge moves (bincount of nothing counts in ints): a new pair's score adds to it.
         score = (np.bincount(add_owner, weights=graph.score[add_edges], minlength=n)
-                 - np.bincount(rem_owner, weights=graph.score[rem_edges], minlength=n))
+                 - np.bincount(rem_owner, weights=graph.score[rem_edges], minlength=n)).astype(np.float64)
         for q, it in enumerate(items):
             if it[2] is not None:
                 levels[:, q] += it[2]["values"]
                 score[q] += it[2]["score"]
-        objective = (obj.weights[:, None] * levels).sum(axis=0)
+        objective = (obj.weights[:, None] * levels).sum(axis=0).tolist()
         matched = obj.names.index("matched") if "matched" in obj.names else None
-        mentee_of, mentor_of, form_of = graph.mentee, graph.mentor, graph.form
+        level_rows = levels.T.tolist()
+        scores = score.tolist()
+        # The slots each item empties and fills, with their mentors; a new pair fills one last.
+        fresh = [(q, it[2]) for q, it in enumerate(items) if it[2] is not None]
+        filled = tuple(np.concatenate([np.asarray(part, dtype=np.int64), np.array(extra, dtype=np.int64)])
+                       for part, extra in [(add_owner, [q for q, _ in fresh]),
+                                           (graph.mentee[add_edges], [e["mentee"] for _, e in fresh]),
+                                           (graph.form[add_edges], [e["form"] for _, e in fresh]),
+                                           (graph.mentor[add_edges], [e["mentor"] for _, e in fresh])])
+        emptied = (rem_owner, graph.mentee[rem_edges], graph.form[rem_edges], graph.mentor[rem_edges])
+        moves = self._moves(emptied, filled, [it[3] for it in items])
         out = []
-        for q, (added, removed, new_edge, skip) in enumerate(items):
-            old, new = {}, {}
-            for e in removed:
-                old[(int(mentee_of[e]), int(form_of[e]) if self.per_form else -1)] = int(mentor_of[e])
-            for e in added:
-                new[(int(mentee_of[e]), int(form_of[e]) if self.per_form else -1)] = int(mentor_of[e])
-            if new_edge is not None:
-                new[(new_edge["mentee"], new_edge["form"] if self.per_form else -1)] = new_edge["mentor"]
-            out.append({"objective_delta": int(objective[q]),
-                        "levels": {name: int(levels[k, q]) for k, name in enumerate(obj.names)},
-                        "matched_delta": int(levels[matched, q]) if matched is not None else 0,
-                        "score_delta": round(float(score[q]), 4),
-                        **self._moves_entry(old, new, skip)})
+        for q, row in enumerate(level_rows):
+            out.append({"objective_delta": objective[q],
+                        "levels": dict(zip(obj.names, row)),
+                        "matched_delta": row[matched] if matched is not None else 0,
+                        "score_delta": round(scores[q], 4),
+                        **moves[q]})
         return out
 
-    def _moves_entry(self, old: dict, new: dict, skip: int | None) -> dict:
-        moves = self._moves(old, new, skip)
-        if len(moves) > MOVES_KEPT:
-            return {"moves": moves[:MOVES_KEPT], "moves_total": len(moves)}
-        return {"moves": moves}
+    def _moves(self, old: tuple, new: tuple, skip: list[int | None]) -> list[dict]:
+        """Per item, who moves: {"moves": [{mentee_id, from, to}], "moves_total" past
+        MOVES_KEPT}, in mentee id order (then form). `old` and `new`: arrays (item, mentee,
+        form, mentor) of the slots an item empties and fills (a slot given twice: its last
+        mentor counts); skip[q]: a mentee whose own move item q leaves out."""
+        n = len(skip)
+        n_ranks, n_forms = len(self.mentee_ids), len(self.roster.form_ids) + 1
 
-    def _moves(self, old: dict, new: dict, skip: int | None) -> list[dict]:
-        moves = []
-        for key in sorted(set(old) | set(new), key=lambda k: (self.mentee_ids[k[0]], k[1])):
-            a, b = old.get(key), new.get(key)
-            if key[0] == skip or a == b:
-                continue
-            moves.append({"mentee_id": self.mentee_ids[key[0]],
-                          "from": None if a is None else self.mentor_ids[a],
-                          "to": None if b is None else self.mentor_ids[b]})
-        return moves
+        def last(owner, mentee, form, mentor):
+            rank = self.mentee_rank[np.asarray(mentee, dtype=np.int64)]
+            form = np.asarray(form, dtype=np.int64) + 1 if self.per_form else np.zeros(len(owner), dtype=np.int64)
+            key = (np.asarray(owner, dtype=np.int64) * n_ranks + rank) * n_forms + form
+            order = np.argsort(key, kind="stable")
+            key, mentor = key[order], np.asarray(mentor, dtype=np.int64)[order]
+            at = np.ones(len(key), dtype=bool)  # the last of each key
+            at[:-1] = key[1:] != key[:-1]
+            return key[at], mentor[at]
+
+        (key_old, was), (key_new, now) = last(*old), last(*new)
+        keys = np.sort(np.concatenate([key_old, key_new]))
+        distinct = np.ones(len(keys), dtype=bool)
+        distinct[1:] = keys[1:] != keys[:-1]
+        keys = keys[distinct]
+        before, after = np.full(len(keys), -1, dtype=np.int64), np.full(len(keys), -1, dtype=np.int64)
+        before[np.searchsorted(keys, key_old)] = was
+        after[np.searchsorted(keys, key_new)] = now
+        owner, rank = keys // (n_ranks * n_forms), keys // n_forms % n_ranks
+        skip_rank = np.array([-1 if x is None else self.mentee_rank[x] for x in skip], dtype=np.int64)
+        moved = np.flatnonzero((before != after) & (rank != skip_rank[owner]))
+        total = np.bincount(owner[moved], minlength=n).tolist()
+        first = np.cumsum(total) - total
+        shown = moved[np.arange(len(moved)) - first[owner[moved]] < MOVES_KEPT]
+        ids, mentor_ids = self.mentee_by_rank, self.mentor_ids
+        listed = [{"mentee_id": ids[r], "from": None if a < 0 else mentor_ids[a],
+                   "to": None if b < 0 else mentor_ids[b]}
+                  for r, a, b in zip(rank[shown].tolist(), before[shown].tolist(), after[shown].tolist())]
+        out, at = [], 0
+        for count in total:
+            kept = min(count, MOVES_KEPT)
+            entry = {"moves": listed[at:at + kept]}
+            if count > MOVES_KEPT:
+                entry["moves_total"] = count
+            out.append(entry)
+            at += kept
+        return out
 
     def effect_between(self, graph2, sol2, *, skip_mentee: int | None = None) -> dict:
         """What a re-solved assignment changes against the current one."""
@@ -395,16 +492,22 @@ class _Run:
         levels = {n: int(sol2.levels.get(n, 0)) - int(sol.levels.get(n, 0)) for n in names}
         score = float(graph2.score[sol2.edges].sum() - graph.score[sol.edges].sum())
 
-        def pairs(g, edges):
-            return {(int(g.mentee[e]), int(g.form[e]) if self.per_form else -1): int(g.mentor[e])
-                    for e in edges.tolist()}
+        def slots(g, edges):
+            return np.zeros(len(edges), dtype=np.int64), g.mentee[edges], g.form[edges], g.mentor[edges]
 
-        moves = self._moves_entry(pairs(graph, sol.edges), pairs(graph2, sol2.edges), skip_mentee)
+        (moves,) = self._moves(slots(graph, sol.edges), slots(graph2, sol2.edges), [skip_mentee])
         same_objective = (sol2.objective_def is not None and sol.objective_def is not None
                           and list(sol2.objective_def.weights) == list(sol.objective_def.weights))
         return {"objective_delta": int(sol2.objective - sol.objective) if same_objective else None,
                 "levels": levels, "matched_delta": levels.get("matched", 0), "score_delta": round(score, 4),
                 **moves}
+
+
+def _id_order(ids: list[str]) -> np.ndarray:
+    """Each person's position in id order."""
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+    return rank
 
 
 class _SideCheck:
@@ -715,7 +818,7 @@ def _upper(run, deltas, n: int) -> tuple[list, list, list]:
         relaxed = run.relaxed_residual
         if relaxed is None:
             return [None] * n, [], [None] * n
-        cells = [(run.objective.total(np.flatnonzero(run.relaxed)) - run.solution.objective, relaxed, run.relaxed)]
+        cells = [(run.relaxed_value - run.solution.objective, relaxed, run.relaxed)]
     if not cells:
         return [-np.inf] * n, [], [None] * n
     values = np.array([gap + deltas(res) for gap, res, _ in cells]).reshape(len(cells), n)
@@ -767,14 +870,14 @@ def _bound_effect(run, effect: dict, upper: float | None, more: np.ndarray | Non
     if upper is None:
         return False
     room = int(upper) - effect["objective_delta"]
-    obj, levels = run.objective, effect["levels"]
-    names = obj.names
+    levels = effect["levels"]
+    names, weights, uppers, base = run.level_terms
     cheapest = 1  # of a gain of one unit on level p: 1 + sum over q > p of w_q (upper_q - total_q)
     for p in range(len(names) - 2, -1, -1):
         q = names[p + 1]
-        total = int(run.solution.levels.get(q, 0)) + int(levels.get(q, 0))
-        top = int(obj.upper[p + 1]) + (int(more[p + 1]) if more is not None else 0)
-        cheapest += int(obj.weights[p + 1]) * (top - total)
+        total = base[p + 1] + int(levels.get(q, 0))
+        top = uppers[p + 1] + (int(more[p + 1]) if more is not None else 0)
+        cheapest += weights[p + 1] * (top - total)
         if room >= cheapest:
             return False
     effect["bound"] = {**{n: int(levels.get(n, 0)) for n in names[:-1]}, names[-1]: int(levels.get(names[-1], 0)) + room}
@@ -900,9 +1003,17 @@ def _mentor_status(run, k: int) -> str:
     return "taken" if load >= cap else "free_place"
 
 
-def _candidate_entry(run, e: int, forcing: dict | None) -> dict:
+def _states(run, edges) -> dict[int, str]:
+    """CandidateContext.state of many candidate edges, in one pass."""
+    edges = np.fromiter(edges, dtype=np.int64)
+    names = run.context.STATES
+    return dict(zip(edges.tolist(), (names[s] for s in run.context.states(edges).tolist())))
+
+
+def _candidate_entry(run, e: int, forcing: dict | None, status: str) -> dict:
+    """An alternative mentor or candidate as the document lists it; `status`: the edge's
+    CandidateContext.state (_states)."""
     k = int(run.graph.mentor[e])
-    status = run.context.state(e)
     entry = {"mentor_id": run.mentor_ids[k],
              "form": run.roster.form_ids[int(run.graph.form[e])], "score": round(float(run.graph.score[e]), 4),
              "status": status, "load": int(run.load[k]), "capacity": int(run.capacity[k])}
@@ -914,7 +1025,7 @@ def _candidate_entry(run, e: int, forcing: dict | None) -> dict:
         entry["mutual"] = {"mentor_id": run.mentor_ids[int(run.graph.mentor[x])],
                            "mentee_id": run.mentee_ids[int(run.graph.mentee[x])]}
     if status == "taken":
-        entry["mentees"] = sorted(run.mentee_ids[int(run.graph.mentee[x])] for x in run.members.get(k, []))
+        entry["mentees"] = list(run.mentees_of(k))
     if forcing is not None:
         entry["forcing"] = forcing
     return entry
@@ -928,43 +1039,83 @@ def _blocked_entry(run, i: int, k: int, bits: int, score: float) -> dict:
             "rules": [_rule_reason(run, i, k, code) for code, bit in RULE_BIT.items() if bits & bit]}
 
 
-def _ranked(run, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Edges sorted by `group` (slot or mentee), best score first, then mentor id; with each
-    group's first position (searchsorted by group value)."""
+def _rank_keys(run, edges: np.ndarray | None = None) -> np.ndarray:
+    """Where each edge (default: every edge) stands in its mentee's (or slot's) ranking:
+    best score first, then mentor id (ties between two forms of one pair: edge order)."""
     g = run.graph
-    nm = run.roster.mentors.n
-    key = (group.astype(np.int64) * (SCORE_SCALE + 1) + (SCORE_SCALE - g.score_int)) * nm + run.mentor_rank[g.mentor]
-    order = np.argsort(key, kind="stable")
-    return order, group[order]
+    score, mentor = (g.score_int, g.mentor) if edges is None else (g.score_int[edges], g.mentor[edges])
+    key = (SCORE_SCALE - score).astype(np.int64)
+    key *= run.roster.mentors.n
+    key += run.mentor_rank[mentor]
+    return key
 
 
-def _top_of(order: np.ndarray, sorted_group: np.ndarray, value: int, n: int) -> list[int]:
-    lo = int(np.searchsorted(sorted_group, value))
-    hi = int(np.searchsorted(sorted_group, value, "right"))
-    return order[lo:min(hi, lo + n)].tolist()
+def _top_ranked(run, group: np.ndarray, n_groups: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's (slot's or mentee's) best m edges in ranking order, and where each group
+    starts: group v's are top[first[v]:first[v + 1]]. m rounds of a minimum per group, not a
+    sort of every edge (tens of millions in a region)."""
+    n_edges = len(group)
+    at = None if (group[1:] >= group[:-1]).all() else stable_order(group, n_groups)  # None: in order already
+    grp = group if at is None else group[at]
+    start = np.searchsorted(grp, np.arange(n_groups + 1))
+    size = np.diff(start)
+    first = np.r_[0, np.cumsum(np.minimum(size, m))]
+    top = np.empty(int(first[-1]), dtype=np.int64)
+    live = np.flatnonzero(size)
+    if not len(live):
+        return top, first
+    rank_keys = _rank_keys(run, at)
+    if (SCORE_SCALE + 1) * run.roster.mentors.n * n_edges >= 1 << 62:  # pragma: no cover - keys would overflow
+        order = np.lexsort((rank_keys, grp))
+        rank = np.arange(n_edges) - start[grp[order]]
+        kept = order[rank < m]
+        top[first[grp[kept]] + rank[rank < m]] = kept if at is None else at[kept]
+        return top, first
+    # A key per position (its edge's rank, then the position: edge order within a group).
+    key = rank_keys
+    key *= n_edges
+    key += np.arange(n_edges)
+    taken = np.iinfo(np.int64).max
+    for r in range(m):
+        best = np.minimum.reduceat(key, start[live])
+        found = best < taken
+        pos = best[found] % n_edges
+        top[first[live[found]] + r] = pos if at is None else at[pos]
+        key[pos] = taken
+    return top, first
+
+
+def _ranked_rows(run, rows: np.ndarray) -> dict[int, list[int]]:
+    """Every candidate edge of each mentee of `rows`, in ranking order."""
+    g = run.graph
+    lo = np.searchsorted(g.mentee, rows)
+    size = np.searchsorted(g.mentee, rows, "right") - lo
+    edges = np.repeat(lo - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+    owner = np.repeat(np.arange(len(rows)), size)
+    ranked = edges[np.lexsort((_rank_keys(run, edges), owner))].tolist()
+    ends = np.cumsum(size).tolist()
+    return {i: ranked[b - n:b] for i, n, b in zip(rows.tolist(), size.tolist(), ends)}
+
+
+def _scoring_higher(group: np.ndarray, n_groups: int, score_int: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """For each chosen edge, how many candidate pairs of its group (its mentee's, or its
+    mentor's) score higher: from a histogram of scores per group, not a sort of every pair."""
+    width = SCORE_SCALE + 2  # scores 0..SCORE_SCALE, and an empty bin above them
+    counts = np.bincount(group.astype(np.int64) * width + score_int, minlength=n_groups * width)
+    at_least = np.cumsum(counts.reshape(n_groups, width)[:, ::-1], axis=1, dtype=np.int64)[:, ::-1]
+    return at_least[group[chosen], score_int[chosen] + 1]
 
 
 def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
     g, roster, top_k = run.graph, run.roster, run.limits.top_k
     chosen = run.solution.edges
-    scale = SCORE_SCALE + 1
-    key_t = g.mentee * scale + g.score_int
-    sorted_t = np.sort(key_t)
-    better_mentors = (np.searchsorted(sorted_t, g.mentee[chosen] * scale + SCORE_SCALE, "right")
-                      - np.searchsorted(sorted_t, key_t[chosen], "right"))
-    key_m = g.mentor * scale + g.score_int
-    sorted_m = np.sort(key_m)
-    better_mentees = (np.searchsorted(sorted_m, g.mentor[chosen] * scale + SCORE_SCALE, "right")
-                      - np.searchsorted(sorted_m, key_m[chosen], "right"))
-    n_mentors_of = np.bincount(g.mentee, minlength=roster.mentees.n)
-    n_mentees_of = np.bincount(g.mentor, minlength=roster.mentors.n)
+    better_mentors, better_mentees, n_mentors_of, n_mentees_of = run.pair_ranks
 
     # Candidate alternatives: the best other edges of the chosen edge's slot.
-    # A mentee's slot is the mentee unless pairs count per form: then one sort serves both.
-    order, sorted_slot = run.by_mentee if np.array_equal(run.slot, g.mentee) else _ranked(run, run.slot)
+    top, first = run.top_of_slots
     alts: dict[int, list[int]] = {}
     for e, s_ in zip(chosen.tolist(), run.slot[chosen].tolist()):
-        alts[e] = [x for x in _top_of(order, sorted_slot, s_, top_k + 1) if x != e][:top_k]
+        alts[e] = [x for x in top[first[s_]:first[s_ + 1]].tolist() if x != e][:top_k]
     # Blocked alternatives: mentors one rule away, with the score they would have had.
     rows = np.unique(g.mentee[chosen])
     near_rows, complete = _near_misses(run, rows, top_k, run.limits.near_miss_pairs)
@@ -972,6 +1123,7 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
 
     forced_edges = sorted({x for e, xs in alts.items() if not run.locked[e] for x in xs})
     forcing = dict(zip(forced_edges, _forcing(run, forced_edges)))
+    status = _states(run, {x for xs in alts.values() for x in xs})
 
     out = {}
     for q, e in enumerate(chosen.tolist()):
@@ -989,7 +1141,7 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
             if blocked:
                 shown.append(_blocked_entry(run, i, *x))
             else:
-                shown.append(_candidate_entry(run, x, None if locked else forcing.get(x)))
+                shown.append(_candidate_entry(run, x, None if locked else forcing.get(x), status[x]))
         out[e] = {
             "score": round(float(g.score[e]), 4),
             "mentor_rank": int(better_mentors[q]) + 1, "mentor_candidates": int(n_mentors_of[i]),
@@ -1046,9 +1198,11 @@ def _candidate_changes(run, i: int, cand_edges: list[int], near: list[tuple[floa
                 (run.config.program.max_grade_spread is None or cap + 1 <= 1) and (gm <= 1 or run.load[k] >= gm)
             add((0, -float(run.graph.score[e])), places.capacity_fix(run.mentor_ids[k], cap),
                 "flow_capacity" if flow else "resolve")
-    for e in cand_edges:
+    unreachable = [e for e in cand_edges if run.context.in_unreachable[run.graph.mentor[e]]] \
+        if run.context.unreachable else []
+    for e in unreachable:
         k = int(run.graph.mentor[e])
-        if k in run.context.unreachable and run.context.unreachable[k] >= 1:
+        if run.context.unreachable[k] >= 1:
             fix = places.group_min_fix(run.mentor_ids[k], int(run.roster.mentors.group_min[k]),
                                        run.context.unreachable[k])
             add((0, -float(run.graph.score[e])), fix, "resolve")
@@ -1121,8 +1275,7 @@ def _regrouping_cannot_beat(run, slots: np.ndarray, k: int, gain: int) -> bool:
     relaxed = run.relaxed_residual
     if relaxed is None or (relaxed.slot_edge[slots] >= 0).any():
         return False
-    rel = run.objective.total(np.flatnonzero(run.relaxed))
-    room = run.solution.objective + gain - rel  # what the relaxation may gain and still fall short
+    room = run.solution.objective + gain - run.relaxed_value  # what the relaxation may gain and still fall short
     return room > 0 and bool(relaxed.gain_without(slots, np.array([k]), np.array([-float(room)]))[0])
 
 
@@ -1202,7 +1355,8 @@ def _stays_flow(run, row: dict) -> bool:
         return False
     if run.config.program.max_grade_spread is not None and (run.capacity[mentors] > 1).any():
         return False
-    return len(np.unique(mentors)) == len(mentors)
+    ordered = np.sort(mentors)
+    return not (ordered[1:] == ordered[:-1]).any()
 
 
 def _check_by_resolve(run, i: int, change: dict) -> dict | None | str:
@@ -1305,13 +1459,10 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
         else:
             meta["near_misses"] = "partial"
         near.extend(found)
-    order, sorted_mentee = run.by_mentee
-    cand: dict[int, list[int]] = {}
-    for i in rows.tolist():
-        lo, hi = np.searchsorted(sorted_mentee, [i, i + 1])
-        cand[i] = order[lo:hi].tolist()
+    cand = _ranked_rows(run, rows)
     shown = sorted({x for i in cand for x in cand[i][:limits.top_k]})
     forcing = dict(zip(shown, _forcing(run, shown)))
+    status = _states(run, shown)
     changes = {i: _candidate_changes(run, i, cand[i], near[ri]) for ri, i in enumerate(rows.tolist())}
     _prefetch_rows(run, changes)
     for ri, i in enumerate(rows.tolist()):
@@ -1327,7 +1478,7 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
             "near_misses": [{"mentor_id": run.mentor_ids[kk], "score": round(float(s_), 4),
                              **_rule_reason(run, i, kk, _code_of_bit(b))}
                             for s_, kk, b in near[ri][:limits.near_misses]],
-            "candidates": [_candidate_entry(run, x, forcing.get(x)) for x in cand[i][:limits.top_k]],
+            "candidates": [_candidate_entry(run, x, forcing.get(x), status[x]) for x in cand[i][:limits.top_k]],
             "candidates_total": len(cand[i]),
             "suggestions": suggestions,
             "unchecked": unchecked,
@@ -1341,12 +1492,7 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
 
 def _mentor_explanations(run) -> dict[int, dict]:
     g, roster = run.graph, run.roster
-    n_cand = np.bincount(g.mentor, minlength=roster.mentors.n)
-    matched = np.zeros(roster.mentees.n, dtype=bool)
-    matched[g.mentee[run.solution.edges]] = True
-    free_edge = ~matched[g.mentee]  # candidate pairs whose mentee has no pair
-    n_free = np.bincount(g.mentor[free_edge], minlength=roster.mentors.n)
-    mutual_free = np.bincount(g.mentor[free_edge & run.context.mutual_blocked], minlength=roster.mentors.n)
+    n_cand, n_free, mutual_free = run.mentor_counts
     unused = np.flatnonzero((run.load == 0) & (run.capacity > 0))
     by_rule = {}
     if len(unused):
@@ -1427,8 +1573,7 @@ def _analysis(run, doc: dict) -> dict:
 def _candidate_lists(run) -> dict[str, list[dict]]:
     """Each mentee's best candidate mentors (for the mentee's choice and speed meetings)."""
     g, roster, top_k = run.graph, run.roster, run.limits.top_k
-    order, sorted_mentee = run.by_mentee
-    first = np.searchsorted(sorted_mentee, np.arange(roster.mentees.n + 1))
+    order, first = run.top_of_mentees
     # Each mentee's first top_k edges in ranking order, gathered at once (not the whole graph as lists).
     count = np.minimum(np.diff(first), top_k)
     owner = np.repeat(np.arange(roster.mentees.n), count)
@@ -1474,6 +1619,7 @@ def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Lim
     limits = dataclasses.replace(limits or Limits())
     limits.top_k = int(top_k if top_k is not None else result.config.program.candidates_per_mentee)
     run = _Run(result, limits, deadline)
+    run.read_every_pair()
     # Unpaired mentees first: their suggestions come before the alternatives of pairs in the
     # time of re-solves.
     unmatched, un_meta = _unmatched_explanations(run)

@@ -8,11 +8,17 @@ import math
 import numpy as np
 
 
+_PLAIN = (str, int, bool, type(None))  # most of a document: kept as they are
+
+
 def jsonable(value, digits: int = 4):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
     if isinstance(value, dict):
-        return {str(k): jsonable(v, digits) for k, v in value.items()}
+        return {str(k): v if type(v) in _PLAIN else jsonable(v, digits) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [jsonable(v, digits) for v in value]
+        return [v if type(v) in _PLAIN else jsonable(v, digits) for v in value]
     if isinstance(value, np.ndarray):
         return [jsonable(v, digits) for v in value.tolist()]
     if isinstance(value, np.generic):

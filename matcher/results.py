@@ -167,19 +167,21 @@ def pair_records(result) -> list[dict]:
     graph, roster = result.graph, result.roster
     weights = scoring.weights_vector(roster.config, roster)
     wsum = weights.sum() or 1.0
+    # Per component of positive weight: its weight share, rounded once; values per pair at once.
+    live = [(k, comp, float(weights[k]), _round(weights[k] / wsum)) for k, comp in enumerate(scoring.COMPONENTS)
+            if weights[k] > 0]
     locked = {(lk.mentee, lk.mentor) for lk in result.locks}
+    edges = np.asarray(result.solution.edges, dtype=np.int64)
     out = []
-    for e in result.solution.edges:
-        i, j = int(graph.mentee[e]), int(graph.mentor[e])
+    for e, i, j, values in zip(edges.tolist(), graph.mentee[edges].tolist(), graph.mentor[edges].tolist(),
+                               graph.components[edges].tolist()):
         comps = {}
-        for k, comp in enumerate(scoring.COMPONENTS):
-            if weights[k] <= 0:
-                continue
+        for k, comp, weight, share in live:
             code, params = comp.explain(roster, i, j)
-            value = float(graph.components[e, k])
+            value = values[k]
             comps[comp.NAME] = {
-                "value": _round(value), "weight": _round(weights[k] / wsum),
-                "contribution": _round(value * weights[k] / wsum),
+                "value": _round(value), "weight": share,
+                "contribution": _round(value * weight / wsum),
                 "reason": {"code": code, "params": jsonable(params)},
             }
         out.append({

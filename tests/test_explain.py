@@ -184,6 +184,16 @@ def test_a_missing_consent_of_the_mentee_is_suggested_and_pairs_them():
     assert s["effect"]["mentor_id"] == "R1" and s["effect"]["matched_delta"] == 1
 
 
+def test_a_suggestions_effect_counts_the_score_of_the_mentees_new_pair():
+    """R1 has a free place: the change pairs E1 with R1 and moves nobody, so the sum of scores
+    grows by that pair's score (one shared interest of two: 1/2)."""
+    people = [teacher("R1", ["a", "c"]), pupil("E1", ["a", "b"], data_consent=False)]
+    _, doc = explained(people)
+    (s,) = _unmatched(doc, "E1")["explanation"]["suggestions"]
+    assert s["effect"]["moves"] == [] and s["effect"]["levels"]["score"] == 500
+    assert s["effect"]["score_delta"] == pytest.approx(0.5)
+
+
 def test_an_untrained_mentor_and_a_too_small_age_gap_are_suggested_for_adult_child():
     """«Мы вместе» needs a trained mentor at least 9 years older. R1 is untrained; R2 is only
     6 years older than the child (by birth dates): each is one rule away."""
@@ -283,6 +293,59 @@ def test_every_pair_and_every_unmatched_mentee_has_an_explanation(programme):
     assert all("explanation" in m for m in doc["mentors"])
     assert set(doc["candidates"]) == {u["mentee_id"] for u in doc["unmatched"]} | {p["mentee_id"] for p in doc["pairs"]}
     assert doc["explanations"]["top_k"] == programme.config.program.candidates_per_mentee
+
+
+@FLOWS
+@given(programmes(mentees=(1, 8), mentors=(1, 6), groups=False), st.sampled_from(["mentee", "form"]))
+def test_candidates_and_alternatives_are_the_best_by_score_then_mentor_id(programme, per):
+    config = programme.config.model_copy(update={"program": programme.config.program.model_copy(
+        update={"one_mentor_per": per})})
+    result = match(programme.participants, config, time_limit=20)
+    if result.solution.status == "OPTIMAL":
+        doc = result_document(result)
+        add_explanations(doc, result)
+        _assert_ranked(result, doc, per == "form")
+
+
+def test_alternatives_per_form_rank_the_mentors_of_that_form():
+    """One mentor per form, two forms in common: each pair's alternatives are the mentors of
+    its own form, best first (the edges of a slot are not next to one another in the graph)."""
+    forms = ["teacher_student", "adult_child"]
+    people = [_person("E1", "mentee", "student", forms, interests=["a", "b", "c"]),
+              _person("E2", "mentee", "student", forms, interests=["b", "c", "d"])]
+    people += [_person(pid, "mentor", "teacher", forms, interests=interests)
+               for pid, interests in [("R1", ["a"]), ("R2", ["a", "b"]), ("R3", ["c", "d"]), ("R4", ["b", "c", "x"]),
+                                      ("R5", ["d"])]]
+    config = load_config(overrides={**INTERESTS_ONLY, "program": {"one_mentor_per": "form"}})
+    result, doc = explained(people, config)
+    slots = result.graph.mentee * len(result.roster.form_ids) + result.graph.form
+    assert (np.diff(slots) < 0).any()
+    assert len(doc["pairs"]) >= 2
+    _assert_ranked(result, doc, per_form=True)
+
+
+def _assert_ranked(result, doc, per_form: bool) -> None:
+    """Candidate lists, the candidates of an unpaired mentee and a pair's other mentors of its
+    slot come in ranking order: best score first, then mentor id (ranked here by plain sorting,
+    per mentee or, with one mentor per form, per mentee and form)."""
+    g, roster, top_k = result.graph, result.roster, doc["explanations"]["top_k"]
+    ranked: dict[tuple, list[tuple[str, str]]] = {}  # (mentee, form or None) -> [(mentor, form)]
+    for e in sorted(range(g.n_edges), key=lambda e: (-int(g.score_int[e]), roster.mentors.ids[int(g.mentor[e])], e)):
+        mentee, form = roster.mentees.ids[int(g.mentee[e])], roster.form_ids[int(g.form[e])]
+        pair = (roster.mentors.ids[int(g.mentor[e])], form)
+        ranked.setdefault((mentee, None), []).append(pair)
+        ranked.setdefault((mentee, form), []).append(pair)
+    for mentee, cands in doc["candidates"].items():
+        assert [(c["mentor_id"], c["form"]) for c in cands] == ranked.get((mentee, None), [])[:top_k]
+    for u in doc["unmatched"]:
+        shown = [(c["mentor_id"], c["form"]) for c in u["explanation"]["candidates"]]
+        assert shown == ranked.get((u["mentee_id"], None), [])[:top_k]
+        assert u["explanation"]["candidates_total"] == len(ranked.get((u["mentee_id"], None), []))
+    for p in doc["pairs"]:
+        slot = (p["mentee_id"], p["form"] if per_form else None)
+        others = [x for x in ranked[slot] if x != (p["mentor_id"], p["form"])]
+        shown = [(a["mentor_id"], a["form"]) for a in p["explanation"]["alternatives"] if a["status"] != "blocked"]
+        assert shown == others[:len(shown)]
 
 
 @FLOWS
@@ -697,15 +760,18 @@ def test_a_near_miss_names_the_form_its_listing_found_without_a_second_lookup(mo
     assert [n["form"] for n in near] == ["teacher_student"] * 2
 
 
-def test_one_ranking_of_all_candidate_pairs_serves_alternatives_candidates_and_candidate_lists(monkeypatch):
-    """Sorting every candidate pair is the costliest step of the lists: done once per run
-    when a mentee's slot is the mentee (one mentor per mentee)."""
+def test_one_ranking_of_each_mentees_best_pairs_serves_alternatives_and_candidate_lists(monkeypatch):
+    """Ranking candidate pairs is the costliest step of the lists: each slot's best pairs are
+    found once per run when a mentee's slot is the mentee (one mentor per mentee), and only
+    the unpaired mentees have every candidate ranked."""
     import matcher.explain as explain
 
-    calls = []
-    ranked = explain._ranked
-    monkeypatch.setattr(explain, "_ranked", lambda run, group: calls.append(1) or ranked(run, group))
-    _, doc = explained(three_mentors_four_mentees())
-    assert len(calls) == 1
+    tops, rows = [], []
+    top_ranked, ranked_rows = explain._top_ranked, explain._ranked_rows
+    monkeypatch.setattr(explain, "_top_ranked", lambda run, *a: tops.append(1) or top_ranked(run, *a))
+    monkeypatch.setattr(explain, "_ranked_rows", lambda run, r: rows.append(r.tolist()) or ranked_rows(run, r))
+    result, doc = explained(three_mentors_four_mentees())
+    assert len(tops) == 1
+    assert rows == [[result.roster.mentees.index["E4"]]]
     assert [c["mentor_id"] for c in doc["candidates"]["E1"]] == ["R1", "R2", "R3"]
     assert _unmatched(doc, "E4")["explanation"]["candidates"][0]["mentor_id"] == "R1"

@@ -52,7 +52,8 @@ _STUDENT = CATEGORIES.index("student")
 
 
 def _missing(side, rules, idx) -> dict[str, np.ndarray]:
-    """Per kind of consent: whether the people `idx` of `side` lack it (only kinds required)."""
+    """Per kind of consent: whether the people `idx` of `side` lack it (only kinds required);
+    for one person (an int), one bool each."""
     def given(values):
         v = values[idx]
         if rules.missing_consent_is_no:
@@ -89,9 +90,9 @@ def details(roster, mentee, mentor, form):
     rules = roster.config.rules
     missing = []
     for who, side, k in (("mentee", roster.mentees, mentee), ("mentor", roster.mentors, mentor)):
-        lacking = _missing(side, rules, np.array([k]))
+        lacking = _missing(side, rules, int(k))
         for kind in KINDS:
-            if kind in lacking and lacking[kind][0]:
+            if kind in lacking and lacking[kind]:
                 answer = "unknown" if getattr(side, kind)[k] == -1 else "no"
                 missing.append({"who": who, "id": side.ids[k], "consent": kind, "answer": answer})
     if not missing:

@@ -16,6 +16,7 @@ Hard wishes are enforced by constraints/hard_wishes; here every wish is soft.
 """
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from itertools import combinations
 
@@ -133,9 +134,22 @@ def score(roster, mentee, mentor):
     return np.where(count > 0, total / np.maximum(count, 1), 1.0).astype(np.float32, copy=False)
 
 
+_last_wishes: list = [None, []]  # a weak reference to the last roster explained, its wishes
+
+
+def _wishes_kept(roster) -> list[tuple]:
+    """_wishes of the roster, kept while the same roster is explained pair after pair (each
+    wish's `stated` reads the whole side: per pair, that was most of the result document)."""
+    ref, wishes = _last_wishes
+    if ref is None or ref() is not roster:
+        wishes = list(_wishes(roster))
+        _last_wishes[:] = [weakref.ref(roster), wishes]
+    return wishes
+
+
 def explain(roster, mentee, mentor):
     lists: dict[str, list[str]] = {k: [] for k in OUTCOMES}
-    for wish, whose, stated, fit in _wishes(roster):
+    for wish, whose, stated, fit in _wishes_kept(roster):
         mine, theirs = (int(mentee), int(mentor)) if whose == "mentee" else (int(mentor), int(mentee))
         if not stated[mine]:
             continue

@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from ..arrays import stable_order
+
 PRICE_FROM = 300_000  # usable edges from which the flow is solved on a priced working set
 TOP_K = 24  # each slot's best edges in the first working set
 PRICE_CHUNK = 1 << 22  # edges priced at a time (bounds the temporaries)
@@ -212,18 +214,25 @@ def _potentials(slot, mentor, value, cap, low, work, picked, matched_edge, n_slo
 def feasible_potentials(A: np.ndarray, B: np.ndarray, C: np.ndarray, n: int) -> np.ndarray:
     """Potentials d with C + d[A] - d[B] >= 0 on every arc A -> B of an n-node graph without a
     negative cycle: shortest distances from a virtual root joined to every node by a zero
-    arc, by Bellman-Ford vectorised over all arcs per round (rounds: the most arcs on a
-    shortest path, a handful for an optimal flow's residual graph)."""
+    arc, by Bellman-Ford vectorised over arcs per round (rounds: the most arcs on a shortest
+    path, a few dozen at most for an optimal flow's residual graph). A round after the first
+    relaxes only the arcs leaving nodes the last round changed: the others add nothing new."""
     d = np.zeros(n, dtype=np.int64)
     if not len(A):
         return d
-    order = np.argsort(B, kind="stable")
-    b_sorted, a_sorted, c_sorted = B[order], A[order], C[order]
-    starts = np.flatnonzero(np.r_[True, b_sorted[1:] != b_sorted[:-1]])
-    heads = b_sorted[starts]
+    if not (A[1:] >= A[:-1]).all():
+        order = stable_order(A, n)
+        A, B, C = A[order], B[order], C[order]
+    out_ptr = np.searchsorted(A, np.arange(n + 1))
+    tails, heads, costs = A, B, C
     for _ in range(n + 1):
-        new = np.minimum(d[heads], np.minimum.reduceat(d[a_sorted] + c_sorted, starts))
-        if np.array_equal(new, d[heads]):
+        new = d.copy()
+        np.minimum.at(new, heads, d[tails] + costs)
+        changed = np.flatnonzero(new < d)
+        if not len(changed):
             return d
-        d[heads] = new
+        d = new
+        first, count = out_ptr[changed], out_ptr[changed + 1] - out_ptr[changed]
+        arcs = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
+        tails, heads, costs = A[arcs], B[arcs], C[arcs]
     raise ValueError("negative cycle: the flow was not optimal")  # pragma: no cover

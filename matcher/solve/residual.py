@@ -8,10 +8,13 @@ any better solution are left out of CP-SAT's model).
 """
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from ..arrays import stable_order, stable_sort
 from .flow import feasible_potentials
 
 
@@ -64,20 +67,19 @@ class FlowResidual:
         self.load = load
         me = slot_edge[slot] if len(slot) else np.zeros(0, np.int64)
 
-        parts = []  # (A, B, C, ADD, REM)
+        parts = []  # (A, B, C): moves (e1), pairings of unpaired slots (e2), unpairings (ch), then the rest
         e1 = np.flatnonzero(net & ~chosen & (me >= 0))
-        parts.append((mentor[me[e1]], mentor[e1], w[me[e1]] - w[e1], e1, me[e1]))
+        held = me[e1]
+        parts.append((mentor[held], mentor[e1], w[held] - w[e1]))
         e2 = np.flatnonzero(net & (me < 0))
         self.unmatched_edges = e2
-        parts.append((np.full(len(e2), S), mentor[e2], -w[e2], e2, np.full(len(e2), -1)))
+        parts.append((np.full(len(e2), S), mentor[e2], -w[e2]))
         ch = np.flatnonzero(chosen_net)
-        parts.append((mentor[ch], np.full(len(ch), S), w[ch], np.full(len(ch), -1), ch))
+        parts.append((mentor[ch], np.full(len(ch), S), w[ch]))
         free = np.flatnonzero(load < cap)
-        parts.append((free, np.full(len(free), T), np.zeros(len(free), np.int64),
-                      np.full(len(free), -1), np.full(len(free), -1)))
+        parts.append((free, np.full(len(free), T), np.zeros(len(free), np.int64)))
         busy = np.flatnonzero(load > low)  # T -> a: a may give up a place
-        parts.append((np.full(len(busy), T), busy, np.zeros(len(busy), np.int64),
-                      np.full(len(busy), -1), np.full(len(busy), -1)))
+        parts.append((np.full(len(busy), T), busy, np.zeros(len(busy), np.int64)))
         self.has_bypass_fwd = len(ch) > 0  # some slot is paired: S -> T has room
         # T -> S: the bypass carries flow. Counting every mentee's slot in the network (one
         # without edges changes nothing), it does whenever the questions asked here are
@@ -86,27 +88,25 @@ class FlowResidual:
         hub = [(T, S)]
         if self.has_bypass_fwd:
             hub.append((S, T))
-        if hub:
-            h = np.array(hub, dtype=np.int64)
-            parts.append((h[:, 0], h[:, 1], np.zeros(len(h), np.int64), np.full(len(h), -1), np.full(len(h), -1)))
-        # Cast while joining: a copy more of millions of arcs each is measurable.
-        A, B, C, ADD, REM = (np.concatenate([p[c] for p in parts], dtype=np.int64, casting="unsafe")
-                             for c in range(5))
-        # Parallel arcs: keep the cheapest (the first such, for determinism).
-        key = A * N + B
-        order = np.argsort(key, kind="stable")
-        ks, cs = key[order], C[order]
-        if len(ks):
-            starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-            cmin = np.minimum.reduceat(cs, starts)
-            group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(ks)]))
-            at_min = np.flatnonzero(cs == cmin[group])
-            first = at_min[np.r_[True, group[at_min][1:] != group[at_min][:-1]]]
-            sel = order[first]
-        else:
-            sel = order
-        self.A, self.B, self.C, self.ADD, self.REM = A[sel], B[sel], C[sel], ADD[sel], REM[sel]
-        self.key = self.A * N + self.B  # sorted
+        h = np.array(hub, dtype=np.int64)
+        parts.append((h[:, 0], h[:, 1], np.zeros(len(h), np.int64)))
+        # Parallel arcs: keep the cheapest (the first such, for determinism). No two parts share
+        # a (tail, head), so each is reduced on its own, then all are put in key order.
+        kept, at = [], 0
+        for tails, heads, costs in parts:
+            key = np.asarray(tails, dtype=np.int64) * N + np.asarray(heads, dtype=np.int64)
+            ks, cs, first = _cheapest(key, np.asarray(costs, dtype=np.int64), N * N)
+            kept.append((ks, cs, first + at))
+            at += len(key)
+        ks, cs, first = (np.concatenate([k[c] for k in kept]) for c in range(3))
+        order = stable_order(ks, N * N)
+        self.key, self.C = ks[order], cs[order]  # key = A * N + B: sorted
+        # Where each kept arc came from (its place in e1, e2, ch, ... one after the other): the
+        # edges it adds and removes are looked up from there.
+        self._from_arc = first[order]
+        self.A = self.key // N
+        self.B = self.key - self.A * N
+        self._parts = (e1, held, e2, ch)
         self.d = self._potentials()
         red = self.C + self.d[self.A] - self.d[self.B]
         if len(red) and red.min() < 0:  # pragma: no cover - the flow was not optimal
@@ -126,6 +126,12 @@ class FlowResidual:
         self.pred_to_S, self.pred_to_T = pred_to
         self._H = None
         self._from_slots = None
+        self._within: dict[float, csr_matrix] = {}  # _mentor_arcs_within, by limit
+        # Paths to and from the hubs, kept by (node, hub) and (hub, node): many queries share an end.
+        self._paths_to: dict[tuple[int, int], list[int]] = {}
+        self._paths_from: dict[tuple[int, int], list[int]] = {}
+        self._arcs_to: dict[tuple[int, int], tuple] = {}  # (u, hub) -> (node -> place on the path, adds, removes)
+        self._arcs_from: dict[tuple[int, int], tuple] = {}  # (hub, v) -> (path, adds, removes)
 
     def _potentials(self) -> np.ndarray:
         """Feasible potentials: every reduced cost non-negative (solve.flow.feasible_potentials)."""
@@ -137,10 +143,15 @@ class FlowResidual:
         """Reduced distance u -> v back to the objective's units."""
         return red - self.d[u] + self.d[v]
 
-    def distances(self, src: np.ndarray, dst: np.ndarray, paths: bool = True
-                  ) -> tuple[np.ndarray, list[list[int] | None]]:
-        """Reduced shortest distances src[q] -> dst[q] (dst may be S) and, if asked, the node paths."""
-        nm, S, T = self.nm, self.S, self.T
+    def distances(self, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+        """Reduced shortest distances src[q] -> dst[q] (dst may be S)."""
+        return self._distances(src, dst, False)[0]
+
+    def _distances(self, src: np.ndarray, dst: np.ndarray, paths: bool
+                   ) -> tuple[np.ndarray, list[list[int] | None], np.ndarray]:
+        """distances, and if asked the node paths that avoid both hubs (None: through a hub, or
+        none; _path_edges joins those), and whether the hub is S (else T)."""
+        nm = self.nm
         src = np.asarray(src, dtype=np.int64)
         dst = np.asarray(dst, dtype=np.int64)
         via_T = self.to_T[src] + self.from_T[dst]
@@ -157,9 +168,10 @@ class FlowResidual:
             sources = np.unique(src[need])
             lim = limit[sources]
             bucket = np.where(np.isinf(lim), np.inf, 2.0 ** np.ceil(np.log2(lim + 1)))
-            for b in np.unique(bucket):
+            for b in np.unique(bucket)[::-1]:  # largest limit first (_mentor_arcs_within)
                 group = sources[bucket == b]
-                found = dijkstra(self.Gm, indices=group, limit=(b - 0.5) if np.isfinite(b) else np.inf,
+                limit_b = (b - 0.5) if np.isfinite(b) else np.inf
+                found = dijkstra(self._mentor_arcs_within(limit_b), indices=group, limit=limit_b,
                                  return_predecessors=paths)
                 dist, pred = found if paths else (found, None)
                 mine = need[np.isin(src[need], group)]
@@ -176,51 +188,121 @@ class FlowResidual:
                         v = int(pred[r, v])
                         path.append(v)
                     out[q] = path[::-1]
-        if not paths:
-            return best, out
-        finite = np.isfinite(best).tolist()
-        for q, (s_, d_, via_s) in enumerate(zip(src.tolist(), dst.tolist(), hub_is_S.tolist())):
-            if out[q] is None and finite[q]:
-                hub = S if via_s else T
-                out[q] = _loop_erased(self._path_to(s_, hub) + self._path_from(hub, d_)[1:])
+        return best, out, hub_is_S
+
+    def _path_edges(self, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, list[tuple | None]]:
+        """distances(src, dst) with each path's edges (added, removed) instead of its nodes. A
+        path through a hub joins the hub's tree paths P (to it) and Q (from it), whose arcs are
+        kept per end; the loop erased where Q meets P again leaves P up to the last such node
+        and Q from there (_loop_erased of P + Q, without walking it)."""
+        best, paths, hub_is_S = self._distances(src, dst, True)
+        hubs = np.where(hub_is_S, self.S, self.T)
+        tree = np.flatnonzero(np.isfinite(best) & np.array([p is None for p in paths], dtype=bool)).tolist()
+        ends = list(zip(tree, src[tree].tolist(), hubs[tree].tolist(), dst[tree].tolist()))
+        self._keep_tree_arcs({(s_, h) for _, s_, h, _ in ends}, {(h, d_) for _, _, h, d_ in ends})
+        out: list[tuple | None] = [None] * len(paths)
+        for q, s_, h, d_ in ends:
+            at, p_add, p_rem = self._arcs_to[(s_, h)]
+            q_nodes, q_add, q_rem = self._arcs_from[(h, d_)]
+            cut, b = len(p_add), 0  # P's nodes kept: up to index cut; Q's arcs kept: from b
+            for n, v in enumerate(q_nodes[1:], 1):
+                x = at.get(v)
+                if x is not None and x <= cut:
+                    cut, b = x, n
+            added = [e for e in p_add[:cut] + q_add[b:] if e >= 0]
+            removed = [e for e in p_rem[:cut] + q_rem[b:] if e >= 0]
+            out[q] = (added, removed)
+        rest = [q for q, p in enumerate(paths) if p is not None]
+        for q, found in zip(rest, self.arc_edges([paths[q] for q in rest])):
+            out[q] = found
         return best, out
 
+    def _keep_tree_arcs(self, to_hub: set, from_hub: set) -> None:
+        """Per tree path u -> hub and hub -> v not kept yet: the edge each arc adds and removes
+        (-1: none); for u -> hub also each node's place on it."""
+        to_hub = sorted(key for key in to_hub if key not in self._arcs_to)
+        from_hub = sorted(key for key in from_hub if key not in self._arcs_from)
+        paths = [self._path_to(u, h) for u, h in to_hub] + [self._path_from(h, v) for h, v in from_hub]
+        arcs = [len(path) - 1 for path in paths]
+        if sum(arcs):
+            tails = np.fromiter(chain.from_iterable(path[:-1] for path in paths), dtype=np.int64, count=sum(arcs))
+            heads = np.fromiter(chain.from_iterable(path[1:] for path in paths), dtype=np.int64, count=sum(arcs))
+            pos = np.searchsorted(self.key, tails * self.N + heads)
+            adds, rems = self._arc_changes(pos)
+        else:
+            adds = rems = []
+        ends = np.cumsum(arcs).tolist()
+        for n, (key, path) in enumerate(zip(to_hub + from_hub, paths)):
+            a, b = ends[n] - arcs[n], ends[n]
+            if n < len(to_hub):
+                self._arcs_to[key] = ({v: x for x, v in enumerate(path)}, adds[a:b], rems[a:b])
+            else:
+                self._arcs_from[key] = (path, adds[a:b], rems[a:b])
+
+    def _mentor_arcs_within(self, limit: float):
+        """The mentor arcs (Gm) whose reduced cost is at most `limit`. Dijkstra limited to
+        `limit` never relaxes a longer arc into its heap (reduced costs are >= 0), so on this
+        graph it scans the same nodes in the same order and returns the same distances and
+        predecessors, without scanning arcs that cannot be on a path within the limit."""
+        if not np.isfinite(limit):
+            return self.Gm
+        if limit not in self._within:  # the same few limits (powers of two) serve every call
+            # Pruned from the smallest graph kept for a larger limit: asked largest first, each
+            # pruning reads the last one's arcs only.
+            larger = [x for x in self._within if x > limit]
+            base = self._within[min(larger)] if larger else self.Gm
+            keep = base.data <= limit
+            kept = np.r_[0, np.cumsum(keep)]
+            self._within[limit] = base if kept[-1] == len(keep) else \
+                csr_matrix((base.data[keep], base.indices[keep], kept[base.indptr]), shape=base.shape)
+        return self._within[limit]
+
     def _path_to(self, u: int, hub: int) -> list[int]:
-        pred = self.pred_to_S if hub == self.S else self.pred_to_T
-        path = [u]
-        while path[-1] != hub:
-            path.append(int(pred[path[-1]]))
-        return path
+        """The shortest path u -> hub (S or T), as nodes (kept: not to be changed)."""
+        key = (u, hub)
+        if key not in self._paths_to:
+            self._paths_to[key] = _walk(self.pred_to_S if hub == self.S else self.pred_to_T, u, hub)
+        return self._paths_to[key]
 
     def _path_from(self, hub: int, v: int) -> list[int]:
-        pred = self.pred_from_S if hub == self.S else self.pred_from_T
-        path = [v]
-        while path[-1] != hub:
-            path.append(int(pred[path[-1]]))
-        return path[::-1]
+        """The shortest path hub -> v, as nodes (kept: not to be changed)."""
+        key = (hub, v)
+        if key not in self._paths_from:
+            self._paths_from[key] = _walk(self.pred_from_S if hub == self.S else self.pred_from_T, v, hub)[::-1]
+        return self._paths_from[key]
 
     def arc_edges(self, paths: list[list[int] | None]) -> list[tuple[list[int], list[int]]]:
         """Edges added and removed along each node path."""
-        tails, heads, owner = [], [], []
-        for q, path in enumerate(paths):
-            if path:
-                tails.extend(path[:-1])
-                heads.extend(path[1:])
-                owner.extend([q] * (len(path) - 1))
-        out = [([], []) for _ in paths]
-        if not tails:
-            return out
-        keys = np.array(tails, dtype=np.int64) * self.N + np.array(heads, dtype=np.int64)
+        arcs = [len(path) - 1 if path else 0 for path in paths]
+        if not sum(arcs):
+            return [([], []) for _ in paths]
+        tails = np.fromiter(chain.from_iterable(path[:-1] for path in paths if path), dtype=np.int64, count=sum(arcs))
+        heads = np.fromiter(chain.from_iterable(path[1:] for path in paths if path), dtype=np.int64, count=sum(arcs))
+        keys = tails * self.N + heads
         pos = np.searchsorted(self.key, keys)
         if not np.array_equal(self.key[np.minimum(pos, len(self.key) - 1)], keys):  # pragma: no cover
             raise ValueError("path uses an arc the residual graph does not have")
-        adds, rems = self.ADD[pos], self.REM[pos]
-        for q, a, r in zip(owner, adds.tolist(), rems.tolist()):
-            if a >= 0:
-                out[q][0].append(a)
-            if r >= 0:
-                out[q][1].append(r)
+        adds, rems = self._arc_changes(pos)
+        out = []
+        at = 0
+        for n in arcs:
+            out.append(([a for a in adds[at:at + n] if a >= 0], [r for r in rems[at:at + n] if r >= 0]))
+            at += n
         return out
+
+    def _arc_changes(self, arcs: np.ndarray) -> tuple[list[int], list[int]]:
+        """The edge each arc (by position) adds to the assignment and the one it removes (-1:
+        none): a move adds the new edge and removes the held one, a pairing adds, an unpairing
+        removes, the other arcs change no edge."""
+        at = self._from_arc[arcs]
+        e1, held, e2, ch = self._parts
+        n1, n2, n3 = len(e1), len(e2), len(ch)
+        adds, rems = np.full(len(at), -1, dtype=np.int64), np.full(len(at), -1, dtype=np.int64)
+        move, pair, unpair = at < n1, (at >= n1) & (at < n1 + n2), (at >= n1 + n2) & (at < n1 + n2 + n3)
+        adds[move], rems[move] = e1[at[move]], held[at[move]]
+        adds[pair] = e2[at[pair] - n1]
+        rems[unpair] = ch[at[unpair] - n1 - n2]
+        return adds.tolist(), rems.tolist()
 
     # -- queries --------------------------------------------------------------------------
 
@@ -240,17 +322,18 @@ class FlowResidual:
         if not len(edges):
             return []
         k, me, paired, dst = self._forced_ends(edges)
-        red, paths = self.distances(k, dst)
-        arcs = self.arc_edges(paths)
+        red, arcs = self._path_edges(k, dst)
+        real = self.real(red, k, dst).tolist()
         out: list[dict | None] = []
-        for q, e in enumerate(edges.tolist()):
-            if not np.isfinite(red[q]):
+        for e, held, w_e, w_held, r, found in zip(edges.tolist(), np.where(paired, me, -1).tolist(),
+                                                    self.w[edges].tolist(), self.w[np.maximum(me, 0)].tolist(),
+                                                    real, arcs):
+            if found is None:
                 out.append(None)
                 continue
-            added = [e] + arcs[q][0]
-            removed = ([int(me[q])] if paired[q] else []) + arcs[q][1]
-            cost = -int(self.w[e]) + (int(self.w[me[q]]) if paired[q] else 0) \
-                + int(round(self.real(red[q], k[q], dst[q])))
+            added = [e] + found[0]
+            removed = ([held] if held >= 0 else []) + found[1]
+            cost = -w_e + (w_held if held >= 0 else 0) + int(round(r))
             out.append({"added": added, "removed": removed, "objective_delta": -cost})
         return out
 
@@ -260,7 +343,7 @@ class FlowResidual:
         if not len(edges):
             return np.zeros(0)
         k, me, paired, dst = self._forced_ends(edges)
-        red, _ = self.distances(k, dst, paths=False)
+        red = self.distances(k, dst)
         held = np.where(paired, self.w[np.maximum(me, 0)], 0).astype(np.float64)
         with np.errstate(invalid="ignore"):
             cost = -self.w[edges].astype(np.float64) + held + np.rint(self.real(red, k, dst))
@@ -277,10 +360,10 @@ class FlowResidual:
         red = self.from_T[k]
         if not np.isfinite(red):
             return np.inf, []
-        return float(self.real(red, self.T, k)), _loop_erased(self._path_from(self.T, k))
+        return float(self.real(red, self.T, k)), list(_loop_erased(self._path_from(self.T, k)))
 
     def path_to_source(self, k: int) -> list[int]:
-        return self._path_to(k, self.S)
+        return list(self._path_to(k, self.S))
 
     def _h_graph(self):
         """The residual graph without the source, every unpaired slot its own node: paths
@@ -302,7 +385,7 @@ class FlowResidual:
         red = np.concatenate([red, red2])
         n = nm + 1 + len(slots)
         key = A * n + B
-        order = np.argsort(key, kind="stable")
+        order = stable_order(key, n * n)
         key, A, B, red = key[order], A[order], B[order], red[order]
         if len(key):  # parallel arcs (T was S's twin): keep the cheapest
             starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
@@ -345,9 +428,46 @@ class FlowResidual:
         return ok
 
 
+def _cheapest(key: np.ndarray, cost: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct key (keys in 0..bound-1), in key order: the key, its least cost and the
+    position of the first arc at that cost. Costs of a narrow range go with the key and the
+    position into one sorted value (a move changes one mentee's pair: its costs are score
+    differences); else a stable sort by key and a minimum per key."""
+    n = len(key)
+    if not n:
+        return key, cost, np.zeros(0, dtype=np.int64)
+    low = int(cost.min())
+    pos_bits = max(1, (n - 1).bit_length())
+    cost_bits = max(1, (int(cost.max()) - low).bit_length())
+    if int(bound) << (cost_bits + pos_bits) < 1 << 63:
+        packed = np.sort((key << (cost_bits + pos_bits)) | ((cost - low) << pos_bits) | np.arange(n, dtype=np.int64))
+        ks = packed >> (cost_bits + pos_bits)
+        new = np.ones(n, dtype=bool)
+        new[1:] = ks[1:] != ks[:-1]
+        packed = packed[new]
+        return ks[new], ((packed >> pos_bits) & ((1 << cost_bits) - 1)) + low, packed & ((1 << pos_bits) - 1)
+    order, ks = stable_sort(key, bound)
+    cs = cost[order]
+    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    cmin = np.minimum.reduceat(cs, starts)
+    at_min = cs == np.repeat(cmin, np.diff(np.r_[starts, n]))
+    first = np.minimum.reduceat(np.where(at_min, np.arange(n), n), starts)
+    return ks[first], cs[first], order[first]
+
+
+def _walk(pred: np.ndarray, v: int, root: int) -> list[int]:
+    """The nodes from v up a shortest-path tree (predecessors `pred`) to its root."""
+    path = [v]
+    while path[-1] != root:
+        path.append(int(pred[path[-1]]))
+    return path
+
+
 def _loop_erased(path: list[int]) -> list[int]:
     """A walk made simple: a node met again cuts the loop since its first visit (the loop
     costs >= 0 in an optimal residual graph, so the path is no worse)."""
+    if len(set(path)) == len(path):
+        return path
     out: list[int] = []
     at: dict[int, int] = {}
     for v in path:
