@@ -8,7 +8,12 @@ import math
 import numpy as np
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def jsonable(value, digits: int = 4):
+    if type(value) in _PLAIN:  # the common leaf, first
+        return value
     if isinstance(value, dict):
         return {str(k): jsonable(v, digits) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -38,7 +38,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .i18n import MESSAGES, register, render
+from .i18n import MESSAGES, Texts, register, render
 from .i18n import number as reader_number
 from .io.outputset import MANIFEST, replace_in_set
 from .io.writers import atomic_write_bytes
@@ -487,14 +487,15 @@ class _Texts:
 
     def __init__(self, lang: str):
         self.lang = lang
+        self._render = Texts(lang)
 
     def __call__(self, name: str, **params) -> str:
-        return render(f"report.{name}", params or None, self.lang)
+        return self._render(f"report.{name}", params or None)
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("_"):
             raise AttributeError(name)
-        return render(f"report.{name}", None, self.lang)
+        return self._render(f"report.{name}")
 
 
 def _sensitive_rows(sensitive: dict | None, pid: str, lang: str) -> list[dict]:
@@ -505,20 +506,29 @@ def _sensitive_rows(sensitive: dict | None, pid: str, lang: str) -> list[dict]:
             for k, v in sorted(fields.items()) if v not in (None, "")]
 
 
-def _components(components: dict, words: Words, lang: str) -> list[dict]:
+def _components(components: dict, words: Words, lang: str, worded: dict | None = None) -> list[dict]:
+    """A pair's score components, strongest first, worded; `worded` remembers each distinct
+    component (the same one recurs across many pairs) and the rows share it."""
     rows = []
     ranked = sorted(components.items(), key=lambda kv: (-kv[1].get("contribution", 0.0), kv[0]))
     for name, c in ranked:
         reason = c.get("reason") or {}
-        value = float(c.get("value", 0.0))
-        rows.append({
-            "title": known(f"component.{name}", None, lang, name),
-            "value_pct": round(100 * min(1.0, max(0.0, value)), 1),
-            "value": fmt_share(round(value * 1000), 1000, lang),
-            "weight": fmt_share(round(float(c.get("weight", 0.0)) * 1000), 1000, lang),
-            "contribution": "+" + fmt_num(float(c.get("contribution", 0.0)), 3, lang),
-            "reason": words.component(reason),
-        })
+        key = (name, c.get("value", 0.0), c.get("weight", 0.0), c.get("contribution", 0.0), reason.get("code"),
+               repr(reason.get("params")))
+        row = worded.get(key) if worded is not None else None
+        if row is None:
+            value = float(c.get("value", 0.0))
+            row = {
+                "title": known(f"component.{name}", None, lang, name),
+                "value_pct": round(100 * min(1.0, max(0.0, value)), 1),
+                "value": fmt_share(round(value * 1000), 1000, lang),
+                "weight": fmt_share(round(float(c.get("weight", 0.0)) * 1000), 1000, lang),
+                "contribution": "+" + fmt_num(float(c.get("contribution", 0.0)), 3, lang),
+                "reason": words.component(reason),
+            }
+            if worded is not None:
+                worded[key] = row
+        rows.append(row)
     return rows
 
 
@@ -541,9 +551,10 @@ class _Explainer:
     def __init__(self, doc: dict, lang: str):
         self.doc, self.lang = doc, lang
         self.words = Words(doc, lang, "report")
+        self.worded_components: dict[tuple, dict] = {}
 
     def t(self, name: str, **params) -> str:
-        return render(f"report.{name}", params or None, self.lang)
+        return self.words.render(f"report.{name}", params or None)
 
     def person(self, pid, name: str | None = None) -> str:
         return self.words.person(pid, name)
@@ -862,20 +873,22 @@ def _numbered_strings(uses: Counter) -> dict[str, tuple[str, list]]:
     U+0000 for each number, the numbers)."""
     split: dict[str, tuple[str, list]] = {}
     wordings: Counter = Counter()
+    split_digits = _DIGITS.split
     for text, count in uses.items():
         if not isinstance(text, str) or "\0" in text:
             continue
-        parts = _DIGITS.split(text)
+        parts = split_digits(text)
         if len(parts) == 1:
             continue
-        numbers = [int(d) if d == str(int(d)) and len(d) < 16 else d for d in parts[1::2]]
-        as_numbers = count * (6 + sum(len(d) + 1 for d in parts[1::2]))  # [wording,n,...] at every use
+        digits = parts[1::2]
+        as_numbers = count * (6 + len("".join(digits)) + len(digits))  # [wording,n,...] at every use
         as_entry = len(text.encode("utf-8")) + 3 + count * 5  # the string once, a position at every use
         if as_numbers < as_entry:
             wording = "\0".join(parts[0::2])
-            split[text] = (wording, numbers)
+            split[text] = (wording, digits)
             wordings[wording] += 1
-    return {text: w for text, w in split.items() if wordings[w[0]] > 1}
+    return {text: (wording, [int(d) if d == str(int(d)) and len(d) < 16 else d for d in digits])
+            for text, (wording, digits) in split.items() if wordings[wording] > 1}
 
 
 def data_json(data: dict) -> str:
@@ -946,7 +959,7 @@ def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explaine
         "class": class_title(p),
         "locked": bool(p.get("locked")),
         "search": f"{p['mentee_name']} {p['mentee_id']}",
-        "components": _components(p.get("components") or {}, words.words, lang),
+        "components": _components(p.get("components") or {}, words.words, lang, words.worded_components),
         "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
         "explanation": words.pair(explanation),
         "alternatives_more": T("x.alternatives_more", count=more) if more > 0 else "",

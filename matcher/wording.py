@@ -16,7 +16,7 @@ mentor, the form and numbers.
 from __future__ import annotations
 
 from . import constraints
-from .i18n import MESSAGES, number, register, render
+from .i18n import MESSAGES, Gendered, Texts, number, register, render
 from .results import component_reason, form_title, people_index, person, position, reason_params, sentence, \
     subjects, unmatched_line
 
@@ -152,11 +152,22 @@ class Words:
         self._group_rules: bool | None = None
         self._components: dict[tuple, str] = {}
         self._persons: dict = {}
+        self._moves: dict[tuple, str] = {}  # the same few moves recur across many alternatives
+        self.render = Texts(lang)
+        self._styled: dict[str, str] = {}
 
     def text(self, code: str, params: dict | None = None) -> str:
         """The message `code` in this presenter's variant, if it has one."""
+        styled = self._styled.get(code)
+        if styled is None:
+            styled = self._styled[code] = f"{code}.{self.style}" if f"{code}.{self.style}" in MESSAGES else code
+        return self.render(styled, params)
+
+    def uses(self, code: str, param: str) -> bool:
+        """Whether this presenter's variant of message `code` shows parameter `param`."""
         styled = f"{code}.{self.style}"
-        return render(styled if styled in MESSAGES else code, params, self.lang)
+        text = (MESSAGES.get(styled) or MESSAGES.get(code) or ("", ""))[0 if self.lang == "ru" else 1]
+        return "{" + param + "}" in text or "{" + param + ":" in text
 
     def has(self, code: str) -> bool:
         return f"{code}.{self.style}" in MESSAGES or code in MESSAGES
@@ -243,9 +254,13 @@ class Words:
 
     def move(self, move: dict) -> str:
         """One mentee whose mentor changes: 'E1: R1 → R2'."""
-        return self.text("words.move", {"mentee": self.person(move.get("mentee_id")),
-                                        "source": self.person(move.get("from")),
-                                        "target": self.person(move.get("to"))})
+        key = (move.get("mentee_id"), move.get("from"), move.get("to"))
+        text = self._moves.get(key)
+        if text is None:
+            text = self._moves[key] = self.text("words.move", {"mentee": self.person(key[0]),
+                                                               "source": self.person(key[1]),
+                                                               "target": self.person(key[2])})
+        return text
 
     def moves(self, effect: dict) -> list[str]:
         return [self.move(m) for m in effect.get("moves") or []]
@@ -270,11 +285,14 @@ class Words:
             parts.append(self.text("words.effect.score", {"delta": self.signed(score, digits)}))
         moves = effect.get("moves") or []
         if moves:
-            shown = [self.move(m) for m in moves[:MOVES_SHOWN]]
             total = int(effect.get("moves_total") or len(moves))
-            if total > len(shown):
-                shown.append(self.text("words.effect.more", {"count": total - len(shown)}))
-            parts.append(self.text("words.effect.moves", {"moves": ", ".join(shown), "count": total}))
+            named = ""
+            if self.uses("words.effect.moves", "moves"):  # the report lists them under the text instead
+                shown = [self.move(m) for m in moves[:MOVES_SHOWN]]
+                if total > len(shown):
+                    shown.append(self.text("words.effect.more", {"count": total - len(shown)}))
+                named = ", ".join(shown)
+            parts.append(self.text("words.effect.moves", {"moves": named, "count": total}))
         if effect.get("within_groups"):
             gain = effect.get("bound_score_gain")
             parts.append(self.text("words.effect.within_groups_score", {"gain": self.num(gain, 3)})
@@ -283,9 +301,11 @@ class Words:
 
     def forcing(self, forcing: dict, entry: dict | None = None) -> str:
         """What choosing an alternative mentor (`entry`, the alternative) instead would do, as one
-        sentence; when it cannot be done, the rule that decides it."""
+        sentence; when it cannot be done, the rule that decides it. The sentences name the mentor
+        only by the words that agree with their gender, so only the gender is passed (and the
+        same sentence is worded once for every mentor)."""
         entry = entry or {}
-        mentor = self.person(entry.get("mentor_id")) if entry.get("mentor_id") else ""
+        mentor = Gendered("", self.person(entry.get("mentor_id")).gender) if entry.get("mentor_id") else ""
         if not forcing.get("checked"):
             code = f"words.forcing.unchecked.{forcing.get('reason') or 'budget'}"
             return self.text(code if self.has(code) else "words.forcing.unchecked.budget")
