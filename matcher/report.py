@@ -26,16 +26,18 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import gc
 import hashlib
 import json
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .i18n import MESSAGES, Texts, register, render
@@ -552,6 +554,7 @@ class _Explainer:
         self.doc, self.lang = doc, lang
         self.words = Words(doc, lang, "report")
         self.worded_components: dict[tuple, dict] = {}
+        self.heads: dict[tuple, str] = {}
 
     def t(self, name: str, **params) -> str:
         return self.words.render(f"report.{name}", params or None)
@@ -581,8 +584,11 @@ class _Explainer:
 
     def mentor_entry(self, entry: dict) -> dict:
         badge, badge_kind = self.status(entry)
-        head = self.t("x.alt_head", mentor=self.person(entry.get("mentor_id"), entry.get("mentor_name")),
-                      score=self.num(float(entry.get("score", 0.0))))
+        key = (entry.get("mentor_id"), entry.get("mentor_name"), entry.get("score", 0.0))
+        head = self.heads.get(key)
+        if head is None:  # a mentor and a score recur across many pairs' alternatives
+            head = self.heads[key] = self.t("x.alt_head", mentor=self.person(key[0], key[1]),
+                                            score=self.num(float(key[2])))
         text, moves = ("", []) if entry.get("status") == "blocked" else self.forcing(entry.get("forcing"), entry)
         return _item(head=head, text=text, badge=badge, badge_kind=badge_kind,
                      sub=self.words.status_details(entry) + moves)
@@ -1140,7 +1146,39 @@ def _static(name: str, closing: str) -> str:
 
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                       bytecode_cache=_TemplateCache(TEMPLATE_DIR / "__pycache__"))
+
+
+class _TemplateCache(FileSystemBytecodeCache):
+    """The compiled template kept beside the package's own bytecode, as Python keeps a module's
+    (compiling it took about a tenth of a school's run): written only where Python writes
+    bytecode, never an error where the package's folder cannot be written; Jinja checks it
+    against the template's text and its own and Python's versions before use."""
+
+    def __init__(self, directory: Path):
+        super().__init__(str(directory), "%s.jinja.cache")
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - unreadable or damaged: compiled afresh
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        if sys.dont_write_bytecode:
+            return
+        try:
+            Path(self.directory).mkdir(exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@functools.lru_cache(maxsize=1)
+def _template():
+    """The report's template, compiled once a process."""
+    return _environment().get_template(TEMPLATE)
 
 
 def render_report(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False,
@@ -1170,7 +1208,7 @@ def _render(doc: dict, lang: str, sensitive: dict | None, anonymize: bool, inlin
     csp = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; font-src 'none'; connect-src 'none'; "
            f"script-src 'sha256-{script_hash}'; base-uri 'none'; form-action 'none'")
     # css and js are this package's own files, not data: they go in as they are.
-    return _environment().get_template(TEMPLATE).render(css=Markup(css), js=Markup(js), csp=csp, **view)
+    return _template().render(css=Markup(css), js=Markup(js), csp=csp, **view)
 
 
 def write_report(doc: dict, out_dir, lang: str = "en", sensitive: dict | None = None,

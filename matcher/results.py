@@ -580,14 +580,15 @@ def people_index(doc: dict | None) -> dict[str, dict]:
     """Every person of a result document by id: name, gender, category, class, subjects (the
     `mentor_*` / `mentee_*` keys of its records; a person in both roles is one person)."""
     people: dict[str, dict] = {}
+    keys = {role: [(field, f"{role}_{field}") for field in ("name", *PROFILE_FIELDS)] for role in ("mentor", "mentee")}
 
     def add(record: dict, role: str) -> None:
         pid = record.get(f"{role}_id")
         if pid is None:
             return
         entry = people.setdefault(pid, {"name": ""})
-        for field in ("name", *PROFILE_FIELDS):
-            value = record.get(f"{role}_{field}")
+        for field, key in keys[role]:
+            value = record.get(key)
             if value not in (None, "", []) and not entry.get(field):
                 entry[field] = value
 

@@ -155,6 +155,11 @@ class Words:
         self._moves: dict[tuple, str] = {}  # the same few moves recur across many alternatives
         self.render = Texts(lang)
         self._styled: dict[str, str] = {}
+        # what recurs across a district's thousands of alternatives, worded once
+        self._forcings: dict[tuple, str] = {}
+        self._statuses: dict[tuple, str] = {}
+        self._taken: dict[tuple, str] = {}
+        self._effects: dict[tuple, tuple[str, ...]] = {}
 
     def text(self, code: str, params: dict | None = None) -> str:
         """The message `code` in this presenter's variant, if it has one."""
@@ -268,43 +273,79 @@ class Words:
     def effect(self, effect: dict) -> list[str]:
         """The change to the overall result, part by part: mentees paired, by priority (highest
         first), the sum of scores, the other mentees moved (the terminal names the first few
-        in the text; the report lists them all under it)."""
-        parts = []
+        in the text; the report lists them all under it). Worded once per distinct `_shown`."""
+        shown = self._shown(effect)
+        parts = self._effects.get(shown)
+        if parts is None:
+            parts = self._effects[shown] = self._effect_parts(shown)
+        return list(parts)
+
+    def _shown(self, effect: dict) -> tuple:
+        """What the words of an effect show, as the reader's numbers: (mentees paired, the
+        priorities' changes, the sum of scores, how many others move and the first moves when the
+        text names them, kept within the proposal's groups, the bound on what regrouping adds)."""
         levels = effect.get("levels") or {}
         matched = int(effect.get("matched_delta") or levels.get("matched", 0))
+        priorities = tuple((name.split("_", 1)[1], int(levels[name]))
+                           for name in sorted((n for n in levels if n.startswith("priority_")),
+                                              key=lambda n: -int(n.split("_", 1)[1])
+                                              if n.split("_", 1)[1].isdigit() else 0)
+                           if levels[name])
+        score = float(effect.get("score_delta") or 0.0)
+        # a small change is not shown as ±0.00
+        score_shown = self.signed(score, 2 if abs(score) >= 0.005 else 3) if abs(score) >= 0.0005 else None
+        moves = effect.get("moves") or []
+        total = int(effect.get("moves_total") or len(moves)) if moves else 0
+        named = (tuple((m.get("mentee_id"), m.get("from"), m.get("to")) for m in moves[:MOVES_SHOWN])
+                 if moves and self.uses("words.effect.moves", "moves") else None)  # the report lists them instead
+        within = bool(effect.get("within_groups"))
+        return matched, priorities, score_shown, total, named, within, effect.get("bound_score_gain") if within else None
+
+    def _effect_parts(self, shown: tuple) -> tuple[str, ...]:
+        matched, priorities, score, total, named, within, gain = shown
+        parts = []
         if matched:
             parts.append(self.text("words.effect.matched", {"delta": self.signed(matched)}))
-        for name in sorted((n for n in levels if n.startswith("priority_")),
-                           key=lambda n: -int(n.split("_", 1)[1]) if n.split("_", 1)[1].isdigit() else 0):
-            if levels[name]:
-                parts.append(self.text("words.effect.priority", {"priority": name.split("_", 1)[1],
-                                                                 "delta": self.signed(int(levels[name]))}))
-        score = float(effect.get("score_delta") or 0.0)
-        if abs(score) >= 0.0005:
-            digits = 2 if abs(score) >= 0.005 else 3  # a small change is not shown as ±0.00
-            parts.append(self.text("words.effect.score", {"delta": self.signed(score, digits)}))
-        moves = effect.get("moves") or []
-        if moves:
-            total = int(effect.get("moves_total") or len(moves))
-            named = ""
-            if self.uses("words.effect.moves", "moves"):  # the report lists them under the text instead
-                shown = [self.move(m) for m in moves[:MOVES_SHOWN]]
-                if total > len(shown):
-                    shown.append(self.text("words.effect.more", {"count": total - len(shown)}))
-                named = ", ".join(shown)
-            parts.append(self.text("words.effect.moves", {"moves": named, "count": total}))
-        if effect.get("within_groups"):
-            gain = effect.get("bound_score_gain")
+        for priority, delta in priorities:
+            parts.append(self.text("words.effect.priority", {"priority": priority, "delta": self.signed(delta)}))
+        if score is not None:
+            parts.append(self.text("words.effect.score", {"delta": score}))
+        if total:
+            listed = ""
+            if named is not None:
+                moved = [self.move({"mentee_id": m, "from": a, "to": b}) for m, a, b in named]
+                if total > len(moved):
+                    moved.append(self.text("words.effect.more", {"count": total - len(moved)}))
+                listed = ", ".join(moved)
+            parts.append(self.text("words.effect.moves", {"moves": listed, "count": total}))
+        if within:
             parts.append(self.text("words.effect.within_groups_score", {"gain": self.num(gain, 3)})
                          if gain else self.text("words.effect.within_groups"))
-        return parts
+        return tuple(parts)
 
     def forcing(self, forcing: dict, entry: dict | None = None) -> str:
         """What choosing an alternative mentor (`entry`, the alternative) instead would do, as one
         sentence; when it cannot be done, the rule that decides it. The sentences name the mentor
-        only by the words that agree with their gender, so only the gender is passed (and the
-        same sentence is worded once for every mentor)."""
+        only by the words that agree with their gender, so only the gender is passed, and the
+        same sentence is worded once (`_forcing_key`: everything it depends on)."""
         entry = entry or {}
+        key = self._forcing_key(forcing, entry)
+        text = self._forcings.get(key)
+        if text is None:
+            text = self._forcings[key] = self._forcing(forcing, entry)
+        return text
+
+    def _forcing_key(self, forcing: dict, entry: dict) -> tuple:
+        """What `_forcing` reads of a forcing and its alternative (the document's locks and rules
+        of groups are the same for every one)."""
+        checked, feasible, rule = bool(forcing.get("checked")), bool(forcing.get("feasible")), forcing.get("rule")
+        return (self.person(entry.get("mentor_id")).gender if entry.get("mentor_id") else False,
+                entry.get("status") == "no_place" or entry.get("capacity") == 0,
+                checked, forcing.get("reason"), feasible, rule, forcing.get("min", "?"), type(forcing.get("min", "?")),
+                self._shown(forcing) if checked and feasible and not rule else None,
+                bool(forcing.get("objective_delta")), forcing.get("proven") is False)
+
+    def _forcing(self, forcing: dict, entry: dict) -> str:
         mentor = Gendered("", self.person(entry.get("mentor_id")).gender) if entry.get("mentor_id") else ""
         if not forcing.get("checked"):
             code = f"words.forcing.unchecked.{forcing.get('reason') or 'budget'}"
@@ -350,6 +391,13 @@ class Words:
     # -- alternatives -----------------------------------------------------------------------
     def status(self, entry: dict) -> str:
         """An alternative mentor's status, with the places taken when known."""
+        key = (entry.get("status", ""), entry.get("load"), entry.get("capacity"))
+        text = self._statuses.get(key)
+        if text is None:
+            text = self._statuses[key] = self._status(entry)
+        return text
+
+    def _status(self, entry: dict) -> str:
         status = entry.get("status", "")
         if entry.get("load") is not None and entry.get("capacity") is not None:
             code = f"words.status.{status}"
@@ -365,9 +413,13 @@ class Words:
             return [self.rule(r.get("code", ""), r.get("details")) for r in entry.get("rules") or []]
         details = []
         if entry.get("mentees"):
-            details.append(self.text("words.detail.taken_by",
-                                     {"mentor": self.person(entry.get("mentor_id")),
-                                      "mentees": ", ".join(self.person(m) for m in entry["mentees"])}))
+            key = (entry.get("mentor_id"), tuple(entry["mentees"]))
+            taken = self._taken.get(key)
+            if taken is None:
+                taken = self._taken[key] = self.text("words.detail.taken_by", {
+                    "mentor": self.person(entry.get("mentor_id")),
+                    "mentees": ", ".join(self.person(m) for m in entry["mentees"])})
+            details.append(taken)
         if entry.get("status") == "group_min_unreachable":
             details.append(self.text("words.detail.group_min_unreachable", {
                 "min": entry.get("group_min", "?"), "suitable": entry.get("suitable", "?")}))
