@@ -901,7 +901,7 @@ def data_json(data: dict) -> str:
     """`data` as the text of a `<script type="application/json">`: `<`, `>` and `&` written as
     \\u escapes, so no string in it can close the element or open a comment; JSON.parse reads
     them back as they were."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

@@ -678,6 +678,7 @@ def unmatched_line(u: dict, lang: str, doc: dict | None = None, people: dict | N
     return render(u["reason_code"], reason_params(u["reason_params"], lang, doc, people), lang)
 
 
+@gc_paused
 def output_files(doc: dict, lang: str = "en", headers: str = "en", xlsx: bool = False) -> dict[str, bytes]:
     """The bytes of pairs.csv, unmatched.csv, result.json (and pairs.xlsx), by file name."""
 
@@ -709,7 +710,8 @@ def output_files(doc: dict, lang: str = "en", headers: str = "en", xlsx: bool = 
     if len(doc["pairs"]) <= 1000:
         text = dumps_readable(doc)
     else:
-        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+        # A document has no reference cycles: the encoder need not track every container it enters.
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), check_circular=False) + "\n"
     files["result.json"] = text.encode("utf-8")
     if xlsx:
         files["pairs.xlsx"] = xlsx_bytes({"pairs": (head(PAIR_COLUMNS), pair_rows),

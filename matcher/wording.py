@@ -274,11 +274,13 @@ class Words:
         """The change to the overall result, part by part: mentees paired, by priority (highest
         first), the sum of scores, the other mentees moved (the terminal names the first few
         in the text; the report lists them all under it). Worded once per distinct `_shown`."""
-        shown = self._shown(effect)
+        return list(self._effect_of(self._shown(effect)))
+
+    def _effect_of(self, shown: tuple) -> tuple[str, ...]:
         parts = self._effects.get(shown)
         if parts is None:
             parts = self._effects[shown] = self._effect_parts(shown)
-        return list(parts)
+        return parts
 
     def _shown(self, effect: dict) -> tuple:
         """What the words of an effect show, as the reader's numbers: (mentees paired, the
@@ -327,25 +329,21 @@ class Words:
         """What choosing an alternative mentor (`entry`, the alternative) instead would do, as one
         sentence; when it cannot be done, the rule that decides it. The sentences name the mentor
         only by the words that agree with their gender, so only the gender is passed, and the
-        same sentence is worded once (`_forcing_key`: everything it depends on)."""
+        same sentence is worded once."""
         entry = entry or {}
-        key = self._forcing_key(forcing, entry)
+        checked, feasible, rule = bool(forcing.get("checked")), bool(forcing.get("feasible")), forcing.get("rule")
+        shown = self._shown(forcing) if checked and feasible and not rule else None  # its effect, when it has one
+        # everything _forcing reads (the document's locks and rules of groups are the same for all)
+        key = (self.person(entry.get("mentor_id")).gender if entry.get("mentor_id") else False,
+               entry.get("status") == "no_place" or entry.get("capacity") == 0,
+               checked, forcing.get("reason"), feasible, rule, forcing.get("min", "?"), type(forcing.get("min", "?")),
+               shown, bool(forcing.get("objective_delta")), forcing.get("proven") is False)
         text = self._forcings.get(key)
         if text is None:
-            text = self._forcings[key] = self._forcing(forcing, entry)
+            text = self._forcings[key] = self._forcing(forcing, entry, shown)
         return text
 
-    def _forcing_key(self, forcing: dict, entry: dict) -> tuple:
-        """What `_forcing` reads of a forcing and its alternative (the document's locks and rules
-        of groups are the same for every one)."""
-        checked, feasible, rule = bool(forcing.get("checked")), bool(forcing.get("feasible")), forcing.get("rule")
-        return (self.person(entry.get("mentor_id")).gender if entry.get("mentor_id") else False,
-                entry.get("status") == "no_place" or entry.get("capacity") == 0,
-                checked, forcing.get("reason"), feasible, rule, forcing.get("min", "?"), type(forcing.get("min", "?")),
-                self._shown(forcing) if checked and feasible and not rule else None,
-                bool(forcing.get("objective_delta")), forcing.get("proven") is False)
-
-    def _forcing(self, forcing: dict, entry: dict) -> str:
+    def _forcing(self, forcing: dict, entry: dict, shown: tuple | None) -> str:
         mentor = Gendered("", self.person(entry.get("mentor_id")).gender) if entry.get("mentor_id") else ""
         if not forcing.get("checked"):
             code = f"words.forcing.unchecked.{forcing.get('reason') or 'budget'}"
@@ -353,7 +351,7 @@ class Words:
         if not forcing.get("feasible") or forcing.get("rule"):
             return self.text(f"words.forcing.{self.deciding_rule(forcing, entry)}",
                              {"mentor": mentor, "min": forcing.get("min", "?")})
-        effects = self.effect(forcing)
+        effects = self._effect_of(shown)
         if not effects and not forcing.get("objective_delta"):
             text = self.text("words.forcing.equal")
         else:
