@@ -155,6 +155,7 @@ class Words:
         self._moves: dict[tuple, str] = {}  # the same few moves recur across many alternatives
         self.render = Texts(lang)
         self._styled: dict[str, str] = {}
+        self._uses: dict[tuple, bool] = {}
         # what recurs across a district's thousands of alternatives, worded once
         self._forcings: dict[tuple, str] = {}
         self._statuses: dict[tuple, str] = {}
@@ -170,9 +171,12 @@ class Words:
 
     def uses(self, code: str, param: str) -> bool:
         """Whether this presenter's variant of message `code` shows parameter `param`."""
-        styled = f"{code}.{self.style}"
-        text = (MESSAGES.get(styled) or MESSAGES.get(code) or ("", ""))[0 if self.lang == "ru" else 1]
-        return "{" + param + "}" in text or "{" + param + ":" in text
+        used = self._uses.get((code, param))
+        if used is None:
+            styled = f"{code}.{self.style}"
+            text = (MESSAGES.get(styled) or MESSAGES.get(code) or ("", ""))[0 if self.lang == "ru" else 1]
+            used = self._uses[code, param] = "{" + param + "}" in text or "{" + param + ":" in text
+        return used
 
     def has(self, code: str) -> bool:
         return f"{code}.{self.style}" in MESSAGES or code in MESSAGES
