@@ -29,6 +29,7 @@ register({
                             "matcher validate "
                             "or result.json)"),
     "cli.stage": ("{stage}… ({seconds} с)", "{stage}... ({seconds} s)"),
+    "stage.sample": ("создание анкет образцовой школы", "writing the sample school's questionnaires"),
     "stage.read": ("чтение анкет", "reading questionnaires"),
     "stage.match": ("подбор пар", "matching"),
     "stage.write": ("запись результатов", "writing results"),
@@ -289,9 +290,9 @@ def prepare_outputs_or_exit(out_dir, lang, inputs=()):
 
 def order_format_or_exit(order, lang) -> None:
     """An order file that is neither .docx nor .xlsx: exit 1 at once, before any reading."""
-    from .order import OrderFormatError, order_format
-
     if order is not None:
+        from .order import OrderFormatError, order_format
+
         try:
             order_format(order)
         except OrderFormatError as exc:
@@ -397,16 +398,16 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
     """Form pairs and groups: proven-optimal assignment under every hard rule."""
     import time
 
-    from .locks import load_pair_specs
-
     t0 = time.perf_counter()
     lang = _lang(lang)
+    _stage(lang, "read", t0, quiet)  # at once: the configuration is part of what is read
     order_format_or_exit(order, lang)
     config = load_config_or_exit(config_path, lang)
-    _stage(lang, "read", t0, quiet)
     ingest = load_input_or_exit(lang, config, mentors, mentees, participants, mapping, all_warnings=False)
     pair_specs = []
     if locks_path:
+        from .locks import load_pair_specs
+
         pair_specs, report = load_pair_specs(locks_path)
         if report.errors:
             _echo_problems(report, lang)
@@ -494,13 +495,15 @@ def demo(out_dir, n_mentees, seed, order, lang):
     """Sample school -> match -> outputs, in one command."""
     import time
 
+    t0 = time.perf_counter()
+    lang = _lang(lang)
+    _stage(lang, "sample", t0, False)
+
     from . import io
     from .config import load_config
     from .io.outputset import OutputError
     from .sample import write_sample
 
-    t0 = time.perf_counter()
-    lang = _lang(lang)
     order_format_or_exit(order, lang)
     # The sample is part of the demo's output set: staged with the results, swapped in with them.
     outputs = prepare_outputs_or_exit(out_dir, lang)
@@ -511,6 +514,7 @@ def demo(out_dir, n_mentees, seed, order, lang):
         except OSError as exc:
             click.echo(OutputError("output.write_failed", {"path": str(out_dir)}, exc).message(lang), err=True)
             sys.exit(4)
+        _stage(lang, "read", t0, False)
         config = load_config()
         by_name = {f.name: f for f in files}
         ingest = io.load(mentors=str(by_name["mentors.csv"]), mentees=str(by_name["mentees.csv"]), config=config)

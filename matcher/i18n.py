@@ -59,6 +59,32 @@ def render(code: str, params: dict | None = None, lang: str = "en") -> str:
     return text
 
 
+class Texts:
+    """`render` in one language that words each distinct message once: a district's report
+    says "no free place: 2 of 2 taken" or names the same person thousands of times. A text is
+    remembered by its code and parameters, each with its type and, for a person, their gender
+    (the words that agree with it); a call with an unhashable parameter (a list) is rendered
+    afresh."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._texts: dict = {}
+
+    def __call__(self, code: str, params: dict | None = None) -> str:
+        if not params:
+            key = code
+        else:
+            values = params.values()
+            key = (code, *params.items(), *map(type, values), *[getattr(v, "gender", None) for v in values])
+        try:
+            text = self._texts.get(key)
+        except TypeError:
+            return render(code, params, self.lang)
+        if text is None:
+            text = self._texts[key] = render(code, params, self.lang)
+        return text
+
+
 THIN_SPACE = "\u202f"  # a narrow no-break space between thousands: «5\u202f000»
 
 

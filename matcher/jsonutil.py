@@ -34,7 +34,7 @@ def dumps_readable(doc: dict) -> str:
     encoder, several times slower than this, which dumps each element with the C one."""
 
     def compact(value) -> str:
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, check_circular=False)  # no cycles in a document
 
     lines = []
     for key, value in doc.items():

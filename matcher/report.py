@@ -26,19 +26,21 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import gc
 import hashlib
 import json
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .i18n import MESSAGES, register, render
+from .i18n import MESSAGES, Texts, register, render
 from .i18n import number as reader_number
 from .io.outputset import MANIFEST, replace_in_set
 from .io.writers import atomic_write_bytes
@@ -487,14 +489,15 @@ class _Texts:
 
     def __init__(self, lang: str):
         self.lang = lang
+        self._render = Texts(lang)
 
     def __call__(self, name: str, **params) -> str:
-        return render(f"report.{name}", params or None, self.lang)
+        return self._render(f"report.{name}", params or None)
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("_"):
             raise AttributeError(name)
-        return render(f"report.{name}", None, self.lang)
+        return self._render(f"report.{name}")
 
 
 def _sensitive_rows(sensitive: dict | None, pid: str, lang: str) -> list[dict]:
@@ -505,20 +508,29 @@ def _sensitive_rows(sensitive: dict | None, pid: str, lang: str) -> list[dict]:
             for k, v in sorted(fields.items()) if v not in (None, "")]
 
 
-def _components(components: dict, words: Words, lang: str) -> list[dict]:
+def _components(components: dict, words: Words, lang: str, worded: dict | None = None) -> list[dict]:
+    """A pair's score components, strongest first, worded; `worded` remembers each distinct
+    component (the same one recurs across many pairs) and the rows share it."""
     rows = []
     ranked = sorted(components.items(), key=lambda kv: (-kv[1].get("contribution", 0.0), kv[0]))
     for name, c in ranked:
         reason = c.get("reason") or {}
-        value = float(c.get("value", 0.0))
-        rows.append({
-            "title": known(f"component.{name}", None, lang, name),
-            "value_pct": round(100 * min(1.0, max(0.0, value)), 1),
-            "value": fmt_share(round(value * 1000), 1000, lang),
-            "weight": fmt_share(round(float(c.get("weight", 0.0)) * 1000), 1000, lang),
-            "contribution": "+" + fmt_num(float(c.get("contribution", 0.0)), 3, lang),
-            "reason": words.component(reason),
-        })
+        key = (name, c.get("value", 0.0), c.get("weight", 0.0), c.get("contribution", 0.0), reason.get("code"),
+               repr(reason.get("params")))
+        row = worded.get(key) if worded is not None else None
+        if row is None:
+            value = float(c.get("value", 0.0))
+            row = {
+                "title": known(f"component.{name}", None, lang, name),
+                "value_pct": round(100 * min(1.0, max(0.0, value)), 1),
+                "value": fmt_share(round(value * 1000), 1000, lang),
+                "weight": fmt_share(round(float(c.get("weight", 0.0)) * 1000), 1000, lang),
+                "contribution": "+" + fmt_num(float(c.get("contribution", 0.0)), 3, lang),
+                "reason": words.component(reason),
+            }
+            if worded is not None:
+                worded[key] = row
+        rows.append(row)
     return rows
 
 
@@ -541,9 +553,11 @@ class _Explainer:
     def __init__(self, doc: dict, lang: str):
         self.doc, self.lang = doc, lang
         self.words = Words(doc, lang, "report")
+        self.worded_components: dict[tuple, dict] = {}
+        self.heads: dict[tuple, str] = {}
 
     def t(self, name: str, **params) -> str:
-        return render(f"report.{name}", params or None, self.lang)
+        return self.words.render(f"report.{name}", params or None)
 
     def person(self, pid, name: str | None = None) -> str:
         return self.words.person(pid, name)
@@ -570,8 +584,11 @@ class _Explainer:
 
     def mentor_entry(self, entry: dict) -> dict:
         badge, badge_kind = self.status(entry)
-        head = self.t("x.alt_head", mentor=self.person(entry.get("mentor_id"), entry.get("mentor_name")),
-                      score=self.num(float(entry.get("score", 0.0))))
+        key = (entry.get("mentor_id"), entry.get("mentor_name"), entry.get("score", 0.0))
+        head = self.heads.get(key)
+        if head is None:  # a mentor and a score recur across many pairs' alternatives
+            head = self.heads[key] = self.t("x.alt_head", mentor=self.person(key[0], key[1]),
+                                            score=self.num(float(key[2])))
         text, moves = ("", []) if entry.get("status") == "blocked" else self.forcing(entry.get("forcing"), entry)
         return _item(head=head, text=text, badge=badge, badge_kind=badge_kind,
                      sub=self.words.status_details(entry) + moves)
@@ -862,27 +879,29 @@ def _numbered_strings(uses: Counter) -> dict[str, tuple[str, list]]:
     U+0000 for each number, the numbers)."""
     split: dict[str, tuple[str, list]] = {}
     wordings: Counter = Counter()
+    split_digits = _DIGITS.split
     for text, count in uses.items():
         if not isinstance(text, str) or "\0" in text:
             continue
-        parts = _DIGITS.split(text)
+        parts = split_digits(text)
         if len(parts) == 1:
             continue
-        numbers = [int(d) if d == str(int(d)) and len(d) < 16 else d for d in parts[1::2]]
-        as_numbers = count * (6 + sum(len(d) + 1 for d in parts[1::2]))  # [wording,n,...] at every use
+        digits = parts[1::2]
+        as_numbers = count * (6 + len("".join(digits)) + len(digits))  # [wording,n,...] at every use
         as_entry = len(text.encode("utf-8")) + 3 + count * 5  # the string once, a position at every use
         if as_numbers < as_entry:
             wording = "\0".join(parts[0::2])
-            split[text] = (wording, numbers)
+            split[text] = (wording, digits)
             wordings[wording] += 1
-    return {text: w for text, w in split.items() if wordings[w[0]] > 1}
+    return {text: (wording, [int(d) if d == str(int(d)) and len(d) < 16 else d for d in digits])
+            for text, (wording, digits) in split.items() if wordings[wording] > 1}
 
 
 def data_json(data: dict) -> str:
     """`data` as the text of a `<script type="application/json">`: `<`, `>` and `&` written as
     \\u escapes, so no string in it can close the element or open a comment; JSON.parse reads
     them back as they were."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
@@ -946,7 +965,7 @@ def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explaine
         "class": class_title(p),
         "locked": bool(p.get("locked")),
         "search": f"{p['mentee_name']} {p['mentee_id']}",
-        "components": _components(p.get("components") or {}, words.words, lang),
+        "components": _components(p.get("components") or {}, words.words, lang, words.worded_components),
         "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
         "explanation": words.pair(explanation),
         "alternatives_more": T("x.alternatives_more", count=more) if more > 0 else "",
@@ -1127,7 +1146,39 @@ def _static(name: str, closing: str) -> str:
 
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                       bytecode_cache=_TemplateCache(TEMPLATE_DIR / "__pycache__"))
+
+
+class _TemplateCache(FileSystemBytecodeCache):
+    """The compiled template kept beside the package's own bytecode, as Python keeps a module's
+    (compiling it took about a tenth of a school's run): written only where Python writes
+    bytecode, never an error where the package's folder cannot be written; Jinja checks it
+    against the template's text and its own and Python's versions before use."""
+
+    def __init__(self, directory: Path):
+        super().__init__(str(directory), "%s.jinja.cache")
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - unreadable or damaged: compiled afresh
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        if sys.dont_write_bytecode:
+            return
+        try:
+            Path(self.directory).mkdir(exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@functools.lru_cache(maxsize=1)
+def _template():
+    """The report's template, compiled once a process."""
+    return _environment().get_template(TEMPLATE)
 
 
 def render_report(doc: dict, lang: str = "en", sensitive: dict | None = None, anonymize: bool = False,
@@ -1157,7 +1208,7 @@ def _render(doc: dict, lang: str, sensitive: dict | None, anonymize: bool, inlin
     csp = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; font-src 'none'; connect-src 'none'; "
            f"script-src 'sha256-{script_hash}'; base-uri 'none'; form-action 'none'")
     # css and js are this package's own files, not data: they go in as they are.
-    return _environment().get_template(TEMPLATE).render(css=Markup(css), js=Markup(js), csp=csp, **view)
+    return _template().render(css=Markup(css), js=Markup(js), csp=csp, **view)
 
 
 def write_report(doc: dict, out_dir, lang: str = "en", sensitive: dict | None = None,

@@ -167,20 +167,22 @@ def pair_records(result) -> list[dict]:
     graph, roster = result.graph, result.roster
     weights = scoring.weights_vector(roster.config, roster)
     wsum = weights.sum() or 1.0
-    # Per component of positive weight: its weight share, rounded once; values per pair at once.
+    locked = {(lk.mentee, lk.mentor) for lk in result.locks}
+    # The chosen edges' arrays read once as Python values, not element by element.
+    edges = np.asarray(result.solution.edges, dtype=np.int64)
+    mentees, mentors = graph.mentee[edges].tolist(), graph.mentor[edges].tolist()
+    forms, scores, score_ints = graph.form[edges].tolist(), graph.score[edges].tolist(), graph.score_int[edges].tolist()
     live = [(k, comp, float(weights[k]), _round(weights[k] / wsum)) for k, comp in enumerate(scoring.COMPONENTS)
             if weights[k] > 0]
-    locked = {(lk.mentee, lk.mentor) for lk in result.locks}
-    edges = np.asarray(result.solution.edges, dtype=np.int64)
+    values = graph.components[edges][:, [k for k, *_ in live]].tolist() if len(edges) else []
+    priority = roster.mentees.priority.tolist()
     out = []
-    for e, i, j, values in zip(edges.tolist(), graph.mentee[edges].tolist(), graph.mentor[edges].tolist(),
-                               graph.components[edges].tolist()):
+    for n, (i, j) in enumerate(zip(mentees, mentors)):
         comps = {}
-        for k, comp, weight, share in live:
+        for (k, comp, weight, weight_share), value in zip(live, values[n]):
             code, params = comp.explain(roster, i, j)
-            value = values[k]
             comps[comp.NAME] = {
-                "value": _round(value), "weight": share,
+                "value": _round(value), "weight": weight_share,
                 "contribution": _round(value * weight / wsum),
                 "reason": {"code": code, "params": jsonable(params)},
             }
@@ -188,8 +190,8 @@ def pair_records(result) -> list[dict]:
             "mentor_id": roster.mentors.ids[j], "mentor_name": roster.mentors.names[j],
             "mentee_id": roster.mentees.ids[i], "mentee_name": roster.mentees.names[i],
             **profile(roster.mentees.participants[i], "mentee"),
-            "form": roster.form_ids[int(graph.form[e])], "score": _round(graph.score[e]),
-            "score_int": int(graph.score_int[e]), "priority": int(roster.mentees.priority[i]),
+            "form": roster.form_ids[forms[n]], "score": _round(scores[n]),
+            "score_int": int(score_ints[n]), "priority": int(priority[i]),
             "locked": (i, j) in locked, "components": comps,
         })
     out.sort(key=lambda p: (p["mentor_id"], p["mentee_id"], p["form"]))
@@ -526,14 +528,24 @@ def score_resolution_text(solver: dict, lang: str) -> str | None:
     return render("gap.score_resolution", {"step": f"{res['step']:g}", "finest": f"{res['finest_step']:g}"}, lang)
 
 
-def reason_line(components: dict, lang: str, top: int = 3, doc: dict | None = None) -> str:
-    """The pair's strongest components as one line for pairs.csv."""
+def reason_line(components: dict, lang: str, top: int = 3, doc: dict | None = None,
+                worded: dict | None = None) -> str:
+    """The pair's strongest components as one line for pairs.csv; `worded` remembers each
+    distinct reason (the same one recurs across many pairs)."""
     ranked = sorted(components.items(), key=lambda kv: (-kv[1]["contribution"], kv[0]))
     parts = []
     for name, c in ranked[:top]:
         if c["value"] <= 0:
             continue
-        parts.append(component_reason(c["reason"], lang, doc))
+        reason = c["reason"]
+        if worded is None:
+            parts.append(component_reason(reason, lang, doc))
+            continue
+        key = (reason.get("code"), repr(reason.get("params")))
+        text = worded.get(key)
+        if text is None:
+            text = worded[key] = component_reason(reason, lang, doc)
+        parts.append(text)
     return "; ".join(parts)
 
 
@@ -568,14 +580,15 @@ def people_index(doc: dict | None) -> dict[str, dict]:
     """Every person of a result document by id: name, gender, category, class, subjects (the
     `mentor_*` / `mentee_*` keys of its records; a person in both roles is one person)."""
     people: dict[str, dict] = {}
+    keys = {role: [(field, f"{role}_{field}") for field in ("name", *PROFILE_FIELDS)] for role in ("mentor", "mentee")}
 
     def add(record: dict, role: str) -> None:
         pid = record.get(f"{role}_id")
         if pid is None:
             return
         entry = people.setdefault(pid, {"name": ""})
-        for field in ("name", *PROFILE_FIELDS):
-            value = record.get(f"{role}_{field}")
+        for field, key in keys[role]:
+            value = record.get(key)
             if value not in (None, "", []) and not entry.get(field):
                 entry[field] = value
 
@@ -665,6 +678,7 @@ def unmatched_line(u: dict, lang: str, doc: dict | None = None, people: dict | N
     return render(u["reason_code"], reason_params(u["reason_params"], lang, doc, people), lang)
 
 
+@gc_paused
 def output_files(doc: dict, lang: str = "en", headers: str = "en", xlsx: bool = False) -> dict[str, bytes]:
     """The bytes of pairs.csv, unmatched.csv, result.json (and pairs.xlsx), by file name."""
 
@@ -672,13 +686,18 @@ def output_files(doc: dict, lang: str = "en", headers: str = "en", xlsx: bool = 
         return [render(f"header.{c}", None, "ru") for c in cols] if headers == "ru" else cols
 
     people = people_index(doc)
+    abouts: dict[str, list[str]] = {}
+    reasons: dict[tuple, str] = {}
 
     def about(pid) -> list[str]:
-        entry = people.get(pid) or {}
-        return [position(entry, lang), subjects(entry)]
+        shown = abouts.get(pid)
+        if shown is None:
+            entry = people.get(pid) or {}
+            shown = abouts[pid] = [position(entry, lang), subjects(entry)]
+        return shown
 
     pair_rows = [[p["mentor_id"], p["mentor_name"], p["mentee_id"], p["mentee_name"], p["form"],
-                  f"{p['score']:.3f}", reason_line(p["components"], lang, doc=doc),
+                  f"{p['score']:.3f}", reason_line(p["components"], lang, doc=doc, worded=reasons),
                   *about(p["mentor_id"]), *about(p["mentee_id"])] for p in doc["pairs"]]
     un_rows = [[u["mentee_id"], u["mentee_name"], u["reason_code"], unmatched_line(u, lang, doc, people)]
                for u in doc["unmatched"]]
@@ -691,7 +710,8 @@ def output_files(doc: dict, lang: str = "en", headers: str = "en", xlsx: bool = 
     if len(doc["pairs"]) <= 1000:
         text = dumps_readable(doc)
     else:
-        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+        # A document has no reference cycles: the encoder need not track every container it enters.
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), check_circular=False) + "\n"
     files["result.json"] = text.encode("utf-8")
     if xlsx:
         files["pairs.xlsx"] = xlsx_bytes({"pairs": (head(PAIR_COLUMNS), pair_rows),

@@ -16,7 +16,7 @@ mentor, the form and numbers.
 from __future__ import annotations
 
 from . import constraints
-from .i18n import MESSAGES, number, register, render
+from .i18n import MESSAGES, Gendered, Texts, number, register, render
 from .results import component_reason, form_title, people_index, person, position, reason_params, sentence, \
     subjects, unmatched_line
 
@@ -152,11 +152,31 @@ class Words:
         self._group_rules: bool | None = None
         self._components: dict[tuple, str] = {}
         self._persons: dict = {}
+        self._moves: dict[tuple, str] = {}  # the same few moves recur across many alternatives
+        self.render = Texts(lang)
+        self._styled: dict[str, str] = {}
+        self._uses: dict[tuple, bool] = {}
+        # what recurs across a district's thousands of alternatives, worded once
+        self._forcings: dict[tuple, str] = {}
+        self._statuses: dict[tuple, str] = {}
+        self._taken: dict[tuple, str] = {}
+        self._effects: dict[tuple, tuple[str, ...]] = {}
 
     def text(self, code: str, params: dict | None = None) -> str:
         """The message `code` in this presenter's variant, if it has one."""
-        styled = f"{code}.{self.style}"
-        return render(styled if styled in MESSAGES else code, params, self.lang)
+        styled = self._styled.get(code)
+        if styled is None:
+            styled = self._styled[code] = f"{code}.{self.style}" if f"{code}.{self.style}" in MESSAGES else code
+        return self.render(styled, params)
+
+    def uses(self, code: str, param: str) -> bool:
+        """Whether this presenter's variant of message `code` shows parameter `param`."""
+        used = self._uses.get((code, param))
+        if used is None:
+            styled = f"{code}.{self.style}"
+            text = (MESSAGES.get(styled) or MESSAGES.get(code) or ("", ""))[0 if self.lang == "ru" else 1]
+            used = self._uses[code, param] = "{" + param + "}" in text or "{" + param + ":" in text
+        return used
 
     def has(self, code: str) -> bool:
         return f"{code}.{self.style}" in MESSAGES or code in MESSAGES
@@ -243,9 +263,13 @@ class Words:
 
     def move(self, move: dict) -> str:
         """One mentee whose mentor changes: 'E1: R1 → R2'."""
-        return self.text("words.move", {"mentee": self.person(move.get("mentee_id")),
-                                        "source": self.person(move.get("from")),
-                                        "target": self.person(move.get("to"))})
+        key = (move.get("mentee_id"), move.get("from"), move.get("to"))
+        text = self._moves.get(key)
+        if text is None:
+            text = self._moves[key] = self.text("words.move", {"mentee": self.person(key[0]),
+                                                               "source": self.person(key[1]),
+                                                               "target": self.person(key[2])})
+        return text
 
     def moves(self, effect: dict) -> list[str]:
         return [self.move(m) for m in effect.get("moves") or []]
@@ -253,46 +277,85 @@ class Words:
     def effect(self, effect: dict) -> list[str]:
         """The change to the overall result, part by part: mentees paired, by priority (highest
         first), the sum of scores, the other mentees moved (the terminal names the first few
-        in the text; the report lists them all under it)."""
-        parts = []
+        in the text; the report lists them all under it). Worded once per distinct `_shown`."""
+        return list(self._effect_of(self._shown(effect)))
+
+    def _effect_of(self, shown: tuple) -> tuple[str, ...]:
+        parts = self._effects.get(shown)
+        if parts is None:
+            parts = self._effects[shown] = self._effect_parts(shown)
+        return parts
+
+    def _shown(self, effect: dict) -> tuple:
+        """What the words of an effect show, as the reader's numbers: (mentees paired, the
+        priorities' changes, the sum of scores, how many others move and the first moves when the
+        text names them, kept within the proposal's groups, the bound on what regrouping adds)."""
         levels = effect.get("levels") or {}
         matched = int(effect.get("matched_delta") or levels.get("matched", 0))
+        priorities = tuple((name.split("_", 1)[1], int(levels[name]))
+                           for name in sorted((n for n in levels if n.startswith("priority_")),
+                                              key=lambda n: -int(n.split("_", 1)[1])
+                                              if n.split("_", 1)[1].isdigit() else 0)
+                           if levels[name])
+        score = float(effect.get("score_delta") or 0.0)
+        # a small change is not shown as ±0.00
+        score_shown = self.signed(score, 2 if abs(score) >= 0.005 else 3) if abs(score) >= 0.0005 else None
+        moves = effect.get("moves") or []
+        total = int(effect.get("moves_total") or len(moves)) if moves else 0
+        named = (tuple((m.get("mentee_id"), m.get("from"), m.get("to")) for m in moves[:MOVES_SHOWN])
+                 if moves and self.uses("words.effect.moves", "moves") else None)  # the report lists them instead
+        within = bool(effect.get("within_groups"))
+        return matched, priorities, score_shown, total, named, within, effect.get("bound_score_gain") if within else None
+
+    def _effect_parts(self, shown: tuple) -> tuple[str, ...]:
+        matched, priorities, score, total, named, within, gain = shown
+        parts = []
         if matched:
             parts.append(self.text("words.effect.matched", {"delta": self.signed(matched)}))
-        for name in sorted((n for n in levels if n.startswith("priority_")),
-                           key=lambda n: -int(n.split("_", 1)[1]) if n.split("_", 1)[1].isdigit() else 0):
-            if levels[name]:
-                parts.append(self.text("words.effect.priority", {"priority": name.split("_", 1)[1],
-                                                                 "delta": self.signed(int(levels[name]))}))
-        score = float(effect.get("score_delta") or 0.0)
-        if abs(score) >= 0.0005:
-            digits = 2 if abs(score) >= 0.005 else 3  # a small change is not shown as ±0.00
-            parts.append(self.text("words.effect.score", {"delta": self.signed(score, digits)}))
-        moves = effect.get("moves") or []
-        if moves:
-            shown = [self.move(m) for m in moves[:MOVES_SHOWN]]
-            total = int(effect.get("moves_total") or len(moves))
-            if total > len(shown):
-                shown.append(self.text("words.effect.more", {"count": total - len(shown)}))
-            parts.append(self.text("words.effect.moves", {"moves": ", ".join(shown), "count": total}))
-        if effect.get("within_groups"):
-            gain = effect.get("bound_score_gain")
+        for priority, delta in priorities:
+            parts.append(self.text("words.effect.priority", {"priority": priority, "delta": self.signed(delta)}))
+        if score is not None:
+            parts.append(self.text("words.effect.score", {"delta": score}))
+        if total:
+            listed = ""
+            if named is not None:
+                moved = [self.move({"mentee_id": m, "from": a, "to": b}) for m, a, b in named]
+                if total > len(moved):
+                    moved.append(self.text("words.effect.more", {"count": total - len(moved)}))
+                listed = ", ".join(moved)
+            parts.append(self.text("words.effect.moves", {"moves": listed, "count": total}))
+        if within:
             parts.append(self.text("words.effect.within_groups_score", {"gain": self.num(gain, 3)})
                          if gain else self.text("words.effect.within_groups"))
-        return parts
+        return tuple(parts)
 
     def forcing(self, forcing: dict, entry: dict | None = None) -> str:
         """What choosing an alternative mentor (`entry`, the alternative) instead would do, as one
-        sentence; when it cannot be done, the rule that decides it."""
+        sentence; when it cannot be done, the rule that decides it. The sentences name the mentor
+        only by the words that agree with their gender, so only the gender is passed, and the
+        same sentence is worded once."""
         entry = entry or {}
-        mentor = self.person(entry.get("mentor_id")) if entry.get("mentor_id") else ""
+        checked, feasible, rule = bool(forcing.get("checked")), bool(forcing.get("feasible")), forcing.get("rule")
+        shown = self._shown(forcing) if checked and feasible and not rule else None  # its effect, when it has one
+        # everything _forcing reads (the document's locks and rules of groups are the same for all)
+        key = (self.person(entry.get("mentor_id")).gender if entry.get("mentor_id") else False,
+               entry.get("status") == "no_place" or entry.get("capacity") == 0,
+               checked, forcing.get("reason"), feasible, rule, forcing.get("min", "?"), type(forcing.get("min", "?")),
+               shown, bool(forcing.get("objective_delta")), forcing.get("proven") is False)
+        text = self._forcings.get(key)
+        if text is None:
+            text = self._forcings[key] = self._forcing(forcing, entry, shown)
+        return text
+
+    def _forcing(self, forcing: dict, entry: dict, shown: tuple | None) -> str:
+        mentor = Gendered("", self.person(entry.get("mentor_id")).gender) if entry.get("mentor_id") else ""
         if not forcing.get("checked"):
             code = f"words.forcing.unchecked.{forcing.get('reason') or 'budget'}"
             return self.text(code if self.has(code) else "words.forcing.unchecked.budget")
         if not forcing.get("feasible") or forcing.get("rule"):
             return self.text(f"words.forcing.{self.deciding_rule(forcing, entry)}",
                              {"mentor": mentor, "min": forcing.get("min", "?")})
-        effects = self.effect(forcing)
+        effects = self._effect_of(shown)
         if not effects and not forcing.get("objective_delta"):
             text = self.text("words.forcing.equal")
         else:
@@ -330,6 +393,13 @@ class Words:
     # -- alternatives -----------------------------------------------------------------------
     def status(self, entry: dict) -> str:
         """An alternative mentor's status, with the places taken when known."""
+        key = (entry.get("status", ""), entry.get("load"), entry.get("capacity"))
+        text = self._statuses.get(key)
+        if text is None:
+            text = self._statuses[key] = self._status(entry)
+        return text
+
+    def _status(self, entry: dict) -> str:
         status = entry.get("status", "")
         if entry.get("load") is not None and entry.get("capacity") is not None:
             code = f"words.status.{status}"
@@ -345,9 +415,13 @@ class Words:
             return [self.rule(r.get("code", ""), r.get("details")) for r in entry.get("rules") or []]
         details = []
         if entry.get("mentees"):
-            details.append(self.text("words.detail.taken_by",
-                                     {"mentor": self.person(entry.get("mentor_id")),
-                                      "mentees": ", ".join(self.person(m) for m in entry["mentees"])}))
+            key = (entry.get("mentor_id"), tuple(entry["mentees"]))
+            taken = self._taken.get(key)
+            if taken is None:
+                taken = self._taken[key] = self.text("words.detail.taken_by", {
+                    "mentor": self.person(entry.get("mentor_id")),
+                    "mentees": ", ".join(self.person(m) for m in entry["mentees"])})
+            details.append(taken)
         if entry.get("status") == "group_min_unreachable":
             details.append(self.text("words.detail.group_min_unreachable", {
                 "min": entry.get("group_min", "?"), "suitable": entry.get("suitable", "?")}))

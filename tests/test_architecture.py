@@ -150,3 +150,33 @@ def test_solve_reads_as_the_numbered_steps_its_docstring_lists():
     body_steps = [int(n) for n in re.findall(r"^\s+# (\d+)\. ", inspect.getsource(solve), re.MULTILINE)]
     assert doc_steps == list(range(1, len(doc_steps) + 1)) and len(doc_steps) > 5
     assert body_steps == doc_steps, "solve()'s body marks its steps in the docstring's order"
+
+
+# --- a command loads what it needs -------------------------------------------------------
+
+HEAVY = ("scipy", "ortools", "jinja2", "docx", "openpyxl", "python_calamine", "matcher.solve", "matcher.explain",
+         "matcher.report", "matcher.config", "matcher.io.validate")
+
+
+def _loaded_by(args: list[str], cwd) -> set[str]:
+    """Which of HEAVY a `matcher` command has loaded by its end (a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom matcher.cli import main\n"
+            f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True)
+    return set(eval(out.stdout.strip().splitlines()[-1]))
+
+
+def test_writing_a_sample_school_loads_neither_the_configuration_nor_validation_nor_the_solver(tmp_path):
+    assert _loaded_by(["sample", "--mentees", "20", "--out", str(tmp_path / "school")], tmp_path) == set()
+
+
+def test_validating_loads_no_solver_report_or_order_writers(tmp_path):
+    from matcher.sample import write_sample
+
+    mentees, mentors = write_sample(tmp_path, n_mentees=20, seed=1)
+    loaded = _loaded_by(["validate", "--mentors", str(mentors), "--mentees", str(mentees)], tmp_path)
+    assert loaded == {"matcher.config", "matcher.io.validate"}

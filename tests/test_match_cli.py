@@ -195,3 +195,17 @@ def test_a_missing_configuration_file_is_reported_not_raised(school, tmp_path):
                  "--config", tmp_path / "absent.toml", "--lang", "en")
     assert result.exit_code == 1
     assert "absent.toml: error: file not found" in result.output
+
+
+def test_progress_starts_at_once_before_the_configuration_is_read(school, tmp_path):
+    """The first progress line comes before the configuration and the questionnaires are
+    loaded, so a curator sees at once that the run began."""
+    mentors, mentees = school
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[weights]\ninterests = -1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["match", "--mentors", str(mentors), "--mentees", str(mentees), "--config",
+                                       str(bad), "--out", str(tmp_path / "out"), "--lang", "en"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("reading questionnaires... ("), lines
+    assert lines[1] == "configuration rejected:", lines

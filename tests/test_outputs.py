@@ -376,3 +376,41 @@ def test_explain_refuses_a_damaged_manifest(two_runs):
     result = explain(a, mentee, "en")
     assert_clean_failure(result, 1)
     assert "manifest.json" in result.output and "damaged" in result.output
+
+
+# --- writing the set: no file is read back to be listed ----------------------------------
+
+
+def test_the_manifest_lists_the_written_bytes_without_reading_the_files_back(tmp_path, monkeypatch):
+    """A district's set is tens of megabytes: its files are hashed as they are written."""
+    import hashlib
+
+    import matcher.io.outputset as outputset
+
+    files = {"result.json": b'{"a": 1}\n', "report.html": "<p>пары</p>".encode("utf-8")}
+    outputs = outputset.OutputSet(tmp_path / "out").prepare()
+    for name, data in files.items():
+        outputs.add(name, data)
+
+    def read_back(path):
+        raise AssertionError(f"{path} was read back")
+    monkeypatch.setattr(outputset, "_sha256", read_back)
+    outputs.commit()
+    listed = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert listed == {name: {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                      for name, data in files.items()}
+
+
+def test_a_file_a_writer_put_in_the_staged_set_itself_is_hashed_from_disk(tmp_path):
+    import hashlib
+
+    import matcher.io.outputset as outputset
+
+    outputs = outputset.OutputSet(tmp_path / "out").prepare()
+    outputs.add("pairs.csv", b"a,b\r\n")
+    outputs.path("input").mkdir()
+    (outputs.path("input") / "mentors.csv").write_bytes(b"id\r\nT1\r\n")  # as `demo` writes its sample
+    outputs.commit()
+    listed = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert listed["input/mentors.csv"] == {"size": 8, "sha256": hashlib.sha256(b"id\r\nT1\r\n").hexdigest()}
+    outputset.verify_output_set(tmp_path / "out")

@@ -625,3 +625,39 @@ def test_the_order_annex_signatures_are_its_tables_last_row(doc):
     rows = table.find_all("tr")
     assert "sign-tr" in rows[-1].classes and rows[-1].find(cls="signatures")
     assert len(table.find_all("tr", cls="order-row")) == len(rows) - 2  # the header, the pairs, the signatures
+
+
+# --- the compiled template is kept beside the package's bytecode ----------------------------
+
+
+def _compiled_with(cache_dir):
+    from jinja2 import Environment, FileSystemLoader
+
+    from matcher.report import TEMPLATE, TEMPLATE_DIR, _TemplateCache
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
+                      bytecode_cache=_TemplateCache(cache_dir))
+    return env.get_template(TEMPLATE)
+
+
+def test_the_kept_template_is_used_and_a_damaged_one_is_compiled_afresh(tmp_path, monkeypatch):
+    monkeypatch.setattr("sys.dont_write_bytecode", False)
+    cache = tmp_path / "__pycache__"
+    fresh = _compiled_with(cache)
+    kept = list(cache.iterdir())
+    assert len(kept) == 1
+    with monkeypatch.context() as m:  # the second process reads it: nothing is parsed again
+        m.setattr("jinja2.Environment._parse", lambda *a: pytest.fail("the kept template was compiled again"))
+        assert _compiled_with(cache).root_render_func.__code__.co_code == fresh.root_render_func.__code__.co_code
+    kept[0].write_bytes(b"j2 damaged")
+    assert _compiled_with(cache).root_render_func.__code__.co_code == fresh.root_render_func.__code__.co_code
+
+
+def test_no_template_is_kept_where_python_keeps_no_bytecode_or_cannot_write(tmp_path, monkeypatch):
+    monkeypatch.setattr("sys.dont_write_bytecode", True)
+    _compiled_with(tmp_path / "__pycache__")
+    assert not (tmp_path / "__pycache__").exists()
+    monkeypatch.setattr("sys.dont_write_bytecode", False)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    _compiled_with(blocker / "__pycache__")  # cannot be created: compiled, not an error

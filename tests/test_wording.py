@@ -250,3 +250,60 @@ def test_write_report_refuses_to_join_a_set_whose_files_were_changed(tmp_path):
     with pytest.raises(OutputError) as raised:
         write_report(doc, out)
     assert raised.value.code == "outputs.mixed" and not (out / "report.html").exists()
+
+
+# --- a long result: each distinct text is worded once ------------------------------------
+
+
+def test_a_long_report_words_each_distinct_move_and_sentence_once(monkeypatch):
+    """A district repeats the same few moves and sentences across thousands of alternatives:
+    each is worded once, and the report does not word the moves a line of text would name."""
+    from matcher import i18n
+
+    calls: dict[str, int] = {}
+    render = i18n.render
+
+    def counting(code, params=None, lang="en"):
+        calls[code] = calls.get(code, 0) + 1
+        return render(code, params, lang)
+    monkeypatch.setattr(i18n, "render", counting)
+    _, report = the_two_wordings("ru")
+    alternative = {"mentor_id": "R1", "status": "taken", "load": 2, "capacity": 2, "forcing": EFFECT}
+    texts = {(report.forcing(EFFECT, alternative), tuple(report.moves(EFFECT))) for _ in range(50)}
+    assert len(texts) == 1
+    assert calls["words.move"] == len(EFFECT["moves"])
+    assert calls["words.forcing.effect"] == 1
+
+
+def test_a_remembered_sentence_still_agrees_with_each_mentors_gender():
+    doc = {"program": {"forms": FORMS}, "pairs": [], "unmatched": [],
+           "mentors": [{"mentor_id": "R1", "mentor_name": "Саша Смирнов", "mentor_gender": "m"},
+                       {"mentor_id": "R2", "mentor_name": "Саша Смирнова", "mentor_gender": "f"},
+                       {"mentor_id": "R3", "mentor_name": "Саша"}]}
+    words = Words(doc, "ru", "report")
+    said = [words.forcing(EFFECT, {"mentor_id": m, "status": "taken"}) for m in ("R1", "R2", "R3", "R1", "R2")]
+    assert [s.split(":")[0] for s in said] == ["Если назначить его", "Если назначить её",
+                                               "Если назначить этого наставника", "Если назначить его",
+                                               "Если назначить её"]
+
+
+def test_remembered_texts_tell_a_number_from_a_yes_and_from_a_fraction():
+    from matcher.i18n import Texts
+
+    texts = Texts("ru")
+    assert texts("words.effect.matched", {"delta": 1}) == "наставляемых в парах: 1"
+    assert texts("words.effect.matched", {"delta": True}) == "наставляемых в парах: да"
+    assert texts("words.effect.matched", {"delta": 1.5}) == "наставляемых в парах: 1,5"
+    assert texts("words.effect.matched", {"delta": [1, 2]}) == "наставляемых в парах: 1, 2"  # unhashable
+
+
+def test_sentences_about_an_alternative_name_the_mentor_only_by_the_words_of_their_gender():
+    """Words.forcing passes only the mentor's gender: a message that showed the name would
+    need the person again."""
+    from matcher.i18n import MESSAGES
+
+    forcing = [code for code in MESSAGES if code.startswith("words.forcing.")]
+    assert forcing
+    for code in forcing:
+        for text in MESSAGES[code]:
+            assert "{mentor}" not in text and not re.search(r"\{mentor:(?!gender:)", text), code

@@ -169,8 +169,10 @@ def read_manifest(directory: Path) -> dict:
     return doc["files"]
 
 
-def manifest_bytes(directory: Path) -> bytes:
-    """manifest.json for every file in directory: sorted, no timestamps (same set, same bytes)."""
+def manifest_bytes(directory: Path, known: dict[str, dict] | None = None) -> bytes:
+    """manifest.json for every file in directory: sorted, no timestamps (same set, same bytes).
+    `known`: entries ({"size", "sha256"}) of files whose bytes were hashed as they were written,
+    so tens of megabytes are not read back; the others are read."""
     from .. import __version__
 
     files = {}
@@ -178,7 +180,9 @@ def manifest_bytes(directory: Path) -> bytes:
         if name == MANIFEST:
             continue
         path = directory / name
-        files[name] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+        size = path.stat().st_size
+        entry = (known or {}).get(name)
+        files[name] = entry if entry and entry["size"] == size else {"size": size, "sha256": _sha256(path)}
     doc = {"format": MANIFEST_FORMAT, "format_version": 1, "package_version": __version__, "files": files}
     return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
@@ -329,6 +333,7 @@ class OutputSet:
         self.name = self.target.name
         self.staging = self.parent / f".{self.name}.tmp-{os.getpid()}"
         self._prepared = False
+        self._written: dict[str, dict] = {}  # manifest entries of the files add() wrote
 
     # -- checks -------------------------------------------------------------------------
 
@@ -429,13 +434,14 @@ class OutputSet:
                 os.fsync(fh.fileno())
         except OSError as exc:
             raise OutputError("output.write_failed", {"path": self.shown}, exc) from None
+        self._written[Path(name).as_posix()] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         return path
 
     def commit(self) -> Path:
         """Write the manifest and swap the staged set in; the previous set is removed."""
         assert self._prepared, "prepare() first"
         try:
-            manifest = manifest_bytes(self.staging)
+            manifest = manifest_bytes(self.staging, self._written)
         except OSError as exc:
             raise OutputError("output.write_failed", {"path": self.shown}, exc) from None
         self.add(MANIFEST, manifest)

@@ -16,7 +16,6 @@ Hard wishes are enforced by constraints/hard_wishes; here every wish is soft.
 """
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterator
 from itertools import combinations
 
@@ -70,18 +69,21 @@ register({
 })
 
 
-def _wishes(roster) -> Iterator[tuple[str, str, np.ndarray, Callable]]:
+def _wishes(roster, only: dict[str, int] | None = None) -> Iterator[tuple[str, str, np.ndarray, Callable]]:
     """Every wish someone stated: (wish id, whose, stated per person of that side, fit), with
     fit(mine, theirs) -> (partner attribute known, value 0..1 where known) for wishers
-    `mine` and partners `theirs` (index arrays that broadcast together)."""
+    `mine` and partners `theirs` (index arrays that broadcast together). `only`
+    ({"mentee": i, "mentor": j}): the wishes of those two people alone, `stated` then holding
+    their one value (one pair's explanation need not look at everyone)."""
     sides = (("mentee", roster.mentees, roster.mentors), ("mentor", roster.mentors, roster.mentees))
     for whose, me, other in sides:
-        if me.want_gender.any():
+        pick = slice(None) if only is None else slice(only[whose], only[whose] + 1)
+        if me.want_gender[pick].any():
             def gender_fit(mine, theirs, me=me, other=other):
                 gender = other.gender[theirs]
                 return gender != 0, (me.want_gender[mine] == gender).astype(np.float32)
-            yield f"{whose}.gender", whose, me.want_gender != 0, gender_fit
-        stated_age = ~(np.isnan(me.want_age_min) & np.isnan(me.want_age_max))
+            yield f"{whose}.gender", whose, me.want_gender[pick] != 0, gender_fit
+        stated_age = ~(np.isnan(me.want_age_min[pick]) & np.isnan(me.want_age_max[pick]))
         if stated_age.any():
             def age_fit(mine, theirs, me=me, other=other):
                 age = other.age[theirs]
@@ -91,14 +93,14 @@ def _wishes(roster) -> Iterator[tuple[str, str, np.ndarray, Callable]]:
             yield f"{whose}.age", whose, stated_age, age_fit
         for wish in ("interests", "offers"):
             wanted = me.sets[f"want_{wish}"]
-            if not wanted.any():
+            if not wanted[pick].any():
                 continue
             partner = other.sets[PARTNER_SET[whose, wish]]
 
             def set_fit(mine, theirs, wanted=wanted, partner=partner):
                 found = count_and(wanted, mine, partner, theirs)
                 return count(partner, theirs) > 0, share(found, count(wanted, mine))
-            yield f"{whose}.{wish}", whose, popcount(wanted) > 0, set_fit
+            yield f"{whose}.{wish}", whose, popcount(wanted[pick]) > 0, set_fit
 
 
 def applies(roster) -> bool:
@@ -134,24 +136,11 @@ def score(roster, mentee, mentor):
     return np.where(count > 0, total / np.maximum(count, 1), 1.0).astype(np.float32, copy=False)
 
 
-_last_wishes: list = [None, []]  # a weak reference to the last roster explained, its wishes
-
-
-def _wishes_kept(roster) -> list[tuple]:
-    """_wishes of the roster, kept while the same roster is explained pair after pair (each
-    wish's `stated` reads the whole side: per pair, that was most of the result document)."""
-    ref, wishes = _last_wishes
-    if ref is None or ref() is not roster:
-        wishes = list(_wishes(roster))
-        _last_wishes[:] = [weakref.ref(roster), wishes]
-    return wishes
-
-
 def explain(roster, mentee, mentor):
     lists: dict[str, list[str]] = {k: [] for k in OUTCOMES}
-    for wish, whose, stated, fit in _wishes_kept(roster):
+    for wish, whose, stated, fit in _wishes(roster, {"mentee": int(mentee), "mentor": int(mentor)}):
         mine, theirs = (int(mentee), int(mentor)) if whose == "mentee" else (int(mentor), int(mentee))
-        if not stated[mine]:
+        if not stated[0]:
             continue
         known, value = fit(np.array([mine]), np.array([theirs]))
         v = float(value[0])
