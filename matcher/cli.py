@@ -52,6 +52,7 @@ register({
                            "{unmatched}; candidate pairs: {candidates}"),
     "cli.summary_form": ("  {form}: {matched} из {mentees}", "  {form}: {matched} of {mentees}"),
     "cli.summary_priority": ("  приоритет {priority}: {matched} из {mentees}", "  priority {priority}: {matched} of {mentees}"),
+    "cli.summary_priority_plain": ("  обычный (0): {matched} из {mentees}", "  regular (0): {matched} of {mentees}"),
     "cli.by_form": ("По формам:", "By form:"),
     "cli.by_priority": ("По приоритету:", "By priority:"),
     "cli.not_computed_in_time": ("Объяснения, не вычисленные за отведённое время (--time-limit): альтернатив — "
@@ -236,7 +237,8 @@ def print_summary(doc: dict, lang: str, seconds: float, out_dir, order=None) -> 
     if len(summary["by_priority"]) > 1:
         click.echo(render("cli.by_priority", None, lang))
         for p, row in sorted(summary["by_priority"].items(), key=lambda kv: -int(kv[0])):
-            click.echo(render("cli.summary_priority", {"priority": p, **row}, lang))
+            code = "cli.summary_priority_plain" if str(p) == "0" else "cli.summary_priority"  # as the report says
+            click.echo(render(code, {"priority": p, **row}, lang))
     late = summary.get("not_computed_in_time") or {}
     if any(late.values()):
         click.echo(render("cli.not_computed_in_time", {"alternatives": late.get("alternatives", 0),

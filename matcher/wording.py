@@ -85,7 +85,7 @@ register({
     # an alternative mentor's status, with and without the places taken
     "words.status.taken": ("мест нет: занято {load} из {capacity}", "no free place: {load} of {capacity} taken"),
     "words.status.free_place": ("есть место: занято {load} из {capacity}", "has a place: {load} of {capacity} taken"),
-    "words.status.no_place": ("у наставника нет мест", "the mentor has no places"),
+    "words.status.no_place": ("не берёт наставляемых (вместимость 0)", "takes no mentees (capacity 0)"),
     "words.status.group_min_unreachable": ("группа не наберётся: занято {load} из {capacity}",
                                            "the group cannot form: {load} of {capacity} taken"),
     "words.status.mutual": ("взаимное наставничество: занято {load} из {capacity}",
@@ -94,7 +94,7 @@ register({
     "words.status.chosen": ("выбран", "chosen"),
     "words.status_short.taken": ("мест нет", "no free place"),
     "words.status_short.free_place": ("есть место", "has a place"),
-    "words.status_short.no_place": ("у наставника нет мест", "the mentor has no places"),
+    "words.status_short.no_place": ("не берёт наставляемых", "takes no mentees"),
     "words.status_short.group_min_unreachable": ("группа не наберётся", "the group cannot form"),
     "words.status_short.mutual": ("взаимное наставничество", "mutual mentoring"),
     "words.status_short.blocked": ("не проходит правила", "breaks a rule"),

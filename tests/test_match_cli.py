@@ -65,6 +65,7 @@ def test_counts_and_seconds_in_the_russian_summary_are_written_as_the_report_wri
     for value in (a or b for a, b in seconds):
         assert re.fullmatch(r"\d+,\d", value), (value, result.output)
     assert not re.findall(r"(?<![\d\u202f])\d{4,}", result.output.replace(str(tmp_path), ""))
+    assert "  обычный (0): " in result.output  # the report's words for priority 0
 
 
 def test_same_input_and_seed_give_byte_identical_outputs(school, tmp_path):

@@ -289,6 +289,8 @@ def forcing_lines(pair_specs):
 
 def test_a_mentor_without_places_is_the_reason_not_a_lock_when_nothing_is_locked():
     text = forcing_lines([])
+    # not «у наставника нет мест», which reads as «мест нет» (every place taken)
+    assert "Имя R0 (R0), оценка 1,00: не берёт наставляемых (вместимость 0)" in text
     assert "Назначить его нельзя: наставник не берёт наставляемых (вместимость 0)." in text
     assert "закреплени" not in text
 
