@@ -38,7 +38,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .i18n import MESSAGES, register, render
+from .i18n import MESSAGES, Gendered, register, render
 from .i18n import number as reader_number
 from .io.outputset import MANIFEST, replace_in_set
 from .io.writers import atomic_write_bytes
@@ -245,9 +245,10 @@ register({
                       "Made by mentor-matcher {version}; seed {seed}."),
     # explanations
     "report.x.ranks_title": ("Место в списках друг друга", "Rank in each other's lists"),
-    "report.x.ranks": ("Для наставляемого это наставник № {mentor_rank} из {mentor_candidates} "
-                       "{mentor_candidates:plural:подходящего|подходящих|подходящих} (по оценке пары); для наставника "
-                       "этот наставляемый — № {mentee_rank} из {mentee_candidates}.",
+    "report.x.ranks": ("Для {mentee:gender:наставляемого|наставляемой} это наставник № {mentor_rank} из "
+                       "{mentor_candidates} {mentor_candidates:plural:подходящего|подходящих|подходящих} (по оценке "
+                       "пары); для наставника {mentee:gender:этот наставляемый|эта наставляемая} — № {mentee_rank} из "
+                       "{mentee_candidates}.",
                        "For the mentee this mentor is No. {mentor_rank} of {mentor_candidates} suitable "
                        "{mentor_candidates:plural:mentor|mentors} (by pair score); for the mentor this mentee is "
                        "No. {mentee_rank} of {mentee_candidates}."),
@@ -577,13 +578,13 @@ class _Explainer:
                      sub=self.words.status_details(entry) + moves)
 
     # -- per pair ---------------------------------------------------------------------------
-    def pair(self, expl: dict | None) -> list[dict]:
+    def pair(self, expl: dict | None, mentee_gender: str | None = None) -> list[dict]:
         if not expl:
             return []
         blocks = []
         if "mentor_rank" in expl:
             blocks.append(_block("ranks", self.t("x.ranks_title"), self.t(
-                "x.ranks", mentor_rank=expl["mentor_rank"], mentor_candidates=expl.get("mentor_candidates", "?"),
+                "x.ranks", mentee=Gendered("", mentee_gender), mentor_rank=expl["mentor_rank"], mentor_candidates=expl.get("mentor_candidates", "?"),
                 mentee_rank=expl.get("mentee_rank", "?"), mentee_candidates=expl.get("mentee_candidates", "?"))))
         if expl.get("locked"):
             blocks.append(_block("locked", self.t("badge_locked"), self.t("x.locked")))
@@ -948,7 +949,7 @@ def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explaine
         "search": f"{p['mentee_name']} {p['mentee_id']}",
         "components": _components(p.get("components") or {}, words.words, lang),
         "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
-        "explanation": words.pair(explanation),
+        "explanation": words.pair(explanation, p.get("mentee_gender")),
         "alternatives_more": T("x.alternatives_more", count=more) if more > 0 else "",
         "mentee_sensitive": _sensitive_rows(sensitive, p["mentee_id"], lang),
     }

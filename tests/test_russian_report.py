@@ -165,6 +165,12 @@ def test_what_is_said_of_a_mentee_agrees_with_her_or_his_gender(doc):
     assert explain_text(doc, mentee="U0", lang="ru").startswith("Наставляемый Петров Иван u0 (U0) остался без пары.")
     unmatched = output_files(doc, lang="ru")["unmatched.csv"].decode("utf-8-sig")
     assert "поставить эту наставляемую" in unmatched
+    ranks = {r["mentee_id"]: next(b["text"] for b in r["explanation"] if b["kind"] == "ranks")
+             for u in build_view(doc, "ru")["units"] for r in u["rows"]}
+    assert ranks["E1"].startswith("Для наставляемой это наставник № ") and "; для наставника эта наставляемая — № " \
+        in ranks["E1"]
+    assert ranks["F1"].startswith("Для наставляемого это наставник № ") and "; для наставника этот наставляемый — № " \
+        in ranks["F1"]
     words = Words(doc, "ru", "report")
     for pid, words_for in (("E1", ("наставляемая", "несовершеннолетняя", "наставляемой")),
                            ("F1", ("наставляемый", "несовершеннолетний", "наставляемого"))):
