@@ -118,7 +118,7 @@ register({
     "words.unused.candidates_paired_elsewhere": ("подходящие наставляемые ({candidates}) получили других "
                                                  "наставников: так общий результат лучше",
                                                  "the suitable mentees ({candidates}) were paired with other "
-                                                 "mentors: the overall result is better so"),
+                                                 "mentors: the overall result is better that way"),
     "words.unused.group_min_unreachable": ("наименьший размер группы {group_min} недостижим: подходящих "
                                            "наставляемых только {suitable}",
                                            "the group minimum {group_min} cannot be reached: only {suitable} "
