@@ -146,9 +146,9 @@ register({
     # pairs
     "report.pairs_intro": (
         "Наставник с несколькими наставляемыми показан как группа. Нажмите на строку, чтобы увидеть, "
-        "из чего сложилась оценка пары; нажмите на заголовок столбца, чтобы отсортировать.",
-        "A mentor with several mentees is shown as a group. Click a row to see how the pair's score is made up; "
-        "click a column header to sort."),
+        "из чего сложилась оценка пары.",
+        "A mentor with several mentees is shown as a group. Click a row to see how the pair's score is made up."),
+    "report.pairs_sort_hint": ("Нажмите на заголовок столбца, чтобы отсортировать.", "Click a column header to sort."),
     "report.filter_text": ("ФИО или код", "Name or code"),
     "report.filter_text_label": ("Поиск", "Search"),
     "report.filter_form_label": ("Форма", "Form"),

@@ -609,7 +609,7 @@ def test_numbers_in_the_page_data_come_back_exactly_as_worded(big_doc):
 
 def test_controls_that_need_javascript_ship_hidden_beside_a_note_that_says_so(doc):
     root = dom(render_report(doc, "en"))
-    for element_id in ("search", "print-btn", "print-annex"):
+    for element_id in ("search", "print-btn", "print-annex", "sort-hint"):
         control = root.find(id=element_id)
         assert "hidden" in control.attrs and "data-needs-js" in control.attrs
     controls = root.find("div", cls="controls")
