@@ -375,6 +375,8 @@ def fmt_share(part: int, whole: int, lang: str) -> str:
     if not whole:
         return "—"
     pct = 100.0 * part / whole
+    if 0 < pct < 0.05 or 99.95 <= pct < 100:  # a share that rounds to none or all, but is not
+        return ("<" if pct < 50 else ">") + fmt_pct(0.1 if pct < 50 else 99.9, 1, lang)
     return fmt_pct(pct, 0 if pct in (0.0, 100.0) else 1, lang)
 
 

@@ -15,7 +15,7 @@ import pytest
 from matcher.config import load_config
 from matcher.models import Participant
 from matcher.pipeline import match
-from matcher.report import anonymized, build_view, initials, render_report, write_report
+from matcher.report import anonymized, build_view, fmt_share, initials, render_report, write_report
 from matcher.results import result_document
 
 HOSTILE_MENTEE = "<script>alert(1)</script>"
@@ -625,3 +625,9 @@ def test_the_order_annex_signatures_are_its_tables_last_row(doc):
     rows = table.find_all("tr")
     assert "sign-tr" in rows[-1].classes and rows[-1].find(cls="signatures")
     assert len(table.find_all("tr", cls="order-row")) == len(rows) - 2  # the header, the pairs, the signatures
+
+
+def test_a_share_that_is_neither_none_nor_all_never_reads_as_either():
+    assert fmt_share(4, 24_600, "ru") == "<0,1\u00a0%" and fmt_share(24_599, 24_600, "en") == ">99.9%"
+    assert fmt_share(0, 24_600, "ru") == "0\u00a0%" and fmt_share(24_600, 24_600, "ru") == "100\u00a0%"
+    assert fmt_share(1, 3, "ru") == "33,3\u00a0%"
