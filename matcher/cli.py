@@ -347,7 +347,7 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
     timings = done.match.timings
     if timings.get("over_limit", 0.0) > 0.1 * time_limit:
         click.echo(render("cli.over_limit", {
-            "over": number(timings["over_limit"], lang, 1), "limit": number(time_limit, lang),
+            "over": number(timings["over_limit"], lang, 1), "limit": f"{time_limit:g}",  # as typed after --time-limit
             "graph": number(timings.get("roster", 0.0) + timings.get("graph", 0.0), lang, 1)}, lang))
     return 0
 
