@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .i18n import default_lang, register, render
+from .i18n import default_lang, number, register, render
 
 register({
     "cli.config_rejected": ("настройки отклонены:", "configuration rejected:"),
@@ -53,6 +53,7 @@ register({
                            "{unmatched}; candidate pairs: {candidates}"),
     "cli.summary_form": ("  {form}: {matched} из {mentees}", "  {form}: {matched} of {mentees}"),
     "cli.summary_priority": ("  приоритет {priority}: {matched} из {mentees}", "  priority {priority}: {matched} of {mentees}"),
+    "cli.summary_priority_plain": ("  обычный (0): {matched} из {mentees}", "  regular (0): {matched} of {mentees}"),
     "cli.by_form": ("По формам:", "By form:"),
     "cli.by_priority": ("По приоритету:", "By priority:"),
     "cli.not_computed_in_time": ("Объяснения, не вычисленные за отведённое время (--time-limit): альтернатив — "
@@ -69,14 +70,6 @@ register({
                         "use --engine auto or cpsat"),
     "cli.unknown_status": ("решатель не нашёл ни одного решения за {seconds} с; увеличьте --time-limit",
                            "the solver found no solution within {seconds} s; raise --time-limit"),
-    "conflict.lock_blocked": ("закрепление {source} {mentor} – {mentee} нарушает правила: {rules}",
-                              "lock {source} {mentor} – {mentee} breaks the rules: {rules}"),
-    "conflict.lock_one_mentor": ("закрепления {sources} дают наставляемому {mentee} больше одного наставника",
-                                 "locks {sources} give mentee {mentee} more than one mentor"),
-    "conflict.lock_capacity": ("закрепления {sources} превышают вместимость наставника {mentor} ({capacity})",
-                               "locks {sources} exceed mentor {mentor}'s capacity ({capacity})"),
-    "conflict.lock_core": ("закрепления {sources} вместе несовместимы с правилами (групповой минимум, вместимость)",
-                           "locks {sources} together cannot hold under the rules (group minimum, capacity)"),
 })
 
 LANG_OPTION = click.option("--lang", type=click.Choice(["ru", "en"]), default=None,
@@ -214,7 +207,7 @@ def _stage(lang, stage, t0, quiet):
 
     if not quiet:
         click.echo(render("cli.stage", {"stage": render(f"stage.{stage}", None, lang),
-                                        "seconds": f"{time.perf_counter() - t0:.1f}"}, lang), err=True)
+                                        "seconds": number(time.perf_counter() - t0, lang, 1)}, lang), err=True)
 
 
 def print_summary(doc: dict, lang: str, seconds: float, out_dir, order=None) -> None:
@@ -245,12 +238,13 @@ def print_summary(doc: dict, lang: str, seconds: float, out_dir, order=None) -> 
     if len(summary["by_priority"]) > 1:
         click.echo(render("cli.by_priority", None, lang))
         for p, row in sorted(summary["by_priority"].items(), key=lambda kv: -int(kv[0])):
-            click.echo(render("cli.summary_priority", {"priority": p, **row}, lang))
+            code = "cli.summary_priority_plain" if str(p) == "0" else "cli.summary_priority"  # as the report says
+            click.echo(render(code, {"priority": p, **row}, lang))
     late = summary.get("not_computed_in_time") or {}
     if any(late.values()):
         click.echo(render("cli.not_computed_in_time", {"alternatives": late.get("alternatives", 0),
                                                        "changes": late.get("changes", 0)}, lang))
-    click.echo(render("cli.time", {"seconds": f"{seconds:.1f}"}, lang))
+    click.echo(render("cli.time", {"seconds": number(seconds, lang, 1)}, lang))
     click.echo(render("cli.outputs", {"dir": str(out_dir)}, lang))
     if order:
         from . import order as _  # noqa: F401 - registers the order's messages
@@ -259,19 +253,11 @@ def print_summary(doc: dict, lang: str, seconds: float, out_dir, order=None) -> 
 
 def print_conflict(solution, lang: str) -> None:
     """Each clash: what it is, the locks of its minimal core (file:row), the rules they break."""
-    from . import results  # noqa: F401 - registers the rule titles
-    from .conflicts import conflict_lines
+    from .conflicts import conflict_headline, conflict_lines
 
     click.echo(render("cli.infeasible", None, lang), err=True)
     for item in solution.conflict:
-        params = dict(item)
-        if "rules" in params:
-            params["rules"] = ", ".join(render(f"rule_title.{r}", None, lang) for r in params["rules"])
-        for key in ("sources",):
-            if key in params:
-                params[key] = ", ".join(str(s) for s in params[key] if s) or "-"
-        params["source"] = params.get("source") or ""
-        click.echo("  " + render(f"conflict.{item['kind']}", params, lang), err=True)
+        click.echo("  " + conflict_headline(item, lang), err=True)
         for line in conflict_lines(item, lang):
             click.echo("    " + line, err=True)
 
@@ -362,8 +348,8 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
     timings = done.match.timings
     if timings.get("over_limit", 0.0) > 0.1 * time_limit:
         click.echo(render("cli.over_limit", {
-            "over": f"{timings['over_limit']:.1f}", "limit": f"{time_limit:g}",
-            "graph": f"{timings.get('roster', 0.0) + timings.get('graph', 0.0):.1f}"}, lang))
+            "over": number(timings["over_limit"], lang, 1), "limit": f"{time_limit:g}",  # as typed after --time-limit
+            "graph": number(timings.get("roster", 0.0) + timings.get("graph", 0.0), lang, 1)}, lang))
     return 0
 
 

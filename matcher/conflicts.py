@@ -27,11 +27,23 @@ from .solve import edges_of_locks, side_constraints
 from .solve.cpsat import SideConstraints, solve_cpsat
 from .solve.objective import slot_of_edges
 from .jsonutil import jsonable
-from .results import deciding_reasons
+from .results import deciding_reasons, person
+
+# The keys of a clash, its locks and its rules that hold a person's id.
+PERSON_KEYS = ("mentor", "mentee", "a", "b", "id", "mentor_id", "mentee_id", "partner_id")
 
 FAMILIES = ("one_mentor", "capacity", "group_min", "grade_spread", "mutual", "same_pair")
 
 register({
+    # the clash as the solver found it; people as "Name (ID)"
+    "conflict.lock_blocked": ("закрепление {source} {mentor} – {mentee} нарушает правила: {rules}",
+                              "lock {source} {mentor} – {mentee} breaks the rules: {rules}"),
+    "conflict.lock_one_mentor": ("закрепления {sources} дают наставляемому {mentee} больше одного наставника",
+                                 "locks {sources} give mentee {mentee} more than one mentor"),
+    "conflict.lock_capacity": ("закрепления {sources} превышают число мест наставника {mentor}: {capacity}",
+                               "locks {sources} exceed the places of mentor {mentor}: {capacity}"),
+    "conflict.lock_core": ("закрепления {sources} вместе несовместимы с правилами (групповой минимум, вместимость)",
+                           "locks {sources} together cannot hold under the rules (group minimum, capacity)"),
     "conflict.minimal": ("Этого достаточно для противоречия: снятие любого из этих закреплений его устраняет.",
                          "This is enough for the clash: dropping any one of these locks resolves it."),
     "conflict.minimal_one": ("Снятие этого закрепления устраняет противоречие.",
@@ -258,6 +270,7 @@ def explain_conflicts(graph, locks, raw: list[dict], *, time_limit: float = 20.0
                            "mentee": roster.mentees.ids[locks[k].mentee], "form": locks[k].form,
                            "source": locks[k].source} for k in core]
         entry["rule_details"] = _rule_details(oracle, core, families)
+        entry["people"] = _people(roster, entry)
         # Messages name forms by their titles (conflict_lines has no configuration at hand).
         entry["form_titles"] = {f: {"ru": roster.config.form_title(f, "ru"), "en": roster.config.form_title(f, "en")}
                                 for f in roster.form_ids}
@@ -265,14 +278,48 @@ def explain_conflicts(graph, locks, raw: list[dict], *, time_limit: float = 20.0
     return out
 
 
+def _people(roster, entry: dict) -> dict:
+    """Everyone the clash names, by id: name and gender (for the words that agree with them)."""
+    ids = set()
+    for part in [entry, *entry.get("items", []), *entry.get("rule_details", []),
+                 *(r.get("details") or {} for r in entry.get("rule_details", []))]:
+        ids.update(part[key] for key in PERSON_KEYS if isinstance(part.get(key), str))
+    people = {}
+    for pid in sorted(ids):
+        for side in (roster.mentors, roster.mentees):
+            k = side.index.get(pid)
+            if k is not None:
+                people[pid] = {"name": side.names[k], "gender": side.participants[k].gender}
+                break
+    return people
+
+
+def _named(params: dict, people: dict) -> dict:
+    """Parameters with each person as every presenter names them: "Name (ID)"."""
+    return {k: person(people, v) if k in PERSON_KEYS and isinstance(v, str) else v for k, v in params.items()}
+
+
+def conflict_headline(item: dict, lang: str) -> str:
+    """What the clash is, in one line: the locks (file:row), the people, the rules."""
+    from .i18n import render
+
+    params = _named(item, item.get("people") or {})
+    if "rules" in params:
+        params["rules"] = ", ".join(render(f"rule_title.{r}", None, lang) for r in params["rules"])
+    if "sources" in params:
+        params["sources"] = ", ".join(str(s) for s in params["sources"] if s) or "-"
+    params["source"] = params.get("source") or ""
+    return render(f"conflict.{item['kind']}", params, lang)
+
+
 def conflict_lines(item: dict, lang: str) -> list[str]:
     """A clash worded for the terminal: its locks, the rules involved, whether it is minimal."""
     from .i18n import render
 
     lines = []
-    titles = item.get("form_titles") or {}
+    titles, people = item.get("form_titles") or {}, item.get("people") or {}
     for it in item.get("items", []):
-        params = {**it, "source": it.get("source") or render("conflict.no_source", None, lang)}
+        params = {**_named(it, people), "source": it.get("source") or render("conflict.no_source", None, lang)}
         if it.get("form"):
             params["form"] = _form_title(titles, it["form"], lang)
         lines.append(render("conflict.item_form" if it.get("form") else "conflict.item", params, lang))
@@ -280,7 +327,7 @@ def conflict_lines(item: dict, lang: str) -> list[str]:
     if rules:
         lines.append(render("conflict.rules", None, lang))
         for rule in rules:
-            lines.append("  - " + rule_text(rule, lang, titles))
+            lines.append("  - " + rule_text(rule, lang, titles, people))
     if "minimal" in item:
         code = "conflict.not_minimal" if not item["minimal"] else \
             "conflict.minimal_one" if len(item.get("items", [])) == 1 else "conflict.minimal"
@@ -292,14 +339,16 @@ def _form_title(titles: dict, form, lang: str) -> str:
     return (titles.get(form) or {}).get(lang) or str(form)
 
 
-def rule_text(rule: dict, lang: str, titles: dict | None = None) -> str:
-    """One rule of a clash in words; `titles` (form id -> {lang: title}) names forms by title."""
+def rule_text(rule: dict, lang: str, titles: dict | None = None, people: dict | None = None) -> str:
+    """One rule of a clash in words; `titles` (form id -> {lang: title}) names forms by title,
+    `people` (id -> name, gender) people by name."""
     from .i18n import render
 
-    titles = titles or {}
+    titles, people = titles or {}, people or {}
     code = rule["code"]
+    rule = _named(rule, people)
     if code == "blocked":
-        details = dict(rule.get("details") or {})
+        details = _named(rule.get("details") or {}, people)
         detail_code = details.pop("code", None) or rule["rule"]
         if isinstance(details.get("form"), str):
             details["form"] = _form_title(titles, details["form"], lang)

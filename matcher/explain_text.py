@@ -55,7 +55,8 @@ register({
     "explain.no_alternatives": ("Других подходящих наставников нет.", "There is no other suitable mentor."),
     "explain.alt_line": ("  {n}. {mentor}, оценка {score}: {why}", "  {n}. {mentor}, score {score}: {why}"),
     # unmatched
-    "explain.unmatched_title": ("Наставляемый {mentee} остался без пары.", "Mentee {mentee} has no pair."),
+    "explain.unmatched_title": ("Наставляемый {mentee} {mentee:gender:остался|осталась} без пары.",
+                                "Mentee {mentee} has no pair."),
     "explain.blocked_by": ("Сколько наставников отсеяло каждое правило: {counts}.",
                            "Mentors ruled out, by rule: {counts}."),
     "explain.blocked_by_mentees": ("Сколько наставляемых отсеяло каждое правило: {counts}.",
@@ -71,6 +72,7 @@ register({
                                "No checked single change gives this mentee a pair."),
     "explain.suggestion_line": ("  {n}. {change} → пара с наставником {mentor}; {effect}.",
                                 "  {n}. {change} → paired with mentor {mentor}; {effect}."),
+    "explain.suggestion_line_no_mentor": ("  {n}. {change} → {effect}.", "  {n}. {change} → {effect}."),
     "explain.unchecked": ("Не проверено (лимит пересчётов): {changes}.", "Not checked (re-solve limit): {changes}."),
     "explain.unchecked_not_in_time": ("Не проверено за отведённое время: {changes}.",
                                       "Not checked in time: {changes}."),
@@ -221,9 +223,9 @@ def _unmatched_text(words: Words, u: dict) -> list[str]:
         lines.append(words.text("explain.suggestions"))
         for n, s in enumerate(ex["suggestions"], start=1):
             effect = s.get("effect") or {}
-            lines.append(words.text("explain.suggestion_line", {
-                "n": n, "change": words.change(s, u["mentee_id"]),
-                "mentor": words.person(effect["mentor_id"]) if effect.get("mentor_id") else "—",
+            mentor = effect.get("mentor_id")  # not known when the answer kept only the first moves
+            lines.append(words.text("explain.suggestion_line" if mentor else "explain.suggestion_line_no_mentor", {
+                "n": n, "change": words.change(s, u["mentee_id"]), "mentor": words.person(mentor),
                 "effect": "; ".join(words.effect(effect)) or words.text("words.effect.none")}))
     else:
         lines.append(words.text("explain.no_suggestions"))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import locale
 import os
+import re
+from numbers import Integral, Real
 from string import Formatter
 
 LANGS = ("ru", "en")
@@ -49,6 +51,8 @@ def render(code: str, params: dict | None = None, lang: str = "en") -> str:
     else:
         text = pair[0] if lang == "ru" else pair[1]
     if params and "{" in text:
+        if lang == "ru" and "аставляем" in text:
+            text = _agree_roles(text, params)
         shown = _SafeDict({k: _show(v, lang) for k, v in params.items()})
         try:
             text = text.format_map(shown)
@@ -83,6 +87,23 @@ class Texts:
         if text is None:
             text = self._texts[key] = render(code, params, self.lang)
         return text
+
+
+# «наставляемый» is a participle: before a woman's name it is «наставляемая» (and so on, case by
+# case); «наставник» is said of women and men alike.
+_FEMININE_ROLE = {"ый": "ая", "ого": "ой", "ому": "ой", "ым": "ой", "ом": "ой"}
+_ROLE = re.compile(r"\b([Нн]аставляем)(ый|ого|ому|ым|ом) \{(\w+)(?=[}:])")
+
+
+def _agree_roles(text: str, params: dict) -> str:
+    """«наставляемый {id}» agreeing with the gender of the person the parameter names (a
+    Gendered value): feminine for a woman, as written otherwise."""
+    def agree(m: re.Match) -> str:
+        if getattr(params.get(m.group(3)), "gender", None) != "f":
+            return m.group(0)
+        return f"{m.group(1)}{_FEMININE_ROLE[m.group(2)]} {{{m.group(3)}"
+
+    return _ROLE.sub(agree, text)
 
 
 THIN_SPACE = "\u202f"  # a narrow no-break space between thousands: «5\u202f000»
@@ -203,12 +224,12 @@ class _Count(int):
 
 
 def _show(value, lang: str):
-    if isinstance(value, int) and not isinstance(value, bool):
-        count = _Count(value)
+    if type(value) is int or (isinstance(value, Integral) and not isinstance(value, bool)):  # numpy's too
+        count = _Count(int(value))
         count.lang = lang
         return count
-    if isinstance(value, float):
-        return number(value, lang)
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return number(float(value), lang)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     if isinstance(value, bool):

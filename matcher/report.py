@@ -40,7 +40,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .i18n import MESSAGES, Texts, register, render
+from .i18n import MESSAGES, Gendered, Texts, register, render
 from .i18n import number as reader_number
 from .io.outputset import MANIFEST, replace_in_set
 from .io.writers import atomic_write_bytes
@@ -148,9 +148,9 @@ register({
     # pairs
     "report.pairs_intro": (
         "Наставник с несколькими наставляемыми показан как группа. Нажмите на строку, чтобы увидеть, "
-        "из чего сложилась оценка пары; нажмите на заголовок столбца, чтобы отсортировать.",
-        "A mentor with several mentees is shown as a group. Click a row to see how the pair's score is made up; "
-        "click a column header to sort."),
+        "из чего сложилась оценка пары.",
+        "A mentor with several mentees is shown as a group. Click a row to see how the pair's score is made up."),
+    "report.pairs_sort_hint": ("Нажмите на заголовок столбца, чтобы отсортировать.", "Click a column header to sort."),
     "report.filter_text": ("ФИО или код", "Name or code"),
     "report.filter_text_label": ("Поиск", "Search"),
     "report.filter_form_label": ("Форма", "Form"),
@@ -247,9 +247,10 @@ register({
                       "Made by mentor-matcher {version}; seed {seed}."),
     # explanations
     "report.x.ranks_title": ("Место в списках друг друга", "Rank in each other's lists"),
-    "report.x.ranks": ("Для наставляемого это наставник № {mentor_rank} из {mentor_candidates} "
-                       "{mentor_candidates:plural:подходящего|подходящих|подходящих} (по оценке пары); для наставника "
-                       "этот наставляемый — № {mentee_rank} из {mentee_candidates}.",
+    "report.x.ranks": ("Для {mentee:gender:наставляемого|наставляемой} это наставник № {mentor_rank} из "
+                       "{mentor_candidates} {mentor_candidates:plural:подходящего|подходящих|подходящих} (по оценке "
+                       "пары); для наставника {mentee:gender:этот наставляемый|эта наставляемая} — № {mentee_rank} из "
+                       "{mentee_candidates}.",
                        "For the mentee this mentor is No. {mentor_rank} of {mentor_candidates} suitable "
                        "{mentor_candidates:plural:mentor|mentors} (by pair score); for the mentor this mentee is "
                        "No. {mentee_rank} of {mentee_candidates}."),
@@ -376,6 +377,8 @@ def fmt_share(part: int, whole: int, lang: str) -> str:
     if not whole:
         return "—"
     pct = 100.0 * part / whole
+    if 0 < pct < 0.05 or 99.95 <= pct < 100:  # a share that rounds to none or all, but is not
+        return ("<" if pct < 50 else ">") + fmt_pct(0.1 if pct < 50 else 99.9, 1, lang)
     return fmt_pct(pct, 0 if pct in (0.0, 100.0) else 1, lang)
 
 
@@ -594,13 +597,13 @@ class _Explainer:
                      sub=self.words.status_details(entry) + moves)
 
     # -- per pair ---------------------------------------------------------------------------
-    def pair(self, expl: dict | None) -> list[dict]:
+    def pair(self, expl: dict | None, mentee_gender: str | None = None) -> list[dict]:
         if not expl:
             return []
         blocks = []
         if "mentor_rank" in expl:
             blocks.append(_block("ranks", self.t("x.ranks_title"), self.t(
-                "x.ranks", mentor_rank=expl["mentor_rank"], mentor_candidates=expl.get("mentor_candidates", "?"),
+                "x.ranks", mentee=Gendered("", mentee_gender), mentor_rank=expl["mentor_rank"], mentor_candidates=expl.get("mentor_candidates", "?"),
                 mentee_rank=expl.get("mentee_rank", "?"), mentee_candidates=expl.get("mentee_candidates", "?"))))
         if expl.get("locked"):
             blocks.append(_block("locked", self.t("badge_locked"), self.t("x.locked")))
@@ -967,7 +970,7 @@ def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explaine
         "search": f"{p['mentee_name']} {p['mentee_id']}",
         "components": _components(p.get("components") or {}, words.words, lang, words.worded_components),
         "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
-        "explanation": words.pair(explanation),
+        "explanation": words.pair(explanation, p.get("mentee_gender")),
         "alternatives_more": T("x.alternatives_more", count=more) if more > 0 else "",
         "mentee_sensitive": _sensitive_rows(sensitive, p["mentee_id"], lang),
     }

@@ -28,11 +28,12 @@ register({
                                        "blocked by: {top_rule} ({count})"),
     "unmatched.no_mentor_in_form": ("в выбранных наставляемым формах нет ни одного наставника",
                                     "no mentor takes part in the mentee's forms"),
-    "unmatched.no_form": ("наставляемый не указал ни одной формы наставничества этой программы",
+    "unmatched.no_form": ("{self:gender:наставляемый не указал|наставляемая не указала} ни одной формы "
+                          "наставничества этой программы",
                           "the mentee chose no form of mentoring of this programme"),
     "unmatched.candidates_taken": ("{count} {count:plural:подходящий наставник занят|подходящих наставника заняты|"
-                                   "подходящих наставников заняты} другими наставляемыми: если поставить этого "
-                                   "наставляемого к {count:plural:этому наставнику|любому из них|любому из них}, "
+                                   "подходящих наставников заняты} другими наставляемыми: если поставить "
+                                   "{self:gender:этого наставляемого|эту наставляемую} к {count:plural:этому наставнику|любому из них|любому из них}, "
                                    "общий результат станет хуже",
                                    "{count} suitable {count:plural:mentor is|mentors are} needed by other mentees: "
                                    "pairing this mentee with {count:plural:that mentor|any of them} makes the overall "
@@ -68,7 +69,7 @@ register({
                          "{mentee} already mentors {mentor}"),
     "unmatched.group_rules": ("у подходящих наставников есть свободные места, но правила групп (наименьший размер "
                               "группы, разброс классов, запрет взаимного наставничества) не оставляют места для "
-                              "этого наставляемого",
+                              "{self:gender:этого наставляемого|этой наставляемой}",
                               "suitable mentors have free places, but the rules of groups (smallest group size, "
                               "spread of grades, no mutual mentoring) leave no room for this mentee"),
     # a person beside their name: a student's class, anyone else's category
@@ -674,8 +675,11 @@ def sentence(text: str) -> str:
 
 
 def unmatched_line(u: dict, lang: str, doc: dict | None = None, people: dict | None = None) -> str:
-    """Why a mentee has no pair: the one wording of unmatched.csv, the report and `matcher explain`."""
-    return render(u["reason_code"], reason_params(u["reason_params"], lang, doc, people), lang)
+    """Why a mentee has no pair: the one wording of unmatched.csv, the report and `matcher explain`
+    (`{self:gender:...}` agrees with the mentee's gender)."""
+    params = reason_params(u["reason_params"], lang, doc, people)
+    params.setdefault("self", Gendered("", u.get("mentee_gender")))
+    return render(u["reason_code"], params, lang)
 
 
 @gc_paused

@@ -85,7 +85,7 @@ register({
     # an alternative mentor's status, with and without the places taken
     "words.status.taken": ("мест нет: занято {load} из {capacity}", "no free place: {load} of {capacity} taken"),
     "words.status.free_place": ("есть место: занято {load} из {capacity}", "has a place: {load} of {capacity} taken"),
-    "words.status.no_place": ("у наставника нет мест", "the mentor has no places"),
+    "words.status.no_place": ("не берёт наставляемых (вместимость 0)", "takes no mentees (capacity 0)"),
     "words.status.group_min_unreachable": ("группа не наберётся: занято {load} из {capacity}",
                                            "the group cannot form: {load} of {capacity} taken"),
     "words.status.mutual": ("взаимное наставничество: занято {load} из {capacity}",
@@ -94,7 +94,7 @@ register({
     "words.status.chosen": ("выбран", "chosen"),
     "words.status_short.taken": ("мест нет", "no free place"),
     "words.status_short.free_place": ("есть место", "has a place"),
-    "words.status_short.no_place": ("у наставника нет мест", "the mentor has no places"),
+    "words.status_short.no_place": ("не берёт наставляемых", "takes no mentees"),
     "words.status_short.group_min_unreachable": ("группа не наберётся", "the group cannot form"),
     "words.status_short.mutual": ("взаимное наставничество", "mutual mentoring"),
     "words.status_short.blocked": ("не проходит правила", "breaks a rule"),
@@ -118,7 +118,7 @@ register({
     "words.unused.candidates_paired_elsewhere": ("подходящие наставляемые ({candidates}) получили других "
                                                  "наставников: так общий результат лучше",
                                                  "the suitable mentees ({candidates}) were paired with other "
-                                                 "mentors: the overall result is better so"),
+                                                 "mentors: the overall result is better that way"),
     "words.unused.group_min_unreachable": ("наименьший размер группы {group_min} недостижим: подходящих "
                                            "наставляемых только {suitable}",
                                            "the group minimum {group_min} cannot be reached: only {suitable} "
@@ -134,9 +134,13 @@ register({
         "{unpaired_candidates} suitable {unpaired_candidates:plural:mentee has|mentees have} no pair, but the rules "
         "of groups (smallest group size, spread of grades, no mutual mentoring) keep them from this mentor"),
     # people
-    "words.who.mentee": ("наставляемый", "mentee"),
-    "words.who.mentor": ("наставник", "mentor"),
-    "words.this_mentee": ("этот наставляемый", "this mentee"),
+    # a person by role ("наставляемый" agrees with a woman, i18n), as the subject or (`.of`) after a noun
+    "words.who.mentee": ("наставляемый {id}", "mentee {id}"),
+    "words.who.mentor": ("наставник {id}", "mentor {id}"),
+    "words.who.mentee.of": ("наставляемого {id}", "mentee {id}"),
+    "words.who.mentor.of": ("наставника {id}", "mentor {id}"),
+    "words.this_mentee": ("{id:gender:этот наставляемый|эта наставляемая}", "this mentee"),
+    "words.this_mentee.of": ("{id:gender:этого наставляемого|этой наставляемой}", "this mentee"),
     "words.about": ("{position} · {subjects}", "{position} · {subjects}"),
 })
 
@@ -202,12 +206,15 @@ class Words:
     def form(self, form) -> str:
         return form_title(self.doc, form, self.lang)
 
-    def who(self, role, pid, self_id: str | None = None) -> str:
-        """'mentee E1' (the role and the person); the mentee a text is about is 'this mentee'."""
-        if self_id is not None and pid == self_id:
-            return self.text("words.this_mentee")
-        word = self.text(f"words.who.{role}") if self.has(f"words.who.{role}") else str(role or "")
-        return f"{word} {self.person(pid)}"
+    def who(self, role, pid, self_id: str | None = None, of: bool = False) -> Gendered:
+        """'mentee E1' (the role and the person, agreeing with the person's gender); the mentee a
+        text is about is 'this mentee'. `of`: the form that follows a noun ("consent of ...")."""
+        named = self.person(pid)
+        code = "words.this_mentee" if self_id is not None and pid == self_id else f"words.who.{role}"
+        code += ".of" if of else ""
+        if not self.has(code):
+            return Gendered(f"{role or ''} {named}".strip(), named.gender)
+        return Gendered(self.text(code, {"id": named}), named.gender)
 
     def rule(self, code: str, details: dict | None) -> str:
         """One blocking rule with its details: the most specific message the catalogue has."""
@@ -272,7 +279,10 @@ class Words:
         return text
 
     def moves(self, effect: dict) -> list[str]:
-        return [self.move(m) for m in effect.get("moves") or []]
+        """Each mentee moved, and how many more there are when the answer kept only the first."""
+        moves = [self.move(m) for m in effect.get("moves") or []]
+        rest = int(effect.get("moves_total") or len(moves)) - len(moves)
+        return moves + [self.text("words.effect.more", {"count": rest})] if rest > 0 else moves
 
     def effect(self, effect: dict) -> list[str]:
         """The change to the overall result, part by part: mentees paired, by priority (highest

@@ -3,6 +3,7 @@ the rules the locks clash over, and the CLI prints it with each lock's file:row 
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -132,3 +133,23 @@ def test_the_cli_exits_3_and_prints_each_lock_of_the_core_with_file_and_row(tmp_
         assert result.exit_code == 3, result.output
         for word in words:
             assert word in result.output, (lang, result.output)
+
+
+def test_the_cli_names_the_people_of_a_clash_beside_their_codes(tmp_path):
+    """Every id the clash prints stands in brackets after the person's name, in both languages;
+    the words about a woman agree with her."""
+    people = [teacher("R1", capacity=1), pupil("E1", gender="f"), pupil("E2", gender="m")]
+    args = _write_inputs(tmp_path, people, [("R1", "E1"), ("R1", "E2")])
+    for lang in ("ru", "en"):
+        result = CliRunner().invoke(main, ["match", *args, "--lang", lang])
+        assert result.exit_code == 3, result.output
+        for pid in ("R1", "E1", "E2"):
+            assert f"Person {pid} ({pid})" in result.output, (lang, result.output)
+            assert not re.findall(rf"(?<!\(){pid}\b(?!\))", result.output.replace(f"Person {pid} (", "")), \
+                (lang, pid, result.output)
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    args = _write_inputs(blocked, [teacher("R1"), pupil("E1", gender="f", guardian_consent=False)], [("R1", "E1")])
+    result = CliRunner().invoke(main, ["match", *args, "--lang", "ru"])
+    assert result.exit_code == 3, result.output
+    assert "наставляемая Person E1 (E1) несовершеннолетняя" in result.output, result.output

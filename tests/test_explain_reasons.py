@@ -230,10 +230,10 @@ def test_a_lock_outside_every_shared_form_is_worded_with_form_titles_and_no_plac
             assert "teacher_student" not in text and "teacher_teacher" not in text
         en = "\n".join(conflict_lines(core, "en"))
         if form is None:
-            assert "mentor T1 and mentee Y1 share no form of mentoring (mentor: 'Teacher – student'; " \
-                   "mentee: 'Teacher – teacher')" in en
+            assert "mentor Person T1 (T1) and mentee Person Y1 (Y1) share no form of mentoring (mentor: " \
+                   "'Teacher – student'; mentee: 'Teacher – teacher')" in en
         else:
-            assert "mentee Y1 did not choose form 'Teacher – student'" in en
+            assert "mentee Person Y1 (Y1) did not choose form 'Teacher – student'" in en
 
 
 def test_the_cli_prints_a_lock_clash_without_placeholders(tmp_path):

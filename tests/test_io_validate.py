@@ -308,8 +308,8 @@ def test_a_mentee_without_age_in_a_form_with_an_age_gap_is_a_warning(tmp_path):
     hits = [p for p in ingest.report.warnings if p.code.startswith("io.age_unknown")]
     assert [(p.code, p.row, p.column) for p in hits] == [("io.age_unknown_for_form", 2, "age"),
                                                          ("io.age_unknown_for_form", 5, "age")]
-    assert hits[0].message("en") == ("neither age nor birth date is given, and form 'Adult – child («We are "
-                                     "together»)' needs one (a minimum age gap with the mentor): the mentee "
+    assert hits[0].message("en") == ("neither age nor birth date is given, and form 'Adult – child (“We are "
+                                     "together”)' needs one (a minimum age gap with the mentor): the mentee "
                                      "will not be paired in it")
     two_forms = load_config(overrides={"forms": {"teacher_student": {"min_age_gap": 5}}})
     ingest = load(mentees=mentees, config=two_forms)

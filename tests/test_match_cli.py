@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -47,6 +48,24 @@ def test_match_writes_every_output_and_a_summary(school, tmp_path):
     assert f"Mentor–mentee pairs: {len(pairs)} (" in result.output
     assert "Solver status: OPTIMAL" in result.output
     assert (mentors.read_bytes(), mentees.read_bytes()) == before  # inputs are never modified
+
+
+def test_counts_and_seconds_in_the_russian_summary_are_written_as_the_report_writes_them(school, tmp_path):
+    """One number format: thousands apart by a narrow no-break space, a decimal comma, in
+    the progress lines and the summary alike."""
+    mentors, mentees = school
+    result = run("match", "--mentors", mentors, "--mentees", mentees, "--out", tmp_path / "out", "--lang", "ru")
+    assert result.exit_code == 0, result.output
+    candidates = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))["summary"]["candidate_pairs"]
+    assert candidates >= 1000, "the sample should have thousands of candidate pairs"
+    thousands = f"{candidates:,}".replace(",", "\u202f")
+    assert f"допустимых пар-кандидатов: {thousands}" in result.output
+    seconds = re.findall(r"\((\S+) с\)|Время: (\S+) с", result.output)
+    assert len(seconds) >= 4, result.output
+    for value in (a or b for a, b in seconds):
+        assert re.fullmatch(r"\d+,\d", value), (value, result.output)
+    assert not re.findall(r"(?<![\d\u202f])\d{4,}", result.output.replace(str(tmp_path), ""))
+    assert "  обычный (0): " in result.output  # the report's words for priority 0
 
 
 def test_same_input_and_seed_give_byte_identical_outputs(school, tmp_path):

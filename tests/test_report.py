@@ -15,7 +15,7 @@ import pytest
 from matcher.config import load_config
 from matcher.models import Participant
 from matcher.pipeline import match
-from matcher.report import anonymized, build_view, initials, render_report, write_report
+from matcher.report import anonymized, build_view, fmt_share, initials, render_report, write_report
 from matcher.results import result_document
 
 HOSTILE_MENTEE = "<script>alert(1)</script>"
@@ -609,7 +609,7 @@ def test_numbers_in_the_page_data_come_back_exactly_as_worded(big_doc):
 
 def test_controls_that_need_javascript_ship_hidden_beside_a_note_that_says_so(doc):
     root = dom(render_report(doc, "en"))
-    for element_id in ("search", "print-btn", "print-annex"):
+    for element_id in ("search", "print-btn", "print-annex", "sort-hint"):
         control = root.find(id=element_id)
         assert "hidden" in control.attrs and "data-needs-js" in control.attrs
     controls = root.find("div", cls="controls")
@@ -661,3 +661,9 @@ def test_no_template_is_kept_where_python_keeps_no_bytecode_or_cannot_write(tmp_
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     _compiled_with(blocker / "__pycache__")  # cannot be created: compiled, not an error
+
+
+def test_a_share_that_is_neither_none_nor_all_never_reads_as_either():
+    assert fmt_share(4, 24_600, "ru") == "<0,1\u00a0%" and fmt_share(24_599, 24_600, "en") == ">99.9%"
+    assert fmt_share(0, 24_600, "ru") == "0\u00a0%" and fmt_share(24_600, 24_600, "ru") == "100\u00a0%"
+    assert fmt_share(1, 3, "ru") == "33,3\u00a0%"

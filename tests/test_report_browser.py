@@ -717,6 +717,14 @@ def test_the_annex_prints_alone_numbered_from_one(browser, school60, layouts, la
     assert browser.console_errors() == []
 
 
+def test_the_annex_print_button_stands_above_the_annex_heading_not_beside_it(browser, layouts):
+    browser.open(layouts["inline"])
+    button, head = browser.evaluate("""['#print-annex', '.appendix-head p'].map(function (s) {
+        var r = document.querySelector(s).getBoundingClientRect(); return [r.top, r.bottom, r.left, r.right]; })""")
+    assert button[1] <= head[0], (button, head)  # the heading's lines keep their place at the right edge
+    assert button[3] == pytest.approx(head[3], abs=1)
+
+
 def test_the_annex_signatures_never_stand_alone_on_the_last_page(browser, school60, layouts):
     browser.open(layouts["inline"])
     annex_alone(browser)

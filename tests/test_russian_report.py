@@ -24,6 +24,7 @@ from matcher.models import Participant, PairSpec
 from matcher.pipeline import match
 from matcher.report import build_view, render_report
 from matcher.results import output_files, result_document
+from matcher.wording import Words
 
 SIZES = (1, 2, 5, 21)
 FORM_GENDER = {1: "f", 2: "m", 5: None, 21: None}
@@ -155,6 +156,47 @@ def test_what_is_said_of_a_mentor_agrees_with_her_or_his_gender(doc):
     assert "не прошла подготовку" in text and "не прошёл подготовку" not in text  # R0_0 is a woman
 
 
+def test_what_is_said_of_a_mentee_agrees_with_her_or_his_gender(doc):
+    """«наставляемый» before a woman's name is «наставляемая», in every case; so are the verbs
+    and the words for the mentee a text is about."""
+    assert explain_text(doc, mentee="U1", lang="ru").startswith(
+        "Наставляемая Смирнова Анна u1 (U1) осталась без пары.\n2 подходящих наставника заняты другими "
+        "наставляемыми: если поставить эту наставляемую к любому из них")
+    assert explain_text(doc, mentee="U0", lang="ru").startswith("Наставляемый Петров Иван u0 (U0) остался без пары.")
+    unmatched = output_files(doc, lang="ru")["unmatched.csv"].decode("utf-8-sig")
+    assert "поставить эту наставляемую" in unmatched
+    ranks = {r["mentee_id"]: next(b["text"] for b in r["explanation"] if b["kind"] == "ranks")
+             for u in build_view(doc, "ru")["units"] for r in u["rows"]}
+    assert ranks["E1"].startswith("Для наставляемой это наставник № ") and "; для наставника эта наставляемая — № " \
+        in ranks["E1"]
+    assert ranks["F1"].startswith("Для наставляемого это наставник № ") and "; для наставника этот наставляемый — № " \
+        in ranks["F1"]
+    words = Words(doc, "ru", "report")
+    for pid, words_for in (("E1", ("наставляемая", "несовершеннолетняя", "наставляемой")),
+                           ("F1", ("наставляемый", "несовершеннолетний", "наставляемого"))):
+        name = next(p["mentee_name"] for p in doc["pairs"] if p["mentee_id"] == pid)
+        subject, minor, of = words_for
+        assert words.rule("consent", {"code": "consent.mentee.guardian_consent", "id": pid}).startswith(
+            f"{subject} {name} ({pid}) {minor}")
+        assert words.rule("consent", {"code": "consent.mentee.data_consent", "id": pid}) == (
+            f"нет согласия {of} {name} ({pid}) на обработку персональных данных")
+
+
+def test_a_suggestion_that_kept_only_its_first_moves_counts_the_rest_and_names_no_unknown_mentor(doc):
+    cut = copy.deepcopy(doc)
+    (u0,) = [u for u in cut["unmatched"] if u["mentee_id"] == "U0"]
+    effect = u0["explanation"]["suggestions"][0]["effect"]
+    assert len(effect["moves"]) == 2
+    effect.update(mentor_id=None, moves=effect["moves"][:1], moves_total=7)
+    terminal = explain_text(cut, mentee="U0", lang="ru")
+    assert "→ наставляемых в парах: +1;" in terminal and "пара с наставником —" not in terminal
+    assert "перестановок у других: 7 (" in terminal and ", и ещё 6)" in terminal
+    (row,) = [u for u in build_view(cut, "ru")["unmatched"] if u["mentee_id"] == "U0"]
+    (item,) = row["explanation"]["main"][0]["entries"]
+    assert "перестановок у других: 7" in item["text"] and "наставник —" not in item["text"]
+    assert len(item["sub"]) == 2 and item["sub"][-1] == "и ещё 6"
+
+
 def test_numbers_and_nouns_agree_for_1_2_5_and_21(doc):
     noted = copy.deepcopy(doc)
     noted["explanations"]["notes"] = (
@@ -253,6 +295,8 @@ def forcing_lines(pair_specs):
 
 def test_a_mentor_without_places_is_the_reason_not_a_lock_when_nothing_is_locked():
     text = forcing_lines([])
+    # not «у наставника нет мест», which reads as «мест нет» (every place taken)
+    assert "Имя R0 (R0), оценка 1,00: не берёт наставляемых (вместимость 0)" in text
     assert "Назначить его нельзя: наставник не берёт наставляемых (вместимость 0)." in text
     assert "закреплени" not in text
 

@@ -358,7 +358,7 @@ WARNING_CORPUS = [
     Case("mentee without age in adult-child",
          both(mentees_with("E3,В,student,adult_child,,7Б,yes,yes,yes")),
          "mentees.csv:2:age",
-         "neither age nor birth date is given, and form 'Adult – child («We are together»)' needs one "
+         "neither age nor birth date is given, and form 'Adult – child (“We are together”)' needs one "
          "(a minimum age gap with the mentor): the mentee will not be paired in it",
          "не указаны ни возраст, ни дата рождения, а в форме «Взрослый – ребёнок („Мы вместе“)» возраст нужен "
          "(минимальная разница в возрасте с наставником): в ней наставляемый не попадёт в пару"),

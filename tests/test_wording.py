@@ -99,10 +99,30 @@ def test_both_presenters_name_people_by_name_and_code():
         {"who": "mentee", "id": "E1", "consent": "consent"}, {"who": "mentor", "id": "R1", "consent": "data_consent"}]}}
     terminal, report = Words(doc, "en", "terminal"), Words(doc, "en", "report")
     assert terminal.change(change) == report.change(change) == (
-        "obtain consent to take part (mentee E1), consent to personal data processing (mentor Bob (R1))")
-    assert report.change(change, self_id="E1") == ("obtain consent to take part (this mentee), "
-                                                   "consent to personal data processing (mentor Bob (R1))")
+        "obtain consent to take part for mentee E1, consent to personal data processing for mentor Bob (R1)")
+    assert report.change(change, self_id="E1") == ("obtain consent to take part for this mentee, "
+                                                   "consent to personal data processing for mentor Bob (R1)")
     assert terminal.form("teacher_student") == report.form("teacher_student") == "Teacher – student"
+
+
+def test_consents_to_obtain_are_said_person_by_person_agreeing_with_a_womans_gender():
+    doc = {"mentors": [{"mentor_id": "R1", "mentor_name": "Петров Иван", "mentor_gender": "m"}],
+           "unmatched": [{"mentee_id": "E1", "mentee_name": "Смирнова Анна", "mentee_gender": "f"},
+                         {"mentee_id": "E2", "mentee_name": "Ким Саша"}]}
+    change = {"change": "consent", "mentor_id": "R1", "params": {"missing": [
+        {"who": "mentee", "id": "E1", "consent": "consent"}, {"who": "mentee", "id": "E1", "consent": "data_consent"},
+        {"who": "mentor", "id": "R1", "consent": "guardian_consent"}]}}
+    words = Words(doc, "ru", "report")
+    assert words.change(change, self_id="E1") == (
+        "получить согласие на участие и согласие на обработку персональных данных этой наставляемой, "
+        "согласие законного представителя наставника Петров Иван (R1)")
+    assert words.change(change) == (
+        "получить согласие на участие и согласие на обработку персональных данных наставляемой Смирнова Анна (E1), "
+        "согласие законного представителя наставника Петров Иван (R1)")
+    unknown = {"change": "consent", "params": {"missing": [{"who": "mentee", "id": "E2", "consent": "consent"}]}}
+    assert words.change(unknown, self_id="E2") == "получить согласие на участие этого наставляемого"
+    wish = {"change": "hard_wish", "params": {"who": "mentee", "id": "E1", "wish": "gender"}}
+    assert words.change(wish, self_id="E1") == "эта наставляемая соглашается считать пожелание «пол партнёра» необязательным"
 
 
 # --- The same item in the same words in the terminal and the report ---------------------------
@@ -190,9 +210,9 @@ def test_reasons_and_changes_show_titles_and_the_readers_numbers_never_codes(lan
         assert raw not in text, raw
     if lang == "ru":
         assert "8,5" in text and "8.5" not in text
-        assert "получить согласие законного представителя (наставляемый Tom Hall (E2))" in text
+        assert "получить согласие законного представителя наставляемого Tom Hall (E2)" in text
     else:
-        assert "8.5" in text and "«" not in text and "a legal guardian's consent (mentee Tom Hall (E2))" in text
+        assert "8.5" in text and "«" not in text and "a legal guardian's consent for mentee Tom Hall (E2)" in text
         assert "completes the preparation required for form 'Teacher – student'" in text
 
 

@@ -41,8 +41,10 @@ register({
                                         "законного представителя нет",
                                         "mentor {id} is a minor without a legal guardian's consent"),
     "change.consent": ("получить {items}", "obtain {items}"),
-    "change.consent.item": ("{kind} ({who})", "{kind} ({who})"),
+    # whose consents: «согласие на участие и согласие законного представителя этого наставляемого»
+    "change.consent.item": ("{kinds} {who}", "{kinds} for {who}"),
     "change.consent.sep": (", ", ", "),
+    "change.consent.and": (" и ", " and "),
     "change.consent.kind.consent": ("согласие на участие", "consent to take part"),
     "change.consent.kind.data_consent": ("согласие на обработку персональных данных", "consent to personal data processing"),
     "change.consent.kind.guardian_consent": ("согласие законного представителя", "a legal guardian's consent"),
@@ -131,11 +133,14 @@ def patch(roster, change):
 
 
 def change_words(change, words, self_id=None):
-    """Each consent to obtain, and whose."""
-    items = []
+    """Each consent to obtain, person by person: the consents, then whose."""
+    kinds: dict[tuple, list[str]] = {}
     for m in change["params"].get("missing") or []:
         kind = f"change.consent.kind.{m.get('consent')}"
-        items.append(words.text("change.consent.item", {
-            "who": words.who(m.get("who"), m.get("id"), self_id),
-            "kind": words.text(kind) if words.has(kind) else str(m.get("consent"))}))
-    return {"items": words.text("change.consent.sep").join(items)}
+        kinds.setdefault((m.get("who"), m.get("id")), []).append(
+            words.text(kind) if words.has(kind) else str(m.get("consent")))
+    sep, last = words.text("change.consent.sep"), words.text("change.consent.and")
+    items = [words.text("change.consent.item", {
+        "kinds": sep.join(names[:-1]) + last + names[-1] if len(names) > 1 else names[0],
+        "who": words.who(who, pid, self_id, of=True)}) for (who, pid), names in kinds.items()]
+    return {"items": sep.join(items)}
