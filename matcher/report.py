@@ -587,6 +587,10 @@ class _Explainer:
                 mentee_rank=expl.get("mentee_rank", "?"), mentee_candidates=expl.get("mentee_candidates", "?"))))
         if expl.get("locked"):
             blocks.append(_block("locked", self.t("badge_locked"), self.t("x.locked")))
+        if expl.get("change"):  # a re-matching round: what became of the pair since the previous one
+            from .rematch.words import pair_block
+
+            blocks.append(_block("change", *pair_block(self.doc, self.lang, expl["change"])))
         alternatives = [self.mentor_entry(a) for a in expl.get("alternatives") or []]
         if alternatives:
             blocks.append(_block("alternatives", self.t("x.alternatives"), items=alternatives))
@@ -759,9 +763,19 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "score_chart": score_chart([p.get("score", 0.0) for p in pairs], lang),
         "appendix": annex_rows(doc, lang),
         "decisions": decisions_view(doc, unit_list, ALTERNATIVES_SHOWN, lang),
+        "changes": _changes_view(doc, lang),
     }
     view.update(_paging(unit_list, pairs_total, candidates, T, inline_units, page_units))
     return view
+
+
+def _changes_view(doc: dict, lang: str) -> dict | None:
+    """A re-matching round's "what changed" section (matcher.rematch.words); None otherwise."""
+    if not doc.get("rematch"):
+        return None
+    from .rematch.words import report_view
+
+    return report_view(doc, lang)
 
 
 def _paging(unit_list: list[dict], pairs_total: int, candidates: dict | None, T: _Texts, inline_units: int,
