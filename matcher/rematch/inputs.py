@@ -126,7 +126,14 @@ def _from_result(folder: Path, label: str, report: ProblemReport) -> Previous | 
         report.add("rematch.previous_folder", file=label,
                    params={"error_ru": exc.message("ru"), "error_en": exc.message("en")})
         return None
-    result_json = str(folder / "result.json")
+    files = [str(folder / name) for name in sorted(("result.json", "pairs.csv", "manifest.json"))]
+    return previous_from_document(doc, label, files)
+
+
+def previous_from_document(doc: dict, label: str, files: list[str] = ()) -> Previous:
+    """The previous round from a result document (result.json's content): its pairs, who it
+    left waiting, the pairs never to propose again, the names of everyone in it."""
+    result_json = next((f for f in files if f.endswith("result.json")), label)
     pairs = [PreviousPair(p["mentee_id"], p["mentor_id"], p.get("form"), result_json, None) for p in doc["pairs"]]
     previous_round = doc.get("rematch") or {}
     waiting = previous_round.get("waiting")
@@ -142,8 +149,7 @@ def _from_result(folder: Path, label: str, report: ProblemReport) -> Previous | 
         names.setdefault(u["mentee_id"], u.get("mentee_name") or "")
     for m in doc.get("mentors") or []:
         names.setdefault(m["mentor_id"], m.get("mentor_name") or "")
-    files = [str(folder / name) for name in sorted(("result.json", "pairs.csv", "manifest.json"))]
-    return Previous(label, "result", pairs, files, round=int(previous_round.get("round") or 1),
+    return Previous(label, "result", pairs, list(files), round=int(previous_round.get("round") or 1),
                     waiting={str(k): int(v) for k, v in waiting.items()}, never_again=sorted(set(never)),
                     names=names, form_titles=_titles(doc))
 

@@ -387,7 +387,7 @@ def _repair_locks(rnd: Round, graph, user_locks, engine, seed, workers, deadline
     edges = [p.edge for p in rnd.old if p.ended is None]
     previous[edges] = True
     roster = graph.roster
-    load = np.bincount(graph.mentor[edges], minlength=roster.mentors.n) if edges else np.zeros(0, np.int64)
+    load = np.bincount(graph.mentor[np.asarray(edges, dtype=np.int64)], minlength=roster.mentors.n)
     rnd.over_capacity = {roster.mentors.ids[j]: int(roster.mentors.capacity[j])
                          for j in np.flatnonzero(load > roster.mentors.capacity).tolist()}
     graph.previous_pairs = previous
