@@ -51,7 +51,8 @@ register({
     "rematch.unknown_form": ("неизвестная форма наставничества «{value}»", "unknown form of mentoring '{value}'"),
     "rematch.mentee_twice": ("у наставляемого «{value}» уже есть наставник в строке {first_row}",
                              "mentee '{value}' already has a mentor at row {first_row}"),
-    "rematch.pair_twice": ("пара уже указана в строке {first_row}", "the pair is already listed at row {first_row}"),
+    "rematch.pair_twice": ("пара с наставляемым «{value}» уже указана в строке {first_row}",
+                           "the pair with mentee '{value}' is already listed at row {first_row}"),
     "rematch.over_capacity": ("наставник «{value}» берёт не больше {capacity} (по анкете), а в файле у этого "
                               "наставника {count} {count:plural:пара|пары|пар} (строки {rows})",
                               "mentor '{value}' takes at most {capacity} (questionnaire), but the file gives them "
@@ -226,8 +227,8 @@ def _check_table(previous: Previous, old: list[OldPair], config, mentors: dict, 
                 report.add(code, column=headers.get(column), value=pair.mentee_id,
                            params={"first_row": first_row[key]}, **where)
                 ok = False
-            else:
-                first_row[key] = given.row
+                break  # the same pair twice: not also "the mentee twice"
+            first_row[key] = given.row
         if ok and pair.mentor_id not in gone and pair.mentee_id not in gone:
             rows_of.setdefault(pair.mentor_id, []).append(given.row)
     for mentor_id, rows in rows_of.items():
@@ -505,7 +506,9 @@ def _who_gained(records: list[dict]) -> None:
             gainers.setdefault(find("t:" + r["mentee_id"]), []).append(r["mentee_id"])
     for r in changed:
         if r["cause"] == "made_room":
-            r["params"] = {"mentees": sorted(set(gainers.get(find("t:" + r["mentee_id"]), [])))}
+            gained = sorted(set(gainers.get(find("t:" + r["mentee_id"]), [])))
+            # Moved with nobody gaining: the pair itself could not stay (the rules of groups).
+            r["cause"], r["params"] = ("made_room", {"mentees": gained}) if gained else ("could_not_stay", {})
 
 
 def never_again(rnd: Round, records: list[dict]) -> list[dict]:

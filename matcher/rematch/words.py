@@ -46,8 +46,6 @@ register({
     "rematch.cause.consilium_lock": ("консилиум закрепил наставляемого за наставником {mentor}",
                                      "the consilium locked the mentee with mentor {mentor}"),
     "rematch.cause.made_room": ("перемещение дало пару: {mentees}", "the move let these mentees be paired: {mentees}"),
-    "rematch.cause.made_room_alone": ("перемещение нужно для наилучшего распределения",
-                                      "the move is needed for the best assignment"),
     "rematch.cause.could_not_stay": ("пару не удалось сохранить: этого не допускают места и правила групп",
                                      "the pair could not stay: the places and the rules of groups do not allow it"),
     # changes.csv
@@ -130,8 +128,6 @@ class ChangeWords:
             params["rules"] = "; ".join(self.words.rule(r.get("code"), r.get("details")) for r in params.get("rules")
                                         or [])
         elif cause == "made_room":
-            if not params.get("mentees"):
-                cause = "made_room_alone"
             params["mentees"] = ", ".join(str(self.person(t)) for t in params.get("mentees") or [])
         elif cause == "not_in_questionnaires":
             params["person"] = self.person(params.get("id"))
