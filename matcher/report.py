@@ -548,6 +548,14 @@ class _Explainer:
     def person(self, pid, name: str | None = None) -> str:
         return self.words.person(pid, name)
 
+    def changes(self):
+        """The words of a re-matching round's changes (matcher.rematch.words), made once."""
+        if getattr(self, "_changes", None) is None:
+            from .rematch.words import ChangeWords
+
+            self._changes = ChangeWords(self.doc, self.lang, "report")
+        return self._changes
+
     def num(self, value: float, digits: int = 2) -> str:
         return fmt_num(value, digits, self.lang)
 
@@ -588,9 +596,7 @@ class _Explainer:
         if expl.get("locked"):
             blocks.append(_block("locked", self.t("badge_locked"), self.t("x.locked")))
         if expl.get("change"):  # a re-matching round: what became of the pair since the previous one
-            from .rematch.words import pair_block
-
-            blocks.append(_block("change", *pair_block(self.doc, self.lang, expl["change"])))
+            blocks.append(_block("change", *self.changes().block(expl["change"])))
         alternatives = [self.mentor_entry(a) for a in expl.get("alternatives") or []]
         if alternatives:
             blocks.append(_block("alternatives", self.t("x.alternatives"), items=alternatives))

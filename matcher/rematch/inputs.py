@@ -181,17 +181,26 @@ def _from_table(label: str, report: ProblemReport) -> Previous | None:
     return Previous(label, "pairs", pairs, [label], headers=table.headers)
 
 
-def form_id(text: str | None, config, previous: Previous) -> str | None:
-    """A form as a previous pairs table writes it: its id, a spelling models.FORM_INDEX knows,
-    or its title in the configuration or the previous result; None when none of them."""
+def form_lookup(config, previous: Previous) -> dict[str, str]:
+    """Every way a previous pairs table may write a form -> the form's id: its id, a spelling
+    models.FORM_INDEX knows, its title in the configuration or in the previous result."""
+    out = {norm(k): v for k, v in FORM_INDEX.items() if v in config.forms}
+    out.update({k: v for k, v in previous.form_titles.items() if v in config.forms})
+    for f in config.form_ids:
+        for lang in ("ru", "en"):
+            out[norm(config.form_title(f, lang))] = f
+        out[norm(f)] = f
+    return out
+
+
+def form_id(text: str | None, forms: dict[str, str]) -> str | None:
+    """A form as a previous pairs table writes it (form_lookup's keys), or None when unknown."""
     if not text:
         return None
     key = norm(text)
-    titles = {norm(config.form_title(f, lang)): f for f in config.form_ids for lang in ("ru", "en")}
-    for candidate in (key, key.replace(" ", "_").replace("-", "_"), FORM_INDEX.get(key), titles.get(key),
-                      previous.form_titles.get(key), titles.get(key.strip("«»\"'"))):
-        if candidate in config.forms:
-            return candidate
+    for candidate in (key, key.replace(" ", "_").replace("-", "_"), key.strip("«»\"'")):
+        if candidate in forms:
+            return forms[candidate]
     return None
 
 

@@ -34,7 +34,7 @@ import numpy as np
 from ..i18n import register
 from ..models import PairSpec, Participant
 from ..problems import InputRejected, ProblemReport
-from .inputs import ChangeRequest, Previous, form_id
+from .inputs import ChangeRequest, Previous, form_id, form_lookup
 
 MODES = ("keep", "repair")
 # Causes a previous pair can end with. A pair ended for a reason of its own (a request, a rule,
@@ -157,8 +157,8 @@ def prepare_round(participants: list[Participant], config, previous: Previous, r
     mentees = {p.id for p in people if p.is_mentee}
 
     # 2. The previous pairs as given.
-    old = [OldPair(p.mentee_id, p.mentor_id, form_id(p.form, config, previous) if p.form else None, p.source)
-           for p in previous.pairs]
+    forms = form_lookup(config, previous)
+    old = [OldPair(p.mentee_id, p.mentor_id, form_id(p.form, forms), p.source) for p in previous.pairs]
     if previous.kind == "pairs":
         _check_table(previous, old, config, mentors, mentees, gone, report)
     if report.errors:

@@ -96,13 +96,17 @@ register({
     "rematch.report.nothing": ("С прошлого тура ничего не изменилось.", "Nothing changed since the previous round."),
     "rematch.report.badge": ("с прошлого тура", "since the previous round"),
     # matcher explain
-    "rematch.explain.kept": ("Пара сохранена с прошлого тура: {reason}.", "Kept from the previous round: {reason}."),
-    "rematch.explain.new": ("Новая пара этого тура: {reason}.", "A new pair this round: {reason}."),
-    "rematch.explain.moved": ("Смена наставника с прошлого тура: прежний наставник — {previous}, теперь — "
-                              "{mentor}; причина: {reason}.",
-                              "Moved since the previous round: from {previous} to {mentor}; why: {reason}."),
-    "rematch.explain.dissolved": ("Пара {mentee} с наставником {previous} расформирована: {reason}.",
-                                  "The pair of {mentee} with mentor {previous} was dissolved: {reason}."),
+    "rematch.explain.kept": ("Наставляемый {mentee}: пара с наставником {mentor} сохранена с прошлого тура: "
+                             "{reason}.",
+                             "Mentee {mentee}: the pair with {mentor} is kept from the previous round: {reason}."),
+    "rematch.explain.new": ("Наставляемый {mentee}: пара с наставником {mentor} — новая в этом туре: {reason}.",
+                            "Mentee {mentee}: the pair with {mentor} is new this round: {reason}."),
+    "rematch.explain.moved": ("Наставляемый {mentee}: смена наставника с прошлого тура, прежний — {previous}, "
+                              "теперь — {mentor}; причина: {reason}.",
+                              "Mentee {mentee}: moved since the previous round from {previous} to {mentor}; why: "
+                              "{reason}."),
+    "rematch.explain.dissolved": ("Наставляемый {mentee}: пара с наставником {previous} расформирована: {reason}.",
+                                  "Mentee {mentee}: the pair with {previous} was dissolved: {reason}."),
 })
 
 
@@ -146,6 +150,10 @@ class ChangeWords:
 
     def counts(self) -> dict[str, int]:
         return {c: sum(1 for r in self.records if r["change"] == c) for c in CHANGES}
+
+    def block(self, record: dict) -> tuple[str, str]:
+        """report.html's block in a pair's explanation: a title and the sentence of `explain`."""
+        return render("rematch.report.badge", None, self.lang), self.explain(record)
 
     def explain(self, record: dict) -> str:
         """One sentence for `matcher explain`: what happened to the pair since the previous round, and why."""
@@ -232,12 +240,6 @@ def report_view(doc: dict, lang: str) -> dict | None:
         "kept_note": t("kept_note", count=counts["kept"]) if counts["kept"] else "",
         "nothing": t("nothing") if not rows else "",
     }
-
-
-def pair_block(doc: dict, lang: str, record: dict) -> tuple[str, str]:
-    """report.html's block in a pair's explanation: the title and the sentence of `explain`."""
-    words = ChangeWords(doc, lang, "report")
-    return render("rematch.report.badge", None, lang), words.explain(record)
 
 
 def explain_lines(doc: dict, lang: str, *, mentee: str | None = None, mentor: str | None = None) -> list[str]:
