@@ -373,6 +373,29 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
     return 0
 
 
+def read_for_run(lang, config, t0, quiet, out_dir, order, inputs):
+    """What `match` and `rematch` read before the solve: the questionnaires (exit 1 on errors),
+    the consilium's locks, the warnings to record; then --out and --order checked and the set
+    staged (exit 4). `inputs`: mentors, mentees, participants, mapping, config and locks paths
+    (those six first, in that order), then any other file read. Returns (ingest, pair_specs,
+    warnings, outputs)."""
+    from .locks import load_pair_specs
+
+    mentors, mentees, participants, mapping, _, locks_path = inputs[:6]
+    _stage(lang, "read", t0, quiet)
+    ingest = load_input_or_exit(lang, config, mentors, mentees, participants, mapping, all_warnings=False)
+    pair_specs = []
+    if locks_path:
+        pair_specs, report = load_pair_specs(locks_path)
+        if report.errors:
+            _echo_problems(report, lang)
+            sys.exit(1)
+    warnings = [p.to_dict(lang) for p in ingest.report.warnings]
+    outputs = prepare_outputs_or_exit(out_dir, lang, inputs)
+    order_target_or_exit(order, outputs, lang, inputs)
+    return ingest, pair_specs, warnings, outputs
+
+
 def match_options(f):
     f = click.option("--anonymize", is_flag=True, help="Show initials instead of names in report.html.")(f)
     f = click.option("--include-sensitive", is_flag=True,
@@ -404,24 +427,12 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
     """Form pairs and groups: proven-optimal assignment under every hard rule."""
     import time
 
-    from .locks import load_pair_specs
-
     t0 = time.perf_counter()
     lang = _lang(lang)
     order_format_or_exit(order, lang)
     config = load_config_or_exit(config_path, lang)
-    _stage(lang, "read", t0, quiet)
-    ingest = load_input_or_exit(lang, config, mentors, mentees, participants, mapping, all_warnings=False)
-    pair_specs = []
-    if locks_path:
-        pair_specs, report = load_pair_specs(locks_path)
-        if report.errors:
-            _echo_problems(report, lang)
-            sys.exit(1)
-    warnings = [p.to_dict(lang) for p in ingest.report.warnings]
-    inputs = [mentors, mentees, participants, mapping, config_path, locks_path]
-    outputs = prepare_outputs_or_exit(out_dir, lang, inputs)
-    order_target_or_exit(order, outputs, lang, inputs)
+    ingest, pair_specs, warnings, outputs = read_for_run(
+        lang, config, t0, quiet, out_dir, order, [mentors, mentees, participants, mapping, config_path, locks_path])
     try:
         code = run_match(lang, config, ingest.participants, pair_specs=pair_specs, engine=engine,
                          time_limit=time_limit, seed=seed, outputs=outputs, xlsx=xlsx, headers=headers,
@@ -461,7 +472,6 @@ def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, prev
     import time
     from functools import partial
 
-    from .locks import load_pair_specs
     from .problems import ProblemReport
     from .rematch import load_changes, load_previous, option_changes, run_rematch
     from .rematch.words import summary_lines
@@ -477,18 +487,9 @@ def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, prev
     if report.errors:
         _echo_problems(report, lang)
         sys.exit(1)
-    _stage(lang, "read", t0, quiet)
-    ingest = load_input_or_exit(lang, config, mentors, mentees, participants, mapping, all_warnings=False)
-    pair_specs = []
-    if locks_path:
-        pair_specs, locks_report = load_pair_specs(locks_path)
-        if locks_report.errors:
-            _echo_problems(locks_report, lang)
-            sys.exit(1)
-    warnings = [p.to_dict(lang) for p in ingest.report.warnings]
-    inputs = [mentors, mentees, participants, mapping, config_path, locks_path, changes_path, *previous.files]
-    outputs = prepare_outputs_or_exit(out_dir, lang, inputs)
-    order_target_or_exit(order, outputs, lang, inputs)
+    ingest, pair_specs, warnings, outputs = read_for_run(
+        lang, config, t0, quiet, out_dir, order,
+        [mentors, mentees, participants, mapping, config_path, locks_path, changes_path, *previous.files])
 
     def more_lines(done):
         if done.status == "INFEASIBLE":

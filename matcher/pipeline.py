@@ -110,15 +110,23 @@ def match(participants: list[Participant], config: ProgramConfig, *, pair_specs:
     timings["graph"] = time.perf_counter() - t
     t = time.perf_counter()
     solve_deadline = t + SOLVE_SHARE * (deadline - t) if explain else deadline
-    solution = solve(graph, locks, engine=engine, time_limit=max(0.0, deadline - t), seed=seed, workers=workers,
-                     flow_presolve=flow_presolve, deadline=solve_deadline, timing=timings)
-    if solution.status == "INFEASIBLE":
-        # The clash reduced to minimal cores of locks, with the rules involved, by the solver's deadline.
-        solution.conflict = explain_conflicts(graph, locks, solution.conflict, seed=seed, workers=workers,
-                                              deadline=solve_deadline)
+    solution = solve_explained(graph, locks, engine=engine, seed=seed, workers=workers, deadline=deadline,
+                               solve_deadline=solve_deadline, timings=timings, flow_presolve=flow_presolve)
     timings["solve"] = time.perf_counter() - t
     return MatchResult(config, participants, roster, graph, solution, locks, seed, engine, timings, forbids,
                        deadline)
+
+
+def solve_explained(graph, locks: list[Lock], *, engine: str, seed: int, workers: int, deadline: float,
+                    solve_deadline: float, timings: dict, flow_presolve: bool = True) -> Solution:
+    """solve() by `solve_deadline` (the run's `deadline` bounds its time limit); an INFEASIBLE
+    answer's clash reduced to minimal cores of locks, with the rules involved, by the same deadline."""
+    solution = solve(graph, locks, engine=engine, time_limit=max(0.0, deadline - time.perf_counter()), seed=seed,
+                     workers=workers, flow_presolve=flow_presolve, deadline=solve_deadline, timing=timings)
+    if solution.status == "INFEASIBLE":
+        solution.conflict = explain_conflicts(graph, locks, solution.conflict, seed=seed, workers=workers,
+                                              deadline=solve_deadline)
+    return solution
 
 
 @dataclass

@@ -179,6 +179,17 @@ def _assert_legal_and_accounted(rnd, result, records, previous, requests, config
     assert set(new) <= now and len(new) + sum(r["change"] == "kept" for r in records) == len(pairs)
 
 
+def _legal_round(programme, data, mode):
+    """A scenario's round, solved optimally, legal by the checker and accounted for pair by pair;
+    with the previous pairs that were still valid."""
+    previous, people, requests = _scenario(programme, data)
+    rnd, result, records = _rematch(people, programme.config, previous, requests, mode)
+    assert result.solution.status == "OPTIMAL"
+    _assert_legal_and_accounted(rnd, result, records, previous, requests, programme.config)
+    score, _ = _scores(rnd.participants, programme.config)
+    return previous, rnd, result, records, _still_valid(previous, people, programme.config, requests, score)
+
+
 # ---------------------------------------------------------------------------------------------
 # Properties
 
@@ -187,12 +198,7 @@ def _assert_legal_and_accounted(rnd, result, records, previous, requests, config
 @given(programme=st.one_of(programmes(mentees=(1, 7), mentors=(1, 5), groups=False), crowded_schools()),
        data=st.data())
 def test_keep_mode_leaves_every_previous_pair_that_still_passes_the_rules_as_it_is(programme, data):
-    previous, people, requests = _scenario(programme, data)
-    rnd, result, records = _rematch(people, programme.config, previous, requests, "keep")
-    assert result.solution.status == "OPTIMAL"
-    _assert_legal_and_accounted(rnd, result, records, previous, requests, programme.config)
-    score, _ = _scores(rnd.participants, programme.config)
-    valid = _still_valid(previous, people, programme.config, requests, score)
+    previous, rnd, result, records, valid = _legal_round(programme, data, "keep")
     now = {(t, m) for t, m, _ in result_triples(result)}
     by_mentor: dict[str, list] = {}
     for t, m, _ in valid:
@@ -230,12 +236,9 @@ def _repair_value(rnd, valid_pairs):
 @given(programme=st.one_of(programmes(mentees=(1, 6), mentors=(1, 4), vary_program=False), crowded_schools()),
        data=st.data())
 def test_repair_mode_changes_as_few_pairs_as_the_most_pairs_allow(programme, data):
-    previous, people, requests = _scenario(programme, data)
-    rnd, result, records = _rematch(people, programme.config, previous, requests, "repair")
-    assert result.solution.status == "OPTIMAL" and rnd.stage["status"] == "OPTIMAL"
-    _assert_legal_and_accounted(rnd, result, records, previous, requests, programme.config)
+    previous, rnd, result, records, valid = _legal_round(programme, data, "repair")
+    assert rnd.stage["status"] == "OPTIMAL"
     score, score_int = _scores(rnd.participants, programme.config)
-    valid = _still_valid(previous, people, programme.config, requests, score)
     value = _repair_value(rnd, valid)
     best, _ = brute_force_optimum(rnd.participants, programme.config, score_int, score, forbids=_forbids(rnd),
                                   value=value)

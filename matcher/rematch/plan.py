@@ -251,10 +251,8 @@ def solve_round(rnd: Round, participants, config, *, pair_specs=None, engine: st
     checked, kept (keep) or changed as little as the optimum allows (repair), then the final
     solve with them locked. Its locks: the consilium's first (rnd.user_locks of them)."""
     from ..arrays import build_roster
-    from ..conflicts import explain_conflicts
     from ..graph import build_graph
-    from ..pipeline import SOLVE_SHARE, MatchResult, resolve_pair_specs
-    from ..solve import solve
+    from ..pipeline import SOLVE_SHARE, MatchResult, resolve_pair_specs, solve_explained
 
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -277,20 +275,17 @@ def solve_round(rnd: Round, participants, config, *, pair_specs=None, engine: st
     rnd.user_locks = len(user_locks)
     _check_against_graph(rnd, graph, roster, user_locks, forbids)
     # 5. keep, or repair's first solve.
+    how = {"engine": engine, "seed": seed, "workers": workers, "deadline": deadline, "solve_deadline": solve_deadline}
     if rnd.mode == "keep":
         held = _keep_locks(rnd, graph, roster, user_locks)
     else:
-        held, first = _repair_locks(rnd, graph, user_locks, engine, seed, workers, solve_deadline, timings)
+        held, first = _repair_locks(rnd, graph, user_locks, how, timings)
         if first is not None:  # no assignment at all under the consilium's locks
             return MatchResult(config, participants, roster, graph, first, user_locks, seed, engine, timings,
                                forbids, deadline)
     # 6. The final solve.
     locks = user_locks + held
-    solution = solve(graph, locks, engine=engine, time_limit=max(0.0, deadline - t), seed=seed, workers=workers,
-                     deadline=solve_deadline, timing=timings)
-    if solution.status == "INFEASIBLE":
-        solution.conflict = explain_conflicts(graph, locks, solution.conflict, seed=seed, workers=workers,
-                                              deadline=solve_deadline)
+    solution = solve_explained(graph, locks, timings=timings, **how)
     timings["solve"] = time.perf_counter() - t
     return MatchResult(config, participants, roster, graph, solution, locks, seed, engine, timings, forbids,
                        deadline)
@@ -376,12 +371,12 @@ def _keep_locks(rnd: Round, graph, roster, user_locks) -> list:
     return locks
 
 
-def _repair_locks(rnd: Round, graph, user_locks, engine, seed, workers, deadline, timings):
+def _repair_locks(rnd: Round, graph, user_locks, how: dict, timings: dict):
     """Step 5, repair: the optimum with the levels still_paired and kept; the previous mentees'
     pairs in it, as locks. Returns (locks, None), or ([], solution) when that solve has no
-    assignment (the consilium's locks clash)."""
-    from ..conflicts import explain_conflicts
-    from ..solve import Lock, solve
+    assignment (the consilium's locks clash). `how`: pipeline.solve_explained's options."""
+    from ..pipeline import solve_explained
+    from ..solve import Lock
     from ..solve.objective import slot_of_edges
 
     previous = np.zeros(graph.n_edges, dtype=bool)
@@ -394,8 +389,7 @@ def _repair_locks(rnd: Round, graph, user_locks, engine, seed, workers, deadline
     graph.previous_pairs = previous
     t = time.perf_counter()
     try:
-        first = solve(graph, user_locks, engine=engine, time_limit=max(0.0, deadline - t), seed=seed,
-                      workers=workers, deadline=deadline, timing={})
+        first = solve_explained(graph, user_locks, timings={}, **how)
     finally:
         graph.previous_pairs = None
     timings["repair"] = time.perf_counter() - t
@@ -403,9 +397,6 @@ def _repair_locks(rnd: Round, graph, user_locks, engine, seed, workers, deadline
                  "level_gaps": dict(first.level_gaps), "objective_levels": list(first.objective_def.names)
                  if first.objective_def else []}
     if first.status in ("INFEASIBLE", "UNKNOWN"):
-        if first.status == "INFEASIBLE":
-            first.conflict = explain_conflicts(graph, user_locks, first.conflict, seed=seed, workers=workers,
-                                               deadline=deadline)
         return [], first
     slot = slot_of_edges(graph)
     held = np.zeros(int(slot.max()) + 1 if len(slot) else 0, dtype=bool)
