@@ -468,7 +468,7 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
 def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, previous_path, changes_path, replace_ids,
                 withdrew_ids, left_ids, mode, locks_path, out_dir, engine, time_limit, seed, xlsx, headers, quiet,
                 anonymize, include_sensitive, order):
-    """Re-match mid-year from the previous round: working pairs stay, free mentees get pairs, every change has its reason."""
+    """Re-match mid-year: working pairs stay, free mentees get pairs; each change has its reason."""
     import time
     from functools import partial
 

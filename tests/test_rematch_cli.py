@@ -195,3 +195,21 @@ def test_keep_mode_that_cannot_hold_a_group_exits_3_and_points_to_repair(tmp_pat
     changes = {r["mentee_id"]: r for r in read_csv(tmp_path / "r" / "changes.csv")}
     assert (changes["S1"]["change"], changes["S1"]["mentor_id"]) == ("moved", "T2")
     assert (changes["S2"]["change"], changes["S2"]["reason_code"]) == ("dissolved", "mentee_left")
+
+
+def test_a_result_folder_whose_pairs_csv_was_edited_is_refused_and_the_file_itself_suggested(first_round, tmp_path):
+    import shutil
+
+    base, mentors, mentees = first_round
+    folder = tmp_path / "results"
+    shutil.copytree(base / "r1", folder)
+    lines = (folder / "pairs.csv").read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    (folder / "pairs.csv").write_text("".join(lines[:2] + lines[3:]), encoding="utf-8-sig")  # a pair taken out
+    done = run("rematch", "--previous", folder, "--mentors", mentors, "--mentees", mentees, "--out", tmp_path / "r2",
+               "-q", "--lang", "en")
+    assert done.exit_code == 1 and f"--previous {folder / 'pairs.csv'}" in done.output
+    done = run("rematch", "--previous", folder / "pairs.csv", "--mentors", mentors, "--mentees", mentees, "--out",
+               tmp_path / "r2", "-q", "--lang", "en")
+    assert done.exit_code == 0, done.output
+    changes = read_csv(tmp_path / "r2" / "changes.csv")
+    assert len([r for r in changes if r["change"] != "new"]) == len(lines) - 2  # every pair left in the file

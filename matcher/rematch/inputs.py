@@ -24,6 +24,9 @@ from ..text import norm
 register({
     "rematch.previous_missing": ("нет такого файла или папки: {path}", "no such file or folder: {path}"),
     "rematch.previous_folder": ("{error_ru}", "{error_en}"),
+    "rematch.previous_folder_edited": ("если pairs.csv исправлен консилиумом вручную, укажите его самого: "
+                                       "--previous {path}",
+                                "if the consilium edited pairs.csv by hand, give that file itself: --previous {path}"),
     "rematch.empty_id": ("пустой идентификатор", "empty id"),
     "rematch.bad_change": ("неизвестное изменение «{value}»: ожидается «замена», «отказ наставника» или «выбыл»",
                            "unknown change '{value}': expected 'replace', 'withdrew' or 'left'"),
@@ -125,6 +128,8 @@ def _from_result(folder: Path, label: str, report: ProblemReport) -> Previous | 
     except OutputError as exc:
         report.add("rematch.previous_folder", file=label,
                    params={"error_ru": exc.message("ru"), "error_en": exc.message("en")})
+        if ("outputs.file_changed", "pairs.csv") in (exc.params.get("files") or []):
+            report.add("rematch.previous_folder_edited", file=label, params={"path": str(folder / "pairs.csv")})
         return None
     files = [str(folder / name) for name in sorted(("result.json", "pairs.csv", "manifest.json"))]
     return previous_from_document(doc, label, files)
