@@ -213,3 +213,27 @@ def test_a_result_folder_whose_pairs_csv_was_edited_is_refused_and_the_file_itse
     assert done.exit_code == 0, done.output
     changes = read_csv(tmp_path / "r2" / "changes.csv")
     assert len([r for r in changes if r["change"] != "new"]) == len(lines) - 2  # every pair left in the file
+
+
+def test_untrusted_names_are_escaped_in_the_report_and_neutralised_in_changes_csv(tmp_path):
+    import matcher
+    from matcher.rematch import ChangeRequest
+    from matcher.rematch.inputs import Previous, PreviousPair
+
+    def person(pid, role, **kw):
+        base = dict(id=pid, role=role, category="teacher" if role == "mentor" else "student",
+                    forms=["teacher_student"], consent=True, data_consent=True, guardian_consent=True,
+                    age=40 if role == "mentor" else 12, grade=None if role == "mentor" else 6)
+        return Participant(**{**base, **kw})
+
+    people = [person("T1", "mentor", name="<script>alert(1)</script>"), person("T2", "mentor", name="=1+2"),
+              person("S1", "mentee", name="<b>Ученик</b>")]
+    previous = Previous("r1", "result", [PreviousPair("S1", "T1", "teacher_student", "r1/result.json", None)], [])
+    done = matcher.run_rematch(people, matcher.load_config(), tmp_path / "r2", previous,
+                               requests=[ChangeRequest("replace", "S1")], lang="ru")
+    assert done.written and done.round.mode == "keep"
+    html = (tmp_path / "r2" / "report.html").read_text(encoding="utf-8")
+    assert 'id="changes"' in html and "Что изменилось с прошлого тура" in html
+    assert "<script>alert(1)" not in html and "<b>Ученик</b>" not in html and "&lt;b&gt;Ученик" in html
+    rows = read_csv(tmp_path / "r2" / "changes.csv")
+    assert rows[0]["mentor_name"] == "'=1+2" and rows[0]["change"] == "смена наставника"
