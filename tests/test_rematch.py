@@ -356,3 +356,13 @@ def test_an_edited_pairs_table_with_unknown_ids_or_over_capacity_is_rejected_row
     assert found == {("rematch.unknown_mentee", "pairs.csv", 4, "Код наставляемого"),
                      ("rematch.unknown_mentor", "pairs.csv", 5, "Код наставника"),
                      ("rematch.over_capacity", "pairs.csv", 3, "Код наставника")}
+
+
+def test_a_coarser_score_step_in_repairs_first_solve_is_said_and_a_full_one_is_not():
+    from matcher.rematch.words import resolution_note
+
+    coarse = resolution_note({"score_step": 0.01, "finest_score_step": 0.001}, "ru")
+    assert "0,01" in coarse and "0,001" in coarse
+    assert "0.01 instead of 0.001" in resolution_note({"score_step": 0.01, "finest_score_step": 0.001}, "en")
+    assert resolution_note({"score_step": 0.001, "finest_score_step": 0.001}, "en") == ""
+    assert resolution_note(None, "en") == ""

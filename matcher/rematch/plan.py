@@ -375,6 +375,7 @@ def _repair_locks(rnd: Round, graph, user_locks, how: dict, timings: dict):
     """Step 5, repair: the optimum with the levels still_paired and kept; the previous mentees'
     pairs in it, as locks. Returns (locks, None), or ([], solution) when that solve has no
     assignment (the consilium's locks clash). `how`: pipeline.solve_explained's options."""
+    from ..graph import SCORE_SCALE
     from ..pipeline import solve_explained
     from ..solve import Lock
     from ..solve.objective import slot_of_edges
@@ -393,9 +394,13 @@ def _repair_locks(rnd: Round, graph, user_locks, how: dict, timings: dict):
     finally:
         graph.previous_pairs = None
     timings["repair"] = time.perf_counter() - t
+    # The two levels more make the weights larger: the first solve may compare scores in coarser
+    # steps than the final one (the objective's score_divisor); said, not hidden.
+    divisor = int(first.objective_def.score_divisor) if first.objective_def else 1
     rnd.stage = {"status": first.status, "proof": first.proof, "levels": dict(first.levels),
                  "level_gaps": dict(first.level_gaps), "objective_levels": list(first.objective_def.names)
-                 if first.objective_def else []}
+                 if first.objective_def else [],
+                 "score_step": divisor / SCORE_SCALE, "finest_score_step": 1 / SCORE_SCALE}
     if first.status in ("INFEASIBLE", "UNKNOWN"):
         return [], first
     slot = slot_of_edges(graph)

@@ -66,6 +66,12 @@ register({
                               "Fewest changes among the assignments that pair the most mentees (proven: {proof})"),
     "rematch.repair_unproven": ("Наименьшее число перестановок не доказано (истёк --time-limit): {gaps}",
                                 "The fewest changes are not proven (--time-limit reached): {gaps}"),
+    "rematch.repair_resolution": ("При выборе перестановок оценки пар сравнивались с шагом {step} вместо {finest}: "
+                                  "у сменивших наставника сумма оценок может быть ниже наилучшей менее чем на "
+                                  "{step} на пару",
+                                  "Choosing the moves compared pair scores in steps of {step} instead of {finest}: "
+                                  "among the moved pairs the total score may fall short of the best by less than "
+                                  "{step} per pair"),
     "rematch.gap.kept": ("ещё до {n} пар можно было бы сохранить", "up to {n} more pairs might have been kept"),
     "rematch.gap.still_paired": ("ещё до {n} наставляемых могли бы остаться с наставником",
                                  "up to {n} more mentees might have kept a mentor"),
@@ -207,7 +213,18 @@ def summary_lines(doc: dict, lang: str) -> list[str]:
             gaps = [render(f"rematch.gap.{name}", {"n": n}, lang) for name, n in (stage.get("level_gaps") or {}).items()
                     if n and name in ("kept", "still_paired")]
             lines.append(render("rematch.repair_unproven", {"gaps": "; ".join(gaps) or "—"}, lang))
+        resolution = resolution_note(stage, lang)
+        if resolution:
+            lines.append(resolution)
     return lines
+
+
+def resolution_note(stage: dict | None, lang: str) -> str:
+    """Repair mode's first solve compared scores in coarser steps than the final one: in words; '' if not."""
+    step, finest = (stage or {}).get("score_step"), (stage or {}).get("finest_score_step")
+    if not step or not finest or step <= finest:
+        return ""
+    return render("rematch.repair_resolution", {"step": number(step, lang), "finest": number(finest, lang)}, lang)
 
 
 def report_view(doc: dict, lang: str) -> dict | None:
@@ -238,6 +255,7 @@ def report_view(doc: dict, lang: str) -> dict | None:
         "columns": [t(f"col_{c}") for c in ("change", "mentee", "previous", "mentor", "reason")],
         "rows": rows,
         "kept_note": t("kept_note", count=counts["kept"]) if counts["kept"] else "",
+        "resolution": resolution_note(part.get("repair_solve"), lang),
         "nothing": t("nothing") if not rows else "",
     }
 
