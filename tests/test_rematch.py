@@ -52,10 +52,10 @@ def _person(pid, role, **kw):
 
 
 @st.composite
-def crowded_schools(draw, mentees=(3, 6), mentors=(2, 4)) -> Programme:
+def crowded_schools(draw, mentees=(3, 6), mentors=(2, 4), overrides: dict | None = None) -> Programme:
     """Teacher–student programmes where nearly every pair is legal but for avoid lists: few
     places, many candidates, so a newcomer often needs a place someone holds (moves pay)."""
-    config = load_config()
+    config = load_config(overrides=overrides)
     n_mentors = draw(st.integers(*mentors))
     mentor_ids = [f"T{j + 1}" for j in range(n_mentors)]
     interests = st.lists(st.sampled_from(["chess", "music", "art"]), min_size=1, max_size=2, unique=True)
@@ -230,6 +230,27 @@ def _repair_value(rnd, valid_pairs):
                 *(sum(priority[t] == c for t, _, _ in triples) for c in classes),
                 len(triples), sum((t, m) in kept for t, m, _ in triples))
     return value
+
+
+QUALITY = {"program": {"objective": "quality"}}
+
+
+@settings(SETTINGS, max_examples=examples(20))
+@given(programme=st.one_of(programmes(mentees=(1, 5), mentors=(1, 4), vary_program=False, overrides=QUALITY),
+                           crowded_schools(overrides=QUALITY)), data=st.data())
+def test_repair_mode_with_the_quality_objective_never_moves_a_pair_for_a_better_score(programme, data):
+    previous, rnd, result, records, valid = _legal_round(programme, data, "repair")
+    score, score_int = _scores(rnd.participants, programme.config)
+    held, kept = {t for t, _, _ in valid}, {(t, m) for t, m, _ in valid}
+
+    def value(triples):  # who keeps a mentor, the pairs kept, then the score first as "quality" has it
+        triples = list(triples)
+        return (sum(t in held for t, _, _ in triples), sum((t, m) in kept for t, m, _ in triples),
+                sum(score_int(t, m) for t, m, _ in triples))
+
+    best, _ = brute_force_optimum(rnd.participants, programme.config, score_int, score, forbids=_forbids(rnd),
+                                  value=value)
+    assert value(result_triples(result)) == best
 
 
 @SETTINGS
