@@ -450,14 +450,16 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
               help="The previous round: a result folder of `matcher match` or `matcher rematch`, or a pairs table "
                    "the consilium edited (CSV, XLSX, XLS or ODS with the columns of pairs.csv).")
 @click.option("--changes", "changes_path", type=click.Path(dir_okay=False),
-              help="What changed since (CSV/XLSX): columns id, change (replace | withdrew | left; Russian: замена | "
-                   "отказ | выбыл) and, for a replacement, optionally mentor_id.")
+              help="What changed since (CSV/XLSX): columns id, change (replace | withdrew | left | returned; "
+                   "Russian: замена | отказ | выбыл | вернулся) and, for a replacement, optionally mentor_id.")
 @click.option("--replace", "replace_ids", multiple=True, metavar="MENTEE_ID",
               help="A mentee who asked for another mentor: the previous one is excluded for them (repeatable).")
 @click.option("--withdrew", "withdrew_ids", multiple=True, metavar="MENTOR_ID",
               help="A mentor who withdrew: their mentees are freed (repeatable).")
 @click.option("--left", "left_ids", multiple=True, metavar="ID",
-              help="A participant who left the programme (repeatable).")
+              help="A participant who left the programme; they stay out of later rounds too (repeatable).")
+@click.option("--returned", "returned_ids", multiple=True, metavar="ID",
+              help="A participant who left in an earlier round and is back (repeatable).")
 @click.option("--mode", type=click.Choice(["keep", "repair"]), default="keep", show_default=True,
               help="keep: every previous pair that still passes the hard rules stays, only free mentees are "
                    "matched; repair: previous pairs may move, as few as the most pairs need.")
@@ -466,7 +468,7 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
 @match_options
 @ORDER_OPTION
 def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, previous_path, changes_path, replace_ids,
-                withdrew_ids, left_ids, mode, locks_path, out_dir, engine, time_limit, seed, xlsx, headers, quiet,
+                withdrew_ids, left_ids, returned_ids, mode, locks_path, out_dir, engine, time_limit, seed, xlsx, headers, quiet,
                 anonymize, include_sensitive, order):
     """Re-match mid-year: working pairs stay, free mentees get pairs; each change has its reason."""
     import time
@@ -483,7 +485,7 @@ def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, prev
     report = ProblemReport()
     previous = load_previous(previous_path, report)
     requests = load_changes(changes_path, report) if changes_path else []
-    requests += option_changes(replace_ids, withdrew_ids, left_ids)
+    requests += option_changes(replace_ids, withdrew_ids, left_ids, returned_ids)
     if report.errors:
         _echo_problems(report, lang)
         sys.exit(1)

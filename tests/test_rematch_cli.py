@@ -105,18 +105,28 @@ def test_explain_on_a_rematch_result_says_why_a_pair_moved_or_was_dissolved(firs
 def test_rematching_its_own_result_with_no_changes_changes_nothing(first_round, tmp_path):
     base, mentors, mentees = first_round
     pairs = read_csv(base / "r1" / "pairs.csv")
-    assert run("rematch", "--previous", base / "r1", "--mentors", mentors, "--mentees", mentees, "--replace",
-               pairs[0]["mentee_id"], "--out", tmp_path / "r2", "-q").exit_code == 0
-    for mode in ("keep", "repair"):
-        again = run("rematch", "--previous", tmp_path / "r2", "--mentors", mentors, "--mentees", mentees, "--out",
-                    tmp_path / f"r3-{mode}", "--mode", mode, "-q")
+    for mode in ("keep", "repair"):  # round 2 with changes, round 3 in the same mode without
+        assert run("rematch", "--previous", base / "r1", "--mentors", mentors, "--mentees", mentees, "--replace",
+                   pairs[0]["mentee_id"], "--left", pairs[1]["mentee_id"], "--out", tmp_path / f"r2-{mode}", "--mode",
+                   mode, "-q").exit_code == 0
+        again = run("rematch", "--previous", tmp_path / f"r2-{mode}", "--mentors", mentors, "--mentees", mentees,
+                    "--out", tmp_path / f"r3-{mode}", "--mode", mode, "-q")
         assert again.exit_code == 0, again.output
         assert {r["change"] for r in read_csv(tmp_path / f"r3-{mode}" / "changes.csv")} == {"kept"}
-        assert (tmp_path / f"r3-{mode}" / "pairs.csv").read_bytes() == (tmp_path / "r2" / "pairs.csv").read_bytes()
+        assert (tmp_path / f"r3-{mode}" / "pairs.csv").read_bytes() == \
+            (tmp_path / f"r2-{mode}" / "pairs.csv").read_bytes()
         doc = json.loads((tmp_path / f"r3-{mode}" / "result.json").read_text(encoding="utf-8"))
         assert doc["rematch"]["round"] == 3
-        # The replacement of round 2 still holds in round 3.
+        # The replacement and the departure of round 2 still hold in round 3 (the questionnaires still list them).
         assert {"mentee_id": pairs[0]["mentee_id"], "mentor_id": pairs[0]["mentor_id"]} in doc["forbids"]
+        assert doc["rematch"]["gone"] == {pairs[1]["mentee_id"]: "left"}
+    # Back in round 3: paired again (the old pair is never proposed again), a new pair of round 3.
+    back = run("rematch", "--previous", tmp_path / "r2-keep", "--mentors", mentors, "--mentees", mentees, "--returned",
+               pairs[1]["mentee_id"], "--out", tmp_path / "r3-back", "-q")
+    assert back.exit_code == 0, back.output
+    doc = json.loads((tmp_path / "r3-back" / "result.json").read_text(encoding="utf-8"))
+    assert doc["rematch"]["gone"] == {}
+    assert (pairs[1]["mentee_id"], pairs[1]["mentor_id"]) not in {(p["mentee_id"], p["mentor_id"]) for p in doc["pairs"]}
 
 
 def test_an_edited_pairs_csv_with_unknown_ids_or_over_capacity_is_rejected_with_file_row_messages(first_round,

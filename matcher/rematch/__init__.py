@@ -90,7 +90,9 @@ def _extend(rnd: Round, lang: str, headers: str, result, doc: dict) -> dict[str,
         "changes": records,
         "waiting": waiting_after(rnd, [u["mentee_id"] for u in doc["unmatched"]]),
         "never_again": sorted(never, key=lambda e: (e["mentee_id"], e["mentor_id"])),
-        "names": {pid: rnd.previous.names.get(pid, "") for pid in sorted(ids - present)},
+        "gone": dict(sorted(rnd.gone.items())),
+        "names": {pid: rnd.gone_names.get(pid) or rnd.previous.names.get(pid, "")
+                  for pid in sorted((ids - present) | set(rnd.gone))},
         "repair_solve": rnd.stage or None,
     }
     return {"changes.csv": changes_csv(doc, lang, headers)}

@@ -5,7 +5,7 @@ pairs, who waited without a pair, the pairs never to propose again, the names of
 may have left since) or a pairs table the consilium edited by hand (CSV, XLSX, XLS or ODS;
 the columns of pairs.csv, English or Russian headers; only the pairs). The changes are a
 small table (or CLI options): a mentee asked for another mentor (001 §2.2.4), a mentor
-withdrew, a participant left.
+withdrew, a participant left, or came back (a departure holds in later rounds until then).
 
 Problems are collected with file, row and column, never raised one by one; checks that need
 the current questionnaires (unknown ids, capacity) are `plan.check_previous`'s.
@@ -28,8 +28,8 @@ register({
                                        "--previous {path}",
                                 "if the consilium edited pairs.csv by hand, give that file itself: --previous {path}"),
     "rematch.empty_id": ("пустой идентификатор", "empty id"),
-    "rematch.bad_change": ("неизвестное изменение «{value}»: ожидается «замена», «отказ наставника» или «выбыл»",
-                           "unknown change '{value}': expected 'replace', 'withdrew' or 'left'"),
+    "rematch.bad_change": ("неизвестное изменение «{value}»: ожидается «замена», «отказ», «выбыл» или «вернулся»",
+                           "unknown change '{value}': expected 'replace', 'withdrew', 'left' or 'returned'"),
     "rematch.previous_rows": ("в файле прежних пар нет ни одной пары", "the previous pairs file holds no pair"),
 })
 
@@ -53,6 +53,8 @@ CHANGE_KINDS = {
                  "отказался", "отказалась", "вышел из наставничества"],
     "left": ["left", "leave", "left the programme", "left the program", "выбыл", "выбыла", "выбыл из программы",
              "ушёл", "ушла", "покинул программу", "покинула программу"],
+    "returned": ["returned", "return", "back", "came back", "вернулся", "вернулась", "возвращение",
+                 "вернулся в программу", "вернулась в программу"],
 }
 CHANGE_INDEX = {norm(s): kind for kind, spellings in CHANGE_KINDS.items() for s in [kind, *spellings]}
 
@@ -83,12 +85,14 @@ class Previous:
     waiting: dict[str, int] = field(default_factory=dict)  # mentee id -> rounds waited without a pair
     never_again: list[tuple[str, str]] = field(default_factory=list)  # (mentee id, mentor id)
     names: dict[str, str] = field(default_factory=dict)  # id -> name, for people since gone
+    # People who left (or mentors who withdrew) in earlier rounds: they stay out until they return.
+    gone: dict[str, str] = field(default_factory=dict)  # id -> left | withdrew
     form_titles: dict[str, str] = field(default_factory=dict)  # norm(title) -> form id
 
 
 @dataclass
 class ChangeRequest:
-    kind: str  # replace | withdrew | left
+    kind: str  # replace | withdrew | left | returned
     id: str  # the mentee (replace), mentor (withdrew) or participant (left)
     mentor_id: str | None = None  # replace: the mentor to exclude (default: the mentee's previous one)
     file: str | None = None  # None for a CLI option
@@ -98,7 +102,7 @@ class ChangeRequest:
     @property
     def source(self) -> str:
         if self.file is None:
-            return {"replace": "--replace", "withdrew": "--withdrew", "left": "--left"}[self.kind]
+            return f"--{self.kind}"
         return f"{self.file}:{self.row}"
 
 
@@ -154,9 +158,11 @@ def previous_from_document(doc: dict, label: str, files: list[str] = ()) -> Prev
         names.setdefault(u["mentee_id"], u.get("mentee_name") or "")
     for m in doc.get("mentors") or []:
         names.setdefault(m["mentor_id"], m.get("mentor_name") or "")
+    for pid, name in (previous_round.get("names") or {}).items():
+        names.setdefault(pid, name)
     return Previous(label, "result", pairs, list(files), round=int(previous_round.get("round") or 1),
                     waiting={str(k): int(v) for k, v in waiting.items()}, never_again=sorted(set(never)),
-                    names=names, form_titles=_titles(doc))
+                    names=names, form_titles=_titles(doc), gone=dict(previous_round.get("gone") or {}))
 
 
 def _titles(doc: dict) -> dict[str, str]:
@@ -231,8 +237,7 @@ def load_changes(path, report: ProblemReport) -> list[ChangeRequest]:
     return out
 
 
-def option_changes(replace=(), withdrew=(), left=()) -> list[ChangeRequest]:
-    """Changes given as CLI options (--replace MENTEE, --withdrew MENTOR, --left ID)."""
-    return ([ChangeRequest("replace", id_text(x)) for x in replace]
-            + [ChangeRequest("withdrew", id_text(x)) for x in withdrew]
-            + [ChangeRequest("left", id_text(x)) for x in left])
+def option_changes(replace=(), withdrew=(), left=(), returned=()) -> list[ChangeRequest]:
+    """Changes given as CLI options (--replace MENTEE, --withdrew MENTOR, --left ID, --returned ID)."""
+    given = (("replace", replace), ("withdrew", withdrew), ("left", left), ("returned", returned))
+    return [ChangeRequest(kind, id_text(x)) for kind, ids in given for x in ids]

@@ -57,6 +57,8 @@ register({
                               "наставника {count} {count:plural:пара|пары|пар} (строки {rows})",
                               "mentor '{value}' takes at most {capacity} (questionnaire), but the file gives them "
                               "{count} {count:plural:mentee|mentees} (rows {rows})"),
+    "rematch.not_gone": ("участник «{value}» не выбывал из программы в прошлых турах: возвращаться неоткуда",
+                         "'{value}' did not leave in an earlier round: there is nothing to return from"),
     "rematch.unknown_id": ("участника с кодом «{value}» нет ни в текущих анкетах, ни в прежних парах",
                            "no participant with id '{value}' in the current questionnaires or the previous pairs"),
     "rematch.not_a_mentor": ("«{value}» не наставник ни сейчас, ни в прежних парах",
@@ -96,7 +98,8 @@ class Round:
     requests: list[ChangeRequest]
     waiting_priority: int
     raised: dict[str, int] = field(default_factory=dict)  # mentee id -> rounds waited (priority raised)
-    gone: dict[str, str] = field(default_factory=dict)  # id -> left | withdrew (as a mentor)
+    gone: dict[str, str] = field(default_factory=dict)  # id -> left | withdrew (as a mentor), earlier rounds too
+    gone_names: dict[str, str] = field(default_factory=dict)  # their names, from the questionnaires
     over_capacity: dict[str, int] = field(default_factory=dict)  # repair: mentor id -> capacity its pairs exceed
     user_locks: int = 0  # how many of the result's locks are the consilium's (the rest hold previous pairs)
     stage: dict = field(default_factory=dict)  # repair mode: the first solve's status, proof, levels, gaps
@@ -123,12 +126,15 @@ def prepare_round(participants: list[Participant], config, previous: Previous, r
     for p in previous.pairs:
         previous_mentor.setdefault(p.mentee_id, p.mentor_id)
 
-    # 1. Changes.
-    gone: dict[str, str] = {}
+    # 1. Changes; departures of earlier rounds hold until the person returns.
+    gone: dict[str, str] = dict(previous.gone)
     excluded: list[tuple[str, str, ChangeRequest]] = []  # (mentee, mentor, request)
     for req in requests:
         where = {"file": req.file or req.source, "row": req.row, "column": req.column, "value": req.id}
-        if req.kind == "left":
+        if req.kind == "returned":
+            if gone.pop(req.id, None) is None:
+                report.add("rematch.not_gone", **where)
+        elif req.kind == "left":
             if req.id not in by_id and req.id not in previous.names and not _in_pairs(previous, req.id):
                 report.add("rematch.unknown_id", **where)
                 continue
@@ -192,7 +198,8 @@ def prepare_round(participants: list[Participant], config, previous: Previous, r
             if rounds and p.is_mentee and p.id not in open_mentees:
                 people[k] = p.model_copy(update={"priority": p.priority + bonus})
                 raised[p.id] = rounds
-    return Round(previous, mode, people, old, forbids, list(requests), bonus, raised, gone)
+    names = {p.id: p.name for p in participants if p.id in gone}
+    return Round(previous, mode, people, old, forbids, list(requests), bonus, raised, gone, names)
 
 
 def _in_pairs(previous: Previous, pid: str) -> bool:
