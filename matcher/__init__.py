@@ -19,6 +19,7 @@ _LAZY = {
     "write_outputs": ("matcher.results", "write_outputs"),
     "write_report": ("matcher.report", "write_report"),
     "write_order": ("matcher.order", "write_order"),
+    "run_rematch": ("matcher.rematch", "run_rematch"),
 }
 
 

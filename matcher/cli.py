@@ -310,9 +310,11 @@ ORDER_OPTION = click.option(
 
 def run_match(lang, config, participants, *, pair_specs, engine, time_limit, seed, xlsx, headers,
               quiet, input_files, warnings, t0, report_options=None, outputs=None, out_dir=None,
-              order=None) -> int:
+              order=None, runner=None, more_lines=None) -> int:
     """matcher.run (into `outputs`, an OutputSet prepared by the caller; or into `out_dir`) with
-    the CLI's printing: progress, then the conflict or the summary. Returns the exit code."""
+    the CLI's printing: progress, then the conflict or the summary. Returns the exit code.
+    `runner` takes matcher.run's place (same arguments); `more_lines(done)` gives lines printed
+    after the summary or the conflict."""
     import time
 
     from .io.outputset import OutputError
@@ -322,10 +324,11 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
     from .solve import EngineError
 
     try:
-        done = run(participants, config, outputs if outputs is not None else out_dir, pair_specs=pair_specs,
-                   engine=engine, time_limit=time_limit, seed=seed, lang=lang, headers=headers, xlsx=xlsx,
-                   input_files=input_files, warnings=warnings, on_stage=lambda stage: _stage(lang, stage, t0, quiet),
-                   order=order, **(report_options or {}))
+        done = (runner or run)(participants, config, outputs if outputs is not None else out_dir,
+                               pair_specs=pair_specs, engine=engine, time_limit=time_limit, seed=seed, lang=lang,
+                               headers=headers, xlsx=xlsx, input_files=input_files, warnings=warnings,
+                               on_stage=lambda stage: _stage(lang, stage, t0, quiet), order=order,
+                               **(report_options or {}))
     except EngineError:
         click.echo(render("cli.engine_flow", None, lang), err=True)
         return 2
@@ -340,17 +343,43 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
         return 4
     if done.status == "INFEASIBLE":
         print_conflict(done.match.solution, lang)
+        for line in (more_lines(done) if more_lines else []):
+            click.echo(line, err=True)
         return 3
     if done.status == "UNKNOWN":
         click.echo(render("cli.unknown_status", {"seconds": time_limit}, lang), err=True)
         return 3
     print_summary(done.document, lang, time.perf_counter() - t0, done.out_dir, done.order)
+    for line in (more_lines(done) if more_lines else []):
+        click.echo(line)
     timings = done.match.timings
     if timings.get("over_limit", 0.0) > 0.1 * time_limit:
         click.echo(render("cli.over_limit", {
             "over": number(timings["over_limit"], lang, 1), "limit": f"{time_limit:g}",  # as typed after --time-limit
             "graph": number(timings.get("roster", 0.0) + timings.get("graph", 0.0), lang, 1)}, lang))
     return 0
+
+
+def read_for_run(lang, config, t0, quiet, out_dir, order, inputs):
+    """What `match` and `rematch` read before the solve: the questionnaires (exit 1 on errors),
+    the consilium's locks, the warnings to record; then --out and --order checked and the set
+    staged (exit 4). `inputs`: mentors, mentees, participants, mapping, config and locks paths
+    (those six first, in that order), then any other file read. Returns (ingest, pair_specs,
+    warnings, outputs)."""
+    from .locks import load_pair_specs
+
+    mentors, mentees, participants, mapping, _, locks_path = inputs[:6]
+    ingest = load_input_or_exit(lang, config, mentors, mentees, participants, mapping, all_warnings=False)
+    pair_specs = []
+    if locks_path:
+        pair_specs, report = load_pair_specs(locks_path)
+        if report.errors:
+            _echo_problems(report, lang)
+            sys.exit(1)
+    warnings = [p.to_dict(lang) for p in ingest.report.warnings]
+    outputs = prepare_outputs_or_exit(out_dir, lang, inputs)
+    order_target_or_exit(order, outputs, lang, inputs)
+    return ingest, pair_specs, warnings, outputs
 
 
 def match_options(f):
@@ -389,19 +418,8 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
     _stage(lang, "read", t0, quiet)  # at once: the configuration is part of what is read
     order_format_or_exit(order, lang)
     config = load_config_or_exit(config_path, lang)
-    ingest = load_input_or_exit(lang, config, mentors, mentees, participants, mapping, all_warnings=False)
-    pair_specs = []
-    if locks_path:
-        from .locks import load_pair_specs
-
-        pair_specs, report = load_pair_specs(locks_path)
-        if report.errors:
-            _echo_problems(report, lang)
-            sys.exit(1)
-    warnings = [p.to_dict(lang) for p in ingest.report.warnings]
-    inputs = [mentors, mentees, participants, mapping, config_path, locks_path]
-    outputs = prepare_outputs_or_exit(out_dir, lang, inputs)
-    order_target_or_exit(order, outputs, lang, inputs)
+    ingest, pair_specs, warnings, outputs = read_for_run(
+        lang, config, t0, quiet, out_dir, order, [mentors, mentees, participants, mapping, config_path, locks_path])
     try:
         code = run_match(lang, config, ingest.participants, pair_specs=pair_specs, engine=engine,
                          time_limit=time_limit, seed=seed, outputs=outputs, xlsx=xlsx, headers=headers,
@@ -410,6 +428,73 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
                          order=order)
     finally:
         outputs.discard()  # a run that did not commit leaves --out as it was
+    sys.exit(code)
+
+
+@main.command("rematch")
+@input_options
+@click.option("--previous", "previous_path", type=click.Path(), required=True,
+              help="The previous round: a result folder of `matcher match` or `matcher rematch`, or a pairs table "
+                   "the consilium edited (CSV, XLSX, XLS or ODS with the columns of pairs.csv).")
+@click.option("--changes", "changes_path", type=click.Path(dir_okay=False),
+              help="What changed since (CSV/XLSX): columns id, change (replace | withdrew | left | returned; "
+                   "Russian: замена | отказ | выбыл | вернулся) and, for a replacement, optionally mentor_id.")
+@click.option("--replace", "replace_ids", multiple=True, metavar="MENTEE_ID",
+              help="A mentee who asked for another mentor: the previous one is excluded for them (repeatable).")
+@click.option("--withdrew", "withdrew_ids", multiple=True, metavar="MENTOR_ID",
+              help="A mentor who withdrew: their mentees are freed (repeatable).")
+@click.option("--left", "left_ids", multiple=True, metavar="ID",
+              help="A participant who left the programme; they stay out of later rounds too (repeatable).")
+@click.option("--returned", "returned_ids", multiple=True, metavar="ID",
+              help="A participant who left in an earlier round and is back (repeatable).")
+@click.option("--mode", type=click.Choice(["keep", "repair"]), default="keep", show_default=True,
+              help="keep: every previous pair that still passes the hard rules stays, only free mentees are "
+                   "matched; repair: previous pairs may move, as few as the most pairs need.")
+@click.option("--locks", "locks_path", type=click.Path(dir_okay=False),
+              help="Consilium decisions (CSV/XLSX): mentor_id, mentee_id, action lock|forbid, form.")
+@match_options
+@ORDER_OPTION
+def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, previous_path, changes_path, replace_ids,
+                withdrew_ids, left_ids, returned_ids, mode, locks_path, out_dir, engine, time_limit, seed, xlsx, headers, quiet,
+                anonymize, include_sensitive, order):
+    """Re-match mid-year: working pairs stay, free mentees get pairs; each change has its reason."""
+    import time
+    from functools import partial
+
+    from .problems import ProblemReport
+    from .rematch import load_changes, load_previous, option_changes, run_rematch
+    from .rematch.words import summary_lines
+
+    t0 = time.perf_counter()
+    lang = _lang(lang)
+    _stage(lang, "read", t0, quiet)  # at once: the configuration is part of what is read
+    order_format_or_exit(order, lang)
+    config = load_config_or_exit(config_path, lang)
+    report = ProblemReport()
+    previous = load_previous(previous_path, report)
+    requests = load_changes(changes_path, report) if changes_path else []
+    requests += option_changes(replace_ids, withdrew_ids, left_ids, returned_ids)
+    if report.errors:
+        _echo_problems(report, lang)
+        sys.exit(1)
+    ingest, pair_specs, warnings, outputs = read_for_run(
+        lang, config, t0, quiet, out_dir, order,
+        [mentors, mentees, participants, mapping, config_path, locks_path, changes_path, *previous.files])
+
+    def more_lines(done):
+        if done.status == "INFEASIBLE":
+            return [render("rematch.hint_repair", None, lang)] if mode == "keep" else []
+        return summary_lines(done.document, lang) if done.document else []
+
+    try:
+        code = run_match(lang, config, ingest.participants, pair_specs=pair_specs, engine=engine,
+                         time_limit=time_limit, seed=seed, outputs=outputs, xlsx=xlsx, headers=headers,
+                         quiet=quiet, input_files=ingest.files, warnings=warnings, t0=t0,
+                         report_options={"anonymize": anonymize, "include_sensitive": include_sensitive},
+                         order=order, more_lines=more_lines,
+                         runner=partial(run_rematch, previous=previous, requests=requests, mode=mode))
+    finally:
+        outputs.discard()
     sys.exit(code)
 
 

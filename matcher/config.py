@@ -114,12 +114,19 @@ class FormRule(_Strict):
         return (self.title_ru if lang == "ru" else self.title_en) or form_id
 
 
+class RematchSettings(_Strict):
+    # `matcher rematch`: priority classes added for a mentee left without a pair in an earlier
+    # round ("the search for a mentor continues", 002 §9 step 5); 0 = none.
+    waiting_priority: int = Field(1, ge=0, le=10)
+
+
 class ProgramConfig(_Strict):
     program: ProgramSettings = Field(default_factory=ProgramSettings)
     rules: RuleSettings = Field(default_factory=RuleSettings)
     weights: Weights = Field(default_factory=Weights)
     psych: PsychSettings = Field(default_factory=PsychSettings)
     forms: dict[str, FormRule] = Field(default_factory=dict)
+    rematch: RematchSettings = Field(default_factory=RematchSettings)
 
     @property
     def form_ids(self) -> list[str]:

@@ -294,6 +294,16 @@ def _not_a_pair_text(words: Words, mentor_id: str, mentee_id: str) -> list[str]:
     return lines
 
 
+def _since_previous(doc: dict, lang: str, *, mentee=None, mentor=None) -> list[str]:
+    """For a re-matching round's result: what became of a mentee's pair, or of a previous
+    mentor's pairs, since the previous round, and why ([] for any other result)."""
+    if not doc.get("rematch"):
+        return []
+    from .rematch.words import explain_lines
+
+    return explain_lines(doc, lang, mentee=mentee, mentor=mentor)
+
+
 def explain_text(doc: dict, mentee=None, mentor=None, pair=None, lang: str = "en") -> str:
     """The explanation of one mentee, one mentor or one pair, worded in `lang`."""
     lang = "ru" if lang == "ru" else "en"
@@ -310,24 +320,30 @@ def explain_text(doc: dict, mentee=None, mentor=None, pair=None, lang: str = "en
     if mentee:
         pairs = [p for p in doc.get("pairs") or [] if p["mentee_id"] == mentee]
         unmatched = [u for u in doc.get("unmatched") or [] if u["mentee_id"] == mentee]
-        if not pairs and not unmatched:
+        since = _since_previous(doc, lang, mentee=mentee)  # a re-matching round: what became of their pair
+        if not pairs and not unmatched and not since:
             raise ExplainError("explain.unknown_mentee", {"id": mentee})
         sections += [_pair_text(words, p) for p in pairs]
         sections += [_unmatched_text(words, u) for u in unmatched]
+        sections += [since] if since else []
     if mentor:
         record = [m for m in doc.get("mentors") or [] if m["mentor_id"] == mentor]
-        if not record:
+        since = _since_previous(doc, lang, mentor=mentor)
+        if not record and not since:
             raise ExplainError("explain.unknown_mentor", {"id": mentor})
-        sections.append(_mentor_text(words, record[0]))
+        sections += [_mentor_text(words, record[0])] if record else []
+        sections += [since] if since else []
     if pair:
         mentor_id, mentee_id = pair
-        if mentor_id not in mentor_ids:
+        since = _since_previous(doc, lang, mentee=mentee_id, mentor=mentor_id)
+        if mentor_id not in mentor_ids and not since:
             raise ExplainError("explain.unknown_mentor", {"id": mentor_id})
-        if mentee_id not in mentee_ids:
+        if mentee_id not in mentee_ids and not since:
             raise ExplainError("explain.unknown_mentee", {"id": mentee_id})
         pairs = [p for p in doc.get("pairs") or [] if p["mentor_id"] == mentor_id and p["mentee_id"] == mentee_id]
         if pairs:
             sections += [_pair_text(words, p) for p in pairs]
-        else:
+        elif mentor_id in mentor_ids and mentee_id in mentee_ids:
             sections.append(_not_a_pair_text(words, mentor_id, mentee_id))
+        sections += [since] if since else []
     return "\n\n".join("\n".join(line for line in s if line) for s in sections)

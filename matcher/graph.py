@@ -85,6 +85,9 @@ class CandidateGraph:
     near_form: np.ndarray  # int8 [N], index into roster.form_ids
     near_per_mentee: np.ndarray  # int32 [n_mentees], stored or not
     near_stored: np.ndarray  # bool [n_mentees]: False = the row holds only forbidden / min_score pairs
+    # bool [E] or None: the edges that are pairs of a previous round which may stay (`matcher
+    # rematch --mode repair`); the objective then counts who keeps a pair and who keeps theirs.
+    previous_pairs: np.ndarray | None = None
 
     @property
     def n_edges(self) -> int:

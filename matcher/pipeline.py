@@ -110,15 +110,23 @@ def match(participants: list[Participant], config: ProgramConfig, *, pair_specs:
     timings["graph"] = time.perf_counter() - t
     t = time.perf_counter()
     solve_deadline = t + SOLVE_SHARE * (deadline - t) if explain else deadline
-    solution = solve(graph, locks, engine=engine, time_limit=max(0.0, deadline - t), seed=seed, workers=workers,
-                     flow_presolve=flow_presolve, deadline=solve_deadline, timing=timings)
-    if solution.status == "INFEASIBLE":
-        # The clash reduced to minimal cores of locks, with the rules involved, by the solver's deadline.
-        solution.conflict = explain_conflicts(graph, locks, solution.conflict, seed=seed, workers=workers,
-                                              deadline=solve_deadline)
+    solution = solve_explained(graph, locks, engine=engine, seed=seed, workers=workers, deadline=deadline,
+                               solve_deadline=solve_deadline, timings=timings, flow_presolve=flow_presolve)
     timings["solve"] = time.perf_counter() - t
     return MatchResult(config, participants, roster, graph, solution, locks, seed, engine, timings, forbids,
                        deadline)
+
+
+def solve_explained(graph, locks: list[Lock], *, engine: str, seed: int, workers: int, deadline: float,
+                    solve_deadline: float, timings: dict, flow_presolve: bool = True) -> Solution:
+    """solve() by `solve_deadline` (the run's `deadline` bounds its time limit); an INFEASIBLE
+    answer's clash reduced to minimal cores of locks, with the rules involved, by the same deadline."""
+    solution = solve(graph, locks, engine=engine, time_limit=max(0.0, deadline - time.perf_counter()), seed=seed,
+                     workers=workers, flow_presolve=flow_presolve, deadline=solve_deadline, timing=timings)
+    if solution.status == "INFEASIBLE":
+        solution.conflict = explain_conflicts(graph, locks, solution.conflict, seed=seed, workers=workers,
+                                              deadline=solve_deadline)
+    return solution
 
 
 @dataclass
@@ -143,7 +151,9 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
         engine: str = "auto", time_limit: float = 60.0, seed: int = 0, lang: str = "en", headers: str = "en",
         xlsx: bool = False, anonymize: bool = False, include_sensitive: bool = False,
         input_files: list[str] | None = None, warnings: list[dict] | None = None,
-        on_stage: Callable[[str], None] | None = None, order=None) -> RunResult:
+        on_stage: Callable[[str], None] | None = None, order=None,
+        solve_step: Callable[..., MatchResult] | None = None,
+        extend: Callable[[MatchResult, dict], dict[str, bytes]] | None = None) -> RunResult:
     """One run, as `matcher match` does it:
 
     1. match: the candidate graph and the solver, within `time_limit` seconds for solving
@@ -160,7 +170,10 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
     `participants`: a list of Participant, or the Ingest from matcher.load (its files and
     warnings are then recorded unless `input_files` / `warnings` are given). `out`: a
     directory, or an io.outputset.OutputSet the caller prepared (and discards). `on_stage`
-    hears "match", "explain" and "write" as each begins. Raises problems.InputRejected
+    hears "match", "explain" and "write" as each begins. `solve_step` takes `match`'s place
+    (same arguments; `matcher rematch` solves against the previous round through it);
+    `extend(result, doc)`, after the explanations, may add to the document and returns more
+    files of the set by name (rematch: changes.csv). Raises problems.InputRejected
     (unknown ids in locks), solve.EngineError (engine "flow" with side constraints),
     order.OrderFormatError (`order` is neither .docx nor .xlsx) and io.outputset.OutputError
     (`out` or `order` cannot be written)."""
@@ -185,13 +198,14 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
         stage("match")
         # One deadline for everything after reading: solving, then explanations; writing comes after.
         deadline = time.perf_counter() + time_limit
-        result = match(participants, config, pair_specs=pair_specs, engine=engine, time_limit=time_limit,
-                       seed=seed, deadline=deadline, explain=True)
+        result = (solve_step or match)(participants, config, pair_specs=pair_specs, engine=engine,
+                                       time_limit=time_limit, seed=seed, deadline=deadline, explain=True)
         if result.solution.status in ("INFEASIBLE", "UNKNOWN"):
             return RunResult(result)
         stage("explain")
         doc = result_document(result, input_files=input_files, warnings=warnings)
         add_explanations(doc, result, deadline=result.deadline)
+        more_files = extend(result, doc) if extend is not None else {}
         # What the budget could not hold (the roster and the candidate graph always run to the
         # end; so does the first flow): the CLI says so rather than hide it.
         result.timings["over_limit"] = max(0.0, time.perf_counter() - deadline)
@@ -199,7 +213,7 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
         sensitive = None
         if include_sensitive:
             sensitive = {p.id: dict(p.sensitive) for p in participants if p.sensitive}
-        files = output_files(doc, lang=lang, headers=headers, xlsx=xlsx)
+        files = {**output_files(doc, lang=lang, headers=headers, xlsx=xlsx), **more_files}
         files["report.html"] = render_report(doc, lang, sensitive=sensitive, anonymize=anonymize).encode("utf-8")
         order_data = order_bytes(doc, target.path, lang) if target else None
         if target and target.in_set:

@@ -565,6 +565,14 @@ class _Explainer:
     def person(self, pid, name: str | None = None) -> str:
         return self.words.person(pid, name)
 
+    def changes(self):
+        """The words of a re-matching round's changes (matcher.rematch.words), made once."""
+        if getattr(self, "_changes", None) is None:
+            from .rematch.words import ChangeWords
+
+            self._changes = ChangeWords(self.doc, self.lang, "report")
+        return self._changes
+
     def num(self, value: float, digits: int = 2) -> str:
         return fmt_num(value, digits, self.lang)
 
@@ -607,6 +615,8 @@ class _Explainer:
                 mentee_rank=expl.get("mentee_rank", "?"), mentee_candidates=expl.get("mentee_candidates", "?"))))
         if expl.get("locked"):
             blocks.append(_block("locked", self.t("badge_locked"), self.t("x.locked")))
+        if expl.get("change"):  # a re-matching round: what became of the pair since the previous one
+            blocks.append(_block("change", *self.changes().block(expl["change"])))
         alternatives = [self.mentor_entry(a) for a in expl.get("alternatives") or []]
         if alternatives:
             blocks.append(_block("alternatives", self.t("x.alternatives"), items=alternatives))
@@ -779,9 +789,19 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "score_chart": score_chart([p.get("score", 0.0) for p in pairs], lang),
         "appendix": annex_rows(doc, lang),
         "decisions": decisions_view(doc, unit_list, ALTERNATIVES_SHOWN, lang),
+        "changes": _changes_view(doc, lang),
     }
     view.update(_paging(unit_list, pairs_total, candidates, T, inline_units, page_units))
     return view
+
+
+def _changes_view(doc: dict, lang: str) -> dict | None:
+    """A re-matching round's "what changed" section (matcher.rematch.words); None otherwise."""
+    if not doc.get("rematch"):
+        return None
+    from .rematch.words import report_view
+
+    return report_view(doc, lang)
 
 
 def _paging(unit_list: list[dict], pairs_total: int, candidates: dict | None, T: _Texts, inline_units: int,

@@ -309,9 +309,12 @@ def lex_value(participants: list[Participant], config: ProgramConfig, pairs: Ite
 def brute_force_optimum(participants: list[Participant], config: ProgramConfig,
                         score_int: Callable[[str, str], int], score: Callable[[str, str], float], *,
                         locks: Iterable[tuple[str, str, str | None]] = (),
-                        forbids: Iterable[tuple[str, str]] = ()) -> tuple[tuple[int, ...] | None, list[Triple]]:
+                        forbids: Iterable[tuple[str, str]] = (),
+                        value: Callable[[list[Triple]], tuple[int, ...]] | None = None
+                        ) -> tuple[tuple[int, ...] | None, list[Triple]]:
     """The best lexicographic value over every legal assignment, and one assignment reaching it
-    ((None, []) when no assignment is legal, e.g. under contradictory locks).
+    ((None, []) when no assignment is legal, e.g. under contradictory locks). `value`: another
+    objective to maximise (lex_value by default); a sum over the pairs, level by level.
 
     Each mentee slot (a mentee, or a mentee and a form when one_mentor_per = "form") takes one
     of the pairs `pair_violations` allows, or none; capacities prune the search; every
@@ -325,7 +328,7 @@ def brute_force_optimum(participants: list[Participant], config: ProgramConfig,
     capacity = {m.id: m.capacity for m in mentors}
 
     def value_of(triples):
-        return lex_value(participants, config, triples, score_int)
+        return value(triples) if value is not None else lex_value(participants, config, triples, score_int)
 
     slots: list[list[Triple]] = []
     for t in mentees:

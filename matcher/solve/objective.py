@@ -5,6 +5,12 @@ then the number of matched mentees, then the total score. "quality": the total s
 first. Each level's weight exceeds the largest total all lower levels can reach, so one
 integer objective orders solutions exactly as the levels do — for min-cost flow and CP-SAT
 alike, which therefore reach the same optimum.
+
+Re-matching with pairs of a previous round (graph.previous_pairs, `matcher rematch --mode
+repair`) adds two levels: first `still_paired`, the previous round's mentees who keep a
+mentor (no working pair is broken up to pair someone else), and `kept`, the previous pairs
+that stay as they are, just above the score (fewest changes among the assignments that pair
+the most people; the score never moves a working pair).
 """
 from __future__ import annotations
 
@@ -21,7 +27,8 @@ class LevelValues:
     row is a function of the edge's mentee (priority class, matched) or its score."""
 
     def __init__(self, graph, kinds: list[tuple[str, int]]):
-        self.graph, self.kinds = graph, kinds  # ("priority", class) | ("matched", 0) | ("score", divisor)
+        # ("priority", class) | ("matched", 0) | ("score", divisor) | ("still_paired", 0) | ("kept", 0)
+        self.graph, self.kinds = graph, kinds
         self.shape = (len(kinds), graph.n_edges)
 
     def __len__(self) -> int:
@@ -33,6 +40,9 @@ class LevelValues:
         if kind == "score":
             v = graph.score_int if edges is None else graph.score_int[edges]
             return np.asarray(v, dtype=np.int64) // arg
+        if kind in ("still_paired", "kept"):
+            v = previous_values(graph)[0 if kind == "still_paired" else 1]
+            return (v if edges is None else v[edges]).astype(np.int64)
         mentee = graph.mentee if edges is None else graph.mentee[edges]
         if kind == "matched":
             return np.ones(len(mentee), dtype=np.int64)
@@ -75,6 +85,19 @@ def slot_of_edges(graph) -> np.ndarray:
     return graph.mentee.copy()
 
 
+def previous_values(graph) -> tuple[np.ndarray, np.ndarray]:
+    """Per edge (bool): its slot was held by a previous pair that may stay (still_paired), and
+    it is that pair (kept). Both zero without graph.previous_pairs."""
+    kept = getattr(graph, "previous_pairs", None)
+    if kept is None:
+        zero = np.zeros(graph.n_edges, dtype=bool)
+        return zero, zero
+    slot = slot_of_edges(graph)
+    held = np.zeros(int(slot.max()) + 1 if len(slot) else 0, dtype=bool)
+    held[slot[kept]] = True
+    return held[slot], kept
+
+
 def _slot_max(values: np.ndarray, slot: np.ndarray) -> np.ndarray:
     """Each slot's largest value (slots with no edge: 0)."""
     best = np.zeros(int(slot.max()) + 1, dtype=np.int64)
@@ -108,6 +131,11 @@ def _levels(graph) -> tuple[list[str], list[tuple[str, int]], list[int], list[in
     matched = ("matched", ("matched", 0), n_slots_with_edges, 1)
     score = ("score", ("score", 1), score_upper, score_max)
     levels = [score, *levels_p, matched] if mode == "quality" else [*levels_p, matched, score]
+    if getattr(graph, "previous_pairs", None) is not None:
+        n_previous = int(np.count_nonzero(graph.previous_pairs))  # at most one per slot
+        still = ("still_paired", ("still_paired", 0), n_previous, 1)
+        kept = ("kept", ("kept", 0), n_previous, 1)
+        levels = [still, *levels[:-1], kept, levels[-1]] if mode != "quality" else [still, kept, *levels]
     return [lv[0] for lv in levels], [lv[1] for lv in levels], [lv[2] for lv in levels], [lv[3] for lv in levels]
 
 
@@ -137,6 +165,8 @@ def build_objective(graph, score_scale_divisor: int = 1, _levels_cache=None) -> 
             per_mentee += w
         elif kind == "priority":
             per_mentee += w * (graph.roster.mentees.priority == arg)
+        elif kind in ("still_paired", "kept"):
+            combined += values.row(kinds.index((kind, arg))) * w
         else:
             combined += (graph.score_int.astype(np.int64) // arg) * w
     if graph.n_edges:

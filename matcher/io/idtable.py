@@ -1,0 +1,64 @@
+"""Small tables of ids the consilium edits by hand (decisions, previous pairs, changes): the
+first table of a CSV or workbook, its columns found by alias, each cell as text.
+
+Ids are read as the questionnaires' ids are: invisible characters dropped and the apostrophe a
+writer puts before a formula-like text ("'-A1") taken off. A required column that is missing
+is a problem at the header row; nothing else is checked here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..i18n import register
+from ..problems import ProblemReport
+from ..text import clean_id, norm
+from .coerce import cell_text, unneutralise
+from .readers import read_tables
+
+register({
+    "locks.missing_column": ("нет обязательного столбца «{column}» (ожидается одно из: {expected})",
+                             "required column '{column}' is missing (expected one of: {expected})"),
+})
+
+
+@dataclass
+class IdTable:
+    label: str  # the file as messages name it (and [sheet])
+    header_row: int
+    headers: dict[str, str] = field(default_factory=dict)  # field -> the header as written
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (row number, field -> text)
+
+
+def id_text(text: str) -> str:
+    """An id cell as the questionnaires' ids are read."""
+    return clean_id(unneutralise(text))
+
+
+def read_id_table(path, columns: dict[str, list[str]], required: tuple[str, ...],
+                  report: ProblemReport) -> IdTable | None:
+    """The first table of `path` with the fields of `columns` (field -> header aliases) it has;
+    None (with problems in `report`) when it cannot be read or lacks a `required` field."""
+    tables = read_tables(path, None, report)
+    if not tables:
+        return None
+    table = tables[0]
+    lookup = {norm(alias): name for name, aliases in columns.items() for alias in aliases}
+    col: dict[str, int] = {}
+    for k, header in enumerate(table.headers):
+        name = lookup.get(norm(header))
+        if name and name not in col:
+            col[name] = k
+    missing = [name for name in required if name not in col]
+    for name in missing:
+        report.add("locks.missing_column", file=table.label, row=table.header_row, column=name,
+                   params={"expected": ", ".join(columns[name][:3])})
+    if missing:
+        return None
+    out = IdTable(table.label, table.header_row, {name: table.headers[k] for name, k in col.items()})
+    for row, cells in table.rows:
+        values = {}
+        for name, k in col.items():
+            # a numeric id read from a workbook as 101.0 is '101'
+            values[name] = cell_text(cells[k]).strip() if k < len(cells) and cells[k] is not None else ""
+        out.rows.append((row, values))
+    return out
