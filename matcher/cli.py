@@ -482,7 +482,7 @@ def batch_cmd(input_path, out_dir, config_path, mapping, workers, executor, sche
     except ExecutorError as exc:
         click.echo(render(exc.code, exc.params, lang), err=True)
         sys.exit(2)
-    display = None if quiet else ProgressDisplay(click.get_text_stream("stderr"), lang)
+    display = None if quiet else ProgressDisplay(sys.stderr, lang)
     try:
         result = run_batch(input_path, out_dir, config=config_path, mapping=mapping, options=options, executor=pool,
                            force=force, low_match_rate=low_match_rate, on_progress=display)

@@ -4,17 +4,14 @@ attention, every programme's row). Worded from the catalogue in Russian or Engli
 is self-contained (no script, no request) and every name in it is escaped."""
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..i18n import number, register, render
 from ..io.writers import csv_bytes
+from ..report import _environment as templates  # report.html's templates and settings: one environment
 from ..report import fmt_pct, fmt_share
 from .worker import DONE, UNPROVEN, RunOptions
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 LOW_MATCH_RATE = 0.75  # below this share of mentees paired, a programme needs attention
 CHART_BARS = 300  # the chart shows at most this many programmes (the lowest rates); the table has all
 SHOWN_PROBLEMS = 20  # a programme's problems listed in the page; summary.csv and batch.json keep more
@@ -143,11 +140,6 @@ def summary_csv(result, lang: str = "en", headers: str = "en") -> bytes:
 
 # --- summary.html -------------------------------------------------------------------------------
 
-def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-
-
 def attention(entry: dict, lang: str, low_rate: float) -> list[str]:
     """Why a programme needs the district's attention: not done, unproven, few paired, no mentees."""
     status = entry["status"]
@@ -237,7 +229,7 @@ def build_view(result, lang: str, low_rate: float) -> dict:
 
 
 def summary_html(result, lang: str = "en", low_rate: float = LOW_MATCH_RATE) -> str:
-    return _environment().get_template("summary.html.j2").render(**build_view(result, lang, low_rate))
+    return templates().get_template("summary.html.j2").render(**build_view(result, lang, low_rate))
 
 
 def summary_files(result, options: RunOptions, low_rate: float = LOW_MATCH_RATE) -> dict[str, bytes]:
