@@ -91,7 +91,7 @@ def record(outcome: Outcome, digest: str) -> dict:
     """A programme's entry in batch.json and in the summaries."""
     return {"name": outcome.name, "folder": outcome.folder, "status": outcome.status, "numbers": outcome.numbers,
             "problems": outcome.problems, "more_problems": outcome.more_problems, "notes": outcome.notes,
-            "seconds": outcome.seconds, "hash": digest, "ran": True}
+            "seconds": outcome.seconds, "peak_mb": outcome.peak_mb, "hash": digest, "ran": True}
 
 
 def run_batch(input_path, out_dir, *, config: str | None = None, mapping: str | None = None,
