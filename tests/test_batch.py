@@ -330,7 +330,7 @@ def _touch(path: Path, text: str = "id\n") -> None:
 def test_programmes_are_found_by_folder_and_by_file_name_prefix(tmp_path):
     for name in ("school_12_mentors.csv", "school_12_mentees.csv", "школа-5_наставники.xlsx",
                  "школа-5_наставляемые.xlsx", "лицей.csv", "config.toml", "notes.txt.bak", ".hidden_mentors.csv",
-                 "g7/Mentors.CSV", "g7/mentees.csv", "g7/config.toml", "g7/decisions.csv", "docs/readme.md"):
+                 "g7/Mentors.CSV", "g7/mentees.csv", "g7/config.toml", "g7/decisions.csv", "docs/notes.pdf"):
         _touch(tmp_path / name)
     found = find_programmes(tmp_path)
     by_name = {p.name: p for p in found.programmes}
@@ -425,11 +425,21 @@ def test_progress_is_a_bar_with_eta_on_a_terminal_and_plain_lines_elsewhere():
     for stream, is_tty in ((tty, True), (log, False)):
         display = ProgressDisplay(stream, "ru", tty=is_tty)
         display(Progress(4, 1, 1, 0, 0.0))
-        display(Progress(4, 3, 1, 1, 20.0, record))
-        display(Progress(4, 4, 1, 1, 30.0, record))
+        display(Progress(4, 3, 1, 1, 20.0, record, first=10.0))  # 2 run: 10 s for the second, 1 left
+        display(Progress(4, 4, 1, 1, 30.0, record, first=10.0))
         display.close()
     assert "█" in tty.getvalue() and "\r" in tty.getvalue() and "осталось ≈0:10" in tty.getvalue()
     assert "не выполнено: 1" in tty.getvalue() and tty.getvalue().endswith("\n")
     lines = log.getvalue().splitlines()
     assert lines[1] == "[3/4] school_7: готово, оптимум доказан (1,2 с); осталось ≈0:10"
     assert "\r" not in log.getvalue()
+
+
+def test_the_batch_sits_above_one_run_and_below_the_cli():
+    from test_architecture import import_graph
+
+    graph = import_graph()
+    below = sorted(m for m, targets in graph.items() if not m.startswith("matcher.batch") and m != "matcher.cli"
+                   and any(t.startswith("matcher.batch") for t in targets))
+    assert below == [], f"imports the batch from below it: {below}"
+    assert not any("matcher.cli" in targets for m, targets in graph.items() if m.startswith("matcher.batch"))

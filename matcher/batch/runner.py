@@ -56,14 +56,15 @@ class Progress:
     failed: int
     elapsed: float
     record: dict | None = None
+    first: float = 0.0  # elapsed when the first programme came back (the workers' start is behind it)
 
     @property
     def eta(self) -> float | None:
-        """Seconds left, from the pace of the programmes run so far (reused ones cost nothing)."""
+        """Seconds left, from the pace since the first programme came back (reused ones cost nothing)."""
         ran = self.done - self.reused
-        if ran <= 0:
-            return None
-        return self.elapsed / ran * (self.total - self.done)
+        if ran < 2:
+            return None if self.done < self.total else 0.0
+        return (self.elapsed - self.first) / (ran - 1) * (self.total - self.done)
 
 
 @dataclass
@@ -140,9 +141,10 @@ def run_batch(input_path, out_dir, *, config: str | None = None, mapping: str | 
         return {p.folder: records[p.folder] for p in found.programmes if p.folder in records}
 
     last_save = time.perf_counter()
+    first = None
 
     def finished(programme: Programme, outcome: Outcome) -> None:
-        nonlocal failed, last_save
+        nonlocal failed, last_save, first
         if outcome.files is not None:
             _write_set(out, programme, outcome, options.lang)
         entry = records[programme.folder] = record(outcome, digests[programme.folder])
@@ -151,7 +153,9 @@ def run_batch(input_path, out_dir, *, config: str | None = None, mapping: str | 
             _write_state(out, state())
             last_save = time.perf_counter()
         if on_progress:
-            on_progress(Progress(total, len(records), total - len(to_run), failed, time.perf_counter() - t0, entry))
+            elapsed = time.perf_counter() - t0
+            first = elapsed if first is None else first
+            on_progress(Progress(total, len(records), total - len(to_run), failed, elapsed, entry, first))
 
     if on_progress:
         on_progress(Progress(total, len(records), len(records), failed, 0.0))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..i18n import register, render
 from ..io.outputset import OutputSet
-from ..problems import ProblemReport
+from ..problems import ERROR, ProblemReport
 from .discover import Programme
 
 register({
@@ -69,7 +69,7 @@ class Outcome:
     folder: str
     status: str
     numbers: dict = field(default_factory=dict)  # participants, mentees, matched, unmatched by reason, ...
-    problems: list[str] = field(default_factory=list)  # file:row:column: message, errors first
+    problems: list[str] = field(default_factory=list)  # the input's errors: file:row:column: message
     more_problems: int = 0  # beyond PROBLEM_LINES
     notes: list[str] = field(default_factory=list)  # what else to say: the clash, the gap, the error
     files: dict[str, bytes] | None = None  # the output set, by file name (done programmes only)
@@ -184,7 +184,9 @@ def _ingest_tables(programme: Programme, config):
 
 
 def rejected(programme: Programme, report: ProblemReport, lang: str, numbers: dict | None = None) -> Outcome:
-    lines = report.render(lang)
+    """A programme whose input has errors: each error as file:row:column: message (its warnings
+    are counted; `matcher validate` on its files lists them)."""
+    lines = [p.render(lang) for p in report.sorted() if p.severity == ERROR]
     numbers = {**(numbers or {}), "errors": len(report.errors), "warnings": len(report.warnings)}
     return Outcome(programme.name, programme.folder, REJECTED, numbers, problems=lines[:PROBLEM_LINES],
                    more_problems=max(0, len(lines) - PROBLEM_LINES))
