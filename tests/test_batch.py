@@ -443,3 +443,12 @@ def test_the_batch_sits_above_one_run_and_below_the_cli():
                    and any(t.startswith("matcher.batch") for t in targets))
     assert below == [], f"imports the batch from below it: {below}"
     assert not any("matcher.cli" in targets for m, targets in graph.items() if m.startswith("matcher.batch"))
+
+
+def test_an_out_directory_holding_other_files_is_refused_and_left_alone(small_district, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "summary.csv").write_text("my own", encoding="utf-8")
+    run = CliRunner().invoke(main, ["batch", str(small_district), "--out", str(out), "--lang", "en"])
+    assert run.exit_code == 4 and "summary.csv" in run.stderr
+    assert [p.name for p in out.iterdir()] == ["summary.csv"] and (out / "summary.csv").read_text() == "my own"

@@ -61,7 +61,7 @@ register({
                             "programme column"),
 })
 
-TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods"})
+TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"})
 # Role words a file name ends with (compared after text.norm); settings files are TOML.
 TABLE_ROLES = {
     "mentors": ("mentors", "наставники"),

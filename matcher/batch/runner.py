@@ -235,6 +235,8 @@ def _only_row_problems(report: ProblemReport) -> bool:
 
 
 def _prepare_out(out_dir, input_path) -> Path:
+    """A directory outside the input that is new, empty or an earlier batch's (its batch.json
+    says so): the batch replaces summaries and folders in it, so nothing else may be there."""
     out, source = Path(out_dir), Path(input_path)
     real_out, real_in = Path(os.path.realpath(out)), Path(os.path.realpath(source))
     if out.exists() and not out.is_dir():
@@ -243,7 +245,17 @@ def _prepare_out(out_dir, input_path) -> Path:
         raise OutputError("batch.out_inside_input", {"path": str(out), "input": str(source)})
     if real_out in real_in.parents:
         raise OutputError("output.holds_input", {"path": str(out), "file": str(source)})
-    return prepare_plain_dir(out)
+    if out.is_dir() and _state_doc(out) is None:
+        try:
+            present = sorted(entry.name for entry in os.scandir(out))
+        except OSError as exc:
+            raise OutputError("output.not_writable", {"path": str(out)}, exc) from None
+        if present:
+            raise OutputError("output.foreign_files", {"path": str(out), "files": [("", f) for f in present[:5]]})
+    out = prepare_plain_dir(out)
+    if not (out / STATE).exists():
+        _write_state(out, {})  # the directory is a batch's from now on, also if this run is killed
+    return out
 
 
 def programme_hash(programme: Programme, options: RunOptions) -> str:
@@ -292,13 +304,20 @@ def _reusable(before: dict | None, digest: str, out: Path) -> bool:
     return True
 
 
-def _read_state(out: Path) -> dict[str, dict]:
+def _state_doc(out: Path) -> dict | None:
+    """The batch.json a batch left in out, or None when there is none of ours."""
     try:
         doc = json.loads((out / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return None
     if not isinstance(doc, dict) or doc.get("format") != STATE_FORMAT or not isinstance(doc.get("programmes"), dict):
-        return {}
+        return None
+    return doc
+
+
+def _read_state(out: Path) -> dict[str, dict]:
+    """The previous run's records by output folder."""
+    doc = _state_doc(out) or {"programmes": {}}
     return {k: v for k, v in doc["programmes"].items() if isinstance(v, dict) and "status" in v and "folder" in v}
 
 
