@@ -452,3 +452,14 @@ def test_an_out_directory_holding_other_files_is_refused_and_left_alone(small_di
     run = CliRunner().invoke(main, ["batch", str(small_district), "--out", str(out), "--lang", "en"])
     assert run.exit_code == 4 and "summary.csv" in run.stderr
     assert [p.name for p in out.iterdir()] == ["summary.csv"] and (out / "summary.csv").read_text() == "my own"
+
+
+def test_the_command_runs_on_a_dask_scheduler_given_by_its_address(small_district, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    run_batch(small_district, tmp_path / "inline", options=OPTIONS, executor=InlineExecutor())
+    with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        run = CliRunner().invoke(main, ["batch", str(small_district), "--out", str(tmp_path / "dask"), "--executor",
+                                        "dask", "--scheduler", cluster.scheduler_address, "--lang", "ru", "-q"])
+    assert run.exit_code == 0, run.output
+    for name in ("one", "two", "three"):
+        assert _files(tmp_path / "dask" / name) == _files(tmp_path / "inline" / name)

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import pytest
 from test_batch import HOSTILE, InlineExecutor, _rows, _write_rows, district_file
-from test_report_browser import Chromium, chromium_binary
+from test_report_browser import browser  # noqa: F401 - the headless Chromium fixture, shared
 
 from matcher.batch import RunOptions, run_batch
 
 HOSTILE_CELL = "<script>alert('cell')</script>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("no chromium binary on this machine; install it with `sh .ci/install-chromium`")
-    b = Chromium(binary)
-    yield b
-    b.close()
 
 
 @pytest.fixture(scope="module")

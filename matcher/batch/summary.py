@@ -73,7 +73,8 @@ register({
                             "{rate} of mentees paired, below the threshold of {threshold}"),
     "batch.page.no_mentees": ("нет ни одного наставляемого", "no mentees"),
     "batch.page.chart": ("Доля наставляемых с парой по программам", "Share of mentees paired, by programme"),
-    "batch.page.chart_some": ("Показаны {shown} программ с самой низкой долей из {total}; все — в таблице ниже.",
+    "batch.page.chart_some": ("Показаны {shown} {shown:plural:программа|программы|программ} с самой низкой "
+                              "долей из {total}; все — в таблице ниже.",
                               "The {shown} programmes with the lowest rates of {total} are shown; all are in "
                               "the table below."),
     "batch.page.chart_threshold": ("порог {rate}", "threshold {rate}"),
