@@ -163,8 +163,8 @@ def test_summary_counts_each_programmes_mentees_and_unpaired_by_reason(local_run
 
 def test_the_dask_path_gives_what_the_local_processes_give(district, local_run, tmp_path):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=2,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         result = run_batch(district["root"], tmp_path / "out", options=OPTIONS, executor=DaskExecutor(client=client))
     def same(r):  # what may differ: the time taken and the worker's memory
         return {k: v for k, v in r.items() if k not in ("seconds", "peak_mb")}
@@ -457,7 +457,8 @@ def test_an_out_directory_holding_other_files_is_refused_and_left_alone(small_di
 def test_the_command_runs_on_a_dask_scheduler_given_by_its_address(small_district, tmp_path):
     distributed = pytest.importorskip("distributed")
     run_batch(small_district, tmp_path / "inline", options=OPTIONS, executor=InlineExecutor())
-    with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=1,
+                                  dashboard_address=None) as cluster:
         run = CliRunner().invoke(main, ["batch", str(small_district), "--out", str(tmp_path / "dask"), "--executor",
                                         "dask", "--scheduler", cluster.scheduler_address, "--lang", "ru", "-q"])
     assert run.exit_code == 0, run.output

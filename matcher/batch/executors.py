@@ -76,9 +76,10 @@ class DaskExecutor:
     """The programmes on a Dask cluster: the scheduler at `scheduler` (tcp://host:8786), an
     existing `client`, or, with neither, a local cluster of `workers` processes. The cluster's
     workers must see the input files under the same paths; outputs come back to this process,
-    which writes them. (On a cluster of your own, `distributed.worker.profile.enabled: false`
-    in the workers' configuration saves the sampling profiler's share of the time.) Dask retries a task whose worker died and gives up after its
-    `allowed-failures`: that programme is then reported failed."""
+    which writes them. Dask retries a task whose worker died and gives up after its
+    `allowed-failures`: that programme is then reported failed. (On a cluster of your own,
+    `distributed.worker.profile.enabled: false` in the workers' configuration saves the
+    sampling profiler's share of the time.)"""
 
     crash_errors = ()
 

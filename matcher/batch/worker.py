@@ -153,7 +153,8 @@ def _run(programme: Programme, options: RunOptions) -> Outcome:
     except InputRejected as exc:  # unknown ids in the locks
         return rejected(programme, exc.report, lang, numbers)
     except EngineError:
-        return Outcome(programme.name, programme.folder, FAILED, numbers, notes=[render("batch.engine_flow", None, lang)])
+        return Outcome(programme.name, programme.folder, FAILED, numbers,
+                       notes=[render("batch.engine_flow", None, lang)])
     if done.status == "INFEASIBLE":
         notes = [render("batch.infeasible", None, lang)]
         for item in done.match.solution.conflict:
