@@ -2,7 +2,8 @@
 
 Each command parses options, calls one library function and prints. Exit codes
 (README, "Commands"): 0 done; 1 input rejected; 2 usage error; 3 no feasible assignment;
-4 the output cannot be written (checked before the solve; the previous results stay intact).
+4 the output cannot be written (checked before the solve; the previous results stay intact);
+5 `matcher batch`: some programmes were not done (the others have their results).
 """
 from __future__ import annotations
 
@@ -144,7 +145,9 @@ def main():
     \b
     Exit codes: 0 done; 1 input rejected; 2 usage error;
     3 no feasible assignment under the given locks;
-    4 the output cannot be written (the previous results stay intact).
+    4 the output cannot be written (the previous results stay intact);
+    5 (batch) some programmes were not done: they are listed in summary.csv
+    and summary.html, the others have their results.
     """
 
 
@@ -382,7 +385,8 @@ def read_for_run(lang, config, t0, quiet, out_dir, order, inputs):
     return ingest, pair_specs, warnings, outputs
 
 
-def match_options(f):
+def run_options(f):
+    """The options of one run, shared by `match` and `batch` (which applies them to every programme)."""
     f = click.option("--anonymize", is_flag=True, help="Show initials instead of names in report.html.")(f)
     f = click.option("--include-sensitive", is_flag=True,
                      help="Put sensitive columns (health, registers, family) into report.html.")(f)
@@ -396,6 +400,11 @@ def match_options(f):
                           "after); an answer cut short is reported FEASIBLE with its gap per objective level.")(f)
     f = click.option("--engine", type=click.Choice(["auto", "flow", "cpsat"]), default="auto", show_default=True,
                      help="auto: exact min-cost flow where the rules allow, CP-SAT otherwise.")(f)
+    return f
+
+
+def match_options(f):
+    f = run_options(f)
     f = click.option("--out", "out_dir", type=click.Path(), required=True,
                      help="Directory for pairs.csv, unmatched.csv, result.json, report.html; replaced as a "
                           "whole on success (exit 4 if it cannot be written).")(f)
@@ -496,6 +505,72 @@ def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, prev
     finally:
         outputs.discard()
     sys.exit(code)
+
+
+@main.command("batch")
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True,
+              help="Directory for a folder of results per programme, summary.csv, summary.html and batch.json "
+                   "(what lets the next run skip unchanged programmes).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration (TOML) of every programme without its own config.toml.")
+@click.option("--mapping", type=click.Path(dir_okay=False),
+              help="Mapping file (TOML) of every programme without its own mapping.toml.")
+@click.option("--workers", type=click.IntRange(1, 1024), default=None,
+              help="Worker processes (default: the number of cores); with --executor dask and no --scheduler, "
+                   "the local Dask cluster's workers.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes on this machine; dask: a Dask cluster (pip install "
+                   "'mentor-matcher[dask]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask; without it a local "
+                   "cluster). Its workers must see INPUT under the same path.")
+@click.option("--force", is_flag=True, help="Run every programme, also those unchanged since the last run.")
+@click.option("--low-match-rate", type=click.FloatRange(0, 1), default=0.75, show_default=True,
+              help="A programme pairing a smaller share of its mentees is listed as needing attention.")
+@run_options
+@LANG_OPTION
+def batch_cmd(input_path, out_dir, config_path, mapping, workers, executor, scheduler, force, low_match_rate, engine,
+              time_limit, seed, xlsx, headers, quiet, anonymize, include_sensitive, lang):
+    """Match a district's programmes in one run: a folder per programme, files named by
+    programme (school12_mentors.csv), or one file with a programme column.
+
+    \b
+    Exit codes: 0 every programme done; 1 nothing to run (no programme found,
+    or the batch's configuration, mapping or district file rejected); 2 usage
+    error; 4 --out cannot be written; 5 some programmes not done (rejected
+    input, clashing locks, no solution in time, a crash): listed on the
+    terminal, in summary.csv and summary.html, the others have their results.
+    """
+    from .batch import BatchRejected, DaskExecutor, ExecutorError, LocalExecutor, RunOptions, run_batch
+    from .batch.terminal import ProgressDisplay, closing_lines
+    from .io.outputset import OutputError
+
+    lang = _lang(lang)
+    options = RunOptions(lang=lang, headers=headers, seed=seed, time_limit=time_limit, engine=engine, xlsx=xlsx,
+                         anonymize=anonymize, include_sensitive=include_sensitive)
+    try:
+        pool = DaskExecutor(scheduler, workers=workers) if executor == "dask" else LocalExecutor(workers)
+    except ExecutorError as exc:
+        click.echo(render(exc.code, exc.params, lang), err=True)
+        sys.exit(2)
+    display = None if quiet else ProgressDisplay(sys.stderr, lang)
+    try:
+        result = run_batch(input_path, out_dir, config=config_path, mapping=mapping, options=options, executor=pool,
+                           force=force, low_match_rate=low_match_rate, on_progress=display)
+    except BatchRejected as exc:
+        _echo_problems(exc.report, lang)
+        sys.exit(1)
+    except OutputError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(4)
+    finally:
+        if display:
+            display.close()
+        pool.close()
+    for line in closing_lines(result, lang):
+        click.echo(line)
+    sys.exit(0 if result.all_done else 5)
 
 
 @main.command("explain")

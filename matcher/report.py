@@ -1167,6 +1167,7 @@ def _static(name: str, closing: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1)  # compiling the template took half of a school's run: once per process
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, undefined=StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,

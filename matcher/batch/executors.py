@@ -1,0 +1,126 @@
+"""Where a batch's programmes run: worker processes on this machine, or a Dask cluster.
+
+Both give the batch a `concurrent.futures` executor that calls the same function,
+`worker.run_programme`, with the same arguments; the batch never knows which one it has.
+Worker processes start once for the whole batch and import matcher once each, so a programme
+costs its own work, not an interpreter's start.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+from concurrent.futures.process import BrokenProcessPool
+
+from ..i18n import register
+
+register({
+    "batch.no_dask": ("для --executor dask нужен пакет distributed: pip install 'mentor-matcher[dask]'",
+                      "--executor dask needs the package distributed: pip install 'mentor-matcher[dask]'"),
+    "batch.no_scheduler": ("не удаётся подключиться к планировщику Dask {address}: {error}",
+                           "cannot connect to the Dask scheduler {address}: {error}"),
+})
+
+
+class ExecutorError(Exception):
+    """The executor cannot start (no Dask, no scheduler): a message code and its parameters."""
+
+    def __init__(self, code: str, params: dict | None = None):
+        super().__init__(code)
+        self.code, self.params = code, dict(params or {})
+
+
+def warm_worker() -> None:
+    """Import the whole run once per worker process, before its first programme."""
+    from .. import explain, pipeline, report, results  # noqa: F401
+
+
+class LocalExecutor:
+    """`workers` processes on this machine (default: one per core), started on first use.
+
+    A process that dies (killed for memory, a crash in native code) breaks the pool;
+    `restart()` starts a fresh one and the batch runs the programmes it was running again,
+    one at a time, to find the one that killed it."""
+
+    crash_errors = (BrokenProcessPool,)
+
+    def __init__(self, workers: int | None = None):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._pool: cf.ProcessPoolExecutor | None = None
+
+    @property
+    def window(self) -> int:
+        """Programmes handed out at once: enough to keep every worker busy, few enough that
+        finished output sets never pile up in memory."""
+        return 2 * self.workers
+
+    def submit(self, fn, *args) -> cf.Future:
+        if self._pool is None:
+            # spawn: a clean interpreter per worker (no fork of a parent holding solver threads)
+            self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                initializer=warm_worker)
+        return self._pool.submit(fn, *args)
+
+    def restart(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor:
+    """The programmes on a Dask cluster: the scheduler at `scheduler` (tcp://host:8786), an
+    existing `client`, or, with neither, a local cluster of `workers` processes. The cluster's
+    workers must see the input files under the same paths; outputs come back to this process,
+    which writes them. Dask retries a task whose worker died and gives up after its
+    `allowed-failures`: that programme is then reported failed. (On a cluster of your own,
+    `distributed.worker.profile.enabled: false` in the workers' configuration saves the
+    sampling profiler's share of the time.)"""
+
+    crash_errors = ()
+
+    def __init__(self, scheduler: str | None = None, *, client=None, workers: int | None = None):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ExecutorError("batch.no_dask") from None
+        self._own: list = []
+        if client is None:
+            try:
+                if scheduler:
+                    client = Client(scheduler, timeout="20s")
+                else:
+                    import dask
+
+                    # Dask's sampling profiler (every 10 ms) slowed each programme by half on 2 cores.
+                    with dask.config.set({"distributed.worker.profile.enabled": False}):
+                        cluster = LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1),
+                                               threads_per_worker=1, processes=True, dashboard_address=None)
+                    self._own.append(cluster)
+                    client = Client(cluster)
+            except (OSError, TimeoutError) as exc:
+                self.close()
+                raise ExecutorError("batch.no_scheduler", {"address": scheduler or "local", "error": str(exc)}) \
+                    from None
+            self._own.insert(0, client)
+        self.client = client
+        self._executor = client.get_executor(pure=False)
+
+    @property
+    def window(self) -> int:
+        return 2 * max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, fn, *args) -> cf.Future:
+        return self._executor.submit(fn, *args)
+
+    def restart(self) -> None:  # Dask replaces dead workers itself
+        pass
+
+    def close(self) -> None:
+        for thing in self._own:
+            thing.close()
+        self._own = []
