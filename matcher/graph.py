@@ -464,10 +464,6 @@ class _Runs:
     source: np.ndarray
     length: np.ndarray
 
-    @staticmethod
-    def one(n: int) -> _Runs:
-        return _Runs(np.zeros(1, np.int64), np.zeros(1, np.int64), np.array([n], np.int64))
-
     def rows(self, lo: int, hi: int) -> _Runs:
         return _Runs(self.target[lo:hi], self.source[lo:hi], self.length[lo:hi])
 
@@ -531,8 +527,12 @@ class _Edges:
         edges, else pair by pair (same values either way)."""
         if self.per_form and len(block.cls.forms) > 1:  # a pair's edges (one per form) share its scores
             pair = np.r_[True, flat[1:] != flat[:-1]] if len(flat) else np.zeros(0, bool)
-            scored = _Edges(int(pair.sum()), self.scorer, False)
-            scored._score(block, flat[pair], _Runs.one(int(pair.sum())))
+            unique = flat[pair]
+            scored = _Edges(len(unique), self.scorer, False)
+            # Row by row (the tiles split the pairs by row), each row's pairs where they stand.
+            per_row = np.bincount(unique // len(block.cls.mentors), minlength=len(block.rows))
+            begin = np.cumsum(per_row) - per_row
+            scored._score(block, unique, _Runs(begin, begin, per_row))
             pair = np.cumsum(pair) - 1
             runs.put(self.columns["components"], scored.columns["components"][pair])
             runs.put(self.columns["score"], scored.columns["score"][pair])

@@ -131,3 +131,25 @@ def test_building_the_graph_holds_its_edges_once():
     assert graph.n_edges == roster.mentees.n * roster.mentors.n
     held = sum(getattr(graph, name).nbytes for name in ("mentee", "mentor", "form", "components", "score", "score_int"))
     assert peak < 1.25 * held
+
+
+def test_per_form_edges_of_a_block_scored_tile_by_tile_are_the_pairs_scores():
+    """One mentor per form, mentees who chose two forms: a pair's edges share its scores,
+    scored once per pair in tiles of one row (a tile never reaches another row's pairs)."""
+    forms = ["teacher_student", "adult_child"]
+
+    def person(pid, role, category, interests):
+        return Participant(id=pid, name=f"Person {pid}", role=role, category=category, forms=forms, consent=True,
+                           data_consent=True, guardian_consent=True, trained=True,
+                           age=12 if category == "student" else 40, interests=interests)
+
+    people = [person(f"E{k}", "mentee", "student", [f"i{k}", f"i{k + 1}", "x"]) for k in range(4)]
+    people += [person(f"R{k}", "mentor", "teacher", [f"i{k}", f"i{2 * k}"]) for k in range(3)]
+    config = load_config(overrides={"program": {"one_mentor_per": "form"}})
+    roster = build_roster(people, config)
+    with mock.patch.object(graph_module, "SCORE_TILE", 1), mock.patch.object(graph_module, "BLOCK_SCORING_SHARE", 1):
+        graph = build_graph(roster, np.zeros((0, 2), dtype=np.int64))
+    expected = _reference_edges(roster, set())
+    assert graph.mentee.tolist() == expected["mentee"] and len(set(graph.form.tolist())) == 2
+    assert graph.components.tolist() == expected["components"]
+    assert graph.score.tolist() == expected["score"]
