@@ -1,0 +1,9 @@
+"""The programme's history: runs, pairs and monitoring outcomes in one SQLite file.
+
+Only this package speaks SQL (docs/architecture.md). `History.open(path)` creates or migrates
+the file; `History.record_run(doc, kind=...)` keeps a run of `match` or `rematch`.
+"""
+from .schema import VERSION
+from .store import History, HistoryError, school_year, sha256_file
+
+__all__ = ["VERSION", "History", "HistoryError", "school_year", "sha256_file"]
