@@ -161,18 +161,46 @@ def validate(lang, config_path, mapping, mentors, mentees, participants):
     click.echo(render("cli.input_ok", {"warnings": len(ingest.report.warnings)}, lang))
 
 
+def year_options(f):
+    """Which programme year of a history a command reads."""
+    f = click.option("--school-year", "school_year", metavar="YYYY/YYYY",
+                     help="School year, e.g. 2026/2027 (default: the latest one).")(f)
+    return click.option("--programme", help="Programme name (default: the history's only programme).")(f)
+
+
+def history_error_exit(exc, lang) -> None:
+    """A history that cannot serve the command: its reason, exit 1."""
+    click.echo(f"{exc.path}: {render(exc.code, exc.params, lang)}" if exc.path else render(exc.code, exc.params, lang),
+               err=True)
+    sys.exit(1)
+
+
 @main.command("config")
 @click.option("--print-defaults", is_flag=True, help="Print the full default configuration, commented.")
 @click.option("--check", "check_path", type=click.Path(dir_okay=False), help="Check a configuration file.")
+@click.option("--suggest-from", "history_path", type=click.Path(dir_okay=False, exists=True),
+              help="Print next year's configuration as the monitoring in this history suggests it: the year's "
+                   "configuration with its weights changed, each commented (a suggestion to review; nothing is "
+                   "applied).")
+@year_options
 @LANG_OPTION
-def config_cmd(print_defaults, check_path, lang):
-    """Show the default programme configuration or check one."""
+def config_cmd(print_defaults, check_path, history_path, programme, school_year, lang):
+    """Show the default programme configuration, check one, or suggest next year's."""
     from .config import default_config_text
 
     lang = _lang(lang)
     if check_path:
         load_config_or_exit(check_path, lang)
         click.echo("OK")
+        return
+    if history_path:
+        from .history import HistoryError
+        from .monitor.suggest import suggest_from_history
+
+        try:
+            click.echo(suggest_from_history(history_path, programme, school_year, lang), nl=False)
+        except HistoryError as exc:
+            history_error_exit(exc, lang)
         return
     click.echo(default_config_text(), nl=False)
 
@@ -680,6 +708,78 @@ def demo(out_dir, n_mentees, seed, order, lang):
         click.echo(render("cli.sample_written", {"files": [str(Path(out_dir) / "input" / f.name) for f in files]},
                           lang))
     sys.exit(code)
+
+
+@main.group("monitor")
+def monitor_group():
+    """The programme's monitoring (002 §6): effectiveness before and after, and what it says about the matching."""
+
+
+HISTORY_OPTION = click.option("--history", "history_path", type=click.Path(dir_okay=False, exists=True),
+                              required=True, help="The programme history (SQLite file) the runs were recorded in.")
+
+
+@monitor_group.command("sample")
+@HISTORY_OPTION
+@click.option("--out", "out_dir", type=click.Path(), required=True,
+              help="Directory for before.csv and after.csv (the monitoring import format).")
+@click.option("--effect", default="interests", show_default=True, metavar="COMPONENT|none",
+              help="The score component whose value raises the pairs' growth (planted effect), or none.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed writes the same files.")
+@year_options
+@LANG_OPTION
+def monitor_sample(history_path, out_dir, effect, seed, programme, school_year, lang):
+    """Write synthetic before/after monitoring for the last recorded run of a programme year."""
+    from .history import HistoryError
+    from .io.outputset import OutputError, prepare_plain_dir
+    from .monitor.synthetic import SampleError, write_sample_monitoring
+
+    lang = _lang(lang)
+    try:
+        prepare_plain_dir(out_dir)
+        files = write_sample_monitoring(history_path, out_dir, programme=programme, year=school_year,
+                                        effect=None if effect == "none" else effect, seed=seed)
+    except HistoryError as exc:
+        history_error_exit(exc, lang)
+    except SampleError as exc:
+        click.echo(render(exc.code, exc.params, lang), err=True)
+        sys.exit(2)
+    except OutputError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(4)
+    except OSError as exc:
+        click.echo(OutputError("output.write_failed", {"path": str(out_dir)}, exc).message(lang), err=True)
+        sys.exit(4)
+    click.echo(render("cli.sample_written", {"files": [str(f) for f in files]}, lang))
+
+
+@monitor_group.command("report")
+@HISTORY_OPTION
+@click.option("--out", "out_dir", type=click.Path(), required=True,
+              help="Directory for monitoring.html, the monitoring CSV files and suggested_config.toml "
+                   "(replaced as one set).")
+@year_options
+@click.option("--headers", type=click.Choice(["en", "ru"]), default="en", show_default=True,
+              help="Language of the CSV column headers.")
+@click.option("--anonymize", is_flag=True, help="Initials instead of names (ids are kept).")
+@LANG_OPTION
+def monitor_report(history_path, out_dir, programme, school_year, headers, anonymize, lang):
+    """Report a programme year's monitoring: effectiveness, attention, and which components predicted it."""
+    from .history import HistoryError
+    from .io.outputset import OutputError
+    from .monitor.report import summary_lines, write_monitoring_report
+
+    lang = _lang(lang)
+    try:
+        written = write_monitoring_report(history_path, out_dir, programme=programme, year=school_year, lang=lang,
+                                          headers=headers, anonymize=anonymize)
+    except HistoryError as exc:
+        history_error_exit(exc, lang)
+    except OutputError as exc:
+        click.echo(exc.message(lang), err=True)
+        sys.exit(4)
+    for line in summary_lines(written, lang):
+        click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover
