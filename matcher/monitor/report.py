@@ -253,6 +253,7 @@ def indicator_numbers(outcomes: list[dict]) -> list[dict]:
 def _num(value: float | None, lang: str, digits: int = 1, signed: bool = False) -> str:
     if value is None:
         return "—"
+    value = round(value, digits) or 0.0  # no "−0.00"
     text = number(value, lang, digits)
     return ("+" + text) if signed and value > 0 else text.replace("-", "−")
 

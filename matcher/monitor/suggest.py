@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import copy
 
+from pydantic import ValidationError
+
+from ..config import ProgramConfig
 from ..i18n import number, render
 from ..tomlfile import dumps
 from .analysis import Analysis, analyse, suggested_weights
@@ -13,8 +16,18 @@ from .words import outcome_text, rule_text, verdict_text
 from .year import MonitoredYear, load_year
 
 
+def in_model_order(config: dict) -> dict:
+    """The run's configuration with its sections and settings in the order `matcher config
+    --print-defaults` shows them (the history keeps them sorted); as it is when this version's
+    model no longer reads it."""
+    try:
+        return ProgramConfig.model_validate(config).model_dump(mode="json")
+    except ValidationError:
+        return copy.deepcopy(config)
+
+
 def suggested_config_text(year: MonitoredYear, analysis: Analysis, lang: str) -> str:
-    config = copy.deepcopy(year.run["config"])
+    config = in_model_order(year.run["config"])
     weights = suggested_weights(config.get("weights") or {}, analysis)
     findings = {f.component: f for f in analysis.findings}
     comments = {}

@@ -21,11 +21,12 @@ from ..i18n import register
 from ..io.writers import atomic_write_bytes, csv_bytes
 from .effectiveness import INDICATORS
 
-PAIR_LEVEL = 0.9   # spread of the pairs' own level (shared by all indicators and both stages)
-NOISE = 0.8        # each indicator's own noise, per stage
+PAIR_LEVEL = 0.7   # spread of the pairs' own level (shared by all indicators and both stages)
+NOISE = 0.6        # each indicator's own noise, per stage
 GROWTH = 0.6       # every pair's growth from before to after
-EFFECT = 0.35      # the planted effect: growth per standard deviation of the component
-CUTS = (-0.6, 0.9)  # latent below the first: 0 points; below the second: 1; else 2
+EFFECT = 0.3       # the planted effect: growth per standard deviation of the component
+CUTS = (-0.9, 0.6)  # latent below the first: 0 points; below the second: 1; else 2
+SATISFIED = 6.5    # a pair's satisfaction at a latent level of 0 (before the programme, an average pair)
 SATISFACTION_MAX = 10
 COLUMNS = ("mentee_id", "mentor_id", *(f"i{k}" for k in INDICATORS), "mentee_satisfaction", "mentor_satisfaction")
 STAGES = ("before", "after")
@@ -64,7 +65,7 @@ def synthetic_stages(pairs: list[dict], effect: str | None, seed: int) -> dict[s
         latent = (level + shift)[:, None] + NOISE * rng.standard_normal((n, k))
         scores = np.searchsorted(np.array(CUTS), latent)  # 0, 1 or 2 points
         mood = level + shift
-        satisfaction = np.clip(np.rint(6.0 + 1.5 * mood[:, None] + 1.2 * rng.standard_normal((n, 2))),
+        satisfaction = np.clip(np.rint(SATISFIED + 1.5 * mood[:, None] + 1.2 * rng.standard_normal((n, 2))),
                                1, SATISFACTION_MAX).astype(int)
         out[stage] = [{"mentee_id": p["mentee_id"], "mentor_id": p["mentor_id"],
                        "scores": dict(zip(INDICATORS, map(int, scores[i]))),
