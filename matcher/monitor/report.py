@@ -464,7 +464,8 @@ def monitoring_csv_files(year: MonitoredYear, analysis: Analysis, lang: str = "e
             *(x for s in STAGES for x in (o["totals"][s], render(f"effectiveness.band.{band(o['totals'][s])}", None,
                                                                   lang) if o["totals"][s] is not None else None)),
             o["change"], *((o[s] or {"scores": {}})["scores"].get(k) for s in STAGES for k in INDICATORS),
-            *(sat[w][0] if w in sat else None for w in ("mentee", "mentor")),
+            *(_csv_num(sat[w][0], 0 if float(sat[w][0]).is_integer() else 1) if w in sat else None
+              for w in ("mentee", "mentor")),
             "; ".join(attention_texts(o, lang))])
     indicator_rows = [[r["indicator"], render(f"effectiveness.criterion.{criterion_of(r['indicator'])}", None, lang),
                        render(f"effectiveness.indicator.{r['indicator']}", None, lang), r["pairs"]["before"],
@@ -495,7 +496,7 @@ def monitoring_files(year: MonitoredYear, analysis: Analysis, lang: str = "en", 
 
 @dataclass
 class WrittenReport:
-    out_dir: Path
+    out_dir: Path  # as the caller named it
     year: MonitoredYear
     analysis: Analysis
 
@@ -510,7 +511,8 @@ def write_monitoring_report(history_path, out_dir, *, programme: str | None = No
         analysis = analyse(monitored.pairs, monitored.stages)
         for name, data in monitoring_files(monitored, analysis, lang, headers, anonymize).items():
             outputs.add(name, data)
-        return WrittenReport(outputs.commit(), monitored, analysis)
+        outputs.commit()
+        return WrittenReport(Path(out_dir), monitored, analysis)
 
 
 def summary_lines(written: WrittenReport, lang: str) -> list[str]:
