@@ -275,6 +275,23 @@ def test_too_few_pairs_are_never_called_significant_however_strong_the_link(tmp_
     assert 'data-verdict="positive"' not in html and 'data-verdict="too_few"' in html
 
 
+def test_a_year_monitored_only_before_is_reported_with_nothing_to_analyse(tmp_path):
+    db = tmp_path / "h.db"
+    doc = handmade_doc([("M1", "S1"), ("M2", "S2")])
+    record(db, doc)
+    with History.open(db) as history:
+        insert_monitoring(history, "Школа", "2026/2027", "before",
+                          [row("S1", "M1", [2] * 9, 8, 8), row("S2", "M2", [1] * 9, 8, 8)], "before.csv")
+    done = invoke("monitor", "report", "--history", db, "--out", tmp_path / "r", "--lang", "en")
+    assert done.exit_code == 0, done.output
+    html = (tmp_path / "r" / "monitoring.html").read_text(encoding="utf-8")
+    assert render("monitor.outcome.none", None, "en") in html
+    assert tomllib.loads((tmp_path / "r" / "suggested_config.toml").read_text(encoding="utf-8"))["weights"] == \
+        doc["config"]["weights"]
+    rows = {r["mentee_id"]: r for r in csv_rows(tmp_path / "r" / "monitoring_pairs.csv")}
+    assert rows["S1"]["before_total"] == "18" and rows["S1"]["after_total"] == "" and rows["S2"]["change"] == ""
+
+
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path):
     db = tmp_path / "h.db"
     record(db, handmade_doc([("M1", "S1")], names={"M1": "=HYPERLINK(\"http://x\")", "S1": "@SUM(A1)"}))
