@@ -1497,6 +1497,7 @@ def _mentor_explanations(run) -> dict[int, dict]:
     by_rule = {}
     if len(unused):
         by_rule = {int(j): g.mentor_blocked_counts[j] for j in unused.tolist()}
+    others = _others_paired(run, np.flatnonzero((run.load > 0) & (run.load < run.capacity)))
     out = {}
     for j in range(roster.mentors.n):
         cap, load = int(run.capacity[j]), int(run.load[j])
@@ -1511,8 +1512,36 @@ def _mentor_explanations(run) -> dict[int, dict]:
         if j in by_rule:
             entry.update(_why_unused(run, j, int(n_cand[j]), int(n_free[j]), int(mutual_free[j])))
             entry["blocked_by"] = {code: int(n) for code, n in zip(RULE_CODES, by_rule[j]) if n}
+        elif status == "free_places":
+            entry.update(_why_places_left(run, j, int(others[j]), int(n_free[j]), int(mutual_free[j])))
         out[j] = entry
     return out
+
+
+def _others_paired(run, mentors: np.ndarray) -> np.ndarray:
+    """Per mentor (of `mentors`; 0 for the rest): the suitable mentees paired with someone
+    else — distinct mentees with a candidate pair with the mentor, a pair, and not this mentor."""
+    g, nm = run.graph, run.roster.mentors.n
+    if not len(mentors):
+        return np.zeros(nm, dtype=np.int64)
+    pick = np.zeros(nm, dtype=bool)
+    pick[mentors] = True
+    edges = np.flatnonzero(pick[g.mentor])
+    keys = np.unique(g.mentee[edges] * nm + g.mentor[edges])
+    chosen = run.solution.edges
+    matched = np.zeros(run.roster.mentees.n, dtype=bool)
+    matched[g.mentee[chosen]] = True
+    keep = matched[keys // nm] & ~np.isin(keys, g.mentee[chosen] * nm + g.mentor[chosen])
+    return np.bincount(keys[keep] % nm, minlength=nm)
+
+
+def _why_places_left(run, j: int, others: int, n_free: int, n_mutual: int) -> dict:
+    """Why mentor j, with mentees, has places left: every other suitable mentee has a pair
+    (with another mentor), or the only unpaired suitable mentees mentor this mentor, or the
+    rules of groups keep them from this group."""
+    if not n_free:
+        return {"why_unused": "others_paired_elsewhere", "others": others}
+    return _why_unused(run, j, 1, n_free, n_mutual)
 
 
 def _why_unused(run, j: int, n_cand: int, n_free: int, n_mutual: int) -> dict:
