@@ -188,7 +188,7 @@ def test_a_record_that_fails_leaves_the_file_as_it_was(written_run, tmp_path):
 def person(pid, role, category="teacher", forms=("teacher_student",), **kw):
     base = dict(id=pid, name=f"Person {pid}", role=role, category=category, forms=list(forms), consent=True,
                 data_consent=True, guardian_consent=True, trained=True, interests=["chess"],
-                age=40 if category != "student" else 12, grade=None if category != "student" else "7")
+                age=40 if category != "student" else 12, grade=None if category != "student" else 7)
     return Participant(**{**base, **kw})
 
 

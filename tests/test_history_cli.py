@@ -102,6 +102,9 @@ def test_next_year_never_proposes_the_dissolved_pair_and_carries_priority(first_
            "0 rated unacceptable in monitoring)" in done.output
     assert f"Priority raised by 1 for mentees left without a pair in 2026/2027: {len(unpaired)}" in done.output
     assert "school year 2027/2028, run 3" in done.output
+    html = (tmp_path / "y2" / "report.html").read_text(encoding="utf-8")
+    assert "Pairs not proposed again because of the programme&#39;s history" in html or \
+        "Pairs not proposed again because of the programme's history" in html
     why = run("explain", tmp_path / "y2", "--pair", replaced["mentor_id"], replaced["mentee_id"], "--lang", "ru")
     assert why.exit_code == 0, why.output
     assert "пару расформировали при перераспределении в 2026/2027 учебном году" in why.output

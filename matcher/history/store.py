@@ -168,14 +168,15 @@ class History:
 
     def ended_pairs(self, programme: str) -> list[tuple[str, str, str, str]]:
         """(mentee, mentor, school year, cause) of each pair a re-match of the programme ended
-        (never to be proposed again), once per pair: its latest ending."""
-        latest: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+        (never to be proposed again), once per pair: when it was first ended (later rounds
+        carry it on)."""
+        first: dict[tuple[str, str], tuple[str, str, str, str]] = {}
         for mentee, mentor, year, cause in self.conn.execute(
                 "SELECT e.mentee_id, e.mentor_id, run.school_year, e.reason FROM ended_pair e "
                 "JOIN run ON run.id = e.run_id JOIN programme ON programme.id = run.programme_id "
-                "WHERE programme.name = ? ORDER BY run.id", (programme,)):
-            latest[(mentee, mentor)] = (mentee, mentor, year, cause)
-        return sorted(latest.values())
+                "WHERE programme.name = ? ORDER BY run.school_year, run.id", (programme,)):
+            first.setdefault((mentee, mentor), (mentee, mentor, year, cause))
+        return sorted(first.values())
 
     def unacceptable_pairs(self, programme: str, before_year: str) -> list[tuple[str, str, str, int]]:
         """(mentee, mentor, school year, total) of each pair whose after-stage monitoring in a
