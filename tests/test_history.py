@@ -192,7 +192,8 @@ def person(pid, role, category="teacher", forms=("teacher_student",), **kw):
     return Participant(**{**base, **kw})
 
 
-def year_doc(programme: str, pairs=(), unmatched=(), never_again=(), reference_date="2025-10-01") -> dict:
+def year_doc(programme: str, pairs=(), unmatched=(), never_again=(), reference_date="2025-10-01",
+             cause="replacement_requested") -> dict:
     """A run's result document, as much of it as the history records."""
     doc = {"program": {"name": programme, "reference_date": reference_date}, "package_version": "test",
            "solver": {"status": "OPTIMAL", "proof": "flow"}, "config": {},
@@ -200,8 +201,7 @@ def year_doc(programme: str, pairs=(), unmatched=(), never_again=(), reference_d
                       "components": {}} for t, m in pairs],
            "unmatched": [{"mentee_id": t, "priority": 0} for t in unmatched]}
     if never_again:
-        doc["rematch"] = {"never_again": [{"mentee_id": t, "mentor_id": m, "cause": "replacement_requested"}
-                                          for t, m in never_again]}
+        doc["rematch"] = {"never_again": [{"mentee_id": t, "mentor_id": m, "cause": cause} for t, m in never_again]}
     return doc
 
 
@@ -247,6 +247,22 @@ def test_pairs_dissolved_or_rated_unacceptable_before_are_excluded_at_the_band_b
             [("E1", "R1")]
         # Someone who left is simply skipped: nothing names R1 any more.
         assert plan_carry(history, config, [p for p in _people() if p.id != "R1"], "2026/2027").exclusions == []
+
+
+def test_a_pair_a_re_match_only_carried_on_keeps_the_reason_it_was_first_excluded_for(tmp_path):
+    """A re-match carries on (cause "earlier") the pairs its previous round kept out: E1–R1 was
+    dissolved in 2024/2025 and carried in 2025/2026; E2–R1 was rated unacceptable in 2024/2025
+    and carried in 2025/2026; E3–R1 was only ever carried (ended before the history began)."""
+    with History.open(tmp_path / "school.db") as history:
+        history.record_run(year_doc(NAME, never_again=[("E1", "R1")]), kind="rematch", year="2024/2025")
+        monitoring(history, NAME, "2024/2025", "after", {("E2", "R1"): [0, 1] * 4 + [0]})
+        history.record_run(year_doc(NAME, never_again=[("E1", "R1"), ("E2", "R1"), ("E3", "R1")], cause="earlier"),
+                           kind="rematch", year="2025/2026")
+        carry = plan_carry(history, load_config(), _people(), "2026/2027")
+    assert [(x.mentee_id, x.reason) for x in carry.exclusions] == [
+        ("E1", {"code": "history.reason.ended", "year": "2024/2025"}),
+        ("E2", {"code": "history.reason.unacceptable", "year": "2024/2025", "total": 4}),
+        ("E3", {"code": "history.reason.ended", "year": "2025/2026"})]
 
 
 def _explained(people, exclusions, overrides=INTERESTS_ONLY):

@@ -105,6 +105,14 @@ def test_next_year_never_proposes_the_dissolved_pair_and_carries_priority(first_
     html = (tmp_path / "y2" / "report.html").read_text(encoding="utf-8")
     assert "Pairs not proposed again because of the programme&#39;s history" in html or \
         "Pairs not proposed again because of the programme's history" in html
+    # A re-match of that year starting from this result keeps the pair out too, --history or not.
+    again = run("rematch", "--previous", tmp_path / "y2", "--mentors", mentors, "--mentees", mentees, "--replace",
+                replaced["mentee_id"], "--out", tmp_path / "y2-r", "-q")
+    assert again.exit_code == 0, again.output
+    later = json.loads((tmp_path / "y2-r" / "result.json").read_text(encoding="utf-8"))
+    assert (replaced["mentee_id"], replaced["mentor_id"]) not in {(p["mentee_id"], p["mentor_id"])
+                                                                  for p in later["pairs"]}
+    assert {"mentee_id": replaced["mentee_id"], "mentor_id": replaced["mentor_id"]} in later["forbids"]
     why = run("explain", tmp_path / "y2", "--pair", replaced["mentor_id"], replaced["mentee_id"], "--lang", "ru")
     assert why.exit_code == 0, why.output
     assert "пару расформировали при перераспределении в 2026/2027 учебном году" in why.output

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..i18n import render
 from ..models import Exclusion, Participant
-from .store import History
+from .store import CARRIED, History
 
 
 # The "history" rule's reasons, and the lines on what the history changed: their messages are
@@ -81,11 +81,15 @@ def plan_carry(history: History, config, participants: list[Participant], year: 
     mentors = {p.id for p in participants if p.is_mentor}
     mentees = {p.id for p in participants if p.is_mentee}
     reasons: dict[tuple[str, str], dict] = {}
-    for mentee, mentor, ended_in, _ in history.ended_pairs(programme):
-        reasons[(mentee, mentor)] = {"code": ENDED, "year": ended_in}
+    ended = history.ended_pairs(programme)
+    for mentee, mentor, ended_in, cause in ended:
+        if cause != CARRIED:
+            reasons[(mentee, mentor)] = {"code": ENDED, "year": ended_in}
     if config.history.exclude_unacceptable:
         for mentee, mentor, rated_in, total in history.unacceptable_pairs(programme, year):
             reasons.setdefault((mentee, mentor), {"code": UNACCEPTABLE, "year": rated_in, "total": total})
+    for mentee, mentor, ended_in, cause in ended:  # only carried on by a re-match: the best we know
+        reasons.setdefault((mentee, mentor), {"code": ENDED, "year": ended_in})
     exclusions = [Exclusion(mentor, mentee, reason) for (mentee, mentor), reason in sorted(reasons.items())
                   if mentee in mentees and mentor in mentors]
     bonus = int(config.history.carry_priority)

@@ -34,6 +34,8 @@ register({
 # The effectiveness table of 002 §6: nine indicators of 0..2 points; 0-8 in all is "unacceptable".
 INDICATORS = 9
 UNACCEPTABLE_MAX = 8
+# The cause a re-match gives a pair it only carries on from an earlier round (rematch.plan).
+CARRIED = "earlier"
 
 
 class HistoryError(Exception):
@@ -168,15 +170,17 @@ class History:
 
     def ended_pairs(self, programme: str) -> list[tuple[str, str, str, str]]:
         """(mentee, mentor, school year, cause) of each pair a re-match of the programme ended
-        (never to be proposed again), once per pair: when it was first ended (later rounds
-        carry it on)."""
+        (never to be proposed again), once per pair: when it was first ended for a cause of its
+        own; a pair later rounds only carried on ("earlier": ended before the history began, or
+        kept out by the history itself) when nothing else is known of it."""
         first: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+        carried: dict[tuple[str, str], tuple[str, str, str, str]] = {}
         for mentee, mentor, year, cause in self.conn.execute(
                 "SELECT e.mentee_id, e.mentor_id, run.school_year, e.reason FROM ended_pair e "
                 "JOIN run ON run.id = e.run_id JOIN programme ON programme.id = run.programme_id "
                 "WHERE programme.name = ? ORDER BY run.school_year, run.id", (programme,)):
-            first.setdefault((mentee, mentor), (mentee, mentor, year, cause))
-        return sorted(first.values())
+            (carried if cause == CARRIED else first).setdefault((mentee, mentor), (mentee, mentor, year, cause))
+        return sorted({**carried, **first}.values())
 
     def unacceptable_pairs(self, programme: str, before_year: str) -> list[tuple[str, str, str, int]]:
         """(mentee, mentor, school year, total) of each pair whose after-stage monitoring in a
