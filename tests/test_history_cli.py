@@ -113,6 +113,12 @@ def test_next_year_never_proposes_the_dissolved_pair_and_carries_priority(first_
     assert (replaced["mentee_id"], replaced["mentor_id"]) not in {(p["mentee_id"], p["mentor_id"])
                                                                   for p in later["pairs"]}
     assert {"mentee_id": replaced["mentee_id"], "mentor_id": replaced["mentor_id"]} in later["forbids"]
+    waited = sorted(unpaired)[0]
+    for lang, words in (("en", "Priority raised by 1 from the programme's history: no pair was found in 2026/2027."),
+                        ("ru", "По истории программы приоритет повышен на 1: в 2026/2027 учебном году пары не "
+                               "нашлось.")):
+        told = run("explain", tmp_path / "y2", "--mentee", waited, "--lang", lang)
+        assert told.exit_code == 0 and words in told.output, told.output
     why = run("explain", tmp_path / "y2", "--pair", replaced["mentor_id"], replaced["mentee_id"], "--lang", "ru")
     assert why.exit_code == 0, why.output
     assert "пару расформировали при перераспределении в 2026/2027 учебном году" in why.output
