@@ -148,7 +148,8 @@ def main():
     \b
     Exit codes: 0 done; 1 input rejected; 2 usage error;
     3 no feasible assignment under the given locks;
-    4 the output cannot be written (the previous results stay intact);
+    4 the output cannot be written (the previous results stay intact;
+    with --history, also a run written but not recorded);
     5 (batch) some programmes were not done: they are listed in summary.csv
     and summary.html, the others have their results.
     """
