@@ -246,6 +246,7 @@ class _Run:
         # residual graph where a forced pair's relaxed optimum keeps every side rule.
         self.relaxation = optimal and self.side_active and not self.grouped and sol.proof == "flow_relaxation_feasible"
         self.forbids = _forbidden_pairs(result)
+        self.exclusion_reasons = getattr(result, "exclusion_reasons", None) or {}
         self.per_form = self.config.program.one_mentor_per == "form"
         self.divisor = _score_divisor(graph, self.objective) if self.objective is not None else 1
         self.deadline = deadline
@@ -619,11 +620,14 @@ def _decided_cell(graph, side, capacity: np.ndarray, chosen: np.ndarray,
 
 
 def _forbidden_pairs(result) -> np.ndarray:
-    """The consilium's forbids: from the result when it keeps them, else from the graph."""
+    """The pairs kept out of the graph after the rules, the consilium's forbids and the
+    history's exclusions: from the result when it keeps them, else from the graph."""
     forbids = getattr(result, "forbids", None)
-    if forbids is not None:
-        return np.asarray(forbids, dtype=np.int64).reshape(-1, 2)
-    return result.graph.pairs_blocked_only_by("forbidden")
+    if forbids is None:
+        return np.concatenate([result.graph.pairs_blocked_only_by(code) for code in ("forbidden", "history")])
+    excluded = getattr(result, "excluded", None)
+    parts = [forbids] + ([excluded] if excluded is not None and len(excluded) else [])
+    return np.concatenate([np.asarray(p, dtype=np.int64).reshape(-1, 2) for p in parts])
 
 
 def _lexi(levels: dict, names: list[str]) -> tuple:
@@ -652,6 +656,8 @@ def _find_rule_reason(run, i: int, k: int, code: str) -> dict:
         details = rule.details(run.roster, i, k, form)
     elif code == "min_score":
         details = {"min": run.config.program.min_score}
+    elif code == "history":  # why the history keeps the pair out: its own message and parameters
+        details = dict(run.exclusion_reasons.get((i, k), {}))
     else:
         details = {}
     return {"code": code, "form": form, "details": jsonable(details)}

@@ -151,6 +151,8 @@ def previous_from_document(doc: dict, label: str, files: list[str] = ()) -> Prev
         waiting = {u["mentee_id"]: 1 for u in doc.get("unmatched") or []}
     never = [(f["mentee_id"], f["mentor_id"]) for f in doc.get("forbids") or []]
     never += [(f["mentee_id"], f["mentor_id"]) for f in previous_round.get("never_again") or []]
+    # the pairs the programme's history kept out of a `match --history` (matcher.history.carry)
+    never += [(f["mentee_id"], f["mentor_id"]) for f in (doc.get("history") or {}).get("excluded") or []]
     names = {}
     for p in doc["pairs"]:
         names.setdefault(p["mentor_id"], p.get("mentor_name") or "")
