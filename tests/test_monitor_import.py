@@ -5,6 +5,8 @@ it was."""
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import shutil
 import sqlite3
 
@@ -63,8 +65,9 @@ def en_rows(pairs):
 
 
 def write_csv(path, headers, rows, delimiter=",", encoding="utf-8"):
-    lines = [delimiter.join(headers)] + [delimiter.join(str(c) for c in row) for row in rows]
-    path.write_text("\n".join(lines) + "\n", encoding=encoding)
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows([headers, *rows])
+    path.write_bytes(buf.getvalue().encode(encoding))
     return path
 
 
@@ -260,6 +263,52 @@ def test_bad_cells_unknown_and_duplicate_pairs_are_each_reported_and_nothing_is_
         f"is already at row 8",
         f"{path}:{n}:mentee_id: error: empty id",
         "input rejected: 8 errors")
+
+
+def test_swapped_ids_are_named_as_such(school, tmp_path):
+    db, pairs = school
+    before = dump(db)
+    rows = en_rows(pairs)
+    rows[0][0], rows[0][1] = rows[0][1], rows[0][0]
+    path = write_csv(tmp_path / "swap.csv", EN_HEADERS, rows)
+    done = run("monitor", "import", path, "--history", db, "--stage", "before", "--lang", "ru")
+    assert_rejected(db, before, done, f"{path}:2:mentor_id: ошибка: наставляемый {pairs[0][1]} и наставник "
+                                      f"{pairs[0][0]} не составляют пару в последнем подборе программы",
+                    "; похоже, коды наставляемого и наставника переставлены местами")
+
+
+def test_respondent_rows_that_disagree_repeat_or_name_no_role_are_rejected(school, tmp_path):
+    db, pairs = school
+    before = dump(db)
+    headers = ["role", "mentee_id", "mentor_id", *(i.code for i in INDICATORS), "satisfaction"]
+    (m0, t0), (m1, t1), (m2, t2) = pairs[:3]
+    rows = [["mentor", m0, t0, *[2] * 9, 8],
+            ["mentee", m0, t0, 1, *[""] * 8, 7],  # row 3: goals 1 against 2 at row 2
+            ["mentor", m1, t1, *[1] * 9, 5],
+            ["mentor", m1, t1, *[1] * 9, 5],  # row 5: the mentor's answers twice
+            ["tutor", m2, t2, *[1] * 9, 5]]  # row 6
+    path = write_csv(tmp_path / "resp.csv", headers, rows)
+    done = run("monitor", "import", path, "--history", db, "--stage", "before", "--lang", "en")
+    assert_rejected(db, before, done, f"{path}:3:goals: error: 1 contradicts 2 at row 2 for the same pair",
+                    f"{path}:5: error: the mentor's answers for the pair ",
+                    "are already at row 4",
+                    f"{path}:6:role: error: unknown role 'tutor'")
+
+
+def test_a_satisfaction_scale_the_mapping_sets_bounds_the_ratings(school, tmp_path):
+    db, pairs = school
+    before = dump(db)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text("[satisfaction]\nmin = 1\nmax = 5\n", encoding="utf-8")
+    rows = en_rows(pairs)
+    rows[0][11] = 7
+    path = write_csv(tmp_path / "s.csv", EN_HEADERS, rows)
+    done = run("monitor", "import", path, "--history", db, "--stage", "before", "--mapping", mapping, "--lang", "en")
+    assert_rejected(db, before, done, f"{path}:2:mentee_satisfaction: error: satisfaction 7 is outside the scale 1–5")
+    mapping.write_text('[satisfaction]\nmin = 5\nmax = "ten"\n', encoding="utf-8")
+    done = run("monitor", "import", write_csv(tmp_path / "s.csv", EN_HEADERS, en_rows(pairs)), "--history", db,
+               "--stage", "before", "--mapping", mapping, "--lang", "en")
+    assert_rejected(db, before, done, f"{mapping}:-:satisfaction: error: satisfaction scale [satisfaction]")
 
 
 def test_russian_messages_name_the_russian_columns(school, tmp_path):

@@ -47,7 +47,7 @@ def read_id_table(path, columns: dict[str, list[str]], required: tuple[str, ...]
     lookup = {norm(alias): name for name, aliases in columns.items() for alias in aliases if name not in mapped}
     lookup.update(mapping)
     tables = read_tables(path, None, report, looks_like_table=lambda headers: any(
-        norm(h) in lookup for h in headers))
+        norm(h) in lookup or (header_field is not None and header_field(h)) for h in headers))
     if not tables:
         return None
     table = tables[0]

@@ -15,12 +15,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..history import History, HistoryError
+from ..history import History, HistoryError, sha256_file
 from ..history.monitoring import (MonitoringImport, RecordedRun, RunPair, StageTaken, latest_run_pairs,
                                   record_import, stage_imports)
-from ..history.store import sha256_file
 from ..i18n import register, render
-from ..io.coerce import cell_text, unneutralise
+from ..io.coerce import unneutralise
 from ..io.idtable import IdTable, id_text, read_id_table
 from ..io.mapping import load_mapping
 from ..models import ROLE_INDEX
@@ -62,8 +61,8 @@ register({
     "monitor.score_out_of_range": ("балл {value} вне диапазона 0–2", "score {value} is outside the range 0–2"),
     "monitor.score_missing": ("нет балла по этому показателю для пары {pair}",
                               "no score for this indicator for the pair {pair}"),
-    "monitor.score_conflict": ("балл {value} противоречит баллу {other} в строке {row} для той же пары",
-                               "score {value} contradicts score {other} at row {row} for the same pair"),
+    "monitor.answer_conflict": ("{value} противоречит значению {other} в строке {row} для той же пары",
+                                "{value} contradicts {other} at row {row} for the same pair"),
     "monitor.bad_satisfaction": ("«{value}» — не число: ожидается оценка удовлетворённости от {min} до {max}",
                                  "'{value}' is not a number: a satisfaction rating from {min} to {max} expected"),
     "monitor.satisfaction_out_of_range": ("оценка удовлетворённости {value} вне шкалы {min}–{max}",
@@ -80,6 +79,8 @@ register({
                              "for {year} ({date}){hint_en}"),
     "monitor.unknown_pair_partner": ("; там наставник этого наставляемого — {actual}",
                                      "; there this mentee's mentor is {actual}"),
+    "monitor.unknown_pair_swapped": ("; похоже, коды наставляемого и наставника переставлены местами",
+                                     "; the mentee's and the mentor's ids look swapped"),
     "monitor.unknown_pair_unpaired": ("; этот наставляемый там без пары", "; this mentee has no pair there"),
     "monitor.duplicate_pair": ("пара {pair} уже есть в строке {row}", "the pair {pair} is already at row {row}"),
     "monitor.duplicate_respondent": ("ответы ({role_ru}) по паре {pair} уже есть в строке {row}",
@@ -278,8 +279,8 @@ def _mapping(path, report: ProblemReport) -> tuple[tuple[float, float], dict[str
     given = mapping.sections.get("satisfaction")
     if given is not None:
         lo, hi = given.get("min", scale[0]), given.get("max", scale[1])
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (lo, hi)) \
-                and lo < hi:
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (lo, hi))
+        if numbers and lo < hi and not set(given) - {"min", "max"}:
             scale = (float(lo), float(hi))
         else:
             report.add("monitor.bad_scale", file=str(path), column="satisfaction")
@@ -319,7 +320,7 @@ def _read(path, column_map, values, scale, run: RecordedRun, data: MonitoringImp
             continue
         key = (mentee, mentor)
         if key not in known:
-            _unknown_pair(key, mentor_of.get(mentee), run, data, table, row, report)
+            _unknown_pair(key, known, mentor_of.get(mentee), run, data, table, row, report)
             continue
         role = None
         if by_role:
@@ -342,7 +343,7 @@ def _read(path, column_map, values, scale, run: RecordedRun, data: MonitoringImp
         if role:
             entry.respondents[role] = row
         _scores(cells, values, entry, table, row, report)
-        _satisfaction(cells, role, scale, entry, table, row, report)
+        _satisfaction(cells, values, role, scale, entry, table, row, report)
     for key, entry in pairs.items():
         for indicator in INDICATORS:
             if indicator.code not in entry.scores:
@@ -379,19 +380,20 @@ def _scores(cells, values, entry: _PairRows, table: IdTable, row: int, report: P
             score = int(number)
         previous = entry.scores.get(indicator.code)
         if previous is not None and previous[0] != score:
-            report.add("monitor.score_conflict", file=table.label, row=row, column=column, value=text,
+            report.add("monitor.answer_conflict", file=table.label, row=row, column=column, value=text,
                        params={"other": previous[0], "row": previous[1]})
             continue
         entry.scores.setdefault(indicator.code, (score, row))
 
 
-def _satisfaction(cells, role, scale, entry: _PairRows, table: IdTable, row: int, report: ProblemReport) -> None:
+def _satisfaction(cells, values, role, scale, entry: _PairRows, table: IdTable, row: int,
+                  report: ProblemReport) -> None:
     lo, hi = scale
     given = [(name, who) for name, who in SATISFACTION_OF.items() if name in table.headers]
     if role and "satisfaction" in table.headers:
         given.append(("satisfaction", role))
     for name, who in given:
-        text = unneutralise(cells.get(name, "")).strip()
+        text = _cell(cells, name, values)
         if not text:
             continue  # not every partner answers the psychologist's survey
         column = table.headers[name]
@@ -403,7 +405,7 @@ def _satisfaction(cells, role, scale, entry: _PairRows, table: IdTable, row: int
             report.add("monitor.satisfaction_out_of_range", file=table.label, row=row, column=column, value=text,
                        params=params)
         elif who in entry.satisfaction and entry.satisfaction[who][0] != value:
-            report.add("monitor.score_conflict", file=table.label, row=row, column=column, value=text,
+            report.add("monitor.answer_conflict", file=table.label, row=row, column=column, value=text,
                        params={"other": entry.satisfaction[who][0], "row": entry.satisfaction[who][1]})
         else:
             entry.satisfaction.setdefault(who, (value, row))
@@ -417,10 +419,12 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _unknown_pair(key, actual: RunPair | None, run: RecordedRun, data: MonitoringImport, table: IdTable, row: int,
+def _unknown_pair(key, known, actual: RunPair | None, run: RecordedRun, data: MonitoringImport, table: IdTable, row: int,
                   report: ProblemReport) -> None:
     mentee, mentor = key
-    if actual is not None:
+    if (mentor, mentee) in known:
+        hint = _words("hint", "monitor.unknown_pair_swapped")
+    elif actual is not None:
         hint = _words("hint", "monitor.unknown_pair_partner", {"actual": _person(actual.mentor_id, actual.mentor_name)})
     else:
         hint = _words("hint", "monitor.unknown_pair_unpaired")
