@@ -347,12 +347,12 @@ def test_a_stage_is_imported_once_and_the_second_attempt_says_when_and_from_whic
     again = write_csv(tmp_path / "again.csv", EN_HEADERS, rows)
     done = run("monitor", "import", again, "--history", db, "--stage", "before", "--lang", "en")
     assert_rejected(db, before, done,
-                    f"{again}: error: the 'before the programme' monitoring of '{PROGRAMME}', {YEAR}, was already "
-                    f"imported on {imported_at[:10]}",
+                    f"{again}: error: the stage 'before the programme' of the monitoring of '{PROGRAMME}', {YEAR}, "
+                    f"was already imported on {imported_at[:10]}",
                     "from the file 'first.csv': a stage is imported once")
     # The same bytes cannot be the other stage either.
     done = run("monitor", "import", first, "--history", db, "--stage", "after", "--lang", "ru")
-    assert_rejected(db, before, done, "этот файл уже загружен как мониторинг «до входа в программу»")
+    assert_rejected(db, before, done, "этот файл уже загружен как этап «до входа в программу»")
 
 
 def test_a_year_or_programme_without_a_recorded_matching_is_rejected_with_the_choices(school, recorded, tmp_path):

@@ -100,7 +100,8 @@ def record_import(history: History, data: MonitoringImport) -> int:
         conn.executemany(
             "INSERT INTO monitoring_score(import_id, mentee_id, mentor_id, indicator, score) VALUES (?, ?, ?, ?, ?)",
             [(import_id, mentee, mentor, indicator, score)
-             for (mentee, mentor), scores in sorted(data.scores.items()) for indicator, score in sorted(scores.items())])
+             for (mentee, mentor), scores in sorted(data.scores.items())
+             for indicator, score in sorted(scores.items())])
         conn.executemany(
             "INSERT INTO monitoring_satisfaction(import_id, mentee_id, mentor_id, respondent, value, scale_max) "
             "VALUES (?, ?, ?, ?, ?, ?)",

@@ -41,13 +41,13 @@ register({
     "monitor.unknown_year": ("для программы «{programme}» нет подбора пар за {value} учебный год; есть годы: {choices}",
                              "programme '{programme}' has no matching recorded for the school year {value}; its "
                              "years: {choices}"),
-    "monitor.stage_imported": ("мониторинг «{stage_ru}» программы «{programme}» за {year} уже загружен {date} из файла "
-                               "«{file}»: этап загружается один раз",
-                               "the '{stage_en}' monitoring of '{programme}', {year}, was already imported on {date} from "
-                               "the file '{file}': a stage is imported once"),
-    "monitor.same_file": ("этот файл уже загружен как мониторинг «{stage_ru}» ({date}, файл «{file}»): данные этапов "
+    "monitor.stage_imported": ("этап «{stage_ru}» мониторинга программы «{programme}» за {year} уже загружен {date} "
+                               "из файла «{file}»: этап загружается один раз",
+                               "the stage '{stage_en}' of the monitoring of '{programme}', {year}, was already "
+                               "imported on {date} from the file '{file}': a stage is imported once"),
+    "monitor.same_file": ("этот файл уже загружен как этап «{stage_ru}» ({date}, файл «{file}»): данные этапов "
                           "«до» и «после» не могут совпадать байт в байт",
-                          "this file was already imported as the '{stage_en}' monitoring ({date}, file '{file}'): the "
+                          "this file was already imported as the stage '{stage_en}' ({date}, file '{file}'): the "
                           "stages before and after cannot be the same bytes"),
     "monitor.bad_school_year": ("«{value}» — не учебный год: ожидается, например, 2026/2027",
                                 "'{value}' is not a school year: e.g. 2026/2027 expected"),
@@ -73,10 +73,10 @@ register({
                                         "a satisfaction column without a role column: whose rating it is is "
                                         "unknown; name the columns mentee_satisfaction and mentor_satisfaction or "
                                         "add a role column"),
-    "monitor.unknown_pair": ("наставляемый {mentee} и наставник {mentor} не составляют пару в последнем подборе программы «{programme}» "
-                             "за {year} ({date}){hint_ru}",
-                             "mentee {mentee} and mentor {mentor} are not a pair in the last matching of '{programme}' recorded "
-                             "for {year} ({date}){hint_en}"),
+    "monitor.unknown_pair": ("наставляемый {mentee} и наставник {mentor} не составляют пару в последнем подборе "
+                             "программы «{programme}» за {year} ({date}){hint_ru}",
+                             "mentee {mentee} and mentor {mentor} are not a pair in the last matching of "
+                             "'{programme}' recorded for {year} ({date}){hint_en}"),
     "monitor.unknown_pair_partner": ("; там наставник этого наставляемого — {actual}",
                                      "; there this mentee's mentor is {actual}"),
     "monitor.unknown_pair_swapped": ("; похоже, коды наставляемого и наставника переставлены местами",
@@ -102,18 +102,15 @@ STAGES = ("before", "after")
 RESPONDENTS = ("mentee", "mentor")
 DEFAULT_SCALE = (1.0, 10.0)  # the psychologist's satisfaction scale, unless the mapping file says otherwise
 
-# Canonical field -> headers (compared after text.norm). A name column ("Наставляемый", "ФИО
-# наставника") is read by nobody: the pair is its ids.
+# Canonical field -> headers (compared after text.norm: case, ё/е and dashes folded). A name
+# column ("Наставляемый", "ФИО наставника") is read by nobody: the pair is its ids.
 COLUMNS: dict[str, list[str]] = {
     "mentee_id": ["mentee_id", "ID наставляемого", "Код наставляемого", "mentee id", "Идентификатор наставляемого"],
     "mentor_id": ["mentor_id", "ID наставника", "Код наставника", "mentor id", "Идентификатор наставника"],
     "role": ["role", "Роль", "respondent", "Респондент", "Кто отвечает"],
-    "satisfaction": ["satisfaction", "Удовлетворённость", "Удовлетворенность", "Оценка удовлетворённости",
-                     "Оценка удовлетворенности"],
-    "mentee_satisfaction": ["mentee_satisfaction", "Удовлетворённость наставляемого",
-                            "Удовлетворенность наставляемого", "mentee satisfaction"],
-    "mentor_satisfaction": ["mentor_satisfaction", "Удовлетворённость наставника", "Удовлетворенность наставника",
-                            "mentor satisfaction"],
+    "satisfaction": ["satisfaction", "Удовлетворённость", "Оценка удовлетворённости"],
+    "mentee_satisfaction": ["mentee_satisfaction", "Удовлетворённость наставляемого", "mentee satisfaction"],
+    "mentor_satisfaction": ["mentor_satisfaction", "Удовлетворённость наставника", "mentor satisfaction"],
     **{i.code: indicator_headers(i) for i in INDICATORS},
 }
 REQUIRED = ("mentee_id", "mentor_id", *(i.code for i in INDICATORS))
@@ -251,8 +248,8 @@ def _check_stage(history: History, programme: str, year: str, stage: str, sha: s
             _stage_taken(previous, programme, year, label, report)
         elif previous.sha256 == sha:
             report.add("monitor.same_file", file=label,
-                       params={**_words("stage", f"monitor.stage.{previous.stage}"), "date": _date(previous.imported_at),
-                               "file": previous.file_name})
+                       params={**_words("stage", f"monitor.stage.{previous.stage}"),
+                               "date": _date(previous.imported_at), "file": previous.file_name})
 
 
 def _stage_taken(previous, programme: str, year: str, label: str, report: ProblemReport) -> None:
@@ -419,8 +416,8 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _unknown_pair(key, known, actual: RunPair | None, run: RecordedRun, data: MonitoringImport, table: IdTable, row: int,
-                  report: ProblemReport) -> None:
+def _unknown_pair(key, known, actual: RunPair | None, run: RecordedRun, data: MonitoringImport, table: IdTable,
+                  row: int, report: ProblemReport) -> None:
     mentee, mentor = key
     if (mentor, mentee) in known:
         hint = _words("hint", "monitor.unknown_pair_swapped")
