@@ -82,6 +82,7 @@ register({
     "monitor.unknown_pair_swapped": ("; похоже, коды наставляемого и наставника переставлены местами",
                                      "; the mentee's and the mentor's ids look swapped"),
     "monitor.unknown_pair_unpaired": ("; этот наставляемый там без пары", "; this mentee has no pair there"),
+    "monitor.empty_id": ("пустой идентификатор", "empty id"),
     "monitor.duplicate_pair": ("пара {pair} уже есть в строке {row}", "the pair {pair} is already at row {row}"),
     "monitor.duplicate_respondent": ("ответы ({role_ru}) по паре {pair} уже есть в строке {row}",
                                      "the {role_en}'s answers for the pair {pair} are already at row {row}"),
@@ -290,6 +291,7 @@ class _PairRows:
     scores: dict[str, tuple[int, int]] = field(default_factory=dict)  # indicator code -> (score, row)
     satisfaction: dict[str, tuple[float, int]] = field(default_factory=dict)  # respondent -> (value, row)
     respondents: dict[str, int] = field(default_factory=dict)  # respondent layout: role -> row
+    rejected: set[str] = field(default_factory=set)  # indicators with a bad cell (reported there)
 
 
 def _read(path, column_map, values, scale, run: RecordedRun, data: MonitoringImport,
@@ -312,7 +314,7 @@ def _read(path, column_map, values, scale, run: RecordedRun, data: MonitoringImp
         mentee, mentor = id_text(cells["mentee_id"]), id_text(cells["mentor_id"])
         empty = [name for name, value in (("mentee_id", mentee), ("mentor_id", mentor)) if not value]
         for name in empty:
-            report.add("locks.empty_id", file=table.label, row=row, column=header[name])
+            report.add("monitor.empty_id", file=table.label, row=row, column=header[name])
         if empty:
             continue
         key = (mentee, mentor)
@@ -343,7 +345,7 @@ def _read(path, column_map, values, scale, run: RecordedRun, data: MonitoringImp
         _satisfaction(cells, values, role, scale, entry, table, row, report)
     for key, entry in pairs.items():
         for indicator in INDICATORS:
-            if indicator.code not in entry.scores:
+            if indicator.code not in entry.scores and indicator.code not in entry.rejected:
                 report.add("monitor.score_missing", file=table.label, row=entry.first_row,
                            column=header[indicator.code], params={"pair": _pair_words(known[key])})
         data.scores[key] = {INDICATOR_BY_CODE[code].number: score for code, (score, _row) in entry.scores.items()}
@@ -368,11 +370,10 @@ def _scores(cells, values, entry: _PairRows, table: IdTable, row: int, report: P
         score = SCORE_INDEX.get(norm(text))
         if score is None:
             number = _number(text)
-            if number is None or not number.is_integer():
-                report.add("monitor.bad_score", file=table.label, row=row, column=column, value=text)
-                continue
-            if not 0 <= number <= 2:
-                report.add("monitor.score_out_of_range", file=table.label, row=row, column=column, value=text)
+            if number is None or not number.is_integer() or not 0 <= number <= 2:
+                code = "monitor.bad_score" if number is None or not number.is_integer() else "monitor.score_out_of_range"
+                report.add(code, file=table.label, row=row, column=column, value=text)
+                entry.rejected.add(indicator.code)
                 continue
             score = int(number)
         previous = entry.scores.get(indicator.code)
