@@ -336,6 +336,17 @@ def test_missing_required_columns_are_named(school, tmp_path):
                     "Показатель 4")
 
 
+def test_two_columns_of_one_indicator_are_rejected(school, tmp_path):
+    db, pairs = school
+    before = dump(db)
+    headers = [*EN_HEADERS, "Показатель 4"]
+    rows = [[*row, 0] for row in en_rows(pairs)]
+    path = write_csv(tmp_path / "twice.csv", headers, rows)
+    done = run("monitor", "import", path, "--history", db, "--stage", "before", "--lang", "en")
+    assert_rejected(db, before, done, f"{path}:1:Показатель 4: error: columns 'climate' and 'Показатель 4' both "
+                                      "mean field climate")
+
+
 def test_a_stage_is_imported_once_and_the_second_attempt_says_when_and_from_which_file(school, tmp_path):
     db, pairs = school
     first = write_csv(tmp_path / "first.csv", EN_HEADERS, en_rows(pairs))

@@ -27,6 +27,7 @@ class IdTable:
     header_row: int
     headers: dict[str, str] = field(default_factory=dict)  # field -> the header as written
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (row number, field -> text)
+    repeated: list[tuple[str, str]] = field(default_factory=list)  # (field, header) of a field's later columns: unread
 
 
 def id_text(text: str) -> str:
@@ -52,6 +53,7 @@ def read_id_table(path, columns: dict[str, list[str]], required: tuple[str, ...]
         return None
     table = tables[0]
     col: dict[str, int] = {}
+    repeated = []
     for k, header in enumerate(table.headers):
         name = lookup.get(norm(header))
         if name is None and header_field is not None:
@@ -59,13 +61,16 @@ def read_id_table(path, columns: dict[str, list[str]], required: tuple[str, ...]
             name = None if name in mapped else name
         if name and name not in col:
             col[name] = k
+        elif name:
+            repeated.append((name, header))
     missing = [name for name in required if name not in col]
     for name in missing:
         report.add("locks.missing_column", file=table.label, row=table.header_row, column=name,
                    params={"expected": ", ".join(columns[name][:3])})
     if missing:
         return None
-    out = IdTable(table.label, table.header_row, {name: table.headers[k] for name, k in col.items()})
+    out = IdTable(table.label, table.header_row, {name: table.headers[k] for name, k in col.items()},
+                  repeated=repeated)
     for row, cells in table.rows:
         values = {}
         for name, k in col.items():

@@ -301,6 +301,9 @@ def _read(path, column_map, values, scale, run: RecordedRun, data: MonitoringImp
     if table is None:
         return None
     header = table.headers
+    for name, column in table.repeated:  # which one holds the answers is anyone's guess
+        report.add("io.duplicate_column", file=table.label, row=table.header_row, column=column,
+                   params={"field": name, "other": header[name]})
     by_role = "role" in header
     if "satisfaction" in header and not by_role:
         report.add("monitor.satisfaction_needs_role", file=table.label, row=table.header_row,
