@@ -794,3 +794,45 @@ def demo(out_dir, n_mentees, seed, order, lang):
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.group("monitor")
+def monitor_group():
+    """The programme's monitoring (002 §6): import each stage's effectiveness table into the history."""
+
+
+@monitor_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--history", "history_path", type=click.Path(dir_okay=False), required=True,
+              help="The programme history (SQLite) that `matcher match --history` recorded the year's pairs in.")
+@click.option("--stage", type=click.Choice(["before", "after"]), required=True,
+              help="before: the monitoring before entering the programme; after: after it.")
+@click.option("--programme", help="The programme's name (default: the history's only programme).")
+@click.option("--school-year", metavar="YYYY/YYYY",
+              help="The school year, e.g. 2026/2027 (default: the latest with a recorded matching).")
+@click.option("--mapping", type=click.Path(dir_okay=False),
+              help="Mapping file (TOML): the file's headers -> monitoring fields, answers' replacements, "
+                   "[satisfaction] min and max of the rating scale (default 1 and 10).")
+@LANG_OPTION
+def monitor_import_cmd(file, history_path, stage, programme, school_year, mapping, lang):
+    """Import one stage of the monitoring: per pair (mentee and mentor ids) the nine indicators
+    scored 0/1/2 and both partners' satisfaction. A file with any problem changes nothing
+    (exit 1, each problem as file:row:column)."""
+    from .monitor.importer import import_monitoring, parse_school_year, summary
+
+    lang = _lang(lang)
+    year = parse_school_year(school_year) if school_year is not None else None
+    if school_year is not None and year is None:
+        raise click.BadParameter(render("monitor.bad_school_year", {"value": school_year}, lang),
+                                 param_hint="--school-year")
+    outcome = import_monitoring(history_path, file, stage, programme=programme, school_year=year, mapping=mapping)
+    report = outcome.report
+    if not outcome.ok:
+        _echo_problems(report, lang)
+        click.echo(render("cli.input_rejected", {"errors": len(report.errors), "warnings": len(report.warnings)},
+                          lang), err=True)
+        sys.exit(1)
+    click.echo(summary(outcome, lang))
+    if outcome.missing:
+        click.echo(render("monitor.pairs_missing", {"count": len(outcome.missing)}, lang))
+    _echo_problems(report, lang, err=False)
