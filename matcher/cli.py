@@ -69,6 +69,9 @@ register({
                         "используйте --engine auto или cpsat",
                         "the flow engine cannot express group minimums, grade spread or mutual mentoring; "
                         "use --engine auto or cpsat"),
+    "cli.bad_school_year": ("--school-year: ожидается учебный год вида 2026/2027, получено «{value}»",
+                            "--school-year: expected a school year such as 2026/2027, got '{value}'"),
+    "cli.history_file": ("{path}: {message}", "{path}: {message}"),
     "cli.unknown_status": ("решатель не нашёл ни одного решения за {seconds} с; увеличьте --time-limit",
                            "the solver found no solution within {seconds} s; raise --time-limit"),
 })
@@ -145,7 +148,8 @@ def main():
     \b
     Exit codes: 0 done; 1 input rejected; 2 usage error;
     3 no feasible assignment under the given locks;
-    4 the output cannot be written (the previous results stay intact);
+    4 the output cannot be written (the previous results stay intact;
+    with --history, also a run written but not recorded);
     5 (batch) some programmes were not done: they are listed in summary.csv
     and summary.html, the others have their results.
     """
@@ -341,11 +345,13 @@ ORDER_OPTION = click.option(
 
 def run_match(lang, config, participants, *, pair_specs, engine, time_limit, seed, xlsx, headers,
               quiet, input_files, warnings, t0, report_options=None, outputs=None, out_dir=None,
-              order=None, runner=None, more_lines=None) -> int:
+              order=None, runner=None, more_lines=None, run_options=None, after=None) -> int:
     """matcher.run (into `outputs`, an OutputSet prepared by the caller; or into `out_dir`) with
     the CLI's printing: progress, then the conflict or the summary. Returns the exit code.
     `runner` takes matcher.run's place (same arguments); `more_lines(done)` gives lines printed
-    after the summary or the conflict."""
+    after the summary or the conflict; `run_options`: more keyword arguments of the runner;
+    `after(done)`, once a run's outputs are written and summed up, prints what it does and
+    returns the exit code (the history's record)."""
     import time
 
     from .io.outputset import OutputError
@@ -359,7 +365,7 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
                                pair_specs=pair_specs, engine=engine, time_limit=time_limit, seed=seed, lang=lang,
                                headers=headers, xlsx=xlsx, input_files=input_files, warnings=warnings,
                                on_stage=lambda stage: _stage(lang, stage, t0, quiet), order=order,
-                               **(report_options or {}))
+                               **(report_options or {}), **(run_options or {}))
     except EngineError:
         click.echo(render("cli.engine_flow", None, lang), err=True)
         return 2
@@ -388,7 +394,7 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
         click.echo(render("cli.over_limit", {
             "over": number(timings["over_limit"], lang, 1), "limit": f"{time_limit:g}",  # as typed after --time-limit
             "graph": number(timings.get("roster", 0.0) + timings.get("graph", 0.0), lang, 1)}, lang))
-    return 0
+    return after(done) if after is not None else 0
 
 
 def read_for_run(lang, config, t0, quiet, out_dir, order, inputs):
@@ -413,9 +419,92 @@ def read_for_run(lang, config, t0, quiet, out_dir, order, inputs):
     return ingest, pair_specs, warnings, outputs
 
 
+class HistoryRun:
+    """`--history FILE` of `match` and `rematch`: the history opened (created, migrated) before
+    anything is solved, and the run recorded once its outputs are written. A history that
+    cannot be used is refused at once (exit 1); a file created for a run that then fails is
+    removed again."""
+
+    def __init__(self, path, school_year_text, config, lang):
+        import re
+
+        self.path, self.lang, self.history, self.created, self.tried = path, lang, None, False, False
+        if path is None:
+            return
+        from .history import History, HistoryError, school_year
+
+        m = re.fullmatch(r"\s*(\d{4})\s*/\s*(\d{4})\s*", school_year_text or "")
+        if school_year_text is not None and not (m and int(m[2]) == int(m[1]) + 1):
+            click.echo(render("cli.bad_school_year", {"value": school_year_text}, lang), err=True)
+            sys.exit(2)
+        self.year = f"{m[1]}/{m[2]}" if m else school_year(config.reference_date())
+        self.created = not Path(path).exists()
+        try:
+            self.history = History.open(path)
+        except HistoryError as exc:
+            self.close()
+            click.echo(render("cli.history_file", {"path": str(path), "message": render(exc.code, exc.params, lang)},
+                              lang), err=True)
+            sys.exit(1)
+
+    def carry(self, config, participants):
+        """`match`: the history's exclusions and raised priorities (history.carry.Carry), or None."""
+        if self.history is None:
+            return None
+        from .history.carry import plan_carry
+
+        return plan_carry(self.history, config, participants, self.year)
+
+    def recorder(self, kind, inputs, anonymize):
+        """run_match's `after`: records the written run, prints where (exit 4 if it cannot)."""
+        if self.history is None:
+            return None
+
+        def after(done) -> int:
+            from .history import HistoryError
+            from .history.record import record_outputs
+
+            self.tried = True
+            try:
+                run_id = record_outputs(self.history, done, kind=kind, year=self.year, inputs=inputs,
+                                        anonymize=anonymize)
+            except HistoryError as exc:
+                click.echo(render("history.record_failed", {"path": str(self.path), "out": str(done.out_dir),
+                                                            "error": render(exc.code, exc.params, self.lang)},
+                                  self.lang), err=True)
+                return 4
+            click.echo(render("history.recorded", {"file": str(self.path), "programme": done.document["program"]["name"],
+                                                   "year": self.year, "run": run_id}, self.lang))
+            return 0
+
+        return after
+
+    def close(self) -> None:
+        """Closes the history; removes the file this run created when it recorded nothing."""
+        if self.history is not None:
+            self.history.close()
+            self.history = None
+        if self.created and not self.tried:
+            Path(self.path).unlink(missing_ok=True)
+
+
+def history_options(f):
+    """`--history` and `--school-year` of `match` and `rematch`."""
+    f = click.option("--school-year", "school_year_text", metavar="YYYY/YYYY",
+                     help="The school year the run belongs to, e.g. 2026/2027 (default: the year, September to "
+                          "August, of the programme's reference date).")(f)
+    f = click.option("--history", "history_path", type=click.Path(),
+                     help="The programme history (one SQLite file, created if absent): the run is recorded there "
+                          "once its outputs are written. `match` also never proposes again a pair dissolved or "
+                          "rated unacceptable in earlier years, and raises the priority of mentees left without "
+                          "a pair last year ([history] in the configuration).")(f)
+    return f
+
+
 def run_options(f):
     """The options of one run, shared by `match` and `batch` (which applies them to every programme)."""
-    f = click.option("--anonymize", is_flag=True, help="Show initials instead of names in report.html.")(f)
+    f = click.option("--anonymize", is_flag=True,
+                     help="Show initials instead of names in report.html (and record ids only with --history).")(f)
     f = click.option("--include-sensitive", is_flag=True,
                      help="Put sensitive columns (health, registers, family) into report.html.")(f)
     f = click.option("--quiet", "-q", is_flag=True, help="No progress lines.")(f)
@@ -445,8 +534,9 @@ def match_options(f):
               help="Consilium decisions (CSV/XLSX): mentor_id, mentee_id, action lock|forbid, form.")
 @match_options
 @ORDER_OPTION
+@history_options
 def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_path, out_dir, engine, time_limit,
-              seed, xlsx, headers, quiet, anonymize, include_sensitive, order):
+              seed, xlsx, headers, quiet, anonymize, include_sensitive, order, history_path, school_year_text):
     """Form pairs and groups: proven-optimal assignment under every hard rule."""
     import time
 
@@ -455,16 +545,30 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
     _stage(lang, "read", t0, quiet)  # at once: the configuration is part of what is read
     order_format_or_exit(order, lang)
     config = load_config_or_exit(config_path, lang)
-    ingest, pair_specs, warnings, outputs = read_for_run(
-        lang, config, t0, quiet, out_dir, order, [mentors, mentees, participants, mapping, config_path, locks_path])
+    history = HistoryRun(history_path, school_year_text, config, lang)
     try:
-        code = run_match(lang, config, ingest.participants, pair_specs=pair_specs, engine=engine,
-                         time_limit=time_limit, seed=seed, outputs=outputs, xlsx=xlsx, headers=headers,
-                         quiet=quiet, input_files=ingest.files, warnings=warnings, t0=t0,
-                         report_options={"anonymize": anonymize, "include_sensitive": include_sensitive},
-                         order=order)
+        inputs = [mentors, mentees, participants, mapping, config_path, locks_path]
+        ingest, pair_specs, warnings, outputs = read_for_run(lang, config, t0, quiet, out_dir, order,
+                                                             inputs + [history_path])
+        people, more = ingest.participants, {}
+        carry = history.carry(config, people)
+        if carry is not None:
+            from .history.carry import carry_lines
+
+            people, more = carry.participants, {"exclusions": carry.exclusions, "extend": carry.extend}
+        try:
+            code = run_match(lang, config, people, pair_specs=pair_specs, engine=engine,
+                             time_limit=time_limit, seed=seed, outputs=outputs, xlsx=xlsx, headers=headers,
+                             quiet=quiet, input_files=ingest.files, warnings=warnings, t0=t0,
+                             report_options={"anonymize": anonymize, "include_sensitive": include_sensitive},
+                             order=order, run_options=more,
+                             more_lines=(lambda done: carry_lines(done.document, lang) if done.document else [])
+                             if carry is not None else None,
+                             after=history.recorder("match", inputs, anonymize))
+        finally:
+            outputs.discard()  # a run that did not commit leaves --out as it was
     finally:
-        outputs.discard()  # a run that did not commit leaves --out as it was
+        history.close()
     sys.exit(code)
 
 
@@ -491,9 +595,10 @@ def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_
               help="Consilium decisions (CSV/XLSX): mentor_id, mentee_id, action lock|forbid, form.")
 @match_options
 @ORDER_OPTION
+@history_options
 def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, previous_path, changes_path, replace_ids,
                 withdrew_ids, left_ids, returned_ids, mode, locks_path, out_dir, engine, time_limit, seed, xlsx, headers, quiet,
-                anonymize, include_sensitive, order):
+                anonymize, include_sensitive, order, history_path, school_year_text):
     """Re-match mid-year: working pairs stay, free mentees get pairs; each change has its reason."""
     import time
     from functools import partial
@@ -507,31 +612,36 @@ def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, prev
     _stage(lang, "read", t0, quiet)  # at once: the configuration is part of what is read
     order_format_or_exit(order, lang)
     config = load_config_or_exit(config_path, lang)
-    report = ProblemReport()
-    previous = load_previous(previous_path, report)
-    requests = load_changes(changes_path, report) if changes_path else []
-    requests += option_changes(replace_ids, withdrew_ids, left_ids, returned_ids)
-    if report.errors:
-        _echo_problems(report, lang)
-        sys.exit(1)
-    ingest, pair_specs, warnings, outputs = read_for_run(
-        lang, config, t0, quiet, out_dir, order,
-        [mentors, mentees, participants, mapping, config_path, locks_path, changes_path, *previous.files])
-
-    def more_lines(done):
-        if done.status == "INFEASIBLE":
-            return [render("rematch.hint_repair", None, lang)] if mode == "keep" else []
-        return summary_lines(done.document, lang) if done.document else []
-
+    history = HistoryRun(history_path, school_year_text, config, lang)
     try:
-        code = run_match(lang, config, ingest.participants, pair_specs=pair_specs, engine=engine,
-                         time_limit=time_limit, seed=seed, outputs=outputs, xlsx=xlsx, headers=headers,
-                         quiet=quiet, input_files=ingest.files, warnings=warnings, t0=t0,
-                         report_options={"anonymize": anonymize, "include_sensitive": include_sensitive},
-                         order=order, more_lines=more_lines,
-                         runner=partial(run_rematch, previous=previous, requests=requests, mode=mode))
+        report = ProblemReport()
+        previous = load_previous(previous_path, report)
+        requests = load_changes(changes_path, report) if changes_path else []
+        requests += option_changes(replace_ids, withdrew_ids, left_ids, returned_ids)
+        if report.errors:
+            _echo_problems(report, lang)
+            sys.exit(1)
+        inputs = [mentors, mentees, participants, mapping, config_path, locks_path, changes_path, *previous.files]
+        ingest, pair_specs, warnings, outputs = read_for_run(lang, config, t0, quiet, out_dir, order,
+                                                             inputs + [history_path])
+
+        def more_lines(done):
+            if done.status == "INFEASIBLE":
+                return [render("rematch.hint_repair", None, lang)] if mode == "keep" else []
+            return summary_lines(done.document, lang) if done.document else []
+
+        try:
+            code = run_match(lang, config, ingest.participants, pair_specs=pair_specs, engine=engine,
+                             time_limit=time_limit, seed=seed, outputs=outputs, xlsx=xlsx, headers=headers,
+                             quiet=quiet, input_files=ingest.files, warnings=warnings, t0=t0,
+                             report_options={"anonymize": anonymize, "include_sensitive": include_sensitive},
+                             order=order, more_lines=more_lines,
+                             runner=partial(run_rematch, previous=previous, requests=requests, mode=mode),
+                             after=history.recorder("rematch", inputs, anonymize))
+        finally:
+            outputs.discard()
     finally:
-        outputs.discard()
+        history.close()
     sys.exit(code)
 
 
@@ -712,7 +822,45 @@ def demo(out_dir, n_mentees, seed, order, lang):
 
 @main.group("monitor")
 def monitor_group():
-    """The programme's monitoring (002 §6): effectiveness before and after, and what it says about the matching."""
+    """The programme's monitoring (002 §6): import each stage's effectiveness table into the history, report
+    the year and what it says about the matching."""
+
+
+@monitor_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--history", "history_path", type=click.Path(dir_okay=False), required=True,
+              help="The programme history (SQLite) that `matcher match --history` recorded the year's pairs in.")
+@click.option("--stage", type=click.Choice(["before", "after"]), required=True,
+              help="before: the monitoring before entering the programme; after: after it.")
+@click.option("--programme", help="The programme's name (default: the history's only programme).")
+@click.option("--school-year", metavar="YYYY/YYYY",
+              help="The school year, e.g. 2026/2027 (default: the latest with a recorded matching).")
+@click.option("--mapping", type=click.Path(dir_okay=False),
+              help="Mapping file (TOML): the file's headers -> monitoring fields, answers' replacements, "
+                   "[satisfaction] min and max of the rating scale (default 1 and 10).")
+@LANG_OPTION
+def monitor_import_cmd(file, history_path, stage, programme, school_year, mapping, lang):
+    """Import one stage of the monitoring: per pair (mentee and mentor ids) the nine indicators
+    scored 0/1/2 and both partners' satisfaction. A file with any problem changes nothing
+    (exit 1, each problem as file:row:column)."""
+    from .monitor.importer import import_monitoring, parse_school_year, summary
+
+    lang = _lang(lang)
+    year = parse_school_year(school_year) if school_year is not None else None
+    if school_year is not None and year is None:
+        raise click.BadParameter(render("monitor.bad_school_year", {"value": school_year}, lang),
+                                 param_hint="--school-year")
+    outcome = import_monitoring(history_path, file, stage, programme=programme, school_year=year, mapping=mapping)
+    report = outcome.report
+    if not outcome.ok:
+        _echo_problems(report, lang)
+        click.echo(render("cli.input_rejected", {"errors": len(report.errors), "warnings": len(report.warnings)},
+                          lang), err=True)
+        sys.exit(1)
+    click.echo(summary(outcome, lang))
+    if outcome.missing:
+        click.echo(render("monitor.pairs_missing", {"count": len(outcome.missing)}, lang))
+    _echo_problems(report, lang, err=False)
 
 
 HISTORY_OPTION = click.option("--history", "history_path", type=click.Path(dir_okay=False, exists=True),

@@ -120,6 +120,16 @@ class RematchSettings(_Strict):
     waiting_priority: int = Field(1, ge=0, le=10)
 
 
+class HistorySettings(_Strict):
+    # `matcher match --history`: what the programme's earlier years change in this match.
+    # carry_priority: priority classes added for a mentee left without a pair in the previous
+    # school year's last run; 0 = none.
+    carry_priority: int = Field(1, ge=0, le=10)
+    # exclude_unacceptable: never propose again a pair whose after-stage monitoring in an
+    # earlier year totalled 0-8 of 18 (the "unacceptable" band of 002 §6).
+    exclude_unacceptable: bool = True
+
+
 class ProgramConfig(_Strict):
     program: ProgramSettings = Field(default_factory=ProgramSettings)
     rules: RuleSettings = Field(default_factory=RuleSettings)
@@ -127,6 +137,7 @@ class ProgramConfig(_Strict):
     psych: PsychSettings = Field(default_factory=PsychSettings)
     forms: dict[str, FormRule] = Field(default_factory=dict)
     rematch: RematchSettings = Field(default_factory=RematchSettings)
+    history: HistorySettings = Field(default_factory=HistorySettings)
 
     @property
     def form_ids(self) -> list[str]:

@@ -246,6 +246,7 @@ class _Run:
         # residual graph where a forced pair's relaxed optimum keeps every side rule.
         self.relaxation = optimal and self.side_active and not self.grouped and sol.proof == "flow_relaxation_feasible"
         self.forbids = _forbidden_pairs(result)
+        self.exclusion_reasons = getattr(result, "exclusion_reasons", None) or {}
         self.per_form = self.config.program.one_mentor_per == "form"
         self.divisor = _score_divisor(graph, self.objective) if self.objective is not None else 1
         self.deadline = deadline
@@ -619,11 +620,14 @@ def _decided_cell(graph, side, capacity: np.ndarray, chosen: np.ndarray,
 
 
 def _forbidden_pairs(result) -> np.ndarray:
-    """The consilium's forbids: from the result when it keeps them, else from the graph."""
+    """The pairs kept out of the graph after the rules, the consilium's forbids and the
+    history's exclusions: from the result when it keeps them, else from the graph."""
     forbids = getattr(result, "forbids", None)
-    if forbids is not None:
-        return np.asarray(forbids, dtype=np.int64).reshape(-1, 2)
-    return result.graph.pairs_blocked_only_by("forbidden")
+    if forbids is None:
+        return np.concatenate([result.graph.pairs_blocked_only_by(code) for code in ("forbidden", "history")])
+    excluded = getattr(result, "excluded", None)
+    parts = [forbids] + ([excluded] if excluded is not None and len(excluded) else [])
+    return np.concatenate([np.asarray(p, dtype=np.int64).reshape(-1, 2) for p in parts])
 
 
 def _lexi(levels: dict, names: list[str]) -> tuple:
@@ -652,6 +656,8 @@ def _find_rule_reason(run, i: int, k: int, code: str) -> dict:
         details = rule.details(run.roster, i, k, form)
     elif code == "min_score":
         details = {"min": run.config.program.min_score}
+    elif code == "history":  # why the history keeps the pair out: its own message and parameters
+        details = dict(run.exclusion_reasons.get((i, k), {}))
     else:
         details = {}
     return {"code": code, "form": form, "details": jsonable(details)}
@@ -1497,6 +1503,7 @@ def _mentor_explanations(run) -> dict[int, dict]:
     by_rule = {}
     if len(unused):
         by_rule = {int(j): g.mentor_blocked_counts[j] for j in unused.tolist()}
+    others = _others_paired(run, np.flatnonzero((run.load > 0) & (run.load < run.capacity)))
     out = {}
     for j in range(roster.mentors.n):
         cap, load = int(run.capacity[j]), int(run.load[j])
@@ -1511,8 +1518,36 @@ def _mentor_explanations(run) -> dict[int, dict]:
         if j in by_rule:
             entry.update(_why_unused(run, j, int(n_cand[j]), int(n_free[j]), int(mutual_free[j])))
             entry["blocked_by"] = {code: int(n) for code, n in zip(RULE_CODES, by_rule[j]) if n}
+        elif status == "free_places":
+            entry.update(_why_places_left(run, j, int(others[j]), int(n_free[j]), int(mutual_free[j])))
         out[j] = entry
     return out
+
+
+def _others_paired(run, mentors: np.ndarray) -> np.ndarray:
+    """Per mentor (of `mentors`; 0 for the rest): the suitable mentees paired with someone
+    else — distinct mentees with a candidate pair with the mentor, a pair, and not this mentor."""
+    g, nm = run.graph, run.roster.mentors.n
+    if not len(mentors):
+        return np.zeros(nm, dtype=np.int64)
+    pick = np.zeros(nm, dtype=bool)
+    pick[mentors] = True
+    edges = np.flatnonzero(pick[g.mentor])
+    keys = np.unique(g.mentee[edges] * nm + g.mentor[edges])
+    chosen = run.solution.edges
+    matched = np.zeros(run.roster.mentees.n, dtype=bool)
+    matched[g.mentee[chosen]] = True
+    keep = matched[keys // nm] & ~np.isin(keys, g.mentee[chosen] * nm + g.mentor[chosen])
+    return np.bincount(keys[keep] % nm, minlength=nm)
+
+
+def _why_places_left(run, j: int, others: int, n_free: int, n_mutual: int) -> dict:
+    """Why mentor j, with mentees, has places left: every other suitable mentee has a pair
+    (with another mentor), or the only unpaired suitable mentees mentor this mentor, or the
+    rules of groups keep them from this group."""
+    if not n_free:
+        return {"why_unused": "others_paired_elsewhere", "others": others}
+    return _why_unused(run, j, 1, n_free, n_mutual)
 
 
 def _why_unused(run, j: int, n_cand: int, n_free: int, n_mutual: int) -> dict:

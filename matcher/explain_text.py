@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from . import constraints, results, scoring  # noqa: F401 - their reason codes are in the catalogue
-from .i18n import register
+from .i18n import register, render
 from .text import clean_id
 from .wording import Words
 
@@ -23,6 +23,9 @@ register({
                           "{path} has no result.json — give the output directory of `matcher match`"),
     "explain.bad_json": ("файл {path} повреждён или не является JSON: {error}",
                          "{path} is damaged or not JSON: {error}"),
+    "explain.history_raised": ("По истории программы приоритет повышен на {by}: в {year} учебном году пары не "
+                               "нашлось.",
+                               "Priority raised by {by} from the programme's history: no pair was found in {year}."),
     "explain.unreadable": ("не удалось прочитать {path}: {error}", "cannot read {path}: {error}"),
     "explain.not_result": ("файл {path} не похож на результат `matcher match`",
                            "{path} is not a result of `matcher match`"),
@@ -294,6 +297,13 @@ def _not_a_pair_text(words: Words, mentor_id: str, mentee_id: str) -> list[str]:
     return lines
 
 
+def _from_history(doc: dict, lang: str, mentee: str) -> list[str]:
+    """For a `match --history` result: whether the history raised this mentee's priority."""
+    part = doc.get("history") or {}
+    by = (part.get("raised") or {}).get(mentee)
+    return [render("explain.history_raised", {"by": by, "year": part.get("previous_year", "")}, lang)] if by else []
+
+
 def _since_previous(doc: dict, lang: str, *, mentee=None, mentor=None) -> list[str]:
     """For a re-matching round's result: what became of a mentee's pair, or of a previous
     mentor's pairs, since the previous round, and why ([] for any other result)."""
@@ -326,6 +336,8 @@ def explain_text(doc: dict, mentee=None, mentor=None, pair=None, lang: str = "en
         sections += [_pair_text(words, p) for p in pairs]
         sections += [_unmatched_text(words, u) for u in unmatched]
         sections += [since] if since else []
+        raised = _from_history(doc, lang, mentee)
+        sections += [raised] if raised else []
     if mentor:
         record = [m for m in doc.get("mentors") or [] if m["mentor_id"] == mentor]
         since = _since_previous(doc, lang, mentor=mentor)

@@ -21,7 +21,7 @@ of the blocked pairs the graph keeps only
   compatibility, not a person paired with themselves), with that rule and the form, as
   rows per mentee (mentors ascending), up to NEAR_PAIRS_KEPT of them (in a programme where
   one rule blocks nearly every pair, the later mentees' rows are left to be recomputed);
-  pairs taken out by the consilium or min_score are always kept.
+  pairs taken out by the consilium, the programme's history or min_score are always kept.
 Any other pair's reasons are computed again on demand (blocked_row, reason_mask): the
 rules are pure functions of the roster, so they give what building saw.
 """
@@ -38,6 +38,7 @@ from .arrays import Roster, distinct
 FORM_COMPAT_BIT = constraints.RULE_BIT["form_compat"]
 FORBIDDEN_BIT = constraints.RULE_BIT["forbidden"]
 MIN_SCORE_BIT = constraints.RULE_BIT["min_score"]
+HISTORY_BIT = constraints.RULE_BIT["history"]
 SCORE_SCALE = 1000  # integer score resolution for the solvers: 0..1000
 BLOCK_PAIRS = 1 << 21  # pairs evaluated per chunk, bounds temporary memory
 NEAR_PAIRS_KEPT = 1 << 24  # near misses stored (6 bytes each); past that, rows are recomputed
@@ -571,9 +572,12 @@ class _Edges:
 
 
 def build_graph(roster: Roster, forbidden_pairs: np.ndarray | None = None,
-                progress: Callable[[int, int], None] | None = None) -> CandidateGraph:
+                progress: Callable[[int, int], None] | None = None,
+                excluded_pairs: np.ndarray | None = None) -> CandidateGraph:
     """Run every hard rule and score component. `forbidden_pairs`: [k, 2] (mentee, mentor)
-    pairs the consilium excluded. `progress(done, total)` is called after each chunk of mentees.
+    pairs the consilium excluded; `excluded_pairs`: the same, excluded by the programme's
+    history (rule "history"; a pair in both is the consilium's). `progress(done, total)` is
+    called after each chunk of mentees.
 
     Mentees go in chunks (in order, so the edges come out sorted); in a chunk, the mentees
     who listed the same forms meet those forms' mentors as one block, on which the rules and
@@ -612,16 +616,21 @@ def build_graph(roster: Roster, forbidden_pairs: np.ndarray | None = None,
     edges = _Edges(n_edges, scoring.Scorer(roster, tabulate=True), per_form)
     columns = edges.columns
     forbidden = np.asarray(forbidden_pairs if forbidden_pairs is not None else np.zeros((0, 2)), dtype=np.int64)
+    excluded = np.asarray(excluded_pairs if excluded_pairs is not None else np.zeros((0, 2)), dtype=np.int64)
     removed: list[Near] = []  # pairs taken out after the rules, in (mentee, mentor) order
     for n, (start, n_rows, blocks) in enumerate(plan):
         plan[n] = None  # pass 1's verdicts on this chunk are no longer needed
         done = edges.add_chunk(blocks, start, n_rows)
         del blocks
         mentee, mentor, form = columns["mentee"][done], columns["mentor"][done], columns["form"][done]
-        keep = ~roster.pair_in(forbidden, mentee, mentor)
+        keep = np.ones(len(mentee), dtype=bool)
         out = []
-        if not keep.all():
-            out.append(tally.remove_candidates(mentee[~keep], mentor[~keep], form[~keep], FORBIDDEN_BIT))
+        for pairs, bit in ((forbidden, FORBIDDEN_BIT), (excluded, HISTORY_BIT)):
+            if len(pairs):
+                hit = keep & roster.pair_in(pairs, mentee, mentor)
+                if hit.any():
+                    out.append(tally.remove_candidates(mentee[hit], mentor[hit], form[hit], bit))
+                    keep &= ~hit
         if config.program.min_score > 0:
             low = keep & (columns["score"][done] < config.program.min_score - 1e-12)
             if low.any():

@@ -214,3 +214,16 @@ class PairSpec:
     @property
     def source(self) -> str | None:
         return f"{self.file}:{self.row}" if self.file else None
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A pair kept out of a match for a reason outside this run (the programme's history: a
+    pair a re-match dissolved, a pair the monitoring rated unacceptable). `reason` is the
+    blocking reason's details: its message code and parameters, e.g.
+    {"code": "history.ended", "year": "2025/2026"}. Ids absent from the questionnaires are
+    skipped, not reported."""
+
+    mentor_id: str
+    mentee_id: str
+    reason: dict

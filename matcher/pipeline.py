@@ -17,7 +17,7 @@ from .config import ProgramConfig
 from .conflicts import explain_conflicts
 from .graph import CandidateGraph, build_graph
 from .i18n import register
-from .models import PairSpec, Participant
+from .models import Exclusion, PairSpec, Participant
 from .problems import ProblemReport
 from .solve import Lock, Solution, solve
 
@@ -45,6 +45,10 @@ class MatchResult:
     timings: dict[str, float] = field(default_factory=dict)
     forbids: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))  # [k, 2] mentee, mentor
     deadline: float | None = None  # time.perf_counter() value the whole run must end by (before writing)
+    # Pairs the programme's history keeps out ([k, 2] mentee, mentor; not the consilium's
+    # forbids) and each one's reason details (constraints rule "history").
+    excluded: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
+    exclusion_reasons: dict[tuple[int, int], dict] = field(default_factory=dict)
 
     @property
     def chosen(self) -> np.ndarray:
@@ -85,11 +89,27 @@ def resolve_pair_specs(roster: Roster, specs: list[PairSpec], report: ProblemRep
     return locks, np.array(forbids, dtype=np.int64).reshape(-1, 2)
 
 
+def resolve_exclusions(roster: Roster, exclusions: list[Exclusion], locks: list[Lock] = ()
+                       ) -> tuple[np.ndarray, dict[tuple[int, int], dict]]:
+    """Ids -> indices of the pairs to keep out, with their reasons; a pair naming someone not
+    in this roster (left the programme, or in the other role now) is skipped, and so is a pair
+    the consilium locks (its decision on this run wins over the history)."""
+    locked = {(lk.mentee, lk.mentor) for lk in locks}
+    reasons: dict[tuple[int, int], dict] = {}
+    for x in exclusions:
+        i, j = roster.mentees.index.get(x.mentee_id), roster.mentors.index.get(x.mentor_id)
+        if i is not None and j is not None and (i, j) not in locked:
+            reasons.setdefault((int(i), int(j)), dict(x.reason))
+    pairs = np.array(sorted(reasons), dtype=np.int64).reshape(-1, 2)
+    return pairs, reasons
+
+
 def match(participants: list[Participant], config: ProgramConfig, *, pair_specs: list[PairSpec] | None = None,
           engine: str = "auto", time_limit: float = 60.0, seed: int = 0, workers: int = 2,
           report: ProblemReport | None = None, flow_presolve: bool = True, deadline: float | None = None,
-          explain: bool = False) -> MatchResult:
+          explain: bool = False, exclusions: list[Exclusion] | None = None) -> MatchResult:
     """Build the candidate graph and solve. Unknown ids in locks raise InputRejected.
+    `exclusions`: pairs never to propose, each with its reason (the programme's history).
 
     `time_limit` is the budget of the whole run from this call (or `deadline`, an absolute
     time.perf_counter() value, when given): the solver stops by it, or by SOLVE_SHARE of it
@@ -105,8 +125,9 @@ def match(participants: list[Participant], config: ProgramConfig, *, pair_specs:
     locks, forbids = resolve_pair_specs(roster, list(pair_specs or []), report)
     if report.errors:
         raise InputRejected(report)
+    excluded, reasons = resolve_exclusions(roster, list(exclusions or []), locks)
     t = time.perf_counter()
-    graph = build_graph(roster, forbids)
+    graph = build_graph(roster, forbids, excluded_pairs=excluded)
     timings["graph"] = time.perf_counter() - t
     t = time.perf_counter()
     solve_deadline = t + SOLVE_SHARE * (deadline - t) if explain else deadline
@@ -114,7 +135,7 @@ def match(participants: list[Participant], config: ProgramConfig, *, pair_specs:
                                solve_deadline=solve_deadline, timings=timings, flow_presolve=flow_presolve)
     timings["solve"] = time.perf_counter() - t
     return MatchResult(config, participants, roster, graph, solution, locks, seed, engine, timings, forbids,
-                       deadline)
+                       deadline, excluded, reasons)
 
 
 def solve_explained(graph, locks: list[Lock], *, engine: str, seed: int, workers: int, deadline: float,
@@ -153,7 +174,8 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
         input_files: list[str] | None = None, warnings: list[dict] | None = None,
         on_stage: Callable[[str], None] | None = None, order=None,
         solve_step: Callable[..., MatchResult] | None = None,
-        extend: Callable[[MatchResult, dict], dict[str, bytes]] | None = None) -> RunResult:
+        extend: Callable[[MatchResult, dict], dict[str, bytes]] | None = None,
+        exclusions: list[Exclusion] | None = None) -> RunResult:
     """One run, as `matcher match` does it:
 
     1. match: the candidate graph and the solver, within `time_limit` seconds for solving
@@ -173,7 +195,8 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
     hears "match", "explain" and "write" as each begins. `solve_step` takes `match`'s place
     (same arguments; `matcher rematch` solves against the previous round through it);
     `extend(result, doc)`, after the explanations, may add to the document and returns more
-    files of the set by name (rematch: changes.csv). Raises problems.InputRejected
+    files of the set by name (rematch: changes.csv). `exclusions`: pairs never to propose, with
+    their reasons (matcher.history.carry; passed to the solve step only when given). Raises problems.InputRejected
     (unknown ids in locks), solve.EngineError (engine "flow" with side constraints),
     order.OrderFormatError (`order` is neither .docx nor .xlsx) and io.outputset.OutputError
     (`out` or `order` cannot be written)."""
@@ -198,8 +221,9 @@ def run(participants, config: ProgramConfig, out, *, pair_specs: list[PairSpec] 
         stage("match")
         # One deadline for everything after reading: solving, then explanations; writing comes after.
         deadline = time.perf_counter() + time_limit
+        more = {"exclusions": exclusions} if exclusions else {}
         result = (solve_step or match)(participants, config, pair_specs=pair_specs, engine=engine,
-                                       time_limit=time_limit, seed=seed, deadline=deadline, explain=True)
+                                       time_limit=time_limit, seed=seed, deadline=deadline, explain=True, **more)
         if result.solution.status in ("INFEASIBLE", "UNKNOWN"):
             return RunResult(result)
         stage("explain")

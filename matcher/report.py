@@ -447,7 +447,9 @@ def score_chart(scores: list[float], lang: str, bins: int = 10) -> dict | None:
 
 
 def load_chart(mentors: list[dict], lang: str) -> dict | None:
-    """Mentors by number of mentees, each bar split into full (load = capacity) and with free places."""
+    """Mentors by number of mentees, each bar split into full (load = capacity) and with free places;
+    mentors who take no mentee this time (capacity 0) are not on it: they offer no place."""
+    mentors = [m for m in mentors if int(m["capacity"]) > 0]
     if not mentors:
         return None
     top_load = max(max(int(m["load"]) for m in mentors), 1)

@@ -97,6 +97,22 @@ register({
     "rule_title.hard_wishes": ("обязательные пожелания", "hard wishes"),
     "rule_title.forbidden": ("запрет консилиума", "forbidden by the consilium"),
     "rule_title.min_score": ("минимальная оценка пары", "minimum pair score"),
+    "rule_title.history": ("история программы", "the programme's history"),
+    # why the programme's history keeps a pair out (matcher.history.carry; the "history" rule's details)
+    "history.reason.ended": ("пару расформировали при перераспределении в {year} учебном году: она больше не "
+                             "предлагается",
+                             "dissolved by a re-match in {year}: not proposed again"),
+    "history.reason.unacceptable": ("по мониторингу {year} учебного года пара неэффективна: {total} из 18 баллов "
+                                    "(0–8 — недопустимый уровень)",
+                                    "rated unacceptable in the {year} monitoring: {total} of 18 points (0–8 is "
+                                    "unacceptable)"),
+    "history.carry_excluded": ("Пар, которые по истории программы больше не предлагаются: {n} (расформированы при "
+                               "перераспределении: {ended}; неэффективны по мониторингу: {unacceptable})",
+                               "Pairs not proposed again because of the programme's history: {n} ({ended} dissolved "
+                               "by a re-match, {unacceptable} rated unacceptable in monitoring)"),
+    "history.carry_raised": ("Приоритет повышен на {by} для наставляемых, оставшихся без пары в {year} учебном "
+                             "году: {n}",
+                             "Priority raised by {by} for mentees left without a pair in {year}: {n}"),
     "component.interests": ("интересы", "interests"),
     "component.needs": ("запросы и помощь", "needs and offers"),
     "component.mirror": ("зеркальные пожелания", "mirror wishes"),

@@ -119,6 +119,12 @@ register({
                                                  "наставников: так общий результат лучше",
                                                  "the suitable mentees ({candidates}) were paired with other "
                                                  "mentors: the overall result is better that way"),
+    "words.unused.others_paired_elsewhere": (
+        "{others} {others:plural:другой подходящий наставляемый получил другого наставника|других подходящих "
+        "наставляемых получили других наставников|других подходящих наставляемых получили других наставников}, "
+        "а подходящих этому наставнику наставляемых без пары нет",
+        "{others} other suitable {others:plural:mentee was paired with another mentor|mentees were paired with "
+        "other mentors}, and no unpaired mentee suits this mentor"),
     "words.unused.group_min_unreachable": ("наименьший размер группы {group_min} недостижим: подходящих "
                                            "наставляемых только {suitable}",
                                            "the group minimum {group_min} cannot be reached: only {suitable} "

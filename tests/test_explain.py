@@ -775,3 +775,19 @@ def test_one_ranking_of_each_mentees_best_pairs_serves_alternatives_and_candidat
     assert rows == [[result.roster.mentees.index["E4"]]]
     assert [c["mentor_id"] for c in doc["candidates"]["E1"]] == ["R1", "R2", "R3"]
     assert _unmatched(doc, "E4")["explanation"]["candidates"][0]["mentor_id"] == "R1"
+
+
+def test_a_mentor_with_places_left_is_told_the_other_suitable_mentees_have_pairs():
+    """R1 takes two, R2 one. E1 {a} suits R1 best, E2 {b} suits R2 best (and R1 too): R1 keeps
+    one place free because the one other suitable mentee, E2, has R2 and nobody is left."""
+    people = [teacher("R1", ["a"], capacity=2), teacher("R2", ["b"]), pupil("E1", ["a"]), pupil("E2", ["b"]),
+              pupil("E3", ["c"], consent=False)]  # E3 suits nobody: unpaired, but no candidate of R1
+    result, doc = explained(people)
+    assert {(p["mentor_id"], p["mentee_id"]) for p in doc["pairs"]} == {("R1", "E1"), ("R2", "E2")}
+    r1 = next(m for m in doc["mentors"] if m["mentor_id"] == "R1")["explanation"]
+    assert r1["status"] == "free_places"
+    assert (r1["why_unused"], r1["others"]) == ("others_paired_elsewhere", 1)
+    from matcher.wording import Words
+    assert Words(doc, "ru", "terminal").unused(r1) == ("1 другой подходящий наставляемый получил другого наставника, а подходящих "
+                                           "этому наставнику наставляемых без пары нет")
+    assert Words(doc, "en", "terminal").unused(r1).startswith("1 other suitable mentee was paired with another mentor")

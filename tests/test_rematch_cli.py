@@ -87,7 +87,7 @@ def test_explain_on_a_rematch_result_says_why_a_pair_moved_or_was_dissolved(firs
                "--replace", replaced["mentee_id"], "--left", left["mentee_id"], "--out", tmp_path / "r2", "-q")
     assert done.exit_code == 0, done.output
     for lang, moved_words, dissolved_words in (("en", "asked for another mentor", "left the programme"),
-                                               ("ru", "попросил другого наставника", "выбыл из программы")):
+                                               ("ru", "другого наставника", "из программы")):
         moved = run("explain", tmp_path / "r2", "--mentee", replaced["mentee_id"], "--lang", lang)
         assert moved.exit_code == 0, moved.output
         assert moved_words in moved.output and replaced["mentor_id"] in moved.output
@@ -247,3 +247,22 @@ def test_untrusted_names_are_escaped_in_the_report_and_neutralised_in_changes_cs
     assert "<script>alert(1)" not in html and "<b>Ученик</b>" not in html and "&lt;b&gt;Ученик" in html
     rows = read_csv(tmp_path / "r2" / "changes.csv")
     assert rows[0]["mentor_name"] == "'=1+2" and rows[0]["change"] == "смена наставника"
+
+
+def test_the_reasons_of_a_change_agree_with_the_gender_of_who_left_asked_or_withdrew(first_round, tmp_path):
+    """«наставляемая выбыла», «наставник отказалась»: the Russian reason agrees with the
+    person it speaks of (a woman and a man of each role, from the questionnaires)."""
+    base, mentors, mentees = first_round
+    doc = json.loads((base / "r1" / "result.json").read_text(encoding="utf-8"))
+    pairs = doc["pairs"]
+    by_gender = {g: [p for p in pairs if p.get("mentee_gender") == g] for g in ("f", "m")}
+    assert by_gender["f"] and by_gender["m"], "the fixture has mentees of both genders"
+    left, replaced = by_gender["f"][0], by_gender["m"][0]
+    done = run("rematch", "--previous", base / "r1", "--mentors", mentors, "--mentees", mentees,
+               "--left", left["mentee_id"], "--replace", replaced["mentee_id"], "--out", tmp_path / "r2", "-q",
+               "--lang", "ru")
+    assert done.exit_code == 0, done.output
+    reason = {r["mentee_id"]: r["reason"] for r in read_csv(tmp_path / "r2" / "changes.csv")}
+    assert reason[left["mentee_id"]].startswith("наставляемая выбыла из программы"), reason[left["mentee_id"]]
+    assert reason[replaced["mentee_id"]].startswith("наставляемый попросил другого наставника")
+    assert "прежний для него исключён" in reason[replaced["mentee_id"]]

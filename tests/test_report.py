@@ -292,9 +292,19 @@ def test_order_appendix_lists_every_pair_and_group_once(doc):
 def test_charts_count_every_pair_and_every_mentor(doc):
     view = build_view(doc, "en")
     assert sum(b["count"] for b in view["score_chart"]["bars"]) == len(doc["pairs"])
-    assert sum(b["count"] for b in view["load_chart"]["bars"]) == len(doc["mentors"])
+    assert sum(b["count"] for b in view["load_chart"]["bars"]) == len([m for m in doc["mentors"] if m["capacity"] > 0])
     root = dom(render_report(doc, "en"))
     assert len(root.find("section", id="mentors").find_all("svg")) == 2
+
+
+def test_mentors_taking_no_mentee_this_time_are_not_on_the_load_chart():
+    from matcher.report import load_chart
+
+    mentors = [{"load": 0, "capacity": 0}, {"load": 0, "capacity": 0}, {"load": 0, "capacity": 2},
+               {"load": 1, "capacity": 1}]
+    bars = load_chart(mentors, "en")["bars"]
+    assert [(b["count"], b["full_h"] > 0) for b in bars] == [(1, False), (1, True)]
+    assert load_chart(mentors[:2], "ru") is None
 
 
 def test_codes_the_catalogue_does_not_know_read_as_plain_words(doc):

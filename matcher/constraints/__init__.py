@@ -74,8 +74,9 @@ RULES: list[ModuleType] = [
 # `admits(side, form_rule) -> bool array` over the arrays of `side` (age, grade, category,
 # variants, experience), so validation can warn about a row no mentor of its forms could take.
 MENTEE_RULES: list[ModuleType] = [mentee_variant, mentee_bounds]
-# Codes of pair-level verdicts decided outside this package (graph and consilium input).
-EXTRA_CODES = ["forbidden", "min_score"]
+# Codes of pair-level verdicts decided outside this package (graph and consilium input; the
+# programme's history: pairs dissolved or rated unacceptable in earlier years).
+EXTRA_CODES = ["forbidden", "min_score", "history"]
 RULE_CODES: list[str] = [r.CODE for r in RULES] + EXTRA_CODES
 RULE_BIT: dict[str, int] = {code: 1 << k for k, code in enumerate(RULE_CODES)}
 # Owners of changes that are no pair rule's: a mentor's places (solver side constraints).

@@ -31,6 +31,13 @@ register({
 })
 
 
+# The effectiveness table of 002 §6: nine indicators of 0..2 points; 0-8 in all is "unacceptable".
+INDICATORS = 9
+UNACCEPTABLE_MAX = 8
+# The cause a re-match gives a pair it only carries on from an earlier round (rematch.plan).
+CARRIED = "earlier"
+
+
 class HistoryError(Exception):
     """The history file cannot be used; `code`/`params` word it in the reader's language."""
 
@@ -63,14 +70,20 @@ class History:
     def open(cls, path: str | Path) -> History:
         """Opens (creating it if absent) and migrates the history at `path`. Raises
         HistoryError when it is not a history this version can read."""
+        conn = None
         try:
+            if Path(path).is_dir():
+                raise sqlite3.OperationalError("is a directory")
             conn = sqlite3.connect(str(path), isolation_level=None)  # transactions are explicit
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn)
+            _check_writable(conn)
         except SchemaError as exc:
             conn.close()
             raise HistoryError(exc.code, exc.params, str(path)) from None
         except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
             raise HistoryError("history.unreadable", {"error": str(exc)}, str(path)) from None
         return cls(conn, str(path))
 
@@ -154,6 +167,53 @@ class History:
 
     def programmes(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM programme ORDER BY name")]
+
+    def ended_pairs(self, programme: str) -> list[tuple[str, str, str, str]]:
+        """(mentee, mentor, school year, cause) of each pair a re-match of the programme ended
+        (never to be proposed again), once per pair: when it was first ended for a cause of its
+        own; a pair later rounds only carried on ("earlier": ended before the history began, or
+        kept out by the history itself) when nothing else is known of it."""
+        first: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+        carried: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+        for mentee, mentor, year, cause in self.conn.execute(
+                "SELECT e.mentee_id, e.mentor_id, run.school_year, e.reason FROM ended_pair e "
+                "JOIN run ON run.id = e.run_id JOIN programme ON programme.id = run.programme_id "
+                "WHERE programme.name = ? ORDER BY run.school_year, run.id", (programme,)):
+            (carried if cause == CARRIED else first).setdefault((mentee, mentor), (mentee, mentor, year, cause))
+        return sorted({**carried, **first}.values())
+
+    def unacceptable_pairs(self, programme: str, before_year: str) -> list[tuple[str, str, str, int]]:
+        """(mentee, mentor, school year, total) of each pair whose after-stage monitoring in a
+        school year before `before_year` scored all nine indicators with a total of at most
+        UNACCEPTABLE_MAX (the "unacceptable" band of 002 §6); the latest such year per pair."""
+        latest: dict[tuple[str, str], tuple[str, str, str, int]] = {}
+        for mentee, mentor, year, total in self.conn.execute(
+                "SELECT s.mentee_id, s.mentor_id, i.school_year, sum(s.score) FROM monitoring_score s "
+                "JOIN monitoring_import i ON i.id = s.import_id JOIN programme ON programme.id = i.programme_id "
+                "WHERE programme.name = ? AND i.stage = 'after' AND i.school_year < ? "
+                "GROUP BY i.id, s.mentee_id, s.mentor_id HAVING count(*) = ? AND sum(s.score) <= ? "
+                "ORDER BY i.school_year", (programme, before_year, INDICATORS, UNACCEPTABLE_MAX)):
+            latest[(mentee, mentor)] = (mentee, mentor, year, int(total))
+        return sorted(latest.values())
+
+    def unmatched_in(self, programme: str, year: str) -> list[str]:
+        """The mentees the programme's last run of `year` left without a pair."""
+        run = self.latest_run(programme, year)
+        if run is None:
+            return []
+        return [r[0] for r in self.conn.execute("SELECT mentee_id FROM unmatched WHERE run_id = ? ORDER BY mentee_id",
+                                                (run,))]
+
+
+def _check_writable(conn: sqlite3.Connection) -> None:
+    """Fails now (sqlite3.OperationalError) rather than after the solve when the file cannot
+    be written (read-only, locked by another program): a write of the version as it is, undone."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+    finally:
+        conn.execute("ROLLBACK")
 
 
 def _dissolved(doc: dict) -> list[dict]:

@@ -27,6 +27,7 @@ class IdTable:
     header_row: int
     headers: dict[str, str] = field(default_factory=dict)  # field -> the header as written
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (row number, field -> text)
+    repeated: list[tuple[str, str]] = field(default_factory=list)  # (field, header) of a field's later columns: unread
 
 
 def id_text(text: str) -> str:
@@ -35,26 +36,41 @@ def id_text(text: str) -> str:
 
 
 def read_id_table(path, columns: dict[str, list[str]], required: tuple[str, ...],
-                  report: ProblemReport) -> IdTable | None:
+                  report: ProblemReport, *, mapping: dict[str, str] | None = None,
+                  header_field=None) -> IdTable | None:
     """The first table of `path` with the fields of `columns` (field -> header aliases) it has;
-    None (with problems in `report`) when it cannot be read or lacks a `required` field."""
-    tables = read_tables(path, None, report)
+    None (with problems in `report`) when it cannot be read or lacks a `required` field.
+    `mapping` (norm(header) -> field, a mapping file's columns) wins over the aliases, and a
+    field it names is taken from no other column; `header_field(header)` is asked about a
+    header neither knows."""
+    mapping = mapping or {}
+    mapped = set(mapping.values())
+    lookup = {norm(alias): name for name, aliases in columns.items() for alias in aliases if name not in mapped}
+    lookup.update(mapping)
+    tables = read_tables(path, None, report, looks_like_table=lambda headers: any(
+        norm(h) in lookup or (header_field is not None and header_field(h)) for h in headers))
     if not tables:
         return None
     table = tables[0]
-    lookup = {norm(alias): name for name, aliases in columns.items() for alias in aliases}
     col: dict[str, int] = {}
+    repeated = []
     for k, header in enumerate(table.headers):
         name = lookup.get(norm(header))
+        if name is None and header_field is not None:
+            name = header_field(header)
+            name = None if name in mapped else name
         if name and name not in col:
             col[name] = k
+        elif name:
+            repeated.append((name, header))
     missing = [name for name in required if name not in col]
     for name in missing:
         report.add("locks.missing_column", file=table.label, row=table.header_row, column=name,
                    params={"expected": ", ".join(columns[name][:3])})
     if missing:
         return None
-    out = IdTable(table.label, table.header_row, {name: table.headers[k] for name, k in col.items()})
+    out = IdTable(table.label, table.header_row, {name: table.headers[k] for name, k in col.items()},
+                  repeated=repeated)
     for row, cells in table.rows:
         values = {}
         for name, k in col.items():

@@ -79,6 +79,7 @@ class Mapping:
     columns: dict[str, str] = field(default_factory=dict)  # norm(header) -> canonical field
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # field -> norm(answer) -> replacement
     written: dict[str, list[str]] = field(default_factory=dict)  # field -> header texts as the file gives them
+    sections: dict[str, dict] = field(default_factory=dict)  # the caller's own sections (load_mapping's `sections`)
 
     @property
     def fields(self) -> set[str]:
@@ -94,9 +95,15 @@ def _canonical(name: str) -> str | None:
     return None
 
 
-def load_mapping(path: str | Path | None, report: ProblemReport) -> Mapping:
+def load_mapping(path: str | Path | None, report: ProblemReport, *, canonical=None, fields=None,
+                 sections: tuple[str, ...] = ()) -> Mapping:
     """The mapping file's columns and value tables; every problem in it goes to `report`
-    (under the mapping file's name) and the valid parts are still used."""
+    (under the mapping file's name) and the valid parts are still used. Another kind of table
+    than the questionnaires (monitoring) gives its own `canonical` (a field name as the file
+    writes it -> the field, or None), `fields` (the names a misspelling is compared with) and
+    `sections` (more tables it reads itself, kept in `Mapping.sections`)."""
+    canonical = canonical or _canonical
+    fields = sorted(fields or CANONICAL_FIELDS)
     mapping = Mapping(path=str(path) if path else None)
     if not path:
         return mapping
@@ -105,14 +112,16 @@ def load_mapping(path: str | Path | None, report: ProblemReport) -> Mapping:
     if data is None:
         return mapping
     for section in data:
-        if section not in ("columns", "values") or not isinstance(data[section], dict):
+        if section not in ("columns", "values", *sections) or not isinstance(data[section], dict):
             report.add("io.mapping_unknown_section", file=fname, value=section)
+        elif section in sections:
+            mapping.sections[section] = data[section]
     columns = data.get("columns") if isinstance(data.get("columns"), dict) else {}
     for name, headers in columns.items():
         where = f"columns.{name}"
-        fld = _canonical(name)
+        fld = canonical(name)
         if fld is None:
-            _unknown_field(report, fname, where, name)
+            _unknown_field(report, fname, where, name, fields)
             continue
         if isinstance(headers, str):
             headers = [headers]
@@ -131,9 +140,9 @@ def load_mapping(path: str | Path | None, report: ProblemReport) -> Mapping:
     values = data.get("values") if isinstance(data.get("values"), dict) else {}
     for name, table in values.items():
         where = f"values.{name}"
-        fld = _canonical(name)
+        fld = canonical(name)
         if fld is None:
-            _unknown_field(report, fname, where, name)
+            _unknown_field(report, fname, where, name, fields)
             continue
         if not isinstance(table, dict):
             report.add("io.mapping_bad_value", file=fname, column=where)
@@ -149,8 +158,8 @@ def load_mapping(path: str | Path | None, report: ProblemReport) -> Mapping:
     return mapping
 
 
-def _unknown_field(report: ProblemReport, fname: str, where: str, name: str) -> None:
-    suggestion = closest(name, sorted(CANONICAL_FIELDS))
+def _unknown_field(report: ProblemReport, fname: str, where: str, name: str, fields: list[str]) -> None:
+    suggestion = closest(name, fields)
     if suggestion:
         report.add("io.mapping_unknown_field_suggest", file=fname, column=where, value=name,
                    params={"suggestion": suggestion})

@@ -77,6 +77,9 @@ def _extend(rnd: Round, lang: str, headers: str, result, doc: dict) -> dict[str,
             seen.add((entry["mentee_id"], entry["mentor_id"]))
             never.append(entry)
     counts = {c: sum(1 for r in records if r["change"] == c) for c in ("kept", "new", "moved", "dissolved")}
+    names = {pid: rnd.gone_names.get(pid) or rnd.previous.names.get(pid, "")
+             for pid in sorted((ids - present) | set(rnd.gone))}
+    gender = {**(rnd.previous.genders or {}), **{p.id: p.gender for p in result.participants if p.gender}}
     doc["rematch"] = {
         "format_version": FORMAT_VERSION,
         "mode": rnd.mode,
@@ -91,8 +94,8 @@ def _extend(rnd: Round, lang: str, headers: str, result, doc: dict) -> dict[str,
         "waiting": waiting_after(rnd, [u["mentee_id"] for u in doc["unmatched"]]),
         "never_again": sorted(never, key=lambda e: (e["mentee_id"], e["mentor_id"])),
         "gone": dict(sorted(rnd.gone.items())),
-        "names": {pid: rnd.gone_names.get(pid) or rnd.previous.names.get(pid, "")
-                  for pid in sorted((ids - present) | set(rnd.gone))},
+        "names": names,
+        "genders": {pid: gender[pid] for pid in names if gender.get(pid)},  # the words that agree with them
         "repair_solve": rnd.stage or None,
     }
     return {"changes.csv": changes_csv(doc, lang, headers)}

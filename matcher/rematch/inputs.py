@@ -85,6 +85,7 @@ class Previous:
     waiting: dict[str, int] = field(default_factory=dict)  # mentee id -> rounds waited without a pair
     never_again: list[tuple[str, str]] = field(default_factory=list)  # (mentee id, mentor id)
     names: dict[str, str] = field(default_factory=dict)  # id -> name, for people since gone
+    genders: dict[str, str] = field(default_factory=dict)  # id -> f | m, for people since gone
     # People who left (or mentors who withdrew) in earlier rounds: they stay out until they return.
     gone: dict[str, str] = field(default_factory=dict)  # id -> left | withdrew
     form_titles: dict[str, str] = field(default_factory=dict)  # norm(title) -> form id
@@ -150,6 +151,8 @@ def previous_from_document(doc: dict, label: str, files: list[str] = ()) -> Prev
         waiting = {u["mentee_id"]: 1 for u in doc.get("unmatched") or []}
     never = [(f["mentee_id"], f["mentor_id"]) for f in doc.get("forbids") or []]
     never += [(f["mentee_id"], f["mentor_id"]) for f in previous_round.get("never_again") or []]
+    # the pairs the programme's history kept out of a `match --history` (matcher.history.carry)
+    never += [(f["mentee_id"], f["mentor_id"]) for f in (doc.get("history") or {}).get("excluded") or []]
     names = {}
     for p in doc["pairs"]:
         names.setdefault(p["mentor_id"], p.get("mentor_name") or "")
@@ -160,9 +163,12 @@ def previous_from_document(doc: dict, label: str, files: list[str] = ()) -> Prev
         names.setdefault(m["mentor_id"], m.get("mentor_name") or "")
     for pid, name in (previous_round.get("names") or {}).items():
         names.setdefault(pid, name)
+    genders = {p["mentee_id"]: p["mentee_gender"] for p in doc["pairs"] if p.get("mentee_gender")}
+    genders.update({u["mentee_id"]: u["mentee_gender"] for u in doc.get("unmatched") or [] if u.get("mentee_gender")})
+    genders.update(previous_round.get("genders") or {})
     return Previous(label, "result", pairs, list(files), round=int(previous_round.get("round") or 1),
                     waiting={str(k): int(v) for k, v in waiting.items()}, never_again=sorted(set(never)),
-                    names=names, form_titles=_titles(doc), gone=dict(previous_round.get("gone") or {}))
+                    names=names, genders=genders, form_titles=_titles(doc), gone=dict(previous_round.get("gone") or {}))
 
 
 def _titles(doc: dict) -> dict[str, str]:

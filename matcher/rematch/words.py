@@ -7,7 +7,7 @@ previous_form, form, cause, params, source}.
 """
 from __future__ import annotations
 
-from ..i18n import number, register, render
+from ..i18n import Gendered, number, register, render
 from ..io.writers import csv_bytes
 from ..wording import Words
 
@@ -30,13 +30,18 @@ register({
                              "without a pair for {rounds} {rounds:plural:round|rounds}: priority raised by {priority}"),
     "rematch.cause.arrived": ("новый участник программы", "new in the programme"),
     "rematch.cause.had_none": ("пары не было", "had no pair"),
-    "rematch.cause.mentee_left": ("наставляемый выбыл из программы", "the mentee left the programme"),
-    "rematch.cause.mentor_left": ("наставник выбыл из программы", "the mentor left the programme"),
-    "rematch.cause.mentor_withdrew": ("наставник отказался от наставничества", "the mentor withdrew from mentoring"),
+    # {the_mentee} / {the_mentor}: the people of the record, for the words that agree with them
+    "rematch.cause.mentee_left": ("{the_mentee:gender:наставляемый выбыл|наставляемая выбыла} из программы",
+                                  "the mentee left the programme"),
+    "rematch.cause.mentor_left": ("наставник {the_mentor:gender:выбыл|выбыла} из программы",
+                                  "the mentor left the programme"),
+    "rematch.cause.mentor_withdrew": ("наставник {the_mentor:gender:отказался|отказалась} от наставничества",
+                                      "the mentor withdrew from mentoring"),
     "rematch.cause.not_in_questionnaires": ("{person} нет в текущих анкетах",
                                             "{person} is not in the current questionnaires"),
-    "rematch.cause.replacement_requested": ("наставляемый попросил другого наставника ({source}): прежний для "
-                                            "него исключён",
+    "rematch.cause.replacement_requested": ("{the_mentee:gender:наставляемый попросил|наставляемая попросила} "
+                                            "другого наставника ({source}): прежний для "
+                                            "{the_mentee:gender:него|неё} исключён",
                                             "the mentee asked for another mentor ({source}): the previous one is "
                                             "excluded for them"),
     "rematch.cause.rule_broken": ("пара больше не проходит правила: {rules}", "the pair now breaks a rule: {rules}"),
@@ -125,15 +130,23 @@ class ChangeWords:
         part = doc.get("rematch") or {}
         self.records: list[dict] = part.get("changes") or []
         self.names: dict[str, str] = part.get("names") or {}
+        self.genders: dict[str, str] = part.get("genders") or {}
 
     def person(self, pid):
-        return self.words.person(pid, self.names.get(pid)) if pid else "—"
+        if not pid:
+            return "—"
+        named = self.words.person(pid, self.names.get(pid))
+        if named.gender is None and self.genders.get(pid):  # someone since gone: as the round recorded them
+            return Gendered(str(named), self.genders[pid])
+        return named
 
     def change(self, record: dict) -> str:
         return render(f"rematch.change.{record['change']}", None, self.lang)
 
     def reason(self, record: dict) -> str:
         cause, params = record["cause"], dict(record.get("params") or {})
+        params["the_mentee"] = self.person(record.get("mentee_id"))
+        params["the_mentor"] = self.person(record.get("previous_mentor_id") or record.get("mentor_id"))
         if cause == "rule_broken":
             params["rules"] = "; ".join(self.words.rule(r.get("code"), r.get("details")) for r in params.get("rules")
                                         or [])
