@@ -4,11 +4,10 @@ drawn."""
 from __future__ import annotations
 
 import pytest
-from test_monitor_report import handmade_doc, invoke, record, row
+from test_monitor_report import handmade_doc, insert_monitoring, invoke, record, row
 from test_report_browser import browser  # noqa: F401 - the headless Chromium fixture, shared
 
 from matcher.history import History
-from matcher.history.queries import insert_monitoring
 
 HOSTILE_MENTOR = "<script>alert(1)</script>"
 HOSTILE_MENTEE = '"><img src=x onerror=alert(2)>'

@@ -1,11 +1,9 @@
-"""What the monitoring report reads from the history, and the one writer of monitoring rows
-its tests and the synthetic year use (`insert_monitoring`; `matcher monitor import` validates
-files first). SQL stays in this package (docs/architecture.md)."""
+"""What the monitoring report reads from the history: a programme year's last run with its pairs
+and their score components, and the year's monitoring by stage (`monitoring.record_import`
+writes it). SQL stays in this package (docs/architecture.md)."""
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Iterable
 
 from ..i18n import register
 from .store import History, HistoryError
@@ -112,28 +110,3 @@ def monitoring(history: History, programme: str, year: str) -> dict[str, dict]:
         stages[stage] = {"file_name": file_name, "sha256": sha256, "imported_at": imported_at, "pairs": pairs}
     return stages
 
-
-def insert_monitoring(history: History, programme: str, year: str, stage: str, rows: Iterable[dict],
-                      file_name: str, sha256: str = "", scale_max: float = 10.0) -> int:
-    """Keeps one stage's monitoring in one transaction and returns the import's id. A row:
-    mentee_id, mentor_id, scores {indicator 1..9: 0..2}, and optionally satisfaction
-    {"mentee" | "mentor": value on 0..scale_max}. The rows are taken as valid (the schema's
-    checks still refuse scores outside 0..2 and a stage imported twice: nothing is kept then)."""
-    rows = list(rows)
-    with history.transaction() as conn:
-        programme_id = history.programme_id(programme)
-        import_id = conn.execute(
-            "INSERT INTO monitoring_import(programme_id, school_year, stage, file_name, sha256, imported_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (programme_id, year, stage, file_name, sha256,
-             dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))).lastrowid
-        conn.executemany(
-            "INSERT INTO monitoring_score(import_id, mentee_id, mentor_id, indicator, score) VALUES (?, ?, ?, ?, ?)",
-            [(import_id, r["mentee_id"], r["mentor_id"], int(k), int(s)) for r in rows
-             for k, s in sorted(r["scores"].items())])
-        conn.executemany(
-            "INSERT INTO monitoring_satisfaction(import_id, mentee_id, mentor_id, respondent, value, scale_max) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(import_id, r["mentee_id"], r["mentor_id"], who, float(v), scale_max) for r in rows
-             for who, v in sorted((r.get("satisfaction") or {}).items()) if v is not None])
-    return import_id
