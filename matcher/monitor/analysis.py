@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .effectiveness import INDICATORS
+from .indicators import NUMBERS
 
 MIN_PAIRS = 20  # below this the analysis says "too few pairs" and calls nothing significant
 ALPHA = 0.05
@@ -34,7 +34,7 @@ WEIGHT_STEP = 0.05  # suggested weights are rounded to this
 
 def stage_total(entry: dict | None) -> int | None:
     """A pair's total at one stage (0..18), or None unless all nine indicators were scored."""
-    if not entry or len(entry["scores"]) != len(INDICATORS):
+    if not entry or len(entry["scores"]) != len(NUMBERS):
         return None
     return sum(entry["scores"].values())
 

@@ -74,7 +74,11 @@ INDICATORS: tuple[Indicator, ...] = (
               "situations; an active civic stance"),
 )
 INDICATOR_BY_CODE = {i.code: i for i in INDICATORS}
-MAX_TOTAL = 2 * len(INDICATORS)
+INDICATOR_BY_NUMBER = {i.number: i for i in INDICATORS}
+NUMBERS = tuple(INDICATOR_BY_NUMBER)  # 1..9
+CRITERION_BY_CODE = {c.code: c for c in CRITERIA}
+MAX_SCORE = 2
+MAX_TOTAL = MAX_SCORE * len(INDICATORS)
 
 # A pair's total: (lowest total of the band, band code, Russian, English), highest band first.
 BANDS: tuple[tuple[int, str, str, str], ...] = (
@@ -87,6 +91,9 @@ BANDS: tuple[tuple[int, str, str, str], ...] = (
 def band(total: int) -> str:
     """The band code of a pair's total of nine scores (0..18)."""
     return next(code for low, code, _ru, _en in BANDS if total >= low)
+
+
+BAND_CODES: tuple[str, ...] = tuple(code for _low, code, _ru, _en in BANDS)
 
 
 def band_title(code: str, lang: str) -> str:

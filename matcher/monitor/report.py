@@ -21,7 +21,8 @@ from ..io.writers import csv_bytes
 from ..report import _environment as templates  # report.html's templates and settings: one environment
 from ..report import _frame, initials
 from .analysis import Analysis, analyse, stage_total, suggested_weights
-from .effectiveness import BAND_NAMES, CRITERIA, INDICATORS, MAX_SCORE, MAX_TOTAL, band, criterion_of
+from .indicators import (BAND_CODES, CRITERIA, CRITERION_BY_CODE, INDICATOR_BY_NUMBER, INDICATORS, MAX_SCORE, MAX_TOTAL,
+                         NUMBERS, band, band_title)
 from .suggest import suggested_config_text
 from .words import component_title, form_title, outcome_text, p_text, rule_text, verdict_text
 from .year import MonitoredYear, load_year
@@ -32,8 +33,8 @@ STAGES = ("before", "after")
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; font-src 'none'; connect-src 'none'; "
        "script-src 'none'; base-uri 'none'; form-action 'none'")
 PAIR_COLUMNS = ("mentor_id", "mentor_name", "mentee_id", "mentee_name", "form", "before_total", "before_band",
-                "after_total", "after_band", "change", *(f"before_i{k}" for k in INDICATORS),
-                *(f"after_i{k}" for k in INDICATORS), "mentee_satisfaction", "mentor_satisfaction", "attention")
+                "after_total", "after_band", "change", *(f"before_i{k}" for k in NUMBERS),
+                *(f"after_i{k}" for k in NUMBERS), "mentee_satisfaction", "mentor_satisfaction", "attention")
 INDICATOR_COLUMNS = ("indicator", "criterion", "title", "pairs_before", "mean_before", "pairs_after", "mean_after",
                      "change")
 COMPONENT_COLUMNS = ("component", "pairs", "rho", "rho_low", "rho_high", "partial_rho", "partial_low",
@@ -232,7 +233,7 @@ def level_numbers(outcomes: list[dict]) -> dict:
     latest = means["after"] if means["after"] is not None else means["before"]
     stage = "after" if means["after"] is not None else "before"
     counts = {b: sum(1 for o in outcomes if o["totals"][stage] is not None and band(o["totals"][stage]) == b)
-              for b in BAND_NAMES}
+              for b in BAND_CODES}
     change = means["after"] - means["before"] if None not in means.values() else None
     return {"pairs": len(outcomes), "means": means, "change": change, "counts": counts,
             "band": band(latest) if latest is not None else None}
@@ -240,7 +241,7 @@ def level_numbers(outcomes: list[dict]) -> dict:
 
 def indicator_numbers(outcomes: list[dict]) -> list[dict]:
     rows = []
-    for k in INDICATORS:
+    for k in NUMBERS:
         scores = {s: [o[s]["scores"][k] for o in outcomes if o[s] and k in o[s]["scores"]] for s in STAGES}
         means = {s: _mean(scores[s]) for s in STAGES}
         rows.append({"indicator": k, "pairs": {s: len(scores[s]) for s in STAGES}, "means": means,
@@ -273,20 +274,20 @@ def attention_texts(outcome: dict, lang: str) -> list[str]:
 
 
 def _band_text(name: str | None, lang: str) -> str:
-    return render(f"effectiveness.band.{name}", None, lang) if name else "—"
+    return band_title(name, lang) if name else "—"
 
 
 def bands_chart(outcomes: list[dict], lang: str) -> dict | None:
     """Pairs per band, before and after side by side: geometry here, drawing in the template."""
     counts = {s: [sum(1 for o in outcomes if o["totals"][s] is not None and band(o["totals"][s]) == b)
-                  for b in BAND_NAMES] for s in STAGES}
+                  for b in BAND_CODES] for s in STAGES}
     if not any(sum(c) for c in counts.values()):
         return None
     f, y_of = _frame(560, 230, max(max(c) for c in counts.values()), lang)
-    slot = f["plot_w"] / len(BAND_NAMES)
+    slot = f["plot_w"] / len(BAND_CODES)
     bar_w = min(56.0, slot * 0.34)
     bars, labels = [], []
-    for b, name in enumerate(BAND_NAMES):
+    for b, name in enumerate(BAND_CODES):
         left = f["x0"] + b * slot + slot / 2 - bar_w
         for s, stage in enumerate(STAGES):
             count = counts[stage][b]
@@ -316,7 +317,7 @@ def indicator_chart(rows: list[dict], lang: str) -> dict | None:
     bars, names = [], []
     for n, r in enumerate(rows):
         y = top + n * row_h
-        title = render(f"effectiveness.indicator.{r['indicator']}", None, lang)
+        title = INDICATOR_BY_NUMBER[r["indicator"]].title(lang)
         names.append({"y": y + row_h / 2 + 4, "label": str(r["indicator"]), "title": title})
         for s, stage in enumerate(STAGES):
             mean = r["means"][stage]
@@ -338,7 +339,7 @@ def _level_row(title: str, numbers: dict, lang: str, total: bool = False) -> dic
             "before": _num(numbers["means"]["before"], lang), "after": _num(numbers["means"]["after"], lang),
             "change": _num(numbers["change"], lang, signed=True), "band": numbers["band"],
             "band_text": _band_text(numbers["band"], lang),
-            "counts": [{"band": b, "count": number(numbers["counts"][b], lang)} for b in BAND_NAMES]}
+            "counts": [{"band": b, "count": number(numbers["counts"][b], lang)} for b in BAND_CODES]}
 
 
 def build_view(year: MonitoredYear, analysis: Analysis, lang: str = "en", anonymize: bool = False) -> dict:
@@ -354,12 +355,13 @@ def build_view(year: MonitoredYear, analysis: Analysis, lang: str = "en", anonym
             levels.append(_level_row(form_title(config, form, lang), level_numbers(in_form), lang))
     indicators = indicator_numbers(outcomes)
     by_indicator = {r["indicator"]: r for r in indicators}
-    criteria = [{"title": render(f"effectiveness.criterion.{c}", None, lang),
-                 "rows": [{"k": k, "title": render(f"effectiveness.indicator.{k}", None, lang),
-                           "before": _num(by_indicator[k]["means"]["before"], lang, 2),
-                           "after": _num(by_indicator[k]["means"]["after"], lang, 2),
-                           "change": _num(by_indicator[k]["change"], lang, 2, signed=True)} for k in ks]}
-                for c, ks in CRITERIA.items()]
+    criteria = [{"title": c.title(lang),
+                 "rows": [{"k": i.number, "title": i.title(lang),
+                           "before": _num(by_indicator[i.number]["means"]["before"], lang, 2),
+                           "after": _num(by_indicator[i.number]["means"]["after"], lang, 2),
+                           "change": _num(by_indicator[i.number]["change"], lang, 2, signed=True)}
+                          for i in INDICATORS if i.criterion == c.code]}
+                for c in CRITERIA]
     pairs, attention = [], []
     form_rank = {f: n for n, f in enumerate(forms)}
     for o in sorted(outcomes, key=lambda o: (form_rank[o["pair"]["form"]], o["pair"]["mentor_id"],
@@ -370,7 +372,7 @@ def build_view(year: MonitoredYear, analysis: Analysis, lang: str = "en", anonym
         row = {"mentor": person_name(p["mentor_name"], anonymize), "mentor_id": p["mentor_id"],
                "mentee": person_name(p["mentee_name"], anonymize), "mentee_id": p["mentee_id"],
                "form": form_title(config, p["form"], lang),
-               "scores": [shown["scores"].get(k, "—") for k in INDICATORS],
+               "scores": [shown["scores"].get(k, "—") for k in NUMBERS],
                "before": _num(o["totals"]["before"], lang, 0), "after": _num(o["totals"]["after"], lang, 0),
                "change": _num(o["change"], lang, 0, signed=True), "band": o["band"],
                "band_text": _band_text(o["band"], lang),
@@ -422,11 +424,11 @@ def build_view(year: MonitoredYear, analysis: Analysis, lang: str = "en", anonym
         "files")}
     T["subtitle"] = _t("subtitle", lang, programme=year.programme, year=year.year)
     T["levels_note"] = _t("levels_note", lang, optimal="15–18", acceptable="9–14", unacceptable="0–8")
-    T["band_names"] = [_band_text(b, lang) for b in BAND_NAMES]
+    T["band_names"] = [_band_text(b, lang) for b in BAND_CODES]
     return {"lang": lang, "T": T, "csp": CSP, "meta": meta, "cards": cards, "levels": levels,
             "bands_chart": bands_chart(outcomes, lang), "criteria": criteria,
             "indicator_chart": indicator_chart(indicators, lang), "attention": attention, "pairs": pairs,
-            "indicator_numbers": list(INDICATORS), "notes": notes, "analysis": analysis_view}
+            "indicator_numbers": list(NUMBERS), "notes": notes, "analysis": analysis_view}
 
 
 def render_monitoring(year: MonitoredYear, analysis: Analysis, lang: str = "en", anonymize: bool = False) -> str:
@@ -461,14 +463,14 @@ def monitoring_csv_files(year: MonitoredYear, analysis: Analysis, lang: str = "e
         pair_rows.append([
             p["mentor_id"], person_name(p["mentor_name"], anonymize), p["mentee_id"],
             person_name(p["mentee_name"], anonymize), p["form"],
-            *(x for s in STAGES for x in (o["totals"][s], render(f"effectiveness.band.{band(o['totals'][s])}", None,
-                                                                  lang) if o["totals"][s] is not None else None)),
-            o["change"], *((o[s] or {"scores": {}})["scores"].get(k) for s in STAGES for k in INDICATORS),
+            *(x for s in STAGES for x in (o["totals"][s], _band_text(band(o["totals"][s]), lang)
+                                          if o["totals"][s] is not None else None)),
+            o["change"], *((o[s] or {"scores": {}})["scores"].get(k) for s in STAGES for k in NUMBERS),
             *(_csv_num(sat[w][0], 0 if float(sat[w][0]).is_integer() else 1) if w in sat else None
               for w in ("mentee", "mentor")),
             "; ".join(attention_texts(o, lang))])
-    indicator_rows = [[r["indicator"], render(f"effectiveness.criterion.{criterion_of(r['indicator'])}", None, lang),
-                       render(f"effectiveness.indicator.{r['indicator']}", None, lang), r["pairs"]["before"],
+    indicator_rows = [[r["indicator"], CRITERION_BY_CODE[INDICATOR_BY_NUMBER[r["indicator"]].criterion].title(lang),
+                       INDICATOR_BY_NUMBER[r["indicator"]].title(lang), r["pairs"]["before"],
                        _csv_num(r["means"]["before"]), r["pairs"]["after"], _csv_num(r["means"]["after"]),
                        _csv_num(r["change"])] for r in indicator_numbers(outcomes)]
     weights = suggested_weights(config.get("weights") or {}, analysis)

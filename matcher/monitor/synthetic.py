@@ -19,7 +19,7 @@ from ..history import History
 from ..history.queries import run_pairs, select_year
 from ..i18n import register
 from ..io.writers import atomic_write_bytes, csv_bytes
-from .effectiveness import INDICATORS
+from .indicators import NUMBERS
 
 PAIR_LEVEL = 0.7   # spread of the pairs' own level (shared by all indicators and both stages)
 NOISE = 0.6        # each indicator's own noise, per stage
@@ -28,7 +28,7 @@ EFFECT = 0.3       # the planted effect: growth per standard deviation of the co
 CUTS = (-0.9, 0.6)  # latent below the first: 0 points; below the second: 1; else 2
 SATISFIED = 6.5    # a pair's satisfaction at a latent level of 0 (before the programme, an average pair)
 SATISFACTION_MAX = 10
-COLUMNS = ("mentee_id", "mentor_id", *(f"i{k}" for k in INDICATORS), "mentee_satisfaction", "mentor_satisfaction")
+COLUMNS = ("mentee_id", "mentor_id", *(f"i{k}" for k in NUMBERS), "mentee_satisfaction", "mentor_satisfaction")
 STAGES = ("before", "after")
 
 register({
@@ -52,7 +52,7 @@ def synthetic_stages(pairs: list[dict], effect: str | None, seed: int) -> dict[s
     {indicator: 0..2}, satisfaction {"mentee", "mentor": 1..10}. `effect`: the component whose
     value raises the growth, or None."""
     rng = np.random.default_rng(seed)
-    n, k = len(pairs), len(INDICATORS)
+    n, k = len(pairs), len(NUMBERS)
     level = PAIR_LEVEL * rng.standard_normal(n)
     boost = np.zeros(n)
     if effect is not None:
@@ -68,7 +68,7 @@ def synthetic_stages(pairs: list[dict], effect: str | None, seed: int) -> dict[s
         satisfaction = np.clip(np.rint(SATISFIED + 1.5 * mood[:, None] + 1.2 * rng.standard_normal((n, 2))),
                                1, SATISFACTION_MAX).astype(int)
         out[stage] = [{"mentee_id": p["mentee_id"], "mentor_id": p["mentor_id"],
-                       "scores": dict(zip(INDICATORS, map(int, scores[i]))),
+                       "scores": dict(zip(NUMBERS, map(int, scores[i]))),
                        "satisfaction": {"mentee": int(satisfaction[i, 0]), "mentor": int(satisfaction[i, 1])}}
                       for i, p in enumerate(pairs)]
     return out
@@ -77,7 +77,7 @@ def synthetic_stages(pairs: list[dict], effect: str | None, seed: int) -> dict[s
 def stage_csv(rows: list[dict]) -> bytes:
     """One stage in the monitoring import format: a row per pair, i1..i9 and both
     satisfactions."""
-    return csv_bytes(COLUMNS, [[r["mentee_id"], r["mentor_id"], *(r["scores"][k] for k in INDICATORS),
+    return csv_bytes(COLUMNS, [[r["mentee_id"], r["mentor_id"], *(r["scores"][k] for k in NUMBERS),
                                 r["satisfaction"].get("mentee"), r["satisfaction"].get("mentor")] for r in rows],
                      encoding="utf-8-sig")
 
