@@ -224,6 +224,10 @@ class _Count(int):
 
 
 def _show(value, lang: str):
+    if isinstance(value, str):  # the common case first: text (and a person's Gendered words) as it is
+        return value
+    if type(value) is float:
+        return number(value, lang)
     if type(value) is int or (isinstance(value, Integral) and not isinstance(value, bool)):  # numpy's too
         count = _Count(int(value))
         count.lang = lang

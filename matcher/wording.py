@@ -156,6 +156,7 @@ class Words:
         self._group_rules: bool | None = None
         self._components: dict[tuple, str] = {}
         self._persons: dict = {}
+        self._abouts: dict = {}
         self._moves: dict[tuple, str] = {}  # the same few moves recur across many alternatives
         self.render = Texts(lang)
         self._styled: dict[str, str] = {}
@@ -198,10 +199,14 @@ class Words:
         return named
 
     def about(self, pid) -> str:
-        """What is shown beside a name in a list: class or category, and subjects."""
-        entry = self.people.get(pid) or {}
-        where, what = position(entry, self.lang), subjects(entry)
-        return self.text("words.about", {"position": where, "subjects": what}) if where and what else where or what
+        """What is shown beside a name in a list: class or category, and subjects (worded once a person)."""
+        text = self._abouts.get(pid)
+        if text is None:
+            entry = self.people.get(pid) or {}
+            where, what = position(entry, self.lang), subjects(entry)
+            text = self._abouts[pid] = (self.text("words.about", {"position": where, "subjects": what})
+                                        if where and what else where or what)
+        return text
 
     def form(self, form) -> str:
         return form_title(self.doc, form, self.lang)
