@@ -550,6 +550,10 @@ def _item(head: str = "", text: str = "", badge: str = "", badge_kind: str = "mu
     return {"head": head, "text": text, "badge": badge, "badge_kind": badge_kind, "sub": sub or [], "cls": cls}
 
 
+_STATUS_KIND = {"chosen": "good", "free_place": "good", "blocked": "bad", "taken": "muted", "no_place": "muted",
+                "group_min_unreachable": "bad", "mutual": "bad"}  # an alternative's badge colour
+
+
 class _Explainer:
     """Words for the structured explanations: pairs, unmatched mentees, mentors, analysis."""
 
@@ -589,9 +593,7 @@ class _Explainer:
         return text, moves
 
     def status(self, entry: dict) -> tuple[str, str]:
-        kind = {"chosen": "good", "free_place": "good", "blocked": "bad", "taken": "muted", "no_place": "muted",
-                "group_min_unreachable": "bad", "mutual": "bad"}
-        return self.words.status(entry), kind.get(entry.get("status", ""), "muted")
+        return self.words.status(entry), _STATUS_KIND.get(entry.get("status", ""), "muted")
 
     def mentor_entry(self, entry: dict) -> dict:
         badge, badge_kind = self.status(entry)
