@@ -488,14 +488,15 @@ def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, prev
     import time
     from functools import partial
 
-    from .problems import ProblemReport
-    from .rematch import load_changes, load_previous, option_changes, run_rematch
-    from .rematch.words import summary_lines
-
     t0 = time.perf_counter()
     lang = _lang(lang)
     _stage(lang, "read", t0, quiet)  # at once: the configuration is part of what is read
     import_engine()
+
+    from .problems import ProblemReport
+    from .rematch import load_changes, load_previous, option_changes, run_rematch
+    from .rematch.words import summary_lines
+
     order_format_or_exit(order, lang)
     config = load_config_or_exit(config_path, lang)
     report = ProblemReport()
