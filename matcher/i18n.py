@@ -63,6 +63,9 @@ def render(code: str, params: dict | None = None, lang: str = "en") -> str:
     return text
 
 
+_GENDERLESS = frozenset((str, int, float, bool, type(None)))  # parameters that carry no person's gender
+
+
 class Texts:
     """`render` in one language that words each distinct message once: a district's report
     says "no free place: 2 of 2 taken" or names the same person thousands of times. A text is
@@ -79,7 +82,8 @@ class Texts:
             key = code
         else:
             values = params.values()
-            key = (code, *params.items(), *map(type, values), *[getattr(v, "gender", None) for v in values])
+            key = (code, *params.items(), *map(type, values),
+                   *[None if type(v) in _GENDERLESS else getattr(v, "gender", None) for v in values])
         try:
             text = self._texts.get(key)
         except TypeError:
@@ -223,11 +227,20 @@ class _Count(int):
         return int.__format__(int(self), spec)
 
 
+class _CountRu(_Count):
+    lang = "ru"
+
+
+_COUNTS = {"ru": _CountRu}  # the language is the class's: a count is made without an attribute set on it
+
+
 def _show(value, lang: str):
+    if isinstance(value, str):  # the common case first: text (and a person's Gendered words) as it is
+        return value
+    if type(value) is float:
+        return number(value, lang)
     if type(value) is int or (isinstance(value, Integral) and not isinstance(value, bool)):  # numpy's too
-        count = _Count(int(value))
-        count.lang = lang
-        return count
+        return _COUNTS.get(lang, _Count)(int(value))
     if isinstance(value, Real) and not isinstance(value, bool):
         return number(float(value), lang)
     if isinstance(value, (list, tuple)):

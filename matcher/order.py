@@ -26,7 +26,6 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 from .i18n import register, render
 from .io.outputset import LEGACY_FILES, MANIFEST, OutputError, prepare_plain_dir, replace_in_set
@@ -241,6 +240,8 @@ def _docx_row_xml(cells: list[list[str]], twips: list[int], style_id: str) -> st
     """One annex row as WordprocessingML: a row that does not split, a paragraph per line, the
     number centred, a group's mentees set a little apart. Written as text because python-docx
     builds a cell in milliseconds, which a district's thousands of rows turn into a minute."""
+    from xml.sax.saxutils import escape as xml_escape  # here: it loads urllib and ssl, and only .docx needs it
+
     from docx.oxml.ns import nsdecls
 
     tcs = []

@@ -552,6 +552,10 @@ def _item(head: str = "", text: str = "", badge: str = "", badge_kind: str = "mu
     return {"head": head, "text": text, "badge": badge, "badge_kind": badge_kind, "sub": sub or [], "cls": cls}
 
 
+_STATUS_KIND = {"chosen": "good", "free_place": "good", "blocked": "bad", "taken": "muted", "no_place": "muted",
+                "group_min_unreachable": "bad", "mutual": "bad"}  # an alternative's badge colour
+
+
 class _Explainer:
     """Words for the structured explanations: pairs, unmatched mentees, mentors, analysis."""
 
@@ -560,6 +564,7 @@ class _Explainer:
         self.words = Words(doc, lang, "report")
         self.worded_components: dict[tuple, dict] = {}
         self.heads: dict[tuple, str] = {}
+        self.nums: dict[tuple, str] = {}
 
     def t(self, name: str, **params) -> str:
         return self.words.render(f"report.{name}", params or None)
@@ -576,7 +581,13 @@ class _Explainer:
         return self._changes
 
     def num(self, value: float, digits: int = 2) -> str:
-        return fmt_num(value, digits, self.lang)
+        """fmt_num, each positive value written once (a score recurs across thousands of rows)."""
+        if not value > 0:  # zero keeps its sign («-0,00»): not cached
+            return fmt_num(value, digits, self.lang)
+        text = self.nums.get((value, digits))
+        if text is None:
+            text = self.nums[value, digits] = fmt_num(value, digits, self.lang)
+        return text
 
     def rule_text(self, code: str, details: dict | None) -> str:
         return self.words.rule(code, details)
@@ -591,9 +602,7 @@ class _Explainer:
         return text, moves
 
     def status(self, entry: dict) -> tuple[str, str]:
-        kind = {"chosen": "good", "free_place": "good", "blocked": "bad", "taken": "muted", "no_place": "muted",
-                "group_min_unreachable": "bad", "mutual": "bad"}
-        return self.words.status(entry), kind.get(entry.get("status", ""), "muted")
+        return self.words.status(entry), _STATUS_KIND.get(entry.get("status", ""), "muted")
 
     def mentor_entry(self, entry: dict) -> dict:
         badge, badge_kind = self.status(entry)
@@ -982,7 +991,7 @@ def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explaine
         "mentee_about": words.words.about(p["mentee_id"]),
         "mentor_id": p["mentor_id"], "mentor_name": p["mentor_name"],
         "form": p["form"], "form_title": form_title,
-        "score": round(score, 4), "score_text": fmt_num(score, 2, lang),
+        "score": round(score, 4), "score_text": words.num(score),
         "score_pct": round(100 * min(1.0, max(0.0, score)), 1),
         "score_class": "hi" if score >= SCORE_STRONG else "mid" if score >= SCORE_WEAK else "lo",
         "priority": int(p.get("priority", 0)),
@@ -991,7 +1000,7 @@ def _pair_row(p: dict, number: int, form_title: str, T: _Texts, words: _Explaine
         "locked": bool(p.get("locked")),
         "search": f"{p['mentee_name']} {p['mentee_id']}",
         "components": _components(p.get("components") or {}, words.words, lang, words.worded_components),
-        "explain_title": T("explain_score", score=fmt_num(score, 2, lang)),
+        "explain_title": T("explain_score", score=words.num(score)),
         "explanation": words.pair(explanation, p.get("mentee_gender")),
         "alternatives_more": T("x.alternatives_more", count=more) if more > 0 else "",
         "mentee_sensitive": _sensitive_rows(sensitive, p["mentee_id"], lang),

@@ -192,12 +192,13 @@ def pair_records(result) -> list[dict]:
     live = [(k, comp, float(weights[k]), _round(weights[k] / wsum)) for k, comp in enumerate(scoring.COMPONENTS)
             if weights[k] > 0]
     values = graph.components[edges][:, [k for k, *_ in live]].tolist() if len(edges) else []
+    reasons = [scoring.explain_pairs(comp, roster, mentees, mentors) for _, comp, *_ in live]
     priority = roster.mentees.priority.tolist()
     out = []
     for n, (i, j) in enumerate(zip(mentees, mentors)):
         comps = {}
-        for (k, comp, weight, weight_share), value in zip(live, values[n]):
-            code, params = comp.explain(roster, i, j)
+        for (k, comp, weight, weight_share), value, reason in zip(live, values[n], reasons):
+            code, params = reason[n]
             comps[comp.NAME] = {
                 "value": _round(value), "weight": weight_share,
                 "contribution": _round(value * weight / wsum),

@@ -24,6 +24,7 @@ __all__ = ["STYLES", "Words", "form_title"]
 
 STYLES = ("terminal", "report")
 MOVES_SHOWN = 5  # moves listed in a line of text; the report lists them all below it
+_UNSEEN = object()
 
 register({
     # what a change would do to the overall result
@@ -162,6 +163,7 @@ class Words:
         self._group_rules: bool | None = None
         self._components: dict[tuple, str] = {}
         self._persons: dict = {}
+        self._abouts: dict = {}
         self._moves: dict[tuple, str] = {}  # the same few moves recur across many alternatives
         self.render = Texts(lang)
         self._styled: dict[str, str] = {}
@@ -171,6 +173,7 @@ class Words:
         self._statuses: dict[tuple, str] = {}
         self._taken: dict[tuple, str] = {}
         self._effects: dict[tuple, tuple[str, ...]] = {}
+        self._scores: dict = {}  # a score change as shown (None: too small to show)
 
     def text(self, code: str, params: dict | None = None) -> str:
         """The message `code` in this presenter's variant, if it has one."""
@@ -204,10 +207,14 @@ class Words:
         return named
 
     def about(self, pid) -> str:
-        """What is shown beside a name in a list: class or category, and subjects."""
-        entry = self.people.get(pid) or {}
-        where, what = position(entry, self.lang), subjects(entry)
-        return self.text("words.about", {"position": where, "subjects": what}) if where and what else where or what
+        """What is shown beside a name in a list: class or category, and subjects (worded once a person)."""
+        text = self._abouts.get(pid)
+        if text is None:
+            entry = self.people.get(pid) or {}
+            where, what = position(entry, self.lang), subjects(entry)
+            text = self._abouts[pid] = (self.text("words.about", {"position": where, "subjects": what})
+                                        if where and what else where or what)
+        return text
 
     def form(self, form) -> str:
         return form_title(self.doc, form, self.lang)
@@ -308,14 +315,16 @@ class Words:
         text names them, kept within the proposal's groups, the bound on what regrouping adds)."""
         levels = effect.get("levels") or {}
         matched = int(effect.get("matched_delta") or levels.get("matched", 0))
+        changed = [n for n, delta in levels.items() if delta and n.startswith("priority_")]  # mostly none
         priorities = tuple((name.split("_", 1)[1], int(levels[name]))
-                           for name in sorted((n for n in levels if n.startswith("priority_")),
-                                              key=lambda n: -int(n.split("_", 1)[1])
-                                              if n.split("_", 1)[1].isdigit() else 0)
-                           if levels[name])
+                           for name in sorted(changed, key=lambda n: -int(n.split("_", 1)[1])
+                                              if n.split("_", 1)[1].isdigit() else 0)) if changed else ()
         score = float(effect.get("score_delta") or 0.0)
-        # a small change is not shown as ±0.00
-        score_shown = self.signed(score, 2 if abs(score) >= 0.005 else 3) if abs(score) >= 0.0005 else None
+        score_shown = self._scores.get(score, _UNSEEN)
+        if score_shown is _UNSEEN:
+            # a small change is not shown as ±0.00
+            score_shown = self._scores[score] = (self.signed(score, 2 if abs(score) >= 0.005 else 3)
+                                                 if abs(score) >= 0.0005 else None)
         moves = effect.get("moves") or []
         total = int(effect.get("moves_total") or len(moves)) if moves else 0
         named = (tuple((m.get("mentee_id"), m.get("from"), m.get("to")) for m in moves[:MOVES_SHOWN])

@@ -7,6 +7,7 @@ data processing (001 §4.1, 002 §9). Parameters: [rules] in the configuration.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
@@ -75,6 +76,25 @@ def _missing(side, rules, idx) -> dict[str, np.ndarray]:
     return out
 
 
+def _lacking(side, rules, k: int) -> dict[str, bool]:
+    """_missing for one person, in Python scalars (explanations ask pair by pair, where numpy's
+    scalars cost more than the question)."""
+    def given(values) -> bool:
+        v = values[k].item()
+        return v == 1 if rules.missing_consent_is_no else v != 0
+
+    out = {}
+    if rules.require_consent:
+        out["consent"] = not given(side.consent)
+    if rules.require_data_consent:
+        out["data_consent"] = not given(side.data_consent)
+    if rules.require_guardian_consent:
+        age = side.age[k].item()
+        minor = age < rules.adult_age or (math.isnan(age) and side.category[k].item() == _STUDENT)
+        out["guardian_consent"] = minor and not given(side.guardian_consent)
+    return out
+
+
 def _side_ok(side, rules) -> np.ndarray:
     ok = np.ones(side.n, dtype=bool)
     for lacking in _missing(side, rules, slice(None)).values():
@@ -92,7 +112,7 @@ def details(roster, mentee, mentor, form):
     rules = roster.config.rules
     missing = []
     for who, side, k in (("mentee", roster.mentees, mentee), ("mentor", roster.mentors, mentor)):
-        lacking = _missing(side, rules, int(k))
+        lacking = _lacking(side, rules, int(k))
         for kind in KINDS:
             if kind in lacking and lacking[kind]:
                 answer = "unknown" if getattr(side, kind)[k] == -1 else "no"

@@ -13,6 +13,9 @@ Every component module exposes:
     def explain(roster, mentee: int, mentor: int) -> tuple[str, dict]
         a reason code and its parameters for one pair (one line for the consilium,
         e.g. ("interests.shared", {"shared": ["шахматы"], "count": 1})).
+    def explain_pairs(roster, mentees: list[int], mentors: list[int]) -> list[tuple[str, dict]]
+        (optional) `explain` of many pairs at once, the same answers, where one numpy pass
+        over the pairs is cheaper than a call per pair.
     def applies(roster) -> bool     (optional; True when absent)
         whether the roster holds the data the component is about (anyone ranked, any
         psych scale on both sides, ...). A component that does not apply gives the same
@@ -43,6 +46,14 @@ COMPONENT_NAMES: list[str] = [c.NAME for c in COMPONENTS]
 def component_applies(comp: ModuleType, roster) -> bool:
     check = getattr(comp, "applies", None)
     return True if check is None else bool(check(roster))
+
+
+def explain_pairs(comp: ModuleType, roster, mentees: list[int], mentors: list[int]) -> list[tuple[str, dict]]:
+    """comp.explain for each pair (mentees[n], mentors[n]), in one call where the component has one."""
+    many = getattr(comp, "explain_pairs", None)
+    if many is not None:
+        return many(roster, mentees, mentors)
+    return [comp.explain(roster, i, j) for i, j in zip(mentees, mentors)]
 
 
 def weights_vector(config, roster=None) -> np.ndarray:

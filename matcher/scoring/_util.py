@@ -28,7 +28,7 @@ register({
 def members(row: np.ndarray, vocab: list[str]) -> list[str]:
     """Vocabulary words of one packed bitset row, in vocabulary order."""
     out = []
-    for w, word in enumerate(int(x) for x in row):
+    for w, word in enumerate(row.tolist()):  # Python ints, not numpy scalars one by one
         while word:
             low = word & -word
             out.append(vocab[w * 64 + low.bit_length() - 1])

@@ -69,21 +69,18 @@ register({
 })
 
 
-def _wishes(roster, only: dict[str, int] | None = None) -> Iterator[tuple[str, str, np.ndarray, Callable]]:
+def _wishes(roster) -> Iterator[tuple[str, str, np.ndarray, Callable]]:
     """Every wish someone stated: (wish id, whose, stated per person of that side, fit), with
     fit(mine, theirs) -> (partner attribute known, value 0..1 where known) for wishers
-    `mine` and partners `theirs` (index arrays that broadcast together). `only`
-    ({"mentee": i, "mentor": j}): the wishes of those two people alone, `stated` then holding
-    their one value (one pair's explanation need not look at everyone)."""
+    `mine` and partners `theirs` (index arrays that broadcast together)."""
     sides = (("mentee", roster.mentees, roster.mentors), ("mentor", roster.mentors, roster.mentees))
     for whose, me, other in sides:
-        pick = slice(None) if only is None else slice(only[whose], only[whose] + 1)
-        if me.want_gender[pick].any():
+        if me.want_gender.any():
             def gender_fit(mine, theirs, me=me, other=other):
                 gender = other.gender[theirs]
                 return gender != 0, (me.want_gender[mine] == gender).astype(np.float32)
-            yield f"{whose}.gender", whose, me.want_gender[pick] != 0, gender_fit
-        stated_age = ~(np.isnan(me.want_age_min[pick]) & np.isnan(me.want_age_max[pick]))
+            yield f"{whose}.gender", whose, me.want_gender != 0, gender_fit
+        stated_age = ~(np.isnan(me.want_age_min) & np.isnan(me.want_age_max))
         if stated_age.any():
             def age_fit(mine, theirs, me=me, other=other):
                 age = other.age[theirs]
@@ -93,14 +90,14 @@ def _wishes(roster, only: dict[str, int] | None = None) -> Iterator[tuple[str, s
             yield f"{whose}.age", whose, stated_age, age_fit
         for wish in ("interests", "offers"):
             wanted = me.sets[f"want_{wish}"]
-            if not wanted[pick].any():
+            if not wanted.any():
                 continue
             partner = other.sets[PARTNER_SET[whose, wish]]
 
             def set_fit(mine, theirs, wanted=wanted, partner=partner):
                 found = count_and(wanted, mine, partner, theirs)
                 return count(partner, theirs) > 0, share(found, count(wanted, mine))
-            yield f"{whose}.{wish}", whose, popcount(wanted[pick]) > 0, set_fit
+            yield f"{whose}.{wish}", whose, popcount(wanted) > 0, set_fit
 
 
 def applies(roster) -> bool:
@@ -137,15 +134,31 @@ def score(roster, mentee, mentor):
 
 
 def explain(roster, mentee, mentor):
-    lists: dict[str, list[str]] = {k: [] for k in OUTCOMES}
-    for wish, whose, stated, fit in _wishes(roster, {"mentee": int(mentee), "mentor": int(mentor)}):
-        mine, theirs = (int(mentee), int(mentor)) if whose == "mentee" else (int(mentor), int(mentee))
-        if not stated[0]:
+    return explain_pairs(roster, [int(mentee)], [int(mentor)])[0]
+
+
+def explain_pairs(roster, mentees, mentors) -> list[tuple[str, dict]]:
+    """`explain` of many pairs at once (result.json's chosen pairs): each wish's fit in one pass."""
+    mentees = np.asarray(mentees, dtype=np.int64)
+    mentors = np.asarray(mentors, dtype=np.int64)
+    outcomes: list[list[tuple[int, str]]] = [[] for _ in range(len(mentees))]  # per pair, in wish order
+    for wish, whose, stated, fit in _wishes(roster):
+        mine, theirs = (mentees, mentors) if whose == "mentee" else (mentors, mentees)
+        at = np.flatnonzero(stated[mine])
+        if not len(at):
             continue
-        known, value = fit(np.array([mine]), np.array([theirs]))
-        v = float(value[0])
-        outcome = "unknown" if not known[0] else "held" if v >= 1 else "broken" if v <= 0 else "partly"
-        lists[outcome].append(wish)
+        known, value = fit(mine[at], theirs[at])
+        held, partly, broken, unknown = range(len(OUTCOMES))
+        kind = np.where(known, np.where(value >= 1, held, np.where(value <= 0, broken, partly)), unknown)
+        for q, k in zip(at.tolist(), kind.tolist()):
+            outcomes[q].append((k, wish))
+    return [_reason(pair) for pair in outcomes]
+
+
+def _reason(outcomes: list[tuple[int, str]]) -> tuple[str, dict]:
+    lists: dict[str, list[str]] = {k: [] for k in OUTCOMES}
+    for k, wish in outcomes:
+        lists[OUTCOMES[k]].append(wish)
     present = tuple(k for k in OUTCOMES if lists[k])
     if not present:
         return "mirror.none", {}

@@ -76,8 +76,8 @@ def explain(roster, mentee, mentor):
     values = [int(round(100 * float(fit[k]))) for k in have]
     if len(have) == 1:
         return "psych.single", {"scale": names[0], "fit": values[0]}
-    best = int(np.argmax(values))
-    worst = len(values) - 1 - int(np.argmin(values[::-1]))
+    best = values.index(max(values))  # the first best scale, the last worst one
+    worst = len(values) - 1 - values[::-1].index(min(values))
     if values[best] == values[worst]:
         return "psych.even", {"fit": values[best], "scales": names}
     return "psych.fit", {"best_scale": names[best], "best_fit": values[best],
