@@ -414,7 +414,22 @@ def run_match(lang, config, participants, *, pair_specs, engine, time_limit, see
     return after(done) if after is not None else 0
 
 
-def read_for_run(lang, config, t0, quiet, out_dir, order, inputs):
+def begin_run(lang, quiet, order, config_path, history_path, school_year_text):
+    """The start `match` and `rematch` share: the clock, the reader's language, the first progress
+    line (at once: the configuration is part of what is read), the engine imported, --order's
+    format and the configuration checked, the history opened. Returns (t0, lang, config, history)."""
+    import time
+
+    t0 = time.perf_counter()
+    lang = _lang(lang)
+    _stage(lang, "read", t0, quiet)
+    import_engine()
+    order_format_or_exit(order, lang)
+    config = load_config_or_exit(config_path, lang)
+    return t0, lang, config, HistoryRun(history_path, school_year_text, config, lang)
+
+
+def read_for_run(lang, config, out_dir, order, inputs):
     """What `match` and `rematch` read before the solve: the questionnaires (exit 1 on errors),
     the consilium's locks, the warnings to record; then --out and --order checked and the set
     staged (exit 4). `inputs`: mentors, mentees, participants, mapping, config and locks paths
@@ -555,18 +570,10 @@ def match_options(f):
 def match_cmd(lang, config_path, mapping, mentors, mentees, participants, locks_path, out_dir, engine, time_limit,
               seed, xlsx, headers, quiet, anonymize, include_sensitive, order, history_path, school_year_text):
     """Form pairs and groups: proven-optimal assignment under every hard rule."""
-    import time
-
-    t0 = time.perf_counter()
-    lang = _lang(lang)
-    _stage(lang, "read", t0, quiet)  # at once: the configuration is part of what is read
-    import_engine()
-    order_format_or_exit(order, lang)
-    config = load_config_or_exit(config_path, lang)
-    history = HistoryRun(history_path, school_year_text, config, lang)
+    t0, lang, config, history = begin_run(lang, quiet, order, config_path, history_path, school_year_text)
     try:
         inputs = [mentors, mentees, participants, mapping, config_path, locks_path]
-        ingest, pair_specs, warnings, outputs = read_for_run(lang, config, t0, quiet, out_dir, order,
+        ingest, pair_specs, warnings, outputs = read_for_run(lang, config, out_dir, order,
                                                              inputs + [history_path])
         people, more = ingest.participants, {}
         carry = history.carry(config, people)
@@ -618,21 +625,14 @@ def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, prev
                 withdrew_ids, left_ids, returned_ids, mode, locks_path, out_dir, engine, time_limit, seed, xlsx, headers, quiet,
                 anonymize, include_sensitive, order, history_path, school_year_text):
     """Re-match mid-year: working pairs stay, free mentees get pairs; each change has its reason."""
-    import time
     from functools import partial
 
-    t0 = time.perf_counter()
-    lang = _lang(lang)
-    _stage(lang, "read", t0, quiet)  # at once: the configuration is part of what is read
-    import_engine()
+    t0, lang, config, history = begin_run(lang, quiet, order, config_path, history_path, school_year_text)
 
     from .problems import ProblemReport
     from .rematch import load_changes, load_previous, option_changes, run_rematch
     from .rematch.words import summary_lines
 
-    order_format_or_exit(order, lang)
-    config = load_config_or_exit(config_path, lang)
-    history = HistoryRun(history_path, school_year_text, config, lang)
     try:
         report = ProblemReport()
         previous = load_previous(previous_path, report)
@@ -642,7 +642,7 @@ def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, prev
             _echo_problems(report, lang)
             sys.exit(1)
         inputs = [mentors, mentees, participants, mapping, config_path, locks_path, changes_path, *previous.files]
-        ingest, pair_specs, warnings, outputs = read_for_run(lang, config, t0, quiet, out_dir, order,
+        ingest, pair_specs, warnings, outputs = read_for_run(lang, config, out_dir, order,
                                                              inputs + [history_path])
 
         def more_lines(done):
