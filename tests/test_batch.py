@@ -20,7 +20,7 @@ from matcher.batch import DaskExecutor, LocalExecutor, RunOptions, find_programm
 from matcher.batch.discover import Programme, safe_folder_name
 from matcher.batch.runner import run_all
 from matcher.batch.terminal import ProgressDisplay
-from matcher.batch.worker import FAILED, OPTIMAL, Outcome
+from matcher.batch.worker import FAILED, OPTIMAL, Outcome, write_outputs
 from matcher.cli import main
 from matcher.io.writers import participant_table, write_csv
 from matcher.sample import generate_school, write_sample
@@ -161,11 +161,13 @@ def test_summary_counts_each_programmes_mentees_and_unpaired_by_reason(local_run
         assert by_reason == int(row["unpaired"]) == len(doc["unmatched"])
 
 
-def test_the_dask_path_gives_what_the_local_processes_give(district, local_run, tmp_path):
+@pytest.mark.parametrize("shares_disk", [False, True], ids=["outputs-sent-back", "written-by-workers"])
+def test_the_dask_path_gives_what_the_local_processes_give(district, local_run, tmp_path, shares_disk):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=2,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        result = run_batch(district["root"], tmp_path / "out", options=OPTIONS, executor=DaskExecutor(client=client))
+        executor = DaskExecutor(client=client, shares_disk=shares_disk)
+        result = run_batch(district["root"], tmp_path / "out", options=OPTIONS, executor=executor)
     def same(r):  # what may differ: the time taken and the worker's memory
         return {k: v for k, v in r.items() if k not in ("seconds", "peak_mb")}
 
@@ -404,6 +406,29 @@ class PoisonedPool:
 
     def restart(self):
         self.restarts += 1
+
+
+@pytest.mark.parametrize("shares_disk", [False, True])
+def test_outputs_are_written_by_the_worker_only_where_it_sees_the_out_folder(district, local_run, tmp_path,
+                                                                              shares_disk):
+    class Executor(InlineExecutor):
+        pass
+
+    Executor.shares_disk = shares_disk
+    came_back = {}
+    programmes = [p for p in find_programmes(district["root"]).programmes if p.name in ("school_a", "school_c")]
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def finished(programme, outcome):
+        came_back[programme.name] = outcome.files is not None
+        if outcome.files is not None:  # what the batch does with what comes back
+            write_outputs(out, programme, outcome, "ru")
+
+    run_all(Executor(), programmes, OPTIONS, finished, out if shares_disk else None)
+    assert came_back == {"school_a": not shares_disk, "school_c": not shares_disk}
+    for programme in programmes:  # the same set either way, as `matcher match` writes it
+        assert _files(out / programme.folder) == _files(local_run.out_dir / programme.folder)
 
 
 def test_a_worker_that_dies_fails_only_the_programme_that_killed_it():

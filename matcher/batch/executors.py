@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import time
 from concurrent.futures.process import BrokenProcessPool
 
 from ..i18n import register
@@ -20,6 +21,9 @@ register({
     "batch.no_scheduler": ("не удаётся подключиться к планировщику Dask {address}: {error}",
                            "cannot connect to the Dask scheduler {address}: {error}"),
 })
+
+
+WINDOW_REFRESH = 5.0  # seconds between asking a Dask scheduler how many worker threads it has
 
 
 class ExecutorError(Exception):
@@ -43,6 +47,7 @@ class LocalExecutor:
     one at a time, to find the one that killed it."""
 
     crash_errors = (BrokenProcessPool,)
+    shares_disk = True  # the workers write each programme's outputs under --out themselves
 
     def __init__(self, workers: int | None = None):
         self.workers = max(1, workers or os.cpu_count() or 1)
@@ -75,15 +80,17 @@ class LocalExecutor:
 class DaskExecutor:
     """The programmes on a Dask cluster: the scheduler at `scheduler` (tcp://host:8786), an
     existing `client`, or, with neither, a local cluster of `workers` processes. The cluster's
-    workers must see the input files under the same paths; outputs come back to this process,
-    which writes them. Dask retries a task whose worker died and gives up after its
+    workers must see the input files under the same paths. On the local cluster (or with
+    `shares_disk=True`: the workers see --out under the same path too) each worker writes its
+    programme's outputs; otherwise the outputs come back to this process, which writes them. Dask retries a task whose worker died and gives up after its
     `allowed-failures`: that programme is then reported failed. (On a cluster of your own,
     `distributed.worker.profile.enabled: false` in the workers' configuration saves the
     sampling profiler's share of the time.)"""
 
     crash_errors = ()
 
-    def __init__(self, scheduler: str | None = None, *, client=None, workers: int | None = None):
+    def __init__(self, scheduler: str | None = None, *, client=None, workers: int | None = None,
+                 shares_disk: bool = False):
         try:
             from distributed import Client, LocalCluster
         except ImportError:
@@ -102,17 +109,26 @@ class DaskExecutor:
                                                threads_per_worker=1, processes=True, dashboard_address=None)
                     self._own.append(cluster)
                     client = Client(cluster)
+                    shares_disk = True
             except (OSError, TimeoutError) as exc:
                 self.close()
                 raise ExecutorError("batch.no_scheduler", {"address": scheduler or "local", "error": str(exc)}) \
                     from None
             self._own.insert(0, client)
-        self.client = client
+        self.client, self.shares_disk = client, shares_disk
+        self._window, self._window_at = 0, float("-inf")
         self._executor = client.get_executor(pure=False)
 
     @property
     def window(self) -> int:
-        return 2 * max(1, sum(self.client.nthreads().values()))
+        """Two programmes per worker thread of the cluster, asked of the scheduler at most
+        every few seconds (workers may join or leave; one round trip per submission would
+        cost more than the task's own bookkeeping)."""
+        now = time.monotonic()
+        if now - self._window_at > WINDOW_REFRESH:
+            self._window = 2 * max(1, sum(self.client.nthreads().values()))
+            self._window_at = now
+        return self._window
 
     def submit(self, fn, *args) -> cf.Future:
         return self._executor.submit(fn, *args)

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from .. import __version__
 from ..i18n import register, render
-from ..io.outputset import OutputError, OutputSet, prepare_plain_dir, verify_output_set
+from ..io.outputset import OutputError, prepare_plain_dir, verify_output_set
 from ..io.writers import atomic_write_bytes
 from ..problems import ProblemReport
 from .discover import Programme, find_programmes
 from .summary import LOW_MATCH_RATE, summary_files
-from .worker import DONE, FAILED, INFEASIBLE, REJECTED, Outcome, RunOptions, exception_text, run_programme
+from .worker import (DONE, FAILED, INFEASIBLE, REJECTED, Outcome, RunOptions, exception_text, run_programme,
+                     write_outputs)
 
 register({
     "batch.out_inside_input": ("--out {path} лежит внутри папки анкет {input}: при следующем запуске результаты "
@@ -107,7 +108,8 @@ def run_batch(input_path, out_dir, *, config: str | None = None, mapping: str | 
     3. read the previous run's batch.json: a programme whose inputs, configuration and options
        hash as before, and whose outputs are intact, is taken as it is (unless `force`);
     4. run the others on `executor` (LocalExecutor or DaskExecutor; default: a LocalExecutor),
-       writing each one's output set as it comes back; batch.json is saved every few seconds,
+       each one's output set written by the worker that ran it when the executor's processes
+       share this machine's disk (`executor.shares_disk`), else here as it comes back; batch.json is saved every few seconds,
        so a batch killed half-way resumes where it stopped;
     5. write batch.json, summary.csv and summary.html (programmes pairing less than
        `low_match_rate` of their mentees are listed as needing attention).
@@ -145,8 +147,8 @@ def run_batch(input_path, out_dir, *, config: str | None = None, mapping: str | 
 
     def finished(programme: Programme, outcome: Outcome) -> None:
         nonlocal failed, last_save, first
-        if outcome.files is not None:
-            _write_set(out, programme, outcome, options.lang)
+        if outcome.files is not None:  # solved where --out cannot be seen: written here
+            write_outputs(out, programme, outcome, options.lang)
         entry = records[programme.folder] = record(outcome, digests[programme.folder])
         failed += entry["status"] not in DONE
         if time.perf_counter() - last_save > SAVE_EVERY:
@@ -164,7 +166,7 @@ def run_batch(input_path, out_dir, *, config: str | None = None, mapping: str | 
         own = executor is None
         executor = executor or LocalExecutor()
         try:
-            run_all(executor, to_run, options, finished)
+            run_all(executor, to_run, options, finished, out if getattr(executor, "shares_disk", False) else None)
         finally:
             _write_state(out, state())
             if own:
@@ -180,18 +182,21 @@ def run_batch(input_path, out_dir, *, config: str | None = None, mapping: str | 
 
 
 def run_all(executor, programmes: list[Programme], options: RunOptions,
-            finished: Callable[[Programme, Outcome], None]) -> None:
+            finished: Callable[[Programme, Outcome], None], out: Path | None = None) -> None:
     """Each programme through `executor`, `finished` called as each one comes back (in the
-    order they finish). A programme whose worker died is run again alone; dying alone, it is
+    order they finish). With `out`, each worker writes its programme's output set there itself
+    (the executor's processes see --out under the same path), so the files never travel back
+    to this process. A programme whose worker died is run again alone; dying alone, it is
     reported failed and the rest go on."""
     queue, suspects = deque(programmes), deque()
+    where = () if out is None else (out,)
     inflight: dict[cf.Future, tuple[Programme, bool, int]] = {}
     generation = 0  # of the local pool: a break seen from an older pool's futures restarts nothing
     while queue or suspects or inflight:
         alone = bool(suspects)
         while (suspects or (queue and not alone)) and len(inflight) < (1 if alone else executor.window):
             programme = suspects.popleft() if alone else queue.popleft()
-            inflight[executor.submit(run_programme, programme, options)] = (programme, alone, generation)
+            inflight[executor.submit(run_programme, programme, options, *where)] = (programme, alone, generation)
         done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
         for future in done:
             programme, isolated, born = inflight.pop(future)
@@ -326,17 +331,3 @@ def _write_state(out: Path, programmes: dict[str, dict]) -> Path:
     path = out / STATE
     atomic_write_bytes(path, (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     return path
-
-
-def _write_set(out: Path, programme: Programme, outcome: Outcome, lang: str) -> None:
-    """The programme's output set into out/<folder>, as `matcher match --out` writes it; a
-    folder that cannot be written fails this programme only."""
-    try:
-        with OutputSet(out / outcome.folder, inputs=programme.inputs()) as outputs:
-            for name, data in outcome.files.items():
-                outputs.add(name, data)
-            outputs.commit()
-    except OutputError as exc:
-        outcome.status = FAILED
-        outcome.notes.append(exc.message(lang))
-    outcome.files = None

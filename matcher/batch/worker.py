@@ -1,8 +1,9 @@
 """One programme of a batch, from its questionnaires to its output files, in whatever process
 runs it: local worker processes and Dask workers call the same `run_programme` (no second
 code path). It runs `matcher.run` — all `matcher match` does — into an output set kept in
-memory; the batch writes that set under --out with the same atomic swap and manifest, so a
-programme's folder holds byte for byte what `matcher match` writes for it alone.
+memory, then writes that set under --out with the same atomic swap and manifest (in the
+worker when it sees --out, else in the batch's own process), so a programme's folder holds
+byte for byte what `matcher match` writes for it alone.
 
 Nothing here raises for a programme's own trouble: bad input, a clash of locks, a bug or a
 memory error in one programme becomes its Outcome, and the batch goes on.
@@ -13,9 +14,10 @@ import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..i18n import register, render
-from ..io.outputset import OutputSet
+from ..io.outputset import OutputError, OutputSet
 from ..problems import ERROR, ProblemReport
 from .discover import Programme
 
@@ -101,17 +103,37 @@ class CollectedOutputs(OutputSet):
         self._prepared = False
 
 
-def run_programme(programme: Programme, options: RunOptions) -> Outcome:
-    """Read, check, match, explain and render one programme, as `matcher match` would."""
+def run_programme(programme: Programme, options: RunOptions, out: str | Path | None = None) -> Outcome:
+    """Read, check, match, explain and render one programme, as `matcher match` would. With
+    `out` (the batch's --out, seen by this process under the same path), the output set is
+    written there, into out/<folder>, by this process; without it, the files come back in the
+    Outcome for the batch to write."""
     t0 = time.perf_counter()
     try:
         outcome = _run(programme, options)
     except Exception as exc:  # a bug or a resource limit in one programme never stops the batch
         outcome = Outcome(programme.name, programme.folder, FAILED, notes=[
             render("batch.crashed", {"error": exception_text(exc)}, options.lang)])
+    if out is not None and outcome.files is not None:
+        write_outputs(Path(out), programme, outcome, options.lang)
     outcome.seconds = round(time.perf_counter() - t0, 3)
     outcome.peak_mb = peak_memory_mb()
     return outcome
+
+
+def write_outputs(out: Path, programme: Programme, outcome: Outcome, lang: str) -> None:
+    """The programme's output set into out/<folder>, as `matcher match --out` writes it
+    (staged, swapped in, with its manifest); a folder that cannot be written fails this
+    programme only. The files are dropped from the Outcome once written."""
+    try:
+        with OutputSet(out / outcome.folder, inputs=programme.inputs()) as outputs:
+            for name, data in outcome.files.items():
+                outputs.add(name, data)
+            outputs.commit()
+    except OutputError as exc:
+        outcome.status = FAILED
+        outcome.notes.append(exc.message(lang))
+    outcome.files = None
 
 
 def _run(programme: Programme, options: RunOptions) -> Outcome:
