@@ -23,6 +23,19 @@ register({
 })
 
 
+# The local cluster's housekeeping, made rarer: on 2 cores the scheduler, nannies and workers'
+# event loops took ~14 % of the CPU beside ~0.2 s programmes (benchmarks/batch.py). Dask's
+# sampling profiler (every 10 ms) slowed each programme by half; the event-loop tick (20 ms),
+# system monitor (0.5 s) and memory monitor (0.1 s) cost more than they tell a batch of
+# independent programmes; work stealing has nothing to balance when the batch hands out two
+# programmes per worker thread at a time. A memory limit is still enforced, once a second.
+LOCAL_CLUSTER_SETTINGS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+}
 WINDOW_REFRESH = 5.0  # seconds between asking a Dask scheduler how many worker threads it has
 
 
@@ -82,10 +95,11 @@ class DaskExecutor:
     existing `client`, or, with neither, a local cluster of `workers` processes. The cluster's
     workers must see the input files under the same paths. On the local cluster (or with
     `shares_disk=True`: the workers see --out under the same path too) each worker writes its
-    programme's outputs; otherwise the outputs come back to this process, which writes them. Dask retries a task whose worker died and gives up after its
-    `allowed-failures`: that programme is then reported failed. (On a cluster of your own,
-    `distributed.worker.profile.enabled: false` in the workers' configuration saves the
-    sampling profiler's share of the time.)"""
+    programme's outputs; otherwise the outputs come back to this process, which writes them.
+    The local cluster runs with LOCAL_CLUSTER_SETTINGS (on a cluster of your own, the same
+    settings in the workers' configuration save the same share of the time). Dask retries a
+    task whose worker died and gives up after its `allowed-failures`: that programme is then
+    reported failed."""
 
     crash_errors = ()
 
@@ -103,8 +117,7 @@ class DaskExecutor:
                 else:
                     import dask
 
-                    # Dask's sampling profiler (every 10 ms) slowed each programme by half on 2 cores.
-                    with dask.config.set({"distributed.worker.profile.enabled": False}):
+                    with dask.config.set(LOCAL_CLUSTER_SETTINGS):
                         cluster = LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1),
                                                threads_per_worker=1, processes=True, dashboard_address=None)
                     self._own.append(cluster)
