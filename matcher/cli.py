@@ -241,7 +241,8 @@ def import_engine() -> None:
     """Import what a whole run uses (numpy, scipy, OR-Tools, pydantic, jinja2 and the engine:
     about a second) in one go, with the cyclic garbage collector paused: every object an import
     makes lives to the end of the run, so the collections the imports would trigger (a tenth of
-    a second in all) find nothing to free."""
+    a second in all) find nothing to free; then results.gc_settle keeps them out of the
+    collector's way for the rest of the run."""
     import gc
 
     was_enabled = gc.isenabled()
@@ -252,6 +253,7 @@ def import_engine() -> None:
     finally:
         if was_enabled:
             gc.enable()
+    results.gc_settle()
 
 
 def _stage(lang, stage, t0, quiet):

@@ -5,6 +5,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -228,3 +230,15 @@ def test_progress_starts_at_once_before_the_configuration_is_read(school, tmp_pa
     lines = result.output.splitlines()
     assert lines[0].startswith("reading questionnaires... ("), lines
     assert lines[1] == "configuration rejected:", lines
+
+
+def test_the_engine_imports_settle_the_collector_once_a_process():
+    """import_engine freezes what the imports made and collects the youngest generation less
+    often (results.gc_settle), once: a second command in the same process changes nothing."""
+    code = ("import gc; from matcher.cli import import_engine; base = gc.get_threshold(); import_engine(); "
+            "frozen, first = gc.get_freeze_count(), gc.get_threshold(); import_engine(); "
+            "print(base[0], frozen > 10000, first[0], gc.get_freeze_count() == frozen, gc.get_threshold() == first)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    from matcher.results import YOUNG_THRESHOLD
+
+    assert run.stdout.split() == ["700", "True", str(YOUNG_THRESHOLD), "True", "True"]

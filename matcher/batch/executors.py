@@ -49,7 +49,9 @@ class ExecutorError(Exception):
 
 def warm_worker() -> None:
     """Import the whole run once per worker process, before its first programme."""
-    from .. import explain, pipeline, report, results  # noqa: F401
+    from .worker import warm
+
+    warm()
 
 
 class LocalExecutor:

@@ -103,11 +103,20 @@ class CollectedOutputs(OutputSet):
         self._prepared = False
 
 
+def warm() -> None:
+    """Import the whole run (a local worker's initializer, a Dask worker's first programme),
+    then settle the collector (results.gc_settle: once a process)."""
+    from .. import explain, pipeline, report, results  # noqa: F401
+
+    results.gc_settle()
+
+
 def run_programme(programme: Programme, options: RunOptions, out: str | Path | None = None) -> Outcome:
     """Read, check, match, explain and render one programme, as `matcher match` would. With
     `out` (the batch's --out, seen by this process under the same path), the output set is
     written there, into out/<folder>, by this process; without it, the files come back in the
     Outcome for the batch to write."""
+    warm()
     t0 = time.perf_counter()
     try:
         outcome = _run(programme, options)
