@@ -266,3 +266,34 @@ def test_the_reasons_of_a_change_agree_with_the_gender_of_who_left_asked_or_with
     assert reason[left["mentee_id"]].startswith("наставляемая выбыла из программы"), reason[left["mentee_id"]]
     assert reason[replaced["mentee_id"]].startswith("наставляемый попросил другого наставника")
     assert "прежний для него исключён" in reason[replaced["mentee_id"]]
+
+
+def test_the_previous_round_read_without_its_explanations_is_the_round_read_whole(first_round, tmp_path):
+    """A round reads from the previous result.json only what it uses (a pair's record up to its
+    components): the same Previous as reading the whole file, for a match result, a rematch
+    result, and names that look like the file's own keys; any other layout is read whole."""
+    import matcher
+    from matcher.explain_text import load_result
+    from matcher.rematch.inputs import Previous, PreviousPair, _lean_document, previous_from_document
+
+    base, mentors, mentees = first_round
+    done = run("rematch", "--previous", base / "r1", "--mentors", mentors, "--mentees", mentees, "--out",
+               tmp_path / "r2", "-q", "--lang", "en")
+    assert done.exit_code == 0, done.output
+    tricky = 'Иван", "components": {"x": 1}, "explanation": {'
+    people = [Participant(id="T1", role="mentor", name=tricky, category="teacher", forms=["teacher_student"],
+                          consent=True, data_consent=True, age=40),
+              Participant(id="S1", role="mentee", name=tricky + "\n]", category="student", forms=["teacher_student"],
+                          consent=True, data_consent=True, guardian_consent=True, age=12, grade=6)]
+    previous = Previous("r1", "result", [PreviousPair("S1", "T1", "teacher_student", "r1/result.json", None)], [])
+    assert matcher.run_rematch(people, matcher.load_config(), tmp_path / "r3", previous, lang="ru").written
+    for folder in (base / "r1", tmp_path / "r2", tmp_path / "r3"):
+        lean = _lean_document(folder)
+        assert lean is not None and lean["pairs"] and "explanation" not in lean["pairs"][0]
+        assert previous_from_document(lean, "r", ["result.json"]) == previous_from_document(load_result(folder), "r",
+                                                                                           ["result.json"])
+    assert previous_from_document(_lean_document(tmp_path / "r3"), "r").names["T1"] == tricky
+    compact = tmp_path / "compact"
+    compact.mkdir()
+    (compact / "result.json").write_text(json.dumps(load_result(base / "r1"), ensure_ascii=False), encoding="utf-8")
+    assert _lean_document(compact) is None

@@ -21,6 +21,8 @@ from ..models import FORM_INDEX
 from ..problems import ProblemReport
 from ..text import norm
 
+RESULT_FORMAT = "mentor-matcher/result"  # explain_text.RESULT_FORMAT (not imported: the engine's words with it)
+
 register({
     "rematch.previous_missing": ("нет такого файла или папки: {path}", "no such file or folder: {path}"),
     "rematch.previous_folder": ("{error_ru}", "{error_en}"),
@@ -124,7 +126,7 @@ def _from_result(folder: Path, label: str, report: ProblemReport) -> Previous | 
     from ..io.outputset import OutputError, verify_output_set
 
     try:
-        doc = load_result(folder)
+        doc = _lean_document(folder) or load_result(folder)
         verify_output_set(folder)
     except ExplainError as exc:
         report.add("rematch.previous_folder", file=label,
@@ -138,6 +140,62 @@ def _from_result(folder: Path, label: str, report: ProblemReport) -> Previous | 
         return None
     files = [str(folder / name) for name in sorted(("result.json", "pairs.csv", "manifest.json"))]
     return previous_from_document(doc, label, files)
+
+
+# What a round takes from the previous result.json (previous_from_document): a pair's record
+# up to its score components, without them or its explanation (nine tenths of the file).
+LEAN_KEYS = frozenset({"format", "program", "pairs", "unmatched", "mentors", "forbids", "rematch", "history"})
+PAIR_TAIL = ', "components": '
+
+
+def _lean_document(folder: Path) -> dict | None:
+    """The parts of result.json a round reads, from the layout `matcher` writes for a school
+    (jsonutil.dumps_readable: a top-level key a line, an element of a list or dict a line);
+    None for a file that is missing, unreadable or of another layout (a district's compact
+    file), which load_result then reads whole or reports."""
+    import json
+
+    try:
+        lines = (folder / "result.json").read_bytes().decode("utf-8-sig").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(lines) < 3 or lines[0] != "{":
+        return None
+    doc, i, n = {}, 1, len(lines)
+    try:
+        while i < n and lines[i] != "}":
+            line = lines[i].removesuffix(",")
+            key_end = line.index('": ')
+            key, rest = json.loads(line[1:key_end + 1]), line[key_end + 3:]
+            if rest in ("[", "{"):  # a line per element, up to the line that closes it
+                close = " ]" if rest == "[" else " }"
+                j = i + 1
+                while j < n and lines[j].removesuffix(",") != close:
+                    j += 1
+                if key in LEAN_KEYS:
+                    body = lines[i + 1:j]
+                    if key == "pairs":
+                        body = [_pair_head(b) for b in body]
+                    doc[key] = json.loads(rest + "\n".join(body) + close)
+                i = j + 1
+            else:
+                if key in LEAN_KEYS:
+                    doc[key] = json.loads(rest)
+                i += 1
+    except ValueError:
+        return None
+    if doc.get("format") != RESULT_FORMAT or not isinstance(doc.get("pairs"), list):
+        return None
+    return doc
+
+
+def _pair_head(line: str) -> str:
+    """A pair's line without its components and explanation (the last keys of its record); the
+    comma that joins it to the next line kept."""
+    cut = line.find(PAIR_TAIL)
+    if cut < 0:
+        return line
+    return line[:cut] + ("}," if line.endswith(",") else "}")
 
 
 def previous_from_document(doc: dict, label: str, files: list[str] = ()) -> Previous:
