@@ -800,19 +800,19 @@ def build_view(doc: dict, lang: str = "en", sensitive: dict | None = None, anony
         "score_chart": score_chart([p.get("score", 0.0) for p in pairs], lang),
         "appendix": annex_rows(doc, lang),
         "decisions": decisions_view(doc, unit_list, ALTERNATIVES_SHOWN, lang),
-        "changes": _changes_view(doc, lang),
+        "changes": _changes_view(doc, lang, words),
     }
     view.update(_paging(unit_list, pairs_total, candidates, T, inline_units, page_units))
     return view
 
 
-def _changes_view(doc: dict, lang: str) -> dict | None:
+def _changes_view(doc: dict, lang: str, words: _Explainer) -> dict | None:
     """A re-matching round's "what changed" section (matcher.rematch.words); None otherwise."""
     if not doc.get("rematch"):
         return None
     from .rematch.words import report_view
 
-    return report_view(doc, lang)
+    return report_view(doc, lang, words.changes())
 
 
 def _paging(unit_list: list[dict], pairs_total: int, candidates: dict | None, T: _Texts, inline_units: int,

@@ -240,13 +240,14 @@ def resolution_note(stage: dict | None, lang: str) -> str:
     return render("rematch.repair_resolution", {"step": number(step, lang), "finest": number(finest, lang)}, lang)
 
 
-def report_view(doc: dict, lang: str) -> dict | None:
+def report_view(doc: dict, lang: str, words: ChangeWords | None = None) -> dict | None:
     """report.html's "what changed" section (None for a result that is no re-matching): the
-    counts, and a row per pair that changed (kept pairs only counted)."""
+    counts, and a row per pair that changed (kept pairs only counted). `words`: the report's
+    own ChangeWords for this document, if it has them."""
     part = doc.get("rematch")
     if not part:
         return None
-    words = ChangeWords(doc, lang, "report")
+    words = words or ChangeWords(doc, lang, "report")
     counts = words.counts()
     mode = part.get("mode", "keep")
     rows = []
