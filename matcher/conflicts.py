@@ -27,7 +27,7 @@ from .solve import edges_of_locks, side_constraints
 from .solve.cpsat import SideConstraints, solve_cpsat
 from .solve.objective import slot_of_edges
 from .jsonutil import jsonable
-from .results import deciding_reasons, person
+from .results import category_title, deciding_reasons, person
 
 # The keys of a clash, its locks and its rules that hold a person's id.
 PERSON_KEYS = ("mentor", "mentee", "a", "b", "id", "mentor_id", "mentee_id", "partner_id")
@@ -358,9 +358,9 @@ def rule_text(rule: dict, lang: str, titles: dict | None = None, people: dict | 
                                          f"'{_form_title(titles, f, lang)}'" for f in details[key]) \
                     or render("conflict.no_form", None, lang)
         if isinstance(details.get("allowed"), list):
-            details["allowed"] = ", ".join(render(f"category.{c}", None, lang) for c in details["allowed"])
+            details["allowed"] = ", ".join(category_title(c, lang) for c in details["allowed"])
         if isinstance(details.get("category"), str):
-            details["category"] = render(f"category.{details['category']}", None, lang)
+            details["category"] = category_title(details["category"], lang)
         text = render(detail_code, details, lang) if details else render(f"rule_title.{rule['rule']}", None, lang)
         return render("conflict.rule.blocked", {**rule, "rule": text}, lang)
     if code == "one_mentor" and rule.get("form"):

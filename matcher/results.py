@@ -80,11 +80,11 @@ register({
     "header.mentee_subjects": ("Предметы наставляемого", "mentee_subjects"),
     "category.teacher": ("учитель", "teacher"),
     "category.young_teacher": ("молодой специалист", "young teacher"),
-    "category.student": ("ученик", "student"),
-    "category.graduate": ("выпускник", "graduate"),
+    "category.student": ("{who:gender:ученик|ученица}", "student"),
+    "category.graduate": ("{who:gender:выпускник|выпускница}", "graduate"),
     "category.parent": ("родитель", "parent"),
     "category.employer": ("работодатель", "employer"),
-    "category.university_student": ("студент", "university student"),
+    "category.university_student": ("{who:gender:студент|студентка}", "university student"),
     "rule_title.self_pair": ("один и тот же человек", "same person"),
     "rule_title.form_compat": ("форма наставничества", "form of mentoring"),
     "rule_title.consent": ("согласие", "consent"),
@@ -602,8 +602,10 @@ def form_order(doc: dict) -> list[str]:
     return form_ids
 
 
-def category_title(category, lang: str) -> str:
-    return render(f"category.{category}", None, lang) if category else "—"
+def category_title(category, lang: str, gender: str | None = None) -> str:
+    """A category's title, agreeing with the person's gender where Russian has two words
+    («выпускник», «выпускница»); the masculine one for a category in general."""
+    return render(f"category.{category}", {"who": Gendered("", gender)}, lang) if category else "—"
 
 
 def scale_title(doc: dict | None, scale, lang: str) -> str:
@@ -655,7 +657,7 @@ def position(entry: dict, lang: str) -> str:
     """A person's class (a student's, with its letter) or category, as shown beside the name."""
     if entry.get("grade"):
         return render("person.grade", {"grade": str(entry["grade"])}, lang)
-    return category_title(entry["category"], lang) if entry.get("category") else ""
+    return category_title(entry["category"], lang, entry.get("gender")) if entry.get("category") else ""
 
 
 def subjects(entry: dict) -> str:
@@ -685,8 +687,9 @@ def reason_params(params: dict, lang: str, doc: dict | None = None, people: dict
         forms = params["forms"]
         params["forms_count"] = len(forms)
         params["forms"] = ", ".join(("«{}»" if lang == "ru" else "'{}'").format(form_title(doc, f, lang)) for f in forms)
-    if "category" in params:
-        params["category"] = category_title(params["category"], lang)
+    if "category" in params:  # the category of the person the reason names
+        who = next((params[k] for k in PERSON_KEYS if isinstance(params.get(k), Gendered)), None)
+        params["category"] = category_title(params["category"], lang, getattr(who, "gender", None))
     if isinstance(params.get("allowed"), list):
         params["allowed"] = ", ".join(category_title(c, lang) for c in params["allowed"])
     for key in SCALE_KEYS:

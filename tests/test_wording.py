@@ -327,3 +327,21 @@ def test_sentences_about_an_alternative_name_the_mentor_only_by_the_words_of_the
     for code in forcing:
         for text in MESSAGES[code]:
             assert "{mentor}" not in text and not re.search(r"\{mentor:(?!gender:)", text), code
+
+
+def test_a_category_agrees_with_the_gender_of_the_person_it_describes():
+    from matcher.i18n import Gendered
+    from matcher.results import category_title, position, reason_params
+
+    assert position({"category": "graduate", "gender": "f"}, "ru") == "выпускница"
+    assert position({"category": "graduate", "gender": "m"}, "ru") == "выпускник"
+    assert position({"category": "student", "gender": "f"}, "ru") == "ученица"
+    assert position({"category": "university_student", "gender": "f"}, "ru") == "студентка"
+    assert position({"category": "teacher", "gender": "f"}, "ru") == "учитель"  # one word for both
+    assert position({"category": "graduate", "gender": "f"}, "en") == "graduate"
+    # a category in general (a form's allowed categories): the masculine word
+    assert category_title("graduate", "ru") == "выпускник"
+    # in a reason, the category of the person the reason names
+    people = {"A1": {"name": "Мальцева Людмила", "gender": "f", "category": "graduate"}}
+    assert reason_params({"id": "A1", "category": "graduate"}, "ru", people=people)["category"] == "выпускница"
+    assert isinstance(reason_params({"id": "A1"}, "ru", people=people)["id"], Gendered)
