@@ -372,8 +372,11 @@ class _Run:
                 and self.objective is not None and not self.late():
             if self.relaxed is None:
                 self.relaxed = flow_with_locks(self.graph, self.objective, self.slot, self.capacity, self.lock_edges)
-            self._relaxed_residual = FlowResidual(self.graph, self.objective, self.slot, self.relaxed,
-                                                  self.lock_edges)
+            if self.relaxation and self.residual is not None and np.array_equal(self.relaxed, self.chosen):
+                self._relaxed_residual = self.residual  # the answer is the relaxation's optimum: one graph
+            else:
+                self._relaxed_residual = FlowResidual(self.graph, self.objective, self.slot, self.relaxed,
+                                                      self.lock_edges)
             self.relaxed_value = self.objective.total(np.flatnonzero(self.relaxed))
         return self._relaxed_residual
 
