@@ -107,16 +107,29 @@ def check(roster, mentee, mentor, form):
     return _side_ok(roster.mentees, rules)[mentee] & _side_ok(roster.mentors, rules)[mentor]
 
 
-def details(roster, mentee, mentor, form):
-    """The first missing consent as the message; `missing` lists every one, for suggestions."""
-    rules = roster.config.rules
-    missing = []
-    for who, side, k in (("mentee", roster.mentees, mentee), ("mentor", roster.mentors, mentor)):
-        lacking = _lacking(side, rules, int(k))
+def _person_missing(side, rules, who: str, k: int) -> list[tuple]:
+    """The consents person k of `side` lacks, as (who, id, kind, answer); kept on the side per
+    person (explanations ask for a mentor's once per blocked pair: hundreds of times)."""
+    memo = side.__dict__.setdefault("_consent_missing", {})
+    key = (id(rules), who, k)
+    found = memo.get(key)
+    if found is None or found[0] is not rules:
+        lacking = _lacking(side, rules, k)
+        items = []
         for kind in KINDS:
             if kind in lacking and lacking[kind]:
                 answer = "unknown" if getattr(side, kind)[k] == -1 else "no"
-                missing.append({"who": who, "id": side.ids[k], "consent": kind, "answer": answer})
+                items.append((who, side.ids[k], kind, answer))
+        found = memo[key] = (rules, items)
+    return found[1]
+
+
+def details(roster, mentee, mentor, form):
+    """The first missing consent as the message; `missing` lists every one, for suggestions."""
+    rules = roster.config.rules
+    missing = [{"who": who, "id": pid, "consent": kind, "answer": answer}
+               for who, side, k in (("mentee", roster.mentees, mentee), ("mentor", roster.mentors, mentor))
+               for who, pid, kind, answer in _person_missing(side, rules, who, int(k))]
     if not missing:
         return {}
     first = missing[0]

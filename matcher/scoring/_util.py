@@ -36,6 +36,20 @@ def members(row: np.ndarray, vocab: list[str]) -> list[str]:
     return out
 
 
+def decoder(table: np.ndarray, vocab: list[str]):
+    """k -> (members of row k, as a list and as a set), each row decoded once: explaining many
+    pairs meets a mentor several times. The lists and sets are shared: read them only."""
+    memo: dict[int, tuple[list[str], set[str]]] = {}
+
+    def get(k: int) -> tuple[list[str], set[str]]:
+        found = memo.get(k)
+        if found is None:
+            words = members(table[k], vocab)
+            found = memo[k] = (words, set(words))
+        return found
+    return get
+
+
 def count(sets: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """|S| for the rows `idx` of a packed bitset table."""
     if len(idx) < len(sets):
@@ -56,12 +70,23 @@ def localized(key: str, values: list[str], term_prefix: str = "") -> dict:
     suffixed keys, so the explanation stays data and still reads naturally in each language."""
     out: dict = {key: list(values)}
     for lang in ("ru", "en"):
+        if not term_prefix:
+            out[f"{key}_{lang}"] = list(values)
+            continue
         labels = []
         for v in values:
             code = term_prefix + v
-            labels.append(render(code, None, lang) if term_prefix and code in MESSAGES else v)
+            label = _LABELS.get((code, lang))
+            if label is None:
+                label = v
+                if code in MESSAGES:  # a catalogue code's message (without parameters) never changes: kept
+                    label = _LABELS[(code, lang)] = render(code, None, lang)
+            labels.append(label)
         out[f"{key}_{lang}"] = labels
     return out
+
+
+_LABELS: dict[tuple[str, str], str] = {}  # (code, lang) -> the label localized() shows
 
 
 def row_kinds(table: np.ndarray) -> np.ndarray:
