@@ -36,18 +36,22 @@ def members(row: np.ndarray, vocab: list[str]) -> list[str]:
     return out
 
 
-def decoder(table: np.ndarray, vocab: list[str]):
-    """k -> (members of row k, as a list and as a set), each row decoded once: explaining many
-    pairs meets a mentor several times. The lists and sets are shared: read them only."""
+def decoder(table: np.ndarray, vocab: list[str], rows: list[int]):
+    """k -> (members of row k, as a list and as a set) for the rows `rows` of a packed bitset
+    table, all decoded at once (explaining many pairs meets a mentor several times). The lists
+    and sets are shared: read them only."""
+    wanted = np.unique(np.asarray(rows, dtype=np.int64))
+    bits = np.unpackbits(np.ascontiguousarray(table[wanted], dtype="<u8").view(np.uint8), axis=1, bitorder="little")
+    at, word = np.nonzero(bits)  # row by row, each in vocabulary order
+    ends = np.searchsorted(at, np.arange(len(wanted)), "right").tolist()
+    words = [vocab[w] for w in word.tolist()]
     memo: dict[int, tuple[list[str], set[str]]] = {}
-
-    def get(k: int) -> tuple[list[str], set[str]]:
-        found = memo.get(k)
-        if found is None:
-            words = members(table[k], vocab)
-            found = memo[k] = (words, set(words))
-        return found
-    return get
+    start = 0
+    for k, end in zip(wanted.tolist(), ends):
+        mine = words[start:end]
+        memo[k] = (mine, set(mine))
+        start = end
+    return memo.__getitem__
 
 
 def count(sets: np.ndarray, idx: np.ndarray) -> np.ndarray:

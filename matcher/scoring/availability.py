@@ -46,8 +46,8 @@ def explain(roster, mentee, mentor):
 def explain_pairs(roster, mentees, mentors) -> list[tuple[str, dict]]:
     """`explain` of many pairs at once, each person's slots decoded once."""
     vocab = roster.vocab["slots"]
-    a = decoder(roster.mentees.sets["availability"], vocab)
-    b = decoder(roster.mentors.sets["availability"], vocab)
+    a = decoder(roster.mentees.sets["availability"], vocab, mentees)
+    b = decoder(roster.mentors.sets["availability"], vocab, mentors)
     return [_explain(a(i)[0], b(j)[1]) for i, j in zip(map(int, mentees), map(int, mentors))]
 
 

@@ -58,8 +58,8 @@ def explain(roster, mentee, mentor):
 
 def explain_pairs(roster, mentees, mentors) -> list[tuple[str, dict]]:
     """`explain` of many pairs at once, each person's sets decoded once."""
-    a, b, sa, sb = (decoder(side.sets[field], roster.vocab[field]) for field in ("interests", "subjects")
-                    for side in (roster.mentees, roster.mentors))
+    a, b, sa, sb = (decoder(side.sets[field], roster.vocab[field], rows) for field in ("interests", "subjects")
+                    for side, rows in ((roster.mentees, mentees), (roster.mentors, mentors)))
     return [_explain(a(i)[0], b(j)[1], sa(i)[0], sb(j)[1]) for i, j in zip(map(int, mentees), map(int, mentors))]
 
 

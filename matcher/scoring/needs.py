@@ -54,7 +54,8 @@ def explain(roster, mentee, mentor):
 def explain_pairs(roster, mentees, mentors) -> list[tuple[str, dict]]:
     """`explain` of many pairs at once, each person's sets decoded once."""
     vocab = roster.vocab["spheres"]
-    need, offer = decoder(roster.mentees.sets["needs"], vocab), decoder(roster.mentors.sets["offers"], vocab)
+    need = decoder(roster.mentees.sets["needs"], vocab, mentees)
+    offer = decoder(roster.mentors.sets["offers"], vocab, mentors)
     return [_explain(need(i)[0], offer(j)[1]) for i, j in zip(map(int, mentees), map(int, mentors))]
 
 
