@@ -100,6 +100,7 @@ RULE_BIT = constraints.RULE_BIT
 RULE_CODES = constraints.RULE_CODES
 FORMAT_VERSION = 1
 MOVES_KEPT = 10  # moves listed per effect (a displacement chain can be long); moves_total counts all
+SMALL_EFFECTS = 256  # effects() of at most this many edges in all are summed in Python (_small_effects)
 
 
 @dataclass
@@ -285,6 +286,7 @@ class _Run:
         self._top_of_slots = self._top_of_mentees = self._pair_ranks = self._mentor_counts = None
         self._mentees_of: dict[int, list[str]] = {}
         self._level_terms = None
+        self._ranks = None  # (mentee ranks, level weights) as Python ints, for _small_effects
         # (mentee, mentor) -> the form a near miss's reason refers to, as _near_misses found it.
         self.near_form: dict[tuple[int, int], int] = {}
 
@@ -406,6 +408,8 @@ class _Run:
         n, n_levels = len(items), len(obj.names)
         n_add = [len(it[0]) for it in items]
         n_rem = [len(it[1]) for it in items]
+        if sum(n_add) + sum(n_rem) <= SMALL_EFFECTS:
+            return self._small_effects(items)
         add_owner = np.repeat(np.arange(n, dtype=np.int64), n_add)
         add_edges = np.fromiter(chain.from_iterable(it[0] for it in items), dtype=np.int64, count=sum(n_add))
         rem_owner = np.repeat(np.arange(n, dtype=np.int64), n_rem)
@@ -442,6 +446,70 @@ class _Run:
                         "score_delta": round(scores[q], 4),
                         **moves[q]})
         return out
+
+    def _small_effects(self, items: list[tuple]) -> list[dict]:
+        """effects() of a few edges, in Python values: the same numbers (sums in the same
+        order), without the fixed cost of a dozen array operations per call."""
+        obj, graph = self.objective, self.graph
+        edges = np.fromiter(chain.from_iterable(chain(it[0], it[1]) for it in items), dtype=np.int64)
+        values = dict(zip(edges.tolist(), zip(*obj.values[:, edges].tolist()))) if len(edges) else {}
+        score = dict(zip(edges.tolist(), graph.score[edges].tolist()))
+        where = dict(zip(edges.tolist(), zip(graph.mentee[edges].tolist(), graph.form[edges].tolist(),
+                                             graph.mentor[edges].tolist())))
+        if self._ranks is None:
+            self._ranks = (self.mentee_rank.tolist(), [int(w) for w in obj.weights])
+        rank, weights = self._ranks
+        names = obj.names
+        matched = names.index("matched") if "matched" in names else None
+        out = []
+        for added, removed, new_edge, skip in items:
+            levels = [0] * len(names)
+            for e in added:
+                for k, v in enumerate(values[e]):
+                    levels[k] += v
+            for e in removed:
+                for k, v in enumerate(values[e]):
+                    levels[k] -= v
+            gain = 0.0
+            for e in added:
+                gain += score[e]
+            loss = 0.0
+            for e in removed:
+                loss += score[e]
+            total = gain - loss
+            filled = [where[e] for e in added]
+            if new_edge is not None:
+                for k, v in enumerate(new_edge["values"].tolist()):
+                    levels[k] += v
+                total += new_edge["score"]
+                filled.append((new_edge["mentee"], new_edge["form"], new_edge["mentor"]))
+            out.append({"objective_delta": sum(w * v for w, v in zip(weights, levels)),
+                        "levels": dict(zip(names, levels)),
+                        "matched_delta": levels[matched] if matched is not None else 0,
+                        "score_delta": round(total, 4),
+                        **self._small_moves([where[e] for e in removed], filled, skip, rank)})
+        return out
+
+    def _small_moves(self, emptied: list[tuple], filled: list[tuple], skip: int | None, rank: list[int]) -> dict:
+        """_moves of one item, from its slots' (mentee, form, mentor): the same list."""
+        per_form = self.per_form
+        before: dict[tuple, int] = {}
+        after: dict[tuple, int] = {}
+        for slots, mentors in ((emptied, before), (filled, after)):
+            for i, f, j in slots:  # a slot given twice: its last mentor counts
+                mentors[(rank[int(i)], int(f) + 1 if per_form else 0)] = int(j)
+        skip_rank = -1 if skip is None else rank[skip]
+        ids, mentor_ids = self.mentee_by_rank, self.mentor_ids
+        moved = []
+        for key in sorted(before.keys() | after.keys()):
+            a, b = before.get(key, -1), after.get(key, -1)
+            if a != b and key[0] != skip_rank:
+                moved.append((key[0], a, b))
+        entry = {"moves": [{"mentee_id": ids[r], "from": None if a < 0 else mentor_ids[a],
+                            "to": None if b < 0 else mentor_ids[b]} for r, a, b in moved[:MOVES_KEPT]]}
+        if len(moved) > MOVES_KEPT:
+            entry["moves_total"] = len(moved)
+        return entry
 
     def _moves(self, old: tuple, new: tuple, skip: list[int | None]) -> list[dict]:
         """Per item, who moves: {"moves": [{mentee_id, from, to}], "moves_total" past
