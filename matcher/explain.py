@@ -947,17 +947,18 @@ def _bound_effect(run, effect: dict, upper: float | None, more: np.ndarray | Non
     if upper is None:
         return False
     room = int(upper) - effect["objective_delta"]
-    levels = effect["levels"]
     names, weights, uppers, base = run.level_terms
+    levels = [int(effect["levels"].get(n, 0)) for n in names]
+    if more is not None:
+        uppers = [u + int(m) for u, m in zip(uppers, more.tolist())]
     cheapest = 1  # of a gain of one unit on level p: 1 + sum over q > p of w_q (upper_q - total_q)
-    for p in range(len(names) - 2, -1, -1):
-        q = names[p + 1]
-        total = base[p + 1] + int(levels.get(q, 0))
-        top = uppers[p + 1] + (int(more[p + 1]) if more is not None else 0)
-        cheapest += weights[p + 1] * (top - total)
+    for p in range(len(names) - 1, 0, -1):
+        cheapest += weights[p] * (uppers[p] - base[p] - levels[p])
         if room >= cheapest:
             return False
-    effect["bound"] = {**{n: int(levels.get(n, 0)) for n in names[:-1]}, names[-1]: int(levels.get(names[-1], 0)) + room}
+    bound = dict(zip(names, levels))
+    bound[names[-1]] += room
+    effect["bound"] = bound
     if names[-1] == "score":  # the most regrouping could add to the sum of scores
         effect["bound_score_gain"] = round(room * run.divisor / SCORE_SCALE, 4)
     return True
