@@ -287,8 +287,19 @@ class _Run:
         self._mentees_of: dict[int, list[str]] = {}
         self._level_terms = None
         self._ranks = None  # (mentee ranks, level weights) as Python ints, for _small_effects
+        self.facts: dict[int, tuple] = {}  # edge -> (mentor, form id, score, score_int): edge_facts
+        self.load_list, self.capacity_list = self.load.tolist(), self.capacity.tolist()
         # (mentee, mentor) -> the form a near miss's reason refers to, as _near_misses found it.
         self.near_form: dict[tuple[int, int], int] = {}
+
+    def edge_facts(self, edges) -> None:
+        """Keep in self.facts each edge's mentor, form id, score (rounded as the document
+        shows it) and score_int, as Python values: entries read them edge by edge."""
+        new = np.fromiter((e for e in edges if e not in self.facts), dtype=np.int64)
+        g, form_ids = self.graph, self.roster.form_ids
+        for e, k, f, score, score_int in zip(new.tolist(), g.mentor[new].tolist(), g.form[new].tolist(),
+                                             g.score[new].tolist(), g.score_int[new].tolist()):
+            self.facts[e] = (k, form_ids[f], round(score, 4), score_int)
 
     def reason_form(self, i: int, k: int) -> int:
         """graph.reason_form, without looking up again a near miss already listed."""
@@ -1090,11 +1101,10 @@ def _states(run, edges) -> dict[int, str]:
 
 def _candidate_entry(run, e: int, forcing: dict | None, status: str) -> dict:
     """An alternative mentor or candidate as the document lists it; `status`: the edge's
-    CandidateContext.state (_states)."""
-    k = int(run.graph.mentor[e])
-    entry = {"mentor_id": run.mentor_ids[k],
-             "form": run.roster.form_ids[int(run.graph.form[e])], "score": round(float(run.graph.score[e]), 4),
-             "status": status, "load": int(run.load[k]), "capacity": int(run.capacity[k])}
+    CandidateContext.state (_states). The edge's facts come from run.edge_facts."""
+    k, form, score, _ = run.facts[e]
+    entry = {"mentor_id": run.mentor_ids[k], "form": form, "score": score,
+             "status": status, "load": run.load_list[k], "capacity": run.capacity_list[k]}
     if status == "group_min_unreachable":
         entry["group_min"] = int(run.roster.mentors.group_min[k])
         entry["suitable"] = run.context.unreachable[k]
@@ -1203,16 +1213,18 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
     forcing = dict(zip(forced_edges, _forcing(run, forced_edges)))
     status = _states(run, {x for xs in alts.values() for x in xs})
 
+    run.edge_facts(chain(chosen.tolist(), status))
+    facts, mentor_ids = run.facts, run.mentor_ids
+    n_mentors_of, n_mentees_of = n_mentors_of.tolist(), n_mentees_of.tolist()
     out = {}
-    for q, e in enumerate(chosen.tolist()):
-        i, j = int(g.mentee[e]), int(g.mentor[e])
-        locked = bool(run.locked[e])
-        entries = [(int(g.score_int[x]), run.mentor_ids[int(g.mentor[x])], 0, x) for x in alts[e]]
-        f = int(g.form[e])
+    for e, i, j, f, locked, better_mentor, better_mentee in zip(
+            chosen.tolist(), g.mentee[chosen].tolist(), g.mentor[chosen].tolist(), g.form[chosen].tolist(),
+            run.locked[chosen].tolist(), better_mentors.tolist(), better_mentees.tolist()):
+        entries = [(facts[x][3], mentor_ids[facts[x][0]], 0, x) for x in alts[e]]
         for s_, kk, b in near.get(i, []):
             if run.per_form and run.reason_form(i, kk) != f:
                 continue
-            entries.append((int(round(s_ * SCORE_SCALE)), run.mentor_ids[kk], 1, (kk, b, s_)))
+            entries.append((int(round(s_ * SCORE_SCALE)), mentor_ids[kk], 1, (kk, b, s_)))
         entries.sort(key=lambda t: (-t[0], t[1], t[2]))
         shown = []
         for _, _, blocked, x in entries[:top_k]:
@@ -1221,9 +1233,9 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
             else:
                 shown.append(_candidate_entry(run, x, None if locked else forcing.get(x), status[x]))
         out[e] = {
-            "score": round(float(g.score[e]), 4),
-            "mentor_rank": int(better_mentors[q]) + 1, "mentor_candidates": int(n_mentors_of[i]),
-            "mentee_rank": int(better_mentees[q]) + 1, "mentee_candidates": int(n_mentees_of[j]),
+            "score": facts[e][2],
+            "mentor_rank": better_mentor + 1, "mentor_candidates": n_mentors_of[i],
+            "mentee_rank": better_mentee + 1, "mentee_candidates": n_mentees_of[j],
             "locked": locked,
             "alternatives": shown,
         }
@@ -1541,6 +1553,7 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
     shown = sorted({x for i in cand for x in cand[i][:limits.top_k]})
     forcing = dict(zip(shown, _forcing(run, shown)))
     status = _states(run, shown)
+    run.edge_facts(shown)
     changes = {i: _candidate_changes(run, i, cand[i], near[ri]) for ri, i in enumerate(rows.tolist())}
     _prefetch_rows(run, changes)
     for ri, i in enumerate(rows.tolist()):
