@@ -859,7 +859,8 @@ def _bounded(run, edges: list[int], forcings: list[dict]) -> list[int]:
     if not edges:
         return []
     edges_a = np.asarray(edges, dtype=np.int64)
-    upper, cells, best = _upper(run, lambda res: res.forcing_deltas(edges_a), len(edges))
+    upper, cells, best = _upper(run, lambda res: res.forcing_deltas(edges_a), len(edges),
+                                [f["objective_delta"] for f in forcings])
     for c, (_, res, flow) in enumerate(cells):
         qs = [q for q, f in enumerate(forcings)
               if best[q] == c and upper[q] is not None and upper[q] > f["objective_delta"]]
@@ -895,12 +896,21 @@ def _mends(run, load: np.ndarray, short: set, added: list[int], removed: list[in
     return all(not 0 < int(load[j]) + d < int(gm[j]) for j, d in change.items())
 
 
-def _upper(run, deltas, n: int) -> tuple[list, list, list]:
+def _upper(run, deltas, n: int, reached: list | None = None) -> tuple[list, list, list]:
     """The most any legal assignment can change the objective by, per question, given
     deltas(residual) -> each question's best change on that residual graph's flow: over the
     regrouping cells when there are few (their optima bound every other grouping), else over
     the relaxation. Returns the bounds (None past the deadline), the cells (gap, residual,
-    flow) and which one gives each bound."""
+    flow) and which one gives each bound.
+
+    `reached` (per question, the change an answer already makes): callers only ask whether
+    the bound exceeds it. Every cell lies within the relaxation, so where the relaxation's
+    bound reaches no further for every question, it answers them all: no cell is built or
+    asked (each is a flow solved anew)."""
+    if reached is not None and _regroup_fits(run) and run.relaxed_residual is not None:
+        relaxed = run.relaxed_value - run.solution.objective + np.asarray(deltas(run.relaxed_residual)).reshape(n)
+        if (relaxed <= np.asarray(reached, dtype=np.float64)).all():
+            return relaxed.tolist(), [], [None] * n
     cells = _regroupings(run)
     if cells is None:
         relaxed = run.relaxed_residual
@@ -920,10 +930,9 @@ def _regroupings(run):
     when there are more than limits.regroup_pairs allows, or past the deadline."""
     if run._regroup is False:
         g, side = run.graph, run.side
-        has_edges = np.bincount(g.mentor[run.residual.net], minlength=len(run.capacity)) > 0
-        groups = np.flatnonzero((side.group_min > 1) & (run.capacity > 0) & has_edges)
+        groups, fits = _group_mentors(run), _regroup_fits(run)
         run._regroup = None
-        if len(groups) * g.n_edges <= run.limits.regroup_pairs and not run.late():
+        if fits and not run.late():
             opened = run.cell_lower > 0
             cells = []
             for n, j in enumerate(groups.tolist()):
@@ -943,6 +952,19 @@ def _regroupings(run):
                                   FlowResidual(g, run.objective, run.slot, flow, run.lock_edges, cap, lower), flow))
             run._regroup = cells
     return run._regroup
+
+
+def _group_mentors(run) -> np.ndarray:
+    """The group mentors whose decision a regrouping cell changes (with candidate pairs)."""
+    has_edges = np.bincount(run.graph.mentor[run.residual.net], minlength=len(run.capacity)) > 0
+    return np.flatnonzero((run.side.group_min > 1) & (run.capacity > 0) & has_edges)
+
+
+def _regroup_fits(run) -> bool:
+    """Whether regrouping is bounded cell by cell (_regroupings), not by the relaxation alone."""
+    if run._regroup is not False:
+        return run._regroup is not None
+    return len(_group_mentors(run)) * run.graph.n_edges <= run.limits.regroup_pairs
 
 
 def _bound_effect(run, effect: dict, upper: float | None, more: np.ndarray | None = None) -> bool:
@@ -1402,11 +1424,9 @@ def _check_mentee_change(run, i: int, change: dict) -> dict | None | str:
     free_cost = res.dist_to_source(row["mentor"])
     cost = np.where(w_new > 0, -w_new + free_cost, np.inf)
     best = int(np.argmin(cost))
-    upper = None
-    if run.grouped:
-        upper = _gain_of_new_pairs(run, i, row["mentor"], w_new)
-        if not cost[best] < 0:
-            return "resolve" if upper is None or upper > 0 else None
+    if run.grouped and not cost[best] < 0:
+        upper = _gain_of_new_pairs(run, i, row["mentor"], w_new, 0)
+        return "resolve" if upper is None or upper > 0 else None
     if not cost[best] < 0:
         return None
     b = int(row["mentor"][best])
@@ -1416,14 +1436,16 @@ def _check_mentee_change(run, i: int, change: dict) -> dict | None | str:
     eff = run.effect(added, removed, new_edge=new_edge)
     if eff["objective_delta"] != -int(round(cost[best])):  # pragma: no cover - internal check
         raise AssertionError("mentee change cycle and its edges disagree")
-    if run.grouped and not _bound_effect(run, eff, upper, values.max(axis=1)):
+    if run.grouped and not _bound_effect(run, eff, _gain_of_new_pairs(run, i, row["mentor"], w_new,
+                                                                      eff["objective_delta"]), values.max(axis=1)):
         return "resolve"
     return _with_mentor(eff, run.mentee_ids[i])
 
 
-def _gain_of_new_pairs(run, i: int, mentors: np.ndarray, w_new: np.ndarray) -> float | None:
+def _gain_of_new_pairs(run, i: int, mentors: np.ndarray, w_new: np.ndarray, reached: int) -> float | None:
     """The most any legal assignment pairing mentee i by one of these new pairs can gain
-    over the proposal (None: not known, e.g. past the deadline)."""
+    over the proposal (None: not known, e.g. past the deadline), or a bound of it that does
+    not exceed `reached` when it does not (_upper)."""
     if len(run.graph.edges_of_mentee(i)):
         return None  # i's own pairs may hold i elsewhere in another grouping: no simple bound
 
@@ -1431,7 +1453,7 @@ def _gain_of_new_pairs(run, i: int, mentors: np.ndarray, w_new: np.ndarray) -> f
         best = np.where(w_new > 0, w_new - res.dist_to_source(mentors), -np.inf)
         return np.array([best.max() if len(best) else -np.inf])
 
-    return _upper(run, deltas, 1)[0][0]
+    return _upper(run, deltas, 1, [reached])[0][0]
 
 
 def _stays_flow(run, row: dict) -> bool:
