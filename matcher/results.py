@@ -204,7 +204,7 @@ def pair_records(result) -> list[dict]:
             comps[name] = {
                 "value": round(value, 4), "weight": weight_share,
                 "contribution": round(value * weight / wsum, 4),
-                "reason": {"code": code, "params": jsonable(params)},
+                "reason": {"code": code, "params": params},  # JSON values already (scoring's contract)
             }
         out.append({
             "mentor_id": roster.mentors.ids[j], "mentor_name": roster.mentors.names[j],

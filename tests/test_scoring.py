@@ -541,3 +541,27 @@ def test_explaining_many_pairs_at_once_says_what_explaining_each_alone_says():
     mentees, mentors = [i for i, _ in pairs], [j for _, j in pairs]
     for comp in (interests, needs, availability, psych, ranking):
         assert comp.explain_pairs(r, mentees, mentors) == [comp.explain(r, i, j) for i, j in pairs], comp.NAME
+
+
+def _json_ready(value) -> bool:
+    if type(value) in (str, int, bool, type(None)):
+        return True
+    if type(value) is list:
+        return all(_json_ready(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _json_ready(v) for k, v in value.items())
+    return False
+
+
+def test_every_components_explanation_parameters_are_json_values_as_they_are():
+    """The result document takes the parameters as the components give them (no copy through
+    jsonutil): Python strings, ints and lists of them, never numpy values or floats."""
+    from matcher.graph import build_graph
+    from matcher.sample import generate_school
+
+    r = build_roster(generate_school(60, seed=2), CONFIG)
+    g = build_graph(r, np.zeros((0, 2), dtype=np.int64))
+    pairs = g.mentee.tolist(), g.mentor.tolist()
+    for comp in scoring.COMPONENTS:
+        for code, params in scoring.explain_pairs(comp, r, *pairs):
+            assert type(code) is str and _json_ready(params), (comp.NAME, code, params)
