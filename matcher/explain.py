@@ -764,12 +764,15 @@ def _near_misses(run, rows: np.ndarray, per_row: int, cap: int) -> tuple[list[li
     key = (r.astype(np.int64) * (SCORE_SCALE + 1)
            + (SCORE_SCALE - np.rint(score * SCORE_SCALE).astype(np.int64))) * nm + run.mentor_rank[k]
     order = np.argsort(key, kind="stable")
+    rows_list = rows.tolist()
     r_sorted = r[order]
     first = np.searchsorted(r_sorted, np.arange(len(rows)))
     pos = np.arange(len(order)) - first[r_sorted]
-    for q in order[pos < per_row].tolist():
-        out[int(r[q])].append((float(score[q]), int(k[q]), int(bits[q])))
-        run.near_form[(int(rows[r[q]]), int(k[q]))] = int(forms[q])
+    kept = order[pos < per_row]
+    for q, s_, kk, b, f in zip(r[kept].tolist(), score[kept].tolist(), k[kept].tolist(), bits[kept].tolist(),
+                               forms[kept].tolist()):
+        out[q].append((s_, kk, b))
+        run.near_form[(rows_list[q], kk)] = f
     return out, True
 
 
