@@ -100,6 +100,7 @@ RULE_BIT = constraints.RULE_BIT
 RULE_CODES = constraints.RULE_CODES
 FORMAT_VERSION = 1
 MOVES_KEPT = 10  # moves listed per effect (a displacement chain can be long); moves_total counts all
+SMALL_EFFECTS = 256  # effects() of at most this many edges in all are summed in Python (_small_effects)
 
 
 @dataclass
@@ -285,8 +286,20 @@ class _Run:
         self._top_of_slots = self._top_of_mentees = self._pair_ranks = self._mentor_counts = None
         self._mentees_of: dict[int, list[str]] = {}
         self._level_terms = None
+        self._ranks = None  # (mentee ranks, level weights) as Python ints, for _small_effects
+        self.facts: dict[int, tuple] = {}  # edge -> (mentor, form id, score, score_int): edge_facts
+        self.load_list, self.capacity_list = self.load.tolist(), self.capacity.tolist()
         # (mentee, mentor) -> the form a near miss's reason refers to, as _near_misses found it.
         self.near_form: dict[tuple[int, int], int] = {}
+
+    def edge_facts(self, edges) -> None:
+        """Keep in self.facts each edge's mentor, form id, score (rounded as the document
+        shows it) and score_int, as Python values: entries read them edge by edge."""
+        new = np.fromiter((e for e in edges if e not in self.facts), dtype=np.int64)
+        g, form_ids = self.graph, self.roster.form_ids
+        for e, k, f, score, score_int in zip(new.tolist(), g.mentor[new].tolist(), g.form[new].tolist(),
+                                             g.score[new].tolist(), g.score_int[new].tolist()):
+            self.facts[e] = (k, form_ids[f], round(score, 4), score_int)
 
     def reason_form(self, i: int, k: int) -> int:
         """graph.reason_form, without looking up again a near miss already listed."""
@@ -372,8 +385,11 @@ class _Run:
                 and self.objective is not None and not self.late():
             if self.relaxed is None:
                 self.relaxed = flow_with_locks(self.graph, self.objective, self.slot, self.capacity, self.lock_edges)
-            self._relaxed_residual = FlowResidual(self.graph, self.objective, self.slot, self.relaxed,
-                                                  self.lock_edges)
+            if self.relaxation and self.residual is not None and np.array_equal(self.relaxed, self.chosen):
+                self._relaxed_residual = self.residual  # the answer is the relaxation's optimum: one graph
+            else:
+                self._relaxed_residual = FlowResidual(self.graph, self.objective, self.slot, self.relaxed,
+                                                      self.lock_edges)
             self.relaxed_value = self.objective.total(np.flatnonzero(self.relaxed))
         return self._relaxed_residual
 
@@ -403,6 +419,8 @@ class _Run:
         n, n_levels = len(items), len(obj.names)
         n_add = [len(it[0]) for it in items]
         n_rem = [len(it[1]) for it in items]
+        if sum(n_add) + sum(n_rem) <= SMALL_EFFECTS:
+            return self._small_effects(items)
         add_owner = np.repeat(np.arange(n, dtype=np.int64), n_add)
         add_edges = np.fromiter(chain.from_iterable(it[0] for it in items), dtype=np.int64, count=sum(n_add))
         rem_owner = np.repeat(np.arange(n, dtype=np.int64), n_rem)
@@ -439,6 +457,70 @@ class _Run:
                         "score_delta": round(scores[q], 4),
                         **moves[q]})
         return out
+
+    def _small_effects(self, items: list[tuple]) -> list[dict]:
+        """effects() of a few edges, in Python values: the same numbers (sums in the same
+        order), without the fixed cost of a dozen array operations per call."""
+        obj, graph = self.objective, self.graph
+        edges = np.fromiter(chain.from_iterable(chain(it[0], it[1]) for it in items), dtype=np.int64)
+        values = dict(zip(edges.tolist(), zip(*obj.values[:, edges].tolist()))) if len(edges) else {}
+        score = dict(zip(edges.tolist(), graph.score[edges].tolist()))
+        where = dict(zip(edges.tolist(), zip(graph.mentee[edges].tolist(), graph.form[edges].tolist(),
+                                             graph.mentor[edges].tolist())))
+        if self._ranks is None:
+            self._ranks = (self.mentee_rank.tolist(), [int(w) for w in obj.weights])
+        rank, weights = self._ranks
+        names = obj.names
+        matched = names.index("matched") if "matched" in names else None
+        out = []
+        for added, removed, new_edge, skip in items:
+            levels = [0] * len(names)
+            for e in added:
+                for k, v in enumerate(values[e]):
+                    levels[k] += v
+            for e in removed:
+                for k, v in enumerate(values[e]):
+                    levels[k] -= v
+            gain = 0.0
+            for e in added:
+                gain += score[e]
+            loss = 0.0
+            for e in removed:
+                loss += score[e]
+            total = gain - loss
+            filled = [where[e] for e in added]
+            if new_edge is not None:
+                for k, v in enumerate(new_edge["values"].tolist()):
+                    levels[k] += v
+                total += new_edge["score"]
+                filled.append((new_edge["mentee"], new_edge["form"], new_edge["mentor"]))
+            out.append({"objective_delta": sum(w * v for w, v in zip(weights, levels)),
+                        "levels": dict(zip(names, levels)),
+                        "matched_delta": levels[matched] if matched is not None else 0,
+                        "score_delta": round(total, 4),
+                        **self._small_moves([where[e] for e in removed], filled, skip, rank)})
+        return out
+
+    def _small_moves(self, emptied: list[tuple], filled: list[tuple], skip: int | None, rank: list[int]) -> dict:
+        """_moves of one item, from its slots' (mentee, form, mentor): the same list."""
+        per_form = self.per_form
+        before: dict[tuple, int] = {}
+        after: dict[tuple, int] = {}
+        for slots, mentors in ((emptied, before), (filled, after)):
+            for i, f, j in slots:  # a slot given twice: its last mentor counts
+                mentors[(rank[int(i)], int(f) + 1 if per_form else 0)] = int(j)
+        skip_rank = -1 if skip is None else rank[skip]
+        ids, mentor_ids = self.mentee_by_rank, self.mentor_ids
+        moved = []
+        for key in sorted(before.keys() | after.keys()):
+            a, b = before.get(key, -1), after.get(key, -1)
+            if a != b and key[0] != skip_rank:
+                moved.append((key[0], a, b))
+        entry = {"moves": [{"mentee_id": ids[r], "from": None if a < 0 else mentor_ids[a],
+                            "to": None if b < 0 else mentor_ids[b]} for r, a, b in moved[:MOVES_KEPT]]}
+        if len(moved) > MOVES_KEPT:
+            entry["moves_total"] = len(moved)
+        return entry
 
     def _moves(self, old: tuple, new: tuple, skip: list[int | None]) -> list[dict]:
         """Per item, who moves: {"moves": [{mentee_id, from, to}], "moves_total" past
@@ -682,12 +764,15 @@ def _near_misses(run, rows: np.ndarray, per_row: int, cap: int) -> tuple[list[li
     key = (r.astype(np.int64) * (SCORE_SCALE + 1)
            + (SCORE_SCALE - np.rint(score * SCORE_SCALE).astype(np.int64))) * nm + run.mentor_rank[k]
     order = np.argsort(key, kind="stable")
+    rows_list = rows.tolist()
     r_sorted = r[order]
     first = np.searchsorted(r_sorted, np.arange(len(rows)))
     pos = np.arange(len(order)) - first[r_sorted]
-    for q in order[pos < per_row].tolist():
-        out[int(r[q])].append((float(score[q]), int(k[q]), int(bits[q])))
-        run.near_form[(int(rows[r[q]]), int(k[q]))] = int(forms[q])
+    kept = order[pos < per_row]
+    for q, s_, kk, b, f in zip(r[kept].tolist(), score[kept].tolist(), k[kept].tolist(), bits[kept].tolist(),
+                               forms[kept].tolist()):
+        out[q].append((s_, kk, b))
+        run.near_form[(rows_list[q], kk)] = f
     return out, True
 
 
@@ -777,7 +862,8 @@ def _bounded(run, edges: list[int], forcings: list[dict]) -> list[int]:
     if not edges:
         return []
     edges_a = np.asarray(edges, dtype=np.int64)
-    upper, cells, best = _upper(run, lambda res: res.forcing_deltas(edges_a), len(edges))
+    upper, cells, best = _upper(run, lambda res: res.forcing_deltas(edges_a), len(edges),
+                                [f["objective_delta"] for f in forcings])
     for c, (_, res, flow) in enumerate(cells):
         qs = [q for q, f in enumerate(forcings)
               if best[q] == c and upper[q] is not None and upper[q] > f["objective_delta"]]
@@ -813,12 +899,21 @@ def _mends(run, load: np.ndarray, short: set, added: list[int], removed: list[in
     return all(not 0 < int(load[j]) + d < int(gm[j]) for j, d in change.items())
 
 
-def _upper(run, deltas, n: int) -> tuple[list, list, list]:
+def _upper(run, deltas, n: int, reached: list | None = None) -> tuple[list, list, list]:
     """The most any legal assignment can change the objective by, per question, given
     deltas(residual) -> each question's best change on that residual graph's flow: over the
     regrouping cells when there are few (their optima bound every other grouping), else over
     the relaxation. Returns the bounds (None past the deadline), the cells (gap, residual,
-    flow) and which one gives each bound."""
+    flow) and which one gives each bound.
+
+    `reached` (per question, the change an answer already makes): callers only ask whether
+    the bound exceeds it. Every cell lies within the relaxation, so where the relaxation's
+    bound reaches no further for every question, it answers them all: no cell is built or
+    asked (each is a flow solved anew)."""
+    if reached is not None and _regroup_fits(run) and run.relaxed_residual is not None:
+        relaxed = run.relaxed_value - run.solution.objective + np.asarray(deltas(run.relaxed_residual)).reshape(n)
+        if (relaxed <= np.asarray(reached, dtype=np.float64)).all():
+            return relaxed.tolist(), [], [None] * n
     cells = _regroupings(run)
     if cells is None:
         relaxed = run.relaxed_residual
@@ -838,10 +933,9 @@ def _regroupings(run):
     when there are more than limits.regroup_pairs allows, or past the deadline."""
     if run._regroup is False:
         g, side = run.graph, run.side
-        has_edges = np.bincount(g.mentor[run.residual.net], minlength=len(run.capacity)) > 0
-        groups = np.flatnonzero((side.group_min > 1) & (run.capacity > 0) & has_edges)
+        groups, fits = _group_mentors(run), _regroup_fits(run)
         run._regroup = None
-        if len(groups) * g.n_edges <= run.limits.regroup_pairs and not run.late():
+        if fits and not run.late():
             opened = run.cell_lower > 0
             cells = []
             for n, j in enumerate(groups.tolist()):
@@ -863,6 +957,19 @@ def _regroupings(run):
     return run._regroup
 
 
+def _group_mentors(run) -> np.ndarray:
+    """The group mentors whose decision a regrouping cell changes (with candidate pairs)."""
+    has_edges = np.bincount(run.graph.mentor[run.residual.net], minlength=len(run.capacity)) > 0
+    return np.flatnonzero((run.side.group_min > 1) & (run.capacity > 0) & has_edges)
+
+
+def _regroup_fits(run) -> bool:
+    """Whether regrouping is bounded cell by cell (_regroupings), not by the relaxation alone."""
+    if run._regroup is not False:
+        return run._regroup is not None
+    return len(_group_mentors(run)) * run.graph.n_edges <= run.limits.regroup_pairs
+
+
 def _bound_effect(run, effect: dict, upper: float | None, more: np.ndarray | None = None) -> bool:
     """Mark an effect found within the proposal's groups that regrouping might improve (upper:
     the most any assignment can change the objective by, None if not known in time): it gets
@@ -876,17 +983,18 @@ def _bound_effect(run, effect: dict, upper: float | None, more: np.ndarray | Non
     if upper is None:
         return False
     room = int(upper) - effect["objective_delta"]
-    levels = effect["levels"]
     names, weights, uppers, base = run.level_terms
+    levels = [int(effect["levels"].get(n, 0)) for n in names]
+    if more is not None:
+        uppers = [u + int(m) for u, m in zip(uppers, more.tolist())]
     cheapest = 1  # of a gain of one unit on level p: 1 + sum over q > p of w_q (upper_q - total_q)
-    for p in range(len(names) - 2, -1, -1):
-        q = names[p + 1]
-        total = base[p + 1] + int(levels.get(q, 0))
-        top = uppers[p + 1] + (int(more[p + 1]) if more is not None else 0)
-        cheapest += weights[p + 1] * (top - total)
+    for p in range(len(names) - 1, 0, -1):
+        cheapest += weights[p] * (uppers[p] - base[p] - levels[p])
         if room >= cheapest:
             return False
-    effect["bound"] = {**{n: int(levels.get(n, 0)) for n in names[:-1]}, names[-1]: int(levels.get(names[-1], 0)) + room}
+    bound = dict(zip(names, levels))
+    bound[names[-1]] += room
+    effect["bound"] = bound
     if names[-1] == "score":  # the most regrouping could add to the sum of scores
         effect["bound_score_gain"] = round(room * run.divisor / SCORE_SCALE, 4)
     return True
@@ -1018,11 +1126,10 @@ def _states(run, edges) -> dict[int, str]:
 
 def _candidate_entry(run, e: int, forcing: dict | None, status: str) -> dict:
     """An alternative mentor or candidate as the document lists it; `status`: the edge's
-    CandidateContext.state (_states)."""
-    k = int(run.graph.mentor[e])
-    entry = {"mentor_id": run.mentor_ids[k],
-             "form": run.roster.form_ids[int(run.graph.form[e])], "score": round(float(run.graph.score[e]), 4),
-             "status": status, "load": int(run.load[k]), "capacity": int(run.capacity[k])}
+    CandidateContext.state (_states). The edge's facts come from run.edge_facts."""
+    k, form, score, _ = run.facts[e]
+    entry = {"mentor_id": run.mentor_ids[k], "form": form, "score": score,
+             "status": status, "load": run.load_list[k], "capacity": run.capacity_list[k]}
     if status == "group_min_unreachable":
         entry["group_min"] = int(run.roster.mentors.group_min[k])
         entry["suitable"] = run.context.unreachable[k]
@@ -1131,16 +1238,18 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
     forcing = dict(zip(forced_edges, _forcing(run, forced_edges)))
     status = _states(run, {x for xs in alts.values() for x in xs})
 
+    run.edge_facts(chain(chosen.tolist(), status))
+    facts, mentor_ids = run.facts, run.mentor_ids
+    n_mentors_of, n_mentees_of = n_mentors_of.tolist(), n_mentees_of.tolist()
     out = {}
-    for q, e in enumerate(chosen.tolist()):
-        i, j = int(g.mentee[e]), int(g.mentor[e])
-        locked = bool(run.locked[e])
-        entries = [(int(g.score_int[x]), run.mentor_ids[int(g.mentor[x])], 0, x) for x in alts[e]]
-        f = int(g.form[e])
+    for e, i, j, f, locked, better_mentor, better_mentee in zip(
+            chosen.tolist(), g.mentee[chosen].tolist(), g.mentor[chosen].tolist(), g.form[chosen].tolist(),
+            run.locked[chosen].tolist(), better_mentors.tolist(), better_mentees.tolist()):
+        entries = [(facts[x][3], mentor_ids[facts[x][0]], 0, x) for x in alts[e]]
         for s_, kk, b in near.get(i, []):
             if run.per_form and run.reason_form(i, kk) != f:
                 continue
-            entries.append((int(round(s_ * SCORE_SCALE)), run.mentor_ids[kk], 1, (kk, b, s_)))
+            entries.append((int(round(s_ * SCORE_SCALE)), mentor_ids[kk], 1, (kk, b, s_)))
         entries.sort(key=lambda t: (-t[0], t[1], t[2]))
         shown = []
         for _, _, blocked, x in entries[:top_k]:
@@ -1149,9 +1258,9 @@ def _pair_explanations(run) -> tuple[dict[int, dict], dict]:
             else:
                 shown.append(_candidate_entry(run, x, None if locked else forcing.get(x), status[x]))
         out[e] = {
-            "score": round(float(g.score[e]), 4),
-            "mentor_rank": int(better_mentors[q]) + 1, "mentor_candidates": int(n_mentors_of[i]),
-            "mentee_rank": int(better_mentees[q]) + 1, "mentee_candidates": int(n_mentees_of[j]),
+            "score": facts[e][2],
+            "mentor_rank": better_mentor + 1, "mentor_candidates": n_mentors_of[i],
+            "mentee_rank": better_mentee + 1, "mentee_candidates": n_mentees_of[j],
             "locked": locked,
             "alternatives": shown,
         }
@@ -1318,11 +1427,9 @@ def _check_mentee_change(run, i: int, change: dict) -> dict | None | str:
     free_cost = res.dist_to_source(row["mentor"])
     cost = np.where(w_new > 0, -w_new + free_cost, np.inf)
     best = int(np.argmin(cost))
-    upper = None
-    if run.grouped:
-        upper = _gain_of_new_pairs(run, i, row["mentor"], w_new)
-        if not cost[best] < 0:
-            return "resolve" if upper is None or upper > 0 else None
+    if run.grouped and not cost[best] < 0:
+        upper = _gain_of_new_pairs(run, i, row["mentor"], w_new, 0)
+        return "resolve" if upper is None or upper > 0 else None
     if not cost[best] < 0:
         return None
     b = int(row["mentor"][best])
@@ -1332,14 +1439,16 @@ def _check_mentee_change(run, i: int, change: dict) -> dict | None | str:
     eff = run.effect(added, removed, new_edge=new_edge)
     if eff["objective_delta"] != -int(round(cost[best])):  # pragma: no cover - internal check
         raise AssertionError("mentee change cycle and its edges disagree")
-    if run.grouped and not _bound_effect(run, eff, upper, values.max(axis=1)):
+    if run.grouped and not _bound_effect(run, eff, _gain_of_new_pairs(run, i, row["mentor"], w_new,
+                                                                      eff["objective_delta"]), values.max(axis=1)):
         return "resolve"
     return _with_mentor(eff, run.mentee_ids[i])
 
 
-def _gain_of_new_pairs(run, i: int, mentors: np.ndarray, w_new: np.ndarray) -> float | None:
+def _gain_of_new_pairs(run, i: int, mentors: np.ndarray, w_new: np.ndarray, reached: int) -> float | None:
     """The most any legal assignment pairing mentee i by one of these new pairs can gain
-    over the proposal (None: not known, e.g. past the deadline)."""
+    over the proposal (None: not known, e.g. past the deadline), or a bound of it that does
+    not exceed `reached` when it does not (_upper)."""
     if len(run.graph.edges_of_mentee(i)):
         return None  # i's own pairs may hold i elsewhere in another grouping: no simple bound
 
@@ -1347,7 +1456,7 @@ def _gain_of_new_pairs(run, i: int, mentors: np.ndarray, w_new: np.ndarray) -> f
         best = np.where(w_new > 0, w_new - res.dist_to_source(mentors), -np.inf)
         return np.array([best.max() if len(best) else -np.inf])
 
-    return _upper(run, deltas, 1)[0][0]
+    return _upper(run, deltas, 1, [reached])[0][0]
 
 
 def _stays_flow(run, row: dict) -> bool:
@@ -1469,6 +1578,7 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
     shown = sorted({x for i in cand for x in cand[i][:limits.top_k]})
     forcing = dict(zip(shown, _forcing(run, shown)))
     status = _states(run, shown)
+    run.edge_facts(shown)
     changes = {i: _candidate_changes(run, i, cand[i], near[ri]) for ri, i in enumerate(rows.tolist())}
     _prefetch_rows(run, changes)
     for ri, i in enumerate(rows.tolist()):

@@ -15,6 +15,9 @@ def jsonable(value, digits: int = 4):
     kind = type(value)
     if kind in _PLAIN:
         return value
+    if kind is dict:  # the usual parameters: plain values and lists of them, read without a call each
+        return {k if type(k) is str else str(k): v if type(v) in _PLAIN else _plain_list(v, digits) if type(v) is list
+                else jsonable(v, digits) for k, v in value.items()}
     if isinstance(value, dict):
         return {str(k): v if type(v) in _PLAIN else jsonable(v, digits) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -26,6 +29,10 @@ def jsonable(value, digits: int = 4):
     if isinstance(value, float):
         return None if math.isnan(value) else round(value, digits)
     return value
+
+
+def _plain_list(values: list, digits: int) -> list:
+    return [v if type(v) in _PLAIN else jsonable(v, digits) for v in values]
 
 
 def dumps_readable(doc: dict) -> str:

@@ -214,15 +214,17 @@ def pair_records(result) -> list[dict]:
     values = graph.components[edges][:, [k for k, *_ in live]].tolist() if len(edges) else []
     reasons = [scoring.explain_pairs(comp, roster, mentees, mentors) for _, comp, *_ in live]
     priority = roster.mentees.priority.tolist()
+    wsum = float(wsum)
+    named = [(comp.NAME, weight, weight_share) for _, comp, weight, weight_share in live]
     out = []
     for n, (i, j) in enumerate(zip(mentees, mentors)):
         comps = {}
-        for (k, comp, weight, weight_share), value, reason in zip(live, values[n], reasons):
+        for (name, weight, weight_share), value, reason in zip(named, values[n], reasons):
             code, params = reason[n]
-            comps[comp.NAME] = {
-                "value": _round(value), "weight": weight_share,
-                "contribution": _round(value * weight / wsum),
-                "reason": {"code": code, "params": jsonable(params)},
+            comps[name] = {
+                "value": round(value, 4), "weight": weight_share,
+                "contribution": round(value * weight / wsum, 4),
+                "reason": {"code": code, "params": params},  # JSON values already (scoring's contract)
             }
         out.append({
             "mentor_id": roster.mentors.ids[j], "mentor_name": roster.mentors.names[j],

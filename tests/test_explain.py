@@ -686,10 +686,26 @@ def test_the_side_check_of_a_small_change_agrees_with_checking_the_whole_assignm
             np.flatnonzero(forced & ~chosen).tolist(), np.flatnonzero(chosen & ~forced).tolist())
 
 
+def _explained_without_solving_the_relaxation(monkeypatch, result) -> dict:
+    """The explained document, failing if the explanations solve the flow relaxation anew."""
+    import matcher.explain as explain
+    from matcher.solve import flow_with_locks
+
+    def no_second_flow(*args, lower=None, **kwargs):
+        if lower is None:  # cells of group decisions have bounds; the relaxation has none
+            raise AssertionError("the relaxation was solved again")
+        return flow_with_locks(*args, lower=lower, **kwargs)
+
+    monkeypatch.setattr(explain, "flow_with_locks", no_second_flow)
+    doc = result_document(result)
+    add_explanations(doc, result)
+    assert doc["explanations"]["forcing_method"] == "residual_within_groups"
+    return doc
+
+
 def test_explanations_of_a_group_programme_reuse_the_solvers_relaxed_optimum(monkeypatch):
     """The relaxation's optimum the group search started from is the one the explanations'
     residual graph needs: handed over with the solution, not solved a second time."""
-    import matcher.explain as explain
     from matcher.sample import generate_school
     from matcher.solve import edges_of_locks, flow_with_locks
     from matcher.solve.objective import slot_of_edges
@@ -701,16 +717,7 @@ def test_explanations_of_a_group_programme_reuse_the_solvers_relaxed_optimum(mon
     again = flow_with_locks(graph, sol.objective_def, slot_of_edges(graph),
                             result.roster.mentors.capacity.astype(np.int64), lock_edges)
     assert np.array_equal(sol.relaxed, again)
-
-    def no_second_flow(*args, lower=None, **kwargs):
-        if lower is None:  # cells of group decisions have bounds; the relaxation has none
-            raise AssertionError("the relaxation was solved again")
-        return flow_with_locks(*args, lower=lower, **kwargs)
-
-    monkeypatch.setattr(explain, "flow_with_locks", no_second_flow)
-    doc = result_document(result)
-    add_explanations(doc, result)
-    assert doc["explanations"]["forcing_method"] == "residual_within_groups"
+    doc = _explained_without_solving_the_relaxation(monkeypatch, result)
     forcings = [a["forcing"] for p in doc["pairs"] for a in p["explanation"]["alternatives"] if "forcing" in a]
     assert forcings and all(f["checked"] and f["method"] == "residual" for f in forcings)
 
@@ -791,3 +798,57 @@ def test_a_mentor_with_places_left_is_told_the_other_suitable_mentees_have_pairs
     assert Words(doc, "ru", "terminal").unused(r1) == ("1 другой подходящий наставляемый получил другого наставника, а подходящих "
                                            "этому наставнику наставляемых без пары нет")
     assert Words(doc, "en", "terminal").unused(r1).startswith("1 other suitable mentee was paired with another mentor")
+
+
+def test_an_answer_that_is_the_relaxations_optimum_comes_with_it_and_is_not_solved_again(monkeypatch):
+    """When the relaxation's optimum keeps every side rule it is the answer (proof
+    flow_relaxation_feasible): the solution hands it over, so the explanations' relaxed
+    residual graph does not solve that flow a second time."""
+    from matcher.sample import generate_school
+
+    result = match(generate_school(200, seed=7), load_config())
+    sol = result.solution
+    assert sol.proof == "flow_relaxation_feasible"
+    assert sol.relaxed is not None and np.array_equal(np.flatnonzero(sol.relaxed), sol.edges)
+    _explained_without_solving_the_relaxation(monkeypatch, result)
+
+
+def _explained_doc(result):
+    doc = result_document(result)
+    add_explanations(doc, result)
+    return doc
+
+
+def test_effects_of_a_few_edges_summed_in_python_are_the_arrays_effects(monkeypatch):
+    """_small_effects (Python sums, moves from dicts) and the array path give the same
+    document, every effect of every answer included."""
+    import matcher.explain as explain
+    from matcher.sample import generate_school
+
+    result = match(generate_school(120, seed=3), load_config())
+    monkeypatch.setattr(explain, "SMALL_EFFECTS", 0)
+    arrays = _explained_doc(result)
+    monkeypatch.setattr(explain, "SMALL_EFFECTS", 10 ** 9)
+    python = _explained_doc(result)
+    assert python == arrays
+    assert any(a.get("forcing", {}).get("moves") for p in arrays["pairs"] for a in p["explanation"]["alternatives"])
+
+
+def test_a_bound_the_relaxation_settles_asks_no_regrouping_cell(monkeypatch):
+    """Callers only compare a bound with an answer; every regrouping cell lies within the
+    relaxation, so where the relaxation's bound does not exceed the answers the cells are
+    not asked: the same document, fewer residual-graph questions."""
+    import matcher.explain as explain
+    from matcher.sample import generate_school
+    from matcher.solve.residual import FlowResidual
+
+    result = match(generate_school(200, seed=7), load_config())
+    asked = []
+    deltas = FlowResidual.forcing_deltas
+    monkeypatch.setattr(FlowResidual, "forcing_deltas", lambda self, edges: asked.append(1) or deltas(self, edges))
+    filtered = _explained_doc(result)
+    n_filtered, asked[:] = len(asked), []
+    upper = explain._upper
+    monkeypatch.setattr(explain, "_upper", lambda run, d, n, reached=None: upper(run, d, n))
+    assert _explained_doc(result) == filtered
+    assert n_filtered < len(asked)

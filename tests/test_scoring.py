@@ -506,3 +506,62 @@ def test_millions_of_pairs_are_scored_in_bulk(capsys):
     assert total.shape == (n,)
     with capsys.disabled():
         print("\n2.5M pairs, 5000x2500:", ", ".join(f"{k} {v:.2f}s" for k, v in times.items()))
+
+
+# ---------------------------------------------------------------- many pairs at once
+
+def test_bitset_rows_decoded_at_once_list_each_rows_members():
+    from matcher.scoring._util import decoder, members
+
+    rng = np.random.default_rng(0)
+    table = rng.integers(0, 2 ** 63, size=(40, 3), dtype=np.int64).view(np.uint64)
+    table[5] = 0
+    vocab = [f"w{n}" for n in range(192)]
+    rows = [3, 5, 5, 39, 0, 3]
+    get = decoder(table, vocab, rows)
+    for k in rows:
+        words, word_set = get(k)
+        assert words == members(table[k], vocab)
+        assert word_set == set(words)
+
+
+def test_explaining_many_pairs_at_once_says_what_explaining_each_alone_says():
+    """explain_pairs (each person's sets decoded once, every pair's fits in one pass, the
+    rankings read once) against explain of one pair at a time."""
+    people = [mentee("t1", interests=["chess", "music"], subjects=["math"], needs=["study"], psych={"anxiety": 2, "empathy": 7},
+                     availability=["mon_pm"], ranking=["a", "b"]),
+              mentee("t2", interests=["art"], needs=["career", "study"], psych={"anxiety": 9}, ranking=["b"]),
+              mentee("t3"),
+              mentor("a", interests=["chess"], subjects=["math"], offers=["study"], psych={"anxiety": 4, "empathy": 7},
+                     availability=["mon_pm", "tue_am"], ranking=["t2"]),
+              mentor("b", interests=["music", "art"], offers=["career"], psych={"empathy": 1}),
+              mentor("c")]
+    r = roster_of(*people)
+    pairs = [(i, j) for i in range(r.mentees.n) for j in range(r.mentors.n)] * 2
+    mentees, mentors = [i for i, _ in pairs], [j for _, j in pairs]
+    for comp in (interests, needs, availability, psych, ranking):
+        assert comp.explain_pairs(r, mentees, mentors) == [comp.explain(r, i, j) for i, j in pairs], comp.NAME
+
+
+def _json_ready(value) -> bool:
+    if type(value) in (str, int, bool, type(None)):
+        return True
+    if type(value) is list:
+        return all(_json_ready(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _json_ready(v) for k, v in value.items())
+    return False
+
+
+def test_every_components_explanation_parameters_are_json_values_as_they_are():
+    """The result document takes the parameters as the components give them (no copy through
+    jsonutil): Python strings, ints and lists of them, never numpy values or floats."""
+    from matcher.graph import build_graph
+    from matcher.sample import generate_school
+
+    r = build_roster(generate_school(60, seed=2), CONFIG)
+    g = build_graph(r, np.zeros((0, 2), dtype=np.int64))
+    pairs = g.mentee.tolist(), g.mentor.tolist()
+    for comp in scoring.COMPONENTS:
+        for code, params in scoring.explain_pairs(comp, r, *pairs):
+            assert type(code) is str and _json_ready(params), (comp.NAME, code, params)

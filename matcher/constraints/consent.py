@@ -7,7 +7,6 @@ data processing (001 §4.1, 002 §9). Parameters: [rules] in the configuration.
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 
@@ -76,25 +75,6 @@ def _missing(side, rules, idx) -> dict[str, np.ndarray]:
     return out
 
 
-def _lacking(side, rules, k: int) -> dict[str, bool]:
-    """_missing for one person, in Python scalars (explanations ask pair by pair, where numpy's
-    scalars cost more than the question)."""
-    def given(values) -> bool:
-        v = values[k].item()
-        return v == 1 if rules.missing_consent_is_no else v != 0
-
-    out = {}
-    if rules.require_consent:
-        out["consent"] = not given(side.consent)
-    if rules.require_data_consent:
-        out["data_consent"] = not given(side.data_consent)
-    if rules.require_guardian_consent:
-        age = side.age[k].item()
-        minor = age < rules.adult_age or (math.isnan(age) and side.category[k].item() == _STUDENT)
-        out["guardian_consent"] = minor and not given(side.guardian_consent)
-    return out
-
-
 def _side_ok(side, rules) -> np.ndarray:
     ok = np.ones(side.n, dtype=bool)
     for lacking in _missing(side, rules, slice(None)).values():
@@ -107,16 +87,31 @@ def check(roster, mentee, mentor, form):
     return _side_ok(roster.mentees, rules)[mentee] & _side_ok(roster.mentors, rules)[mentor]
 
 
+def _person_missing(side, rules, who: str, k: int) -> list[tuple]:
+    """The consents person k of `side` lacks, as (who, id, kind, answer); kept on the side per
+    person (explanations ask for a mentor's once per blocked pair: hundreds of times)."""
+    memo = side.__dict__.setdefault("_consent_missing", {})
+    found = memo.get((id(rules), who))
+    if found is None or found[0] is not rules:
+        # Every person's lacking consents at once (_missing), read as Python values.
+        lacking = _missing(side, rules, slice(None))
+        columns = [(kind, lacking[kind].tolist(), (getattr(side, kind) == -1).tolist())
+                   for kind in KINDS if kind in lacking]
+        found = memo[(id(rules), who)] = (rules, columns, {})
+    _, columns, people = found
+    items = people.get(k)
+    if items is None:
+        items = people[k] = [(who, side.ids[k], kind, "unknown" if unknown[k] else "no")
+                             for kind, lacks, unknown in columns if lacks[k]]
+    return items
+
+
 def details(roster, mentee, mentor, form):
     """The first missing consent as the message; `missing` lists every one, for suggestions."""
     rules = roster.config.rules
-    missing = []
-    for who, side, k in (("mentee", roster.mentees, mentee), ("mentor", roster.mentors, mentor)):
-        lacking = _lacking(side, rules, int(k))
-        for kind in KINDS:
-            if kind in lacking and lacking[kind]:
-                answer = "unknown" if getattr(side, kind)[k] == -1 else "no"
-                missing.append({"who": who, "id": side.ids[k], "consent": kind, "answer": answer})
+    missing = [{"who": who, "id": pid, "consent": kind, "answer": answer}
+               for who, side, k in (("mentee", roster.mentees, mentee), ("mentor", roster.mentors, mentor))
+               for who, pid, kind, answer in _person_missing(side, rules, who, int(k))]
     if not missing:
         return {}
     first = missing[0]

@@ -12,7 +12,9 @@ Every component module exposes:
         Bulk numpy, no Python loop per pair.
     def explain(roster, mentee: int, mentor: int) -> tuple[str, dict]
         a reason code and its parameters for one pair (one line for the consilium,
-        e.g. ("interests.shared", {"shared": ["шахматы"], "count": 1})).
+        e.g. ("interests.shared", {"shared": ["шахматы"], "count": 1})). The parameters are
+        JSON values already (str, int, bool, None, lists and dicts of them; no floats, fresh
+        for each pair): the result document takes them as they are.
     def explain_pairs(roster, mentees: list[int], mentors: list[int]) -> list[tuple[str, dict]]
         (optional) `explain` of many pairs at once, the same answers, where one numpy pass
         over the pairs is cheaper than a call per pair.

@@ -36,6 +36,24 @@ def members(row: np.ndarray, vocab: list[str]) -> list[str]:
     return out
 
 
+def decoder(table: np.ndarray, vocab: list[str], rows: list[int]):
+    """k -> (members of row k, as a list and as a set) for the rows `rows` of a packed bitset
+    table, all decoded at once (explaining many pairs meets a mentor several times). The lists
+    and sets are shared: read them only."""
+    wanted = np.unique(np.asarray(rows, dtype=np.int64))
+    bits = np.unpackbits(np.ascontiguousarray(table[wanted], dtype="<u8").view(np.uint8), axis=1, bitorder="little")
+    at, word = np.nonzero(bits)  # row by row, each in vocabulary order
+    ends = np.searchsorted(at, np.arange(len(wanted)), "right").tolist()
+    words = [vocab[w] for w in word.tolist()]
+    memo: dict[int, tuple[list[str], set[str]]] = {}
+    start = 0
+    for k, end in zip(wanted.tolist(), ends):
+        mine = words[start:end]
+        memo[k] = (mine, set(mine))
+        start = end
+    return memo.__getitem__
+
+
 def count(sets: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """|S| for the rows `idx` of a packed bitset table."""
     if len(idx) < len(sets):
@@ -56,12 +74,23 @@ def localized(key: str, values: list[str], term_prefix: str = "") -> dict:
     suffixed keys, so the explanation stays data and still reads naturally in each language."""
     out: dict = {key: list(values)}
     for lang in ("ru", "en"):
+        if not term_prefix:
+            out[f"{key}_{lang}"] = list(values)
+            continue
         labels = []
         for v in values:
             code = term_prefix + v
-            labels.append(render(code, None, lang) if term_prefix and code in MESSAGES else v)
+            label = _LABELS.get((code, lang))
+            if label is None:
+                label = v
+                if code in MESSAGES:  # a catalogue code's message (without parameters) never changes: kept
+                    label = _LABELS[(code, lang)] = render(code, None, lang)
+            labels.append(label)
         out[f"{key}_{lang}"] = labels
     return out
+
+
+_LABELS: dict[tuple[str, str], str] = {}  # (code, lang) -> the label localized() shows
 
 
 def row_kinds(table: np.ndarray) -> np.ndarray:

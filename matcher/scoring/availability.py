@@ -10,7 +10,7 @@ import numpy as np
 
 from ..i18n import register
 from ..arrays import count_and
-from ._util import count, members, row_kinds
+from ._util import count, decoder, row_kinds
 
 NAME = "availability"
 
@@ -40,9 +40,18 @@ def score(roster, mentee, mentor):
 
 
 def explain(roster, mentee, mentor):
+    return explain_pairs(roster, [int(mentee)], [int(mentor)])[0]
+
+
+def explain_pairs(roster, mentees, mentors) -> list[tuple[str, dict]]:
+    """`explain` of many pairs at once, each person's slots decoded once."""
     vocab = roster.vocab["slots"]
-    a = members(roster.mentees.sets["availability"][int(mentee)], vocab)
-    b = set(members(roster.mentors.sets["availability"][int(mentor)], vocab))
+    a = decoder(roster.mentees.sets["availability"], vocab, mentees)
+    b = decoder(roster.mentors.sets["availability"], vocab, mentors)
+    return [_explain(a(i)[0], b(j)[1]) for i, j in zip(map(int, mentees), map(int, mentors))]
+
+
+def _explain(a: list[str], b: set[str]) -> tuple[str, dict]:
     if not a or not b:
         return "availability.unknown", {}
     common = [s for s in a if s in b]

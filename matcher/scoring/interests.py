@@ -12,7 +12,7 @@ import numpy as np
 
 from ..i18n import register
 from ..arrays import count_and
-from ._util import count, members
+from ._util import count, decoder
 
 NAME = "interests"
 
@@ -53,11 +53,17 @@ def score(roster, mentee, mentor):
 
 
 def explain(roster, mentee, mentor):
-    mentee, mentor = int(mentee), int(mentor)
-    a = members(roster.mentees.sets["interests"][mentee], roster.vocab["interests"])
-    b = set(members(roster.mentors.sets["interests"][mentor], roster.vocab["interests"]))
-    sa = members(roster.mentees.sets["subjects"][mentee], roster.vocab["subjects"])
-    sb = set(members(roster.mentors.sets["subjects"][mentor], roster.vocab["subjects"]))
+    return explain_pairs(roster, [int(mentee)], [int(mentor)])[0]
+
+
+def explain_pairs(roster, mentees, mentors) -> list[tuple[str, dict]]:
+    """`explain` of many pairs at once, each person's sets decoded once."""
+    a, b, sa, sb = (decoder(side.sets[field], roster.vocab[field], rows) for field in ("interests", "subjects")
+                    for side, rows in ((roster.mentees, mentees), (roster.mentors, mentors)))
+    return [_explain(a(i)[0], b(j)[1], sa(i)[0], sb(j)[1]) for i, j in zip(map(int, mentees), map(int, mentors))]
+
+
+def _explain(a: list[str], b: set[str], sa: list[str], sb: set[str]) -> tuple[str, dict]:
     shared = [x for x in a if x in b]
     subjects = [x for x in sa if x in sb]
     if shared and subjects:

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..i18n import register
 from ..arrays import count_and
-from ._util import count, localized, members, row_kinds
+from ._util import count, decoder, localized, row_kinds
 
 NAME = "needs"
 
@@ -48,9 +48,18 @@ def score(roster, mentee, mentor):
 
 
 def explain(roster, mentee, mentor):
+    return explain_pairs(roster, [int(mentee)], [int(mentor)])[0]
+
+
+def explain_pairs(roster, mentees, mentors) -> list[tuple[str, dict]]:
+    """`explain` of many pairs at once, each person's sets decoded once."""
     vocab = roster.vocab["spheres"]
-    needs = members(roster.mentees.sets["needs"][int(mentee)], vocab)
-    offers = set(members(roster.mentors.sets["offers"][int(mentor)], vocab))
+    need = decoder(roster.mentees.sets["needs"], vocab, mentees)
+    offer = decoder(roster.mentors.sets["offers"], vocab, mentors)
+    return [_explain(need(i)[0], offer(j)[1]) for i, j in zip(map(int, mentees), map(int, mentors))]
+
+
+def _explain(needs: list[str], offers: set[str]) -> tuple[str, dict]:
     if not needs:
         return "needs.unknown", {}
     covered = [n for n in needs if n in offers]

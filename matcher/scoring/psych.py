@@ -8,6 +8,8 @@ Score = mean fit over the scales both people have; none in common: neutral 0.5.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..i18n import register
@@ -68,12 +70,23 @@ def _label(scale: str) -> str:
 
 
 def explain(roster, mentee, mentor):
-    fit = _fit(roster.mentees.psych[int(mentee)], roster.mentors.psych[int(mentor)], roster.psych_complementary)
-    have = np.flatnonzero(~np.isnan(fit))
+    return explain_pairs(roster, [int(mentee)], [int(mentor)])[0]
+
+
+def explain_pairs(roster, mentees, mentors) -> list[tuple[str, dict]]:
+    """`explain` of many pairs at once: every pair's fits in one array operation."""
+    fits = _fit(roster.mentees.psych[np.asarray(mentees, dtype=np.int64)],
+                roster.mentors.psych[np.asarray(mentors, dtype=np.int64)], roster.psych_complementary)
+    labels = [_label(scale) for scale in roster.psych_scales]
+    return [_explain(row, labels) for row in fits.tolist()]
+
+
+def _explain(fit: list[float], labels: list[str]) -> tuple[str, dict]:
+    have = [k for k, x in enumerate(fit) if not math.isnan(x)]
     if len(have) == 0:
         return "psych.unknown", {}
-    names = [_label(roster.psych_scales[k]) for k in have]
-    values = [int(round(100 * float(fit[k]))) for k in have]
+    names = [labels[k] for k in have]
+    values = [int(round(100 * fit[k])) for k in have]
     if len(have) == 1:
         return "psych.single", {"scale": names[0], "fit": values[0]}
     best = values.index(max(values))  # the first best scale, the last worst one

@@ -106,8 +106,38 @@ def _state(table, ranker_col, ranker, mentee, mentor):
 
 def explain(roster, mentee, mentor):
     mentee, mentor = int(mentee), int(mentor)
-    a, a_rank, a_of = _state(roster.mentee_rank_pairs, 0, mentee, mentee, mentor)
-    b, b_rank, b_of = _state(roster.mentor_rank_pairs, 1, mentor, mentee, mentor)
+    return _reason(_state(roster.mentee_rank_pairs, 0, mentee, mentee, mentor),
+                   _state(roster.mentor_rank_pairs, 1, mentor, mentee, mentor))
+
+
+def _states(table, ranker_col):
+    """_state of many pairs: (ranker, mentee, mentor) -> state, from one pass over the table."""
+    if not len(table):
+        return lambda ranker, mentee, mentor: (_OFF, 0, 0)
+    of: dict[int, int] = {}
+    hit: dict[tuple[int, int], int] = {}
+    for row in table.tolist():
+        r, place = row[ranker_col], row[2]
+        of[r] = max(of.get(r, place), place)
+        key = (row[0], row[1])
+        hit[key] = min(hit.get(key, place), place)
+
+    def state(ranker, mentee, mentor):
+        if ranker not in of:
+            return "silent", 0, 0
+        place = hit.get((mentee, mentor))
+        return ("unranked", 0, of[ranker]) if place is None else ("ranked", place, of[ranker])
+    return state
+
+
+def explain_pairs(roster, mentees, mentors) -> list[tuple[str, dict]]:
+    """`explain` of many pairs at once (result.json's chosen pairs)."""
+    a, b = _states(roster.mentee_rank_pairs, 0), _states(roster.mentor_rank_pairs, 1)
+    return [_reason(a(i, i, j), b(j, i, j)) for i, j in zip(map(int, mentees), map(int, mentors))]
+
+
+def _reason(mentee_side: tuple, mentor_side: tuple) -> tuple[str, dict]:
+    (a, a_rank, a_of), (b, b_rank, b_of) = mentee_side, mentor_side
     if a == _OFF and b == _OFF:
         return "ranking.none", {}
     params = {}

@@ -157,8 +157,7 @@ class PartCells:
     def _feasible(self, c: Cell, d: np.ndarray) -> np.ndarray:
         """Potentials making every reduced cost >= 0: `d` if it does (a parent's, after a
         shortest-path update), else new ones (solve.flow.feasible_potentials)."""
-        A, B = np.nonzero(c.M < INF)
-        C = c.M[A, B]
+        A, B, C = self._arcs(c)
         if not len(A) or (C + d[A] - d[B]).min() >= 0:
             return d
         return feasible_potentials(A, B, C, self.N)  # pragma: no cover - the update keeps them feasible
@@ -166,10 +165,18 @@ class PartCells:
     def _graph(self, c: Cell):
         """The reduced residual graph (every cost >= 0) as a sparse matrix for scipy."""
         if c.G is None:
-            rows, cols = np.nonzero(c.M < INF)
-            red = (c.M[rows, cols] + c.d[rows] - c.d[cols]).astype(np.float64)
-            c.G = csr_matrix((red, cols, np.searchsorted(rows, np.arange(self.N + 1))), shape=(self.N, self.N))
+            rows, cols, cost = self._arcs(c)
+            red = (cost + c.d[rows] - c.d[cols]).astype(np.float64)
+            indptr = np.searchsorted(rows, np.arange(self.N + 1)).astype(np.int32)
+            c.G = csr_matrix((red, cols.astype(np.int32), indptr), shape=(self.N, self.N))
         return c.G
+
+    def _arcs(self, c: Cell) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The residual matrix's arcs in row-major order: tails, heads, costs (np.nonzero of a
+        2-D mask, at a fifth of its time)."""
+        flat = np.flatnonzero(c.M < INF)
+        rows = flat // self.N
+        return rows, flat - rows * self.N, c.M.ravel()[flat]
 
     def _shortest(self, c: Cell, src: int, dst: int) -> tuple[np.ndarray, list[int] | None]:
         """Reduced distances from src, and a shortest node path to dst (None: unreachable)."""

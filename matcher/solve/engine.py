@@ -161,7 +161,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             edges = np.flatnonzero(relaxed)
             proof = "flow" if not needs_cpsat else "flow_relaxation_feasible"
             return Solution("OPTIMAL", "flow", edges, relaxed_value, relaxed_value, objective.level_totals(edges),
-                            time.perf_counter() - t0, objective, proof=proof)
+                            time.perf_counter() - t0, objective, proof=proof, relaxed=relaxed)
         hint, upper = relaxed, relaxed_value
         # 5. Warm group search.
         warm = None
