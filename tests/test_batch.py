@@ -408,6 +408,45 @@ class PoisonedPool:
         self.restarts += 1
 
 
+class ChunkedCluster:
+    """A cluster that takes programmes `chunk` at a time, and loses its worker (an exception
+    from the task, as Dask's KilledWorker) on any task holding `poison`."""
+
+    crash_errors = ()
+    window = 2
+
+    def __init__(self, chunk: int, poison: str):
+        self.chunk, self.poison, self.tasks = chunk, poison, []
+
+    def submit(self, fn, first, options):
+        task = list(first) if isinstance(first, tuple) else [first]
+        self.tasks.append([p.name for p in task])
+        future = cf.Future()
+        if any(p.name == self.poison for p in task):
+            future.set_exception(RuntimeError("worker lost"))
+        else:  # what the worker function gives: a list for a chunk, an Outcome for one programme
+            outcomes = [Outcome(p.name, p.folder, OPTIMAL) for p in task]
+            future.set_result(outcomes if isinstance(first, tuple) else outcomes[0])
+        return future
+
+
+def test_programmes_go_in_chunks_and_a_lost_chunk_is_run_again_one_programme_at_a_time():
+    names = [f"p{k}" for k in range(13)]
+    cluster = ChunkedCluster(3, "p4")
+    outcomes = {}
+    run_all(cluster, [Programme(n, n) for n in names], OPTIONS, lambda p, o: outcomes.setdefault(p.name, []).append(o))
+    assert sorted(outcomes) == sorted(names) and all(len(o) == 1 for o in outcomes.values())  # each once
+    assert {n: o[0].status for n, o in outcomes.items()} == {n: FAILED if n == "p4" else OPTIMAL for n in names}
+    assert "worker lost" in outcomes["p4"][0].notes[0]
+    assert cluster.tasks[:2] == [["p0", "p1", "p2"], ["p3", "p4", "p5"]]
+    # the lost chunk's programmes, each alone, before any other chunk
+    assert cluster.tasks[2:5] == [["p3"], ["p4"], ["p5"]]
+    # a batch too small to give every worker whole chunks is not chunked
+    small = ChunkedCluster(3, "none")
+    run_all(small, [Programme(n, n) for n in names[:3]], OPTIONS, lambda p, o: None)
+    assert small.tasks == [["p0"], ["p1"], ["p2"]]
+
+
 @pytest.mark.parametrize("shares_disk", [False, True])
 def test_outputs_are_written_by_the_worker_only_where_it_sees_the_out_folder(district, local_run, tmp_path,
                                                                               shares_disk):
@@ -489,3 +528,19 @@ def test_the_command_runs_on_a_dask_scheduler_given_by_its_address(small_distric
     assert run.exit_code == 0, run.output
     for name in ("one", "two", "three"):
         assert _files(tmp_path / "dask" / name) == _files(tmp_path / "inline" / name)
+
+
+def test_a_dask_cluster_runs_chunks_of_programmes_with_the_same_outcomes(district):
+    distributed = pytest.importorskip("distributed")
+    programmes = find_programmes(district["root"]).programmes
+    alone = {p.name: run_programme(p, OPTIONS) for p in programmes}
+    got = []
+    with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=1,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        executor = DaskExecutor(client=client)
+        assert executor.chunk > 1 and executor.window == 2
+        run_all(executor, programmes * 4, OPTIONS, lambda p, o: got.append((p.name, o)))
+    assert sorted(name for name, _ in got) == sorted(p.name for p in programmes * 4)
+    for name, outcome in got:
+        assert (outcome.status, outcome.numbers, outcome.files) == (alone[name].status, alone[name].numbers,
+                                                                    alone[name].files)

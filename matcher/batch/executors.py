@@ -36,7 +36,8 @@ LOCAL_CLUSTER_SETTINGS = {
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.scheduler.work-stealing": False,
 }
-WINDOW_REFRESH = 5.0  # seconds between asking a Dask scheduler how many worker threads it has
+WINDOW_REFRESH = 5.0
+DASK_CHUNK = 4  # seconds between asking a Dask scheduler how many worker threads it has
 
 
 class ExecutorError(Exception):
@@ -104,6 +105,7 @@ class DaskExecutor:
     reported failed."""
 
     crash_errors = ()
+    chunk = DASK_CHUNK  # programmes a task (runner.run_all): a task's own cost spread over several
 
     def __init__(self, scheduler: str | None = None, *, client=None, workers: int | None = None,
                  shares_disk: bool = False):

@@ -19,7 +19,7 @@ from ..problems import ProblemReport
 from .discover import Programme, find_programmes
 from .summary import LOW_MATCH_RATE, summary_files
 from .worker import (DONE, FAILED, INFEASIBLE, REJECTED, Outcome, RunOptions, exception_text, run_programme,
-                     write_outputs)
+                     run_programmes, write_outputs)
 
 register({
     "batch.out_inside_input": ("--out {path} лежит внутри папки анкет {input}: при следующем запуске результаты "
@@ -186,35 +186,49 @@ def run_all(executor, programmes: list[Programme], options: RunOptions,
     """Each programme through `executor`, `finished` called as each one comes back (in the
     order they finish). With `out`, each worker writes its programme's output set there itself
     (the executor's processes see --out under the same path), so the files never travel back
-    to this process. A programme whose worker died is run again alone; dying alone, it is
-    reported failed and the rest go on."""
+    to this process. An executor with `chunk` > 1 (Dask: each task costs the scheduler, the
+    client and the worker's event loop some milliseconds) takes up to that many programmes a
+    task, fewer when the batch is too small to keep every worker busy with whole chunks. A
+    programme whose worker died, or whose chunk failed, is run again alone; failing alone, it
+    is reported failed and the rest go on."""
     queue, suspects = deque(programmes), deque()
     where = () if out is None else (out,)
-    inflight: dict[cf.Future, tuple[Programme, bool, int]] = {}
+    size = max(1, min(getattr(executor, "chunk", 1), len(programmes) // (2 * max(1, executor.window))))
+    inflight: dict[cf.Future, tuple[tuple[Programme, ...], bool, int]] = {}
     generation = 0  # of the local pool: a break seen from an older pool's futures restarts nothing
     while queue or suspects or inflight:
         alone = bool(suspects)
         while (suspects or (queue and not alone)) and len(inflight) < (1 if alone else executor.window):
-            programme = suspects.popleft() if alone else queue.popleft()
-            inflight[executor.submit(run_programme, programme, options, *where)] = (programme, alone, generation)
+            if alone:
+                task = (suspects.popleft(),)
+            else:
+                task = tuple(queue.popleft() for _ in range(min(size, len(queue))))
+            future = (executor.submit(run_programme, task[0], options, *where) if len(task) == 1 else
+                      executor.submit(run_programmes, task, options, *where))
+            inflight[future] = (task, alone, generation)
         done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
         for future in done:
-            programme, isolated, born = inflight.pop(future)
+            task, isolated, born = inflight.pop(future)
             try:
-                outcome = future.result()
+                result = future.result()
+                outcomes = result if isinstance(result, list) else [result]
             except executor.crash_errors:
                 if born == generation:
                     executor.restart()
                     generation += 1
                 if not isolated:
-                    suspects.append(programme)
+                    suspects.extend(task)
                     continue
-                outcome = Outcome(programme.name, programme.folder, FAILED,
-                                  notes=[render("batch.worker_died", None, options.lang)])
+                outcomes = [Outcome(task[0].name, task[0].folder, FAILED,
+                                    notes=[render("batch.worker_died", None, options.lang)])]
             except Exception as exc:  # a worker lost for good (Dask's KilledWorker), a lost connection
-                outcome = Outcome(programme.name, programme.folder, FAILED, notes=[
-                    render("batch.crashed", {"error": exception_text(exc)}, options.lang)])
-            finished(programme, outcome)
+                if len(task) > 1:  # which programme of the chunk it was: each one alone tells
+                    suspects.extend(task)
+                    continue
+                outcomes = [Outcome(task[0].name, task[0].folder, FAILED, notes=[
+                    render("batch.crashed", {"error": exception_text(exc)}, options.lang)])]
+            for programme, outcome in zip(task, outcomes):
+                finished(programme, outcome)
 
 
 def _check_batch_settings(found) -> None:

@@ -130,6 +130,12 @@ def run_programme(programme: Programme, options: RunOptions, out: str | Path | N
     return outcome
 
 
+def run_programmes(programmes: tuple[Programme, ...], options: RunOptions, out: str | Path | None = None
+                   ) -> list[Outcome]:
+    """run_programme for each of a chunk of programmes, one after another, in one task."""
+    return [run_programme(programme, options, out) for programme in programmes]
+
+
 def write_outputs(out: Path, programme: Programme, outcome: Outcome, lang: str) -> None:
     """The programme's output set into out/<folder>, as `matcher match --out` writes it
     (staged, swapped in, with its manifest); a folder that cannot be written fails this
