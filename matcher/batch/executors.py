@@ -36,8 +36,11 @@ LOCAL_CLUSTER_SETTINGS = {
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.scheduler.work-stealing": False,
 }
-WINDOW_REFRESH = 5.0
-DASK_CHUNK = 4  # seconds between asking a Dask scheduler how many worker threads it has
+WINDOW_REFRESH = 5.0  # seconds between asking a Dask scheduler how many worker threads it has
+# Programmes a Dask task takes: each task costs the scheduler, the client and the worker's event
+# loop a few milliseconds of the same cores (1,000 programmes on 2 cores: 1.18x the local run
+# with one programme a task, 1.09x with four).
+DASK_CHUNK = 4
 
 
 class ExecutorError(Exception):
