@@ -460,18 +460,16 @@ class HistoryRun:
     removed again."""
 
     def __init__(self, path, school_year_text, config, lang):
-        import re
-
         self.path, self.lang, self.history, self.created, self.tried = path, lang, None, False, False
         if path is None:
             return
-        from .history import History, HistoryError, school_year
+        from .history import History, HistoryError, parse_school_year, school_year
 
-        m = re.fullmatch(r"\s*(\d{4})\s*/\s*(\d{4})\s*", school_year_text or "")
-        if school_year_text is not None and not (m and int(m[2]) == int(m[1]) + 1):
+        year = parse_school_year(school_year_text) if school_year_text is not None else None
+        if school_year_text is not None and year is None:
             click.echo(render("cli.bad_school_year", {"value": school_year_text}, lang), err=True)
             sys.exit(2)
-        self.year = f"{m[1]}/{m[2]}" if m else school_year(config.reference_date())
+        self.year = year or school_year(config.reference_date())
         self.created = not Path(path).exists()
         try:
             self.history = History.open(path)
@@ -866,7 +864,8 @@ def monitor_import_cmd(file, history_path, stage, programme, school_year, mappin
     """Import one stage of the monitoring: per pair (mentee and mentor ids) the nine indicators
     scored 0/1/2 and both partners' satisfaction. A file with any problem changes nothing
     (exit 1, each problem as file:row:column)."""
-    from .monitor.importer import import_monitoring, parse_school_year, summary
+    from .history import parse_school_year
+    from .monitor.importer import import_monitoring, summary
 
     lang = _lang(lang)
     year = parse_school_year(school_year) if school_year is not None else None

@@ -185,7 +185,15 @@ def test_a_folder_as_the_history_is_refused(school, tmp_path):
     assert done.exit_code == 1 and f"{tmp_path}: the history file cannot be opened" in done.output
 
 
-@pytest.mark.parametrize("year", ["2026-2027", "2026/2028", "26/27"])
+def test_a_school_year_written_with_a_dash_is_the_one_monitor_import_takes(school, tmp_path):
+    _, mentors, mentees = school
+    done = run("match", "--mentors", mentors, "--mentees", mentees, "--out", tmp_path / "out", "--history",
+               tmp_path / "school.db", "--school-year", "2027-2028", "--lang", "en")
+    assert done.exit_code == 0, done.output
+    assert "school year 2027/2028, run 1" in done.output
+
+
+@pytest.mark.parametrize("year", ["2026/2028", "26/27", "2026"])
 def test_a_malformed_school_year_is_a_usage_error(school, tmp_path, year):
     _, mentors, mentees = school
     done = run("match", "--mentors", mentors, "--mentees", mentees, "--out", tmp_path / "out", "--history",

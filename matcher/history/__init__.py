@@ -6,6 +6,6 @@ the file; `History.record_run(doc, kind=...)` keeps a run of `match` or `rematch
 the earlier years change in this year's match (pairs never proposed again, raised priorities).
 """
 from .schema import VERSION
-from .store import History, HistoryError, school_year, sha256_file
+from .store import History, HistoryError, parse_school_year, school_year, sha256_file
 
-__all__ = ["VERSION", "History", "HistoryError", "school_year", "sha256_file"]
+__all__ = ["VERSION", "History", "HistoryError", "parse_school_year", "school_year", "sha256_file"]

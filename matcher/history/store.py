@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +51,15 @@ def school_year(date: dt.date) -> str:
     """The school year a date falls in: September to August ('2026/2027' from 1 Sept 2026)."""
     start = date.year if date.month >= 9 else date.year - 1
     return f"{start}/{start + 1}"
+
+
+def parse_school_year(text: str) -> str | None:
+    """'2026/2027' from '2026/2027', '2026-2027' or ' 2026 / 2027 ' (the form every command takes
+    and the history stores); None when it is not a school year."""
+    found = re.fullmatch(r"\s*(\d{4})\s*[/-]\s*(\d{4})\s*", text)
+    if found is None or int(found[2]) != int(found[1]) + 1:
+        return None
+    return f"{found[1]}/{found[2]}"
 
 
 def sha256_file(path: str | Path) -> str:

@@ -230,14 +230,6 @@ def _programme_year(history: History, programme, school_year, label: str,
     return programme, school_year
 
 
-def parse_school_year(text: str) -> str | None:
-    """'2026/2027' from '2026/2027', '2026-2027' or ' 2026 / 2027 '; None when it is not a school year."""
-    found = re.fullmatch(r"\s*(\d{4})\s*[/-]\s*(\d{4})\s*", text)
-    if found is None or int(found[2]) != int(found[1]) + 1:
-        return None
-    return f"{found[1]}/{found[2]}"
-
-
 def _choices(names: list[str]) -> str:
     return ", ".join(f"«{n}»" for n in names)
 
