@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from test_batch import HOSTILE, InlineExecutor, _rows, _write_rows, district_file
-from test_report_browser import browser  # noqa: F401 - the headless Chromium fixture, shared
+from test_report_browser import assert_static_page, browser  # noqa: F401 - the headless Chromium fixture, shared
 
 from matcher.batch import RunOptions, run_batch
 
@@ -34,11 +34,7 @@ def summaries(tmp_path_factory):
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_summary_opens_without_requests_console_errors_or_scripts(browser, summaries, lang):
     urls, _ = summaries
-    browser.open(urls[lang])
-    assert browser.requests() == [urls[lang]]
-    assert browser.console_errors() == []
-    assert browser.evaluate("document.documentElement.lang") == lang
-    assert browser.evaluate("document.scripts.length") == 0 and browser.evaluate("document.images.length") == 0
+    assert_static_page(browser, urls[lang], lang)
 
 
 def test_hostile_names_and_cells_show_as_text(browser, summaries):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from test_monitor_report import handmade_doc, insert_monitoring, invoke, record, row
-from test_report_browser import browser  # noqa: F401 - the headless Chromium fixture, shared
+from test_report_browser import assert_static_page, browser  # noqa: F401 - the headless Chromium fixture, shared
 
 from matcher.history import History
 
@@ -38,11 +38,7 @@ def pages(tmp_path_factory):
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_the_monitoring_report_opens_without_requests_console_errors_or_scripts(browser, pages, lang):
-    browser.open(pages[lang])
-    assert browser.requests() == [pages[lang]]
-    assert browser.console_errors() == []
-    assert browser.evaluate("document.documentElement.lang") == lang
-    assert browser.evaluate("document.scripts.length") == 0 and browser.evaluate("document.images.length") == 0
+    assert_static_page(browser, pages[lang], lang)
 
 
 def test_hostile_names_show_as_text_in_the_pairs_and_the_attention_list(browser, pages):

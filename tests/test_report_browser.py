@@ -204,6 +204,16 @@ from test_report import HOSTILE_MENTEE, HOSTILE_MENTOR, school_document, sensiti
 from matcher.report import write_report  # noqa: E402
 
 
+def assert_static_page(browser, url: str, lang: str) -> None:
+    """A page that must stand alone without script (the batch summary, the monitoring report):
+    it asks for nothing but itself, logs no error, says its language, has no script or image."""
+    browser.open(url)
+    assert browser.requests() == [url]
+    assert browser.console_errors() == []
+    assert browser.evaluate("document.documentElement.lang") == lang
+    assert browser.evaluate("document.scripts.length") == 0 and browser.evaluate("document.images.length") == 0
+
+
 @pytest.fixture(scope="module")
 def browser():
     binary = chromium_binary()
