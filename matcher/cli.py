@@ -683,13 +683,16 @@ def rematch_cmd(lang, config_path, mapping, mentors, mentees, participants, prev
 @click.option("--scheduler", metavar="ADDRESS",
               help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask; without it a local "
                    "cluster). Its workers must see INPUT under the same path.")
+@click.option("--shared-out", is_flag=True,
+              help="With --scheduler: the cluster's workers see --out under the same path too, so each writes its "
+                   "programmes' results there itself instead of sending them back (about 1 MB a programme).")
 @click.option("--force", is_flag=True, help="Run every programme, also those unchanged since the last run.")
 @click.option("--low-match-rate", type=click.FloatRange(0, 1), default=0.75, show_default=True,
               help="A programme pairing a smaller share of its mentees is listed as needing attention.")
 @run_options
 @LANG_OPTION
-def batch_cmd(input_path, out_dir, config_path, mapping, workers, executor, scheduler, force, low_match_rate, engine,
-              time_limit, seed, xlsx, headers, quiet, anonymize, include_sensitive, lang):
+def batch_cmd(input_path, out_dir, config_path, mapping, workers, executor, scheduler, shared_out, force, low_match_rate,
+              engine, time_limit, seed, xlsx, headers, quiet, anonymize, include_sensitive, lang):
     """Match a district's programmes in one run: a folder per programme, files named by
     programme (school12_mentors.csv), or one file with a programme column.
 
@@ -708,7 +711,10 @@ def batch_cmd(input_path, out_dir, config_path, mapping, workers, executor, sche
     options = RunOptions(lang=lang, headers=headers, seed=seed, time_limit=time_limit, engine=engine, xlsx=xlsx,
                          anonymize=anonymize, include_sensitive=include_sensitive)
     try:
-        pool = DaskExecutor(scheduler, workers=workers) if executor == "dask" else LocalExecutor(workers)
+        if shared_out and not (executor == "dask" and scheduler):
+            raise ExecutorError("batch.shared_out_alone")
+        pool = DaskExecutor(scheduler, workers=workers, shares_disk=shared_out) if executor == "dask" \
+            else LocalExecutor(workers)
     except ExecutorError as exc:
         click.echo(render(exc.code, exc.params, lang), err=True)
         sys.exit(2)

@@ -518,16 +518,33 @@ def test_an_out_directory_holding_other_files_is_refused_and_left_alone(small_di
     assert [p.name for p in out.iterdir()] == ["summary.csv"] and (out / "summary.csv").read_text() == "my own"
 
 
-def test_the_command_runs_on_a_dask_scheduler_given_by_its_address(small_district, tmp_path):
+@pytest.mark.parametrize("shared_out", [False, True], ids=["outputs-sent-back", "shared-out"])
+def test_the_command_runs_on_a_dask_scheduler_given_by_its_address(small_district, tmp_path, monkeypatch, shared_out):
     distributed = pytest.importorskip("distributed")
+    import matcher.batch.runner as runner
+
     run_batch(small_district, tmp_path / "inline", options=OPTIONS, executor=InlineExecutor())
+    written_here = []  # programmes whose results came back and were written by the batch process
+    monkeypatch.setattr(runner, "write_outputs", lambda out, programme, *a: written_here.append(programme.name)
+                        or write_outputs(out, programme, *a))
     with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=1,
                                   dashboard_address=None) as cluster:
         run = CliRunner().invoke(main, ["batch", str(small_district), "--out", str(tmp_path / "dask"), "--executor",
-                                        "dask", "--scheduler", cluster.scheduler_address, "--lang", "ru", "-q"])
+                                        "dask", "--scheduler", cluster.scheduler_address, "--lang", "ru", "-q"]
+                                 + (["--shared-out"] if shared_out else []))
     assert run.exit_code == 0, run.output
     for name in ("one", "two", "three"):
         assert _files(tmp_path / "dask" / name) == _files(tmp_path / "inline" / name)
+    assert sorted(written_here) == ([] if shared_out else ["one", "three", "two"])
+
+
+@pytest.mark.parametrize("args", [[], ["--executor", "dask"]], ids=["local", "local-dask"])
+def test_shared_out_without_a_scheduler_is_a_usage_error(small_district, tmp_path, args):
+    run = CliRunner().invoke(main, ["batch", str(small_district), "--out", str(tmp_path / "out"), "--shared-out",
+                                    "--lang", "ru", *args])
+    assert run.exit_code == 2
+    assert "--shared-out ставится вместе с --executor dask --scheduler" in run.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_dask_cluster_runs_chunks_of_programmes_with_the_same_outcomes(district):

@@ -20,6 +20,11 @@ register({
                       "--executor dask needs the package distributed: pip install 'mentor-matcher[dask]'"),
     "batch.no_scheduler": ("не удаётся подключиться к планировщику Dask {address}: {error}",
                            "cannot connect to the Dask scheduler {address}: {error}"),
+    "batch.shared_out_alone": (
+        "--shared-out ставится вместе с --executor dask --scheduler АДРЕС: рабочие процессы этого компьютера и "
+        "локальный кластер Dask и так сами записывают результаты в --out",
+        "--shared-out goes with --executor dask --scheduler ADDRESS: this machine's worker processes and the local "
+        "Dask cluster write the results under --out themselves anyway"),
 })
 
 
