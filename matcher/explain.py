@@ -12,8 +12,9 @@ What is added (keys of the document):
   from, to}], moves_total, within_groups, bound {level: delta}} or {checked: false,
   reason: deadline}}. The score's parts stay in pair["components"].
 - unmatched["explanation"]: why (no_form | no_mentor_in_form | no_candidate |
-  candidates_taken | candidates_without_places | group_rules | category_not_in_form |
-  category_unknown_not_in_form | group_min_unreachable | mutual) with why_params (those of the
+  candidates_taken | not_chosen (taken, in an answer without proof) | candidates_without_places |
+  group_rules | category_not_in_form | category_unknown_not_in_form | group_min_unreachable |
+  mutual) with why_params (those of the
   unmatched.* reason of the same name), blocked_by / blocked_only_by {rule: mentors} (only
   the rules that decide: a pair outside a form's categories counts for form_compat alone),
   near_misses [{mentor_id, score, code, form, details}], candidates (as alternatives),

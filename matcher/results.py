@@ -41,9 +41,14 @@ register({
     "unmatched.no_places": ("у {count} {count:plural:подходящего наставника|подходящих наставников|"
                             "подходящих наставников} нет мест (вместимость 0)",
                             "{count} suitable {count:plural:mentor has|mentors have} no places (capacity 0)"),
-    "unmatched.not_chosen": ("пара не выбрана: {count} {count:plural:подходящий наставник|подходящих наставника|"
-                             "подходящих наставников}",
-                             "not paired: {count} suitable {count:plural:mentor|mentors}"),
+    # candidates_taken without the proof: the solver stopped at the time limit before it.
+    "unmatched.not_chosen": ("{count} {count:plural:подходящий наставник занят|подходящих наставника заняты|"
+                             "подходящих наставников заняты} другими наставляемыми, а решатель остановился по лимиту "
+                             "времени (--time-limit) раньше, чем проверил, можно ли освободить место без потерь для "
+                             "других пар",
+                             "{count} suitable {count:plural:mentor is|mentors are} needed by other mentees, and the "
+                             "solver stopped at the time limit (--time-limit) before checking whether a place could "
+                             "be freed without a loss to other pairs"),
     "unmatched.category_not_in_form": ("категория наставляемого «{category}» не допускается в {forms_count:plural:"
                                        "выбранной форме|выбранных формах|выбранных формах} {forms} "
                                        "(допустимы: {allowed}): пару в {forms_count:plural:ней|них|них} составить "
@@ -287,6 +292,8 @@ class CandidateContext:
         self.chosen[self.edges] = True
         self.capacity = roster.mentors.capacity.astype(np.int64)
         self.load = np.bincount(graph.mentor[self.edges], minlength=roster.mentors.n)
+        # Whether "pairing them there makes the result worse" is proven (else only that the places are taken).
+        self.proven = result.solution.status == "OPTIMAL"
         self.unreachable = unreachable_groups(result)
         self.in_unreachable = np.zeros(roster.mentors.n, dtype=bool)
         self.in_unreachable[list(self.unreachable)] = True
@@ -353,8 +360,11 @@ class CandidateContext:
             return "unmatched.mutual", {"mentee": roster.mentees.ids[i],
                                         "mentor": roster.mentors.ids[int(graph.mentor[live[0]])]}
         if (live_states == 4).any():
+            # Proven for an optimum (one more pair would raise it) and for an answer cut short,
+            # which the solver completes (solve.side.complete): no free place takes them legally.
             return "unmatched.group_rules", {}
-        return "unmatched.candidates_taken", {"count": int((live_states == 3).sum())}
+        taken = int((live_states == 3).sum())
+        return ("unmatched.candidates_taken" if self.proven else "unmatched.not_chosen"), {"count": taken}
 
 
 def unreachable_groups(result) -> dict[int, int]:

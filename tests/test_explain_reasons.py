@@ -300,3 +300,32 @@ def test_no_placeholder_and_no_form_id_is_left_in_any_explanation(programme):
             assert not re.search(r"\{[a-z_]+(:[^}]*)?\}", line), line
         for form in doc["program"]["forms"]:
             assert f"'{form}'" not in text and f"«{form}»" not in text, form
+
+
+def test_an_answer_cut_short_does_not_claim_that_a_taken_place_would_cost_the_result():
+    """The same three people, answered without proof (a run cut short by --time-limit): the
+    worse assignment, E2 with R1, marked FEASIBLE. E1 is left out because R1's place is taken,
+    but nothing proved that pairing E1 there makes the result worse (it would make it better):
+    the reason says the place is taken and the solver stopped before checking."""
+    import dataclasses
+
+    import numpy as np
+
+    people = [person("R1", "mentor", "teacher", ["teacher_student"], interests=["chess", "music"]),
+              person("E1", "mentee", "student", ["teacher_student"], interests=["chess", "music"]),
+              person("E2", "mentee", "student", ["teacher_student"], interests=["chess", "football"])]
+    result = match(people, load_config(overrides=INTERESTS_ONLY))
+    g, roster = result.graph, result.roster
+    worse = next(e for e in range(g.n_edges) if roster.mentees.ids[int(g.mentee[e])] == "E2")
+    result.solution = dataclasses.replace(result.solution, status="FEASIBLE", edges=np.array([worse]))
+    doc = result_document(result)
+    add_explanations(doc, result)
+    u = unmatched(doc, "E1")
+    assert u["reason_code"] == "unmatched.not_chosen" and u["explanation"]["why"] == "not_chosen"
+    ru = ("1 подходящий наставник занят другими наставляемыми, а решатель остановился по лимиту времени "
+          "(--time-limit) раньше, чем проверил, можно ли освободить место без потерь для других пар")
+    en = ("1 suitable mentor is needed by other mentees, and the solver stopped at the time limit (--time-limit) "
+          "before checking whether a place could be freed without a loss to other pairs")
+    assert (unmatched_line(u, "ru", doc), unmatched_line(u, "en", doc)) == (ru, en)
+    words = all_words(doc)
+    assert "станет хуже" not in words["ru"] and "makes the overall result worse" not in words["en"]

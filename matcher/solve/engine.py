@@ -20,7 +20,7 @@ from .flow import TOP_K, CostRangeError, top_k
 from .locks import Lock, edges_of_locks, flow_with_locks, precheck_locks
 from .objective import Objective, level_gaps, objective_for, slot_of_edges
 from .residual import prune_edges
-from .side import repair, side_constraints
+from .side import complete, repair, side_constraints
 from .warm import warm_branch_and_bound
 
 FLOW_COST_LIMIT = 2 ** 62
@@ -95,7 +95,8 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     bounds every stage that can run long: branch and bound, CP-SAT's model building and
     search. Past it the best legal assignment found so far is returned, FEASIBLE, with its
     bound and per-level gaps; the flow relaxation and its repair (the fallback answer) always
-    run. An INFEASIBLE answer carries the raw clash (the locks and what they break); reducing
+    run. Every answer without proof is completed (side.complete): a mentee left out beside a
+    free place that could legally take them gets it. An INFEASIBLE answer carries the raw clash (the locks and what they break); reducing
     it to minimal cores is the caller's (matcher.conflicts.explain_conflicts)."""
     t0 = time.perf_counter()
     deadline = t0 + time_limit if deadline is None else min(deadline, t0 + time_limit)
@@ -141,6 +142,13 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     search_deadline = deadline - min(len(objective.names) * 1.5 * t_flow, 0.25 * max(0.0, deadline - t0))
 
     def unproven(edges, bound, engine_name, proof, by_time=True):  # step 10 for an answer without proof
+        # An answer cut short may leave out a mentee one more pair could take (side.complete).
+        chosen = np.zeros(graph.n_edges, dtype=bool)
+        chosen[edges] = True
+        completed = complete(graph, side, chosen, capacity, value, slot, lock_edges)
+        if not side.violations(graph, completed, capacity):
+            edges = np.flatnonzero(completed)
+            bound = max(bound, objective.total(edges))
         levels = objective.level_totals(edges)
         # Levels above the first one the bound lets gain cannot gain: caps only help from there on.
         loose = level_gaps(objective, levels, bound)
@@ -195,7 +203,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
             # The cold search would revisit the warm one's first nodes: CP-SAT continues from its
             # incumbent (the dive's legal assignment) and its bound (exact over every open node).
             found = warm.chosen is not None
-            hint = warm.chosen if found else repair(graph, side, relaxed, capacity, lock_edges)
+            hint = warm.chosen if found else repair(graph, side, relaxed, capacity, lock_edges, value, slot)
             legal = not side.violations(graph, hint, capacity) and all(hint[e] for e in lock_edges)
             upper = max(warm.bound, objective.total(np.flatnonzero(hint))) if legal else warm.bound
             if legal and alone:
@@ -211,10 +219,10 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                                 time.perf_counter() - t0, objective, proof="flow_branch_and_bound", relaxed=relaxed)
             if bnb.status == "LIMIT":
                 # Too many group decisions for flows alone: CP-SAT continues from the best found.
-                hint = bnb.chosen if bnb.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges)
+                hint = bnb.chosen if bnb.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges, value, slot)
                 upper = bnb.bound
             else:
-                hint = repair(graph, side, relaxed, capacity, lock_edges)
+                hint = repair(graph, side, relaxed, capacity, lock_edges, value, slot)
     elif not flow_presolve:  # the bare CP-SAT model, for cross-checking the engines in tests
         hint, upper, relaxed = None, None, None
     else:
@@ -224,7 +232,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
         upper = objective.total(np.flatnonzero(relaxed))
         dive = branch_and_bound(graph, value, slot, capacity, side, lock_edges, max_nodes=1 + 2 * bnb_nodes,
                                 dive_only=True, deadline=search_deadline)
-        hint = dive.chosen if dive.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges)
+        hint = dive.chosen if dive.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges, value, slot)
 
     # 7. Out of time already.
     legal_hint = hint is not None and not side.violations(graph, hint, capacity) and all(hint[e] for e in lock_edges)

@@ -45,11 +45,89 @@ def side_constraints(graph) -> SideConstraints:
     )
 
 
-def repair(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndarray, lock_edges: list[int]
-           ) -> np.ndarray:
+def repair(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndarray, lock_edges: list[int],
+           value: np.ndarray | None = None, slot: np.ndarray | None = None) -> np.ndarray:
     """A legal assignment near `chosen`: drop what breaks a side constraint (a group below its
     minimum, one of two mutual pairs, the grade outliers of a group). Dropping edges never
-    breaks capacity or one-mentor rules, so the result is feasible unless it drops a lock."""
+    breaks capacity or one-mentor rules, so the result is feasible unless it drops a lock.
+    With `value` and `slot` (the solver's per-edge objective and each edge's mentee slot), the
+    mentees dropped, and any other left out, then get the best pair one more can make
+    (`complete`): a dropped group's mentees join other mentors' free places."""
+    dropped = _drop_broken(graph, side, chosen, capacity, lock_edges)
+    if value is None or slot is None or side.violations(graph, dropped, capacity):
+        return dropped
+    return complete(graph, side, dropped, capacity, value, slot, lock_edges)
+
+
+def complete(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndarray, value: np.ndarray,
+             slot: np.ndarray, lock_edges: list[int] = ()) -> np.ndarray:
+    """A legal assignment `chosen` with every slot left out that one more pair can fill
+    without breaking a rule given such a pair, its best: a mentor with a free place whose
+    group stands without more members (no minimum, or already at it), the group's grades
+    within the spread, not the second half of mutual mentoring, not a pair twice across
+    forms. Slots go by their best pair's value, highest first; each pair added raises the
+    objective (value > 0 only). One pass leaves no slot that one more pair could fill: adding
+    pairs only fills places and narrows spreads, so a pair refused stays refused.
+
+    A flow optimum of its cell already is such an assignment; a repaired relaxation (a
+    dropped group's mentees) or an answer cut short by the time limit may not be, and an
+    unpaired mentee beside a free place that could take them is no answer to give."""
+    chosen = chosen.copy()
+    if not len(chosen):
+        return chosen
+    mentor = graph.mentor
+    n_mentors = len(capacity)
+    filled = np.zeros(int(slot.max()) + 1, dtype=bool)
+    filled[slot[chosen]] = True
+    filled[slot[np.asarray(list(lock_edges), dtype=np.int64)]] = True  # a locked slot takes its lock only
+    load = np.bincount(mentor[chosen], minlength=n_mentors)
+    stands = (side.group_min <= 1) | (load >= side.group_min)  # one more keeps the group legal
+    cand = np.flatnonzero(~filled[slot] & (value > 0) & (load[mentor] < capacity[mentor]) & stands[mentor])
+    if not len(cand):
+        return chosen
+    # Per slot, its pairs best first; slots by their best pair, highest first (ties: slot order).
+    cand = cand[np.lexsort((-value[cand], slot[cand]))]
+    starts = np.flatnonzero(np.r_[True, slot[cand][1:] != slot[cand][:-1]])
+    ends = np.r_[starts[1:], len(cand)]
+    order = np.argsort(-value[cand[starts]], kind="stable")
+    spread = side.max_grade_spread
+    grade = side.mentee_grade[graph.mentee[cand]].astype(np.int64).tolist() if spread is not None else None
+    lo, hi = [99] * n_mentors, [-1] * n_mentors
+    if spread is not None:
+        picked = np.flatnonzero(chosen)
+        g = side.mentee_grade[graph.mentee[picked]].astype(np.int64)
+        for k, x in zip(mentor[picked][g >= 0].tolist(), g[g >= 0].tolist()):
+            lo[k], hi[k] = min(lo[k], x), max(hi[k], x)
+    partners: dict[int, list[int]] = {}
+    for a, b in side.mutual_pairs.tolist() if len(side.mutual_pairs) else []:
+        partners.setdefault(a, []).append(b)
+        partners.setdefault(b, []).append(a)
+    for group in side.same_pair_groups:
+        members = group.tolist()
+        for e in members:
+            partners.setdefault(e, []).extend(x for x in members if x != e)
+    edges, mentors, load_list, cap = cand.tolist(), mentor[cand].tolist(), load.tolist(), capacity.tolist()
+    is_chosen = chosen  # read per partner: few
+    for q in order.tolist():
+        for at in range(int(starts[q]), int(ends[q])):
+            e, k = edges[at], mentors[at]
+            if load_list[k] >= cap[k]:
+                continue
+            if spread is not None and grade[at] >= 0 and hi[k] >= 0 and \
+                    max(hi[k], grade[at]) - min(lo[k], grade[at]) > spread:
+                continue
+            if any(is_chosen[x] for x in partners.get(e, ())):
+                continue
+            chosen[e] = True
+            load_list[k] += 1
+            if spread is not None and grade[at] >= 0:
+                lo[k], hi[k] = min(lo[k], grade[at]), max(hi[k], grade[at])
+            break
+    return chosen
+
+
+def _drop_broken(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndarray, lock_edges: list[int]
+                 ) -> np.ndarray:
     chosen = chosen.copy()
     locked = set(int(e) for e in lock_edges)
     for _ in range(len(chosen) + 1):
