@@ -12,7 +12,8 @@ What is added (keys of the document):
   from, to}], moves_total, within_groups, bound {level: delta}} or {checked: false,
   reason: deadline}}. The score's parts stay in pair["components"].
 - unmatched["explanation"]: why (no_form | no_mentor_in_form | no_candidate |
-  candidates_taken | not_chosen (taken, in an answer without proof) | candidates_without_places |
+  candidates_taken | candidates_tied (a checked candidate as good) | not_chosen (taken, in an answer
+  without proof) | candidates_without_places |
   group_rules | category_not_in_form | category_unknown_not_in_form | group_min_unreachable |
   mutual) with why_params (those of the
   unmatched.* reason of the same name), blocked_by / blocked_only_by {rule: mentors} (only
@@ -1548,6 +1549,14 @@ def _suggestions(run, i: int, changes: list) -> tuple[list[dict], list[dict], in
     return verified, unchecked, checked
 
 
+def _ties(forcing: dict | None) -> bool:
+    """Whether a forcing answer is a tie: a legal assignment holding the pair (every feasible
+    answer is one: a flow of a legal cell, a checked relaxation, a re-solve) worth as much as
+    the proposal."""
+    return bool(forcing) and bool(forcing.get("checked")) and bool(forcing.get("feasible")) \
+        and forcing.get("objective_delta") == 0
+
+
 # unmatched.csv's reason code -> the explanation's `why`
 WHY_OF_REASON = {"unmatched.no_places": "candidates_without_places", "unmatched.no_candidate_in_form": "no_candidate"}
 
@@ -1584,6 +1593,10 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
     _prefetch_rows(run, changes)
     for ri, i in enumerate(rows.tolist()):
         code, why_params = run.context.reason(i)
+        candidates = [_candidate_entry(run, x, forcing.get(x), status[x]) for x in cand[i][:limits.top_k]]
+        tied = next((c for c in candidates if code == "unmatched.candidates_taken" and _ties(c.get("forcing"))), None)
+        if tied is not None:  # a legal assignment pairing them is as good: "no better" is a tie
+            code, why_params = "unmatched.candidates_tied", {**why_params, "mentor": tied["mentor_id"]}
         why = WHY_OF_REASON.get(code, code.split(".", 1)[-1])
         suggestions, unchecked, checked = _suggestions(run, i, changes[i])
         meta["suggestions_checked"] += checked
@@ -1595,7 +1608,7 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
             "near_misses": [{"mentor_id": run.mentor_ids[kk], "score": round(float(s_), 4),
                              **_rule_reason(run, i, kk, _code_of_bit(b))}
                             for s_, kk, b in near[ri][:limits.near_misses]],
-            "candidates": [_candidate_entry(run, x, forcing.get(x), status[x]) for x in cand[i][:limits.top_k]],
+            "candidates": candidates,
             "candidates_total": len(cand[i]),
             "suggestions": suggestions,
             "unchecked": unchecked,
@@ -1783,6 +1796,8 @@ def add_explanations(doc: dict, result, top_k: int | None = None, *, limits: Lim
         i = roster.mentees.index.get(u["mentee_id"])
         if i in unmatched:
             u["explanation"] = unmatched[i]
+            if unmatched[i]["why"] == "candidates_tied":  # what the answers found replaces "no better"
+                u["reason_code"], u["reason_params"] = "unmatched.candidates_tied", unmatched[i]["why_params"]
     for m in doc.get("mentors", []):
         j = roster.mentors.index.get(m["mentor_id"])
         if j is not None:

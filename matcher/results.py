@@ -31,13 +31,23 @@ register({
     "unmatched.no_form": ("{self:gender:наставляемый не указал|наставляемая не указала} ни одной формы "
                           "наставничества этой программы",
                           "the mentee chose no form of mentoring of this programme"),
+    # What the optimum proves: no better (a tie is possible; explain finds the ties it checks: candidates_tied).
     "unmatched.candidates_taken": ("{count} {count:plural:подходящий наставник занят|подходящих наставника заняты|"
                                    "подходящих наставников заняты} другими наставляемыми: если поставить "
                                    "{self:gender:этого наставляемого|эту наставляемую} к {count:plural:этому наставнику|любому из них|любому из них}, "
-                                   "общий результат станет хуже",
+                                   "общий результат лучше не станет",
                                    "{count} suitable {count:plural:mentor is|mentors are} needed by other mentees: "
-                                   "pairing this mentee with {count:plural:that mentor|any of them} makes the overall "
-                                   "result worse"),
+                                   "pairing this mentee with {count:plural:that mentor|any of them} does not make the "
+                                   "overall result better"),
+    "unmatched.candidates_tied": ("{count} {count:plural:подходящий наставник занят|подходящих наставника заняты|"
+                                  "подходящих наставников заняты} другими наставляемыми, но есть равноценный вариант "
+                                  "— {mentor}: если поставить {self:gender:этого наставляемого|эту наставляемую} к "
+                                  "этому наставнику, общий итог не изменится (решатель выбрал одно из равноценных "
+                                  "распределений, консилиум может выбрать другое)",
+                                  "{count} suitable {count:plural:mentor is|mentors are} needed by other mentees, but "
+                                  "there is an equal option, {mentor}: pairing this mentee with that mentor leaves the "
+                                  "overall result the same (the solver chose one of equally good assignments; the "
+                                  "consilium may choose another)"),
     "unmatched.no_places": ("у {count} {count:plural:подходящего наставника|подходящих наставников|"
                             "подходящих наставников} нет мест (вместимость 0)",
                             "{count} suitable {count:plural:mentor has|mentors have} no places (capacity 0)"),

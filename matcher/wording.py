@@ -52,6 +52,8 @@ register({
                              "Choosing this mentor instead: {effects}."),
     "words.forcing.equal": ("Равноценный вариант: общий итог не изменится.",
                             "An equal option: the overall result stays the same."),
+    "words.forcing.equal_effect": ("Равноценный вариант: общий итог не изменится; {effects}.",
+                                   "An equal option: the overall result stays the same; {effects}."),
     "words.forcing.unproven": ("(оптимальность пересчёта не доказана)", "(the re-solve is not proven optimal)"),
     # why an alternative cannot be chosen: the rule that decides, as far as the result shows it
     "words.forcing.no_place": ("Назначить {mentor:gender:его|её|этого наставника} нельзя: наставник не берёт "
@@ -381,8 +383,9 @@ class Words:
             return self.text(f"words.forcing.{self.deciding_rule(forcing, entry)}",
                              {"mentor": mentor, "min": forcing.get("min", "?")})
         effects = self._effect_of(shown)
-        if not effects and not forcing.get("objective_delta"):
-            text = self.text("words.forcing.equal")
+        if forcing.get("objective_delta") == 0:  # a legal assignment as good as the proposal: a tie
+            text = self.text("words.forcing.equal_effect", {"effects": "; ".join(effects)}) if effects \
+                else self.text("words.forcing.equal")
         else:
             text = self.text("words.forcing.effect", {"mentor": mentor,
                                                       "effects": "; ".join(effects) or self.text("words.effect.none")})

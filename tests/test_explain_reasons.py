@@ -197,8 +197,9 @@ def test_mutual_mentoring_is_named_instead_of_a_contradiction():
     assert ex["why"] == "mutual"
     (cand,) = ex["candidates"]
     assert cand["status"] == "mutual" and cand["mutual"] == {"mentor_id": mentor_id, "mentee_id": mentee_id}
-    # Forcing the other direction undoes the chosen pair: the mentee moves, nothing "stays the same".
-    assert cand["forcing"]["feasible"] is True
+    # Forcing the other direction undoes the chosen pair: the mentee moves out, and the two
+    # (alike in everything) make one pair either way: an equal option, as good as the proposal.
+    assert cand["forcing"]["feasible"] is True and cand["forcing"]["objective_delta"] == 0
     assert cand["forcing"]["moves"] == [{"mentee_id": mentee_id, "from": mentor_id, "to": None}]
     m = mentor(doc, mentee_id)["explanation"]
     assert m["why_unused"] == "mutual"
@@ -208,8 +209,9 @@ def test_mutual_mentoring_is_named_instead_of_a_contradiction():
     assert f"{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга" in \
         explain_text(doc, mentee=mentor_id, lang="ru")
     words = all_words(doc)
-    for false in ("better without this pair", "stays the same", "needed for other mentees", "paired with other mentors"):
+    for false in ("better without this pair", "needed for other mentees", "paired with other mentors"):
         assert false not in words["en"]
+    assert f"An equal option: the overall result stays the same; other mentees moved: 1 ({b}: {a} → no mentor)" in en
     assert "cannot be each other's mentor and mentee" in explain_text(doc, mentor=mentee_id, lang="en")
 
 
@@ -271,9 +273,9 @@ def test_one_suitable_mentor_taken_is_worded_in_the_singular(tmp_path):
     u = unmatched(doc, "E2")
     assert u["reason_code"] == "unmatched.candidates_taken"
     ru = ("1 подходящий наставник занят другими наставляемыми: если поставить этого наставляемого к этому "
-          "наставнику, общий результат станет хуже")
-    en = "1 suitable mentor is needed by other mentees: pairing this mentee with that mentor makes the overall " \
-         "result worse"
+          "наставнику, общий результат лучше не станет")
+    en = "1 suitable mentor is needed by other mentees: pairing this mentee with that mentor does not make the " \
+         "overall result better"
     assert (unmatched_line(u, "ru", doc), unmatched_line(u, "en", doc)) == (ru, en)
     # the terminal says it in the same words, as a sentence
     assert f"\n{ru[:1].upper()}{ru[1:]}." in explain_text(doc, mentee="E2", lang="ru")
@@ -328,4 +330,32 @@ def test_an_answer_cut_short_does_not_claim_that_a_taken_place_would_cost_the_re
           "before checking whether a place could be freed without a loss to other pairs")
     assert (unmatched_line(u, "ru", doc), unmatched_line(u, "en", doc)) == (ru, en)
     words = all_words(doc)
-    assert "станет хуже" not in words["ru"] and "makes the overall result worse" not in words["en"]
+    assert "лучше не станет" not in words["ru"] and "does not make the overall result better" not in words["en"]
+
+
+def test_a_tie_is_named_as_an_equal_option_not_as_a_loss():
+    """R1 has one place; E1 and E2 share R1's interests alike, so pairing either with R1 is
+    worth the same: whoever is left out is not told that taking R1 would cost anything. The
+    reason names the equal option (the consilium may choose it), and so does the candidate's
+    line: the same result, the other mentee moved out."""
+    people = [person("R1", "mentor", "teacher", ["teacher_student"], interests=["chess", "music"]),
+              person("E1", "mentee", "student", ["teacher_student"], interests=["chess", "music"]),
+              person("E2", "mentee", "student", ["teacher_student"], interests=["chess", "music"])]
+    _, doc = explained(people)
+    (u,) = doc["unmatched"]
+    (paired,) = doc["pairs"]
+    assert {u["mentee_id"], paired["mentee_id"]} == {"E1", "E2"}
+    assert u["reason_code"] == "unmatched.candidates_tied" and u["explanation"]["why"] == "candidates_tied"
+    assert u["reason_params"] == {"count": 1, "mentor": "R1"}
+    ru = ("1 подходящий наставник занят другими наставляемыми, но есть равноценный вариант — Person R1 (R1): если "
+          "поставить этого наставляемого к этому наставнику, общий итог не изменится (решатель выбрал одно из "
+          "равноценных распределений, консилиум может выбрать другое)")
+    en = ("1 suitable mentor is needed by other mentees, but there is an equal option, Person R1 (R1): pairing this "
+          "mentee with that mentor leaves the overall result the same (the solver chose one of equally good "
+          "assignments; the consilium may choose another)")
+    assert (unmatched_line(u, "ru", doc), unmatched_line(u, "en", doc)) == (ru, en)
+    other = paired["mentee_id"]
+    assert (f"Равноценный вариант: общий итог не изменится; перестановок у других: 1 (Person {other} ({other}): "
+            f"Person R1 (R1) → без наставника)." in explain_text(doc, mentee=u["mentee_id"], lang="ru"))
+    for lang in ("ru", "en"):
+        assert ("станет хуже" if lang == "ru" else "worse") not in all_words(doc)[lang]

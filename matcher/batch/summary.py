@@ -18,7 +18,7 @@ SHOWN_PROBLEMS = 20  # a programme's problems listed in the page; summary.csv an
 
 # Why mentees stayed unpaired (results.CandidateContext.reason), in the summary's column order.
 REASONS = ("no_form", "category_not_in_form", "category_unknown_not_in_form", "no_mentor_in_form", "no_candidate",
-           "no_candidate_in_form", "no_places", "candidates_taken", "not_chosen", "group_min_unreachable",
+           "no_candidate_in_form", "no_places", "candidates_taken", "candidates_tied", "not_chosen", "group_min_unreachable",
            "mutual", "group_rules")
 COLUMNS = ("programme", "folder", "status", "participants", "mentors", "mentees", "matched", "unmatched",
            "match_rate", *(f"unmatched_{r}" for r in REASONS), "pairs", "groups", "errors", "warnings", "seconds",
@@ -35,6 +35,7 @@ register({
     "batch.reason.no_candidate_in_form": ("нет подходящего наставника формы", "no suitable mentor in the form"),
     "batch.reason.no_places": ("у подходящих наставников нет мест", "suitable mentors have no places"),
     "batch.reason.candidates_taken": ("подходящие наставники заняты", "suitable mentors taken"),
+    "batch.reason.candidates_tied": ("заняты, есть равноценный вариант", "taken, an equal option exists"),
     "batch.reason.not_chosen": ("пара не выбрана", "pair not chosen"),
     "batch.reason.group_min_unreachable": ("группа не набирается", "group minimum not reached"),
     "batch.reason.mutual": ("взаимное наставничество", "mutual mentoring"),
