@@ -36,7 +36,7 @@ FAMILIES = ("one_mentor", "capacity", "group_min", "grade_spread", "mutual", "sa
 
 register({
     # the clash as the solver found it; people as "Name (ID)"
-    "conflict.lock_blocked": ("закрепление {source} {mentor} – {mentee} нарушает правила: {rules}",
+    "conflict.lock_blocked": ("закрепление {source} «{mentor} – {mentee}» нарушает правила: {rules}",
                               "lock {source} {mentor} – {mentee} breaks the rules: {rules}"),
     "conflict.lock_one_mentor": ("наставляемый {mentee} по закреплениям {sources} получает больше одного наставника",
                                  "locks {sources} give mentee {mentee} more than one mentor"),
