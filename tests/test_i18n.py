@@ -17,7 +17,7 @@ from matcher.i18n import MESSAGES, Gendered, render
 
 # Parameters that hold a person's name ("Name (ID)") or a pair of names in some message.
 NAME_PARAMS = ("id", "mentor_id", "mentee_id", "partner_id", "mentor", "mentee", "a", "b", "who", "person",
-               "previous", "pair", "self", "the_mentee", "the_mentor")
+               "previous", "pair", "source", "target", "actual", "self", "the_mentee", "the_mentor")
 
 # Words after which a noun takes a case other than the nominative: prepositions, and role
 # nouns in an oblique case (a name after them reads as if it were declined, and is not).
