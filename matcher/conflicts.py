@@ -36,11 +36,11 @@ FAMILIES = ("one_mentor", "capacity", "group_min", "grade_spread", "mutual", "sa
 
 register({
     # the clash as the solver found it; people as "Name (ID)"
-    "conflict.lock_blocked": ("закрепление {source} {mentor} – {mentee} нарушает правила: {rules}",
+    "conflict.lock_blocked": ("закрепление {source} «{mentor} – {mentee}» нарушает правила: {rules}",
                               "lock {source} {mentor} – {mentee} breaks the rules: {rules}"),
-    "conflict.lock_one_mentor": ("закрепления {sources} дают наставляемому {mentee} больше одного наставника",
+    "conflict.lock_one_mentor": ("наставляемый {mentee} по закреплениям {sources} получает больше одного наставника",
                                  "locks {sources} give mentee {mentee} more than one mentor"),
-    "conflict.lock_capacity": ("закрепления {sources} превышают число мест наставника {mentor}: {capacity}",
+    "conflict.lock_capacity": ("наставник {mentor}: закрепления {sources} превышают число мест — {capacity}",
                                "locks {sources} exceed the places of mentor {mentor}: {capacity}"),
     "conflict.lock_core": ("закрепления {sources} вместе несовместимы с правилами (групповой минимум, вместимость)",
                            "locks {sources} together cannot hold under the rules (group minimum, capacity)"),
@@ -56,27 +56,27 @@ register({
                            "lock {source}: mentor {mentor} – mentee {mentee} (form '{form}')"),
     "conflict.no_source": ("без указания строки", "no row given"),
     "conflict.rules": ("Правила, с которыми они расходятся:", "Rules they clash with:"),
-    "conflict.rule.one_mentor": ("у наставляемого {mentee} может быть только один наставник",
+    "conflict.rule.one_mentor": ("наставляемый {mentee} может иметь только одного наставника",
                                  "mentee {mentee} can have only one mentor"),
-    "conflict.rule.one_mentor_form": ("у наставляемого {mentee} может быть только один наставник в форме «{form}»",
+    "conflict.rule.one_mentor_form": ("наставляемый {mentee} может иметь только одного наставника в форме «{form}»",
                                       "mentee {mentee} can have only one mentor in form '{form}'"),
-    "conflict.rule.capacity": ("вместимость наставника {mentor}: не больше {capacity} (закреплено: {locked})",
+    "conflict.rule.capacity": ("наставник {mentor}: вместимость — не больше {capacity} (закреплено: {locked})",
                                "mentor {mentor} takes at most {capacity} (locked: {locked})"),
     "conflict.rule.group_min": ("наставник {mentor} ведёт группу не меньше {min} или не ведёт её вовсе; "
                                 "подходящих наставляемых для группы не хватает",
                                 "mentor {mentor} leads a group of at least {min} or none; not enough mentees "
                                 "can join it"),
-    "conflict.rule.grade_spread": ("в группе наставника {mentor} классы различаются не больше чем на {max} "
+    "conflict.rule.grade_spread": ("наставник {mentor}: в группе классы различаются не больше чем на {max} "
                                    "(закреплены классы: {grades})",
                                    "grades in mentor {mentor}'s group differ by at most {max} "
                                    "(locked grades: {grades})"),
     "conflict.rule.mutual": ("{a} и {b} не могут быть наставниками друг для друга",
                              "{a} and {b} cannot mentor each other"),
-    "conflict.rule.same_pair": ("пара {mentor} – {mentee} может быть только в одной форме",
+    "conflict.rule.same_pair": ("пара «{mentor} – {mentee}» может быть только в одной форме",
                                 "the pair {mentor} – {mentee} can be in one form only"),
-    "conflict.rule.blocked": ("пару {mentor} – {mentee} запрещает правило: {rule}",
+    "conflict.rule.blocked": ("пару «{mentor} – {mentee}» запрещает правило: {rule}",
                               "the pair {mentor} – {mentee} is blocked by the rule: {rule}"),
-    "conflict.no_shared_form": ("у наставника {mentor_id} и наставляемого {mentee_id} нет общей формы "
+    "conflict.no_shared_form": ("наставник {mentor_id} и наставляемый {mentee_id}: нет общей формы "
                                 "наставничества (наставник: {mentor_forms}; наставляемый: {mentee_forms})",
                                 "mentor {mentor_id} and mentee {mentee_id} share no form of mentoring "
                                 "(mentor: {mentor_forms}; mentee: {mentee_forms})"),

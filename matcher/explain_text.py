@@ -73,7 +73,7 @@ register({
                             "What would give a pair (each change checked by re-solving):"),
     "explain.no_suggestions": ("Ни одно проверенное изменение одного условия не даёт этому наставляемому пару.",
                                "No checked single change gives this mentee a pair."),
-    "explain.suggestion_line": ("  {n}. {change} → пара с наставником {mentor}; {effect}.",
+    "explain.suggestion_line": ("  {n}. {change} → наставник — {mentor}; {effect}.",
                                 "  {n}. {change} → paired with mentor {mentor}; {effect}."),
     "explain.suggestion_line_no_mentor": ("  {n}. {change} → {effect}.", "  {n}. {change} → {effect}."),
     "explain.unchecked": ("Не проверено (лимит пересчётов): {changes}.", "Not checked (re-solve limit): {changes}."),
@@ -98,7 +98,7 @@ register({
     "explain.not_a_pair_why": ("Почему не этот наставник: {why}", "Why not this mentor: {why}"),
     "explain.not_a_pair_unknown": ("Этот наставник не среди лучших вариантов, сохранённых в результате.",
                                    "This mentor is not among the best alternatives kept in the result."),
-    "explain.mentee_has": ("Наставляемый {mentee} в паре с наставником {mentor}.",
+    "explain.mentee_has": ("Наставляемый {mentee} в паре, наставник — {mentor}.",
                            "Mentee {mentee} is paired with mentor {mentor}."),
 })
 

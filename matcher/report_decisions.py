@@ -45,7 +45,7 @@ register({
     "report.decisions_item_forbid": ("Запретить: {mentor} — {mentee}", "Forbid: {mentor} — {mentee}"),
     "report.decisions_note_approve": ("пара утверждена", "pair approved"),
     "report.decisions_note_forbid": ("пара запрещена", "pair forbidden"),
-    "report.decisions_note_instead": ("вместо наставника {mentor}", "instead of mentor {mentor}"),
+    "report.decisions_note_instead": ("прежний наставник — {mentor}", "instead of mentor {mentor}"),
     "report.decisions_note_earlier": ("прежнее решение {source}", "earlier decision {source}"),
     "report.decisions_note_earlier_plain": ("прежнее решение", "earlier decision"),
 })

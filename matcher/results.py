@@ -79,7 +79,8 @@ register({
                                         "suitable {suitable:plural:mentee exists|mentees exist}: the group "
                                         "cannot be formed"),
     "unmatched.mutual": ("{mentee} и {mentor} не могут одновременно быть наставником и наставляемым друг для "
-                         "друга: {mentee} уже наставник для {mentor}",
+                         "друга: уже есть пара, где {mentee} — наставник, а {mentor} — "
+                         "{mentor:gender:наставляемый|наставляемая}",
                          "{mentee} and {mentor} cannot be each other's mentor and mentee at the same time: "
                          "{mentee} already mentors {mentor}"),
     "unmatched.group_rules": ("у подходящих наставников есть свободные места, но правила групп (наименьший размер "

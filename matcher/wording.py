@@ -112,7 +112,7 @@ register({
                                            "{suitable:plural:mentee exists|mentees exist}: the group cannot be "
                                            "formed"),
     "words.detail.mutual": ("{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: "
-                            "{a} уже наставник для {b}",
+                            "уже есть пара, где {a} — наставник, а {b} — {b:gender:наставляемый|наставляемая}",
                             "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already "
                             "mentors {b}"),
     # why a mentor has no mentees (or places left)
@@ -133,7 +133,7 @@ register({
                                            "the group minimum {group_min} cannot be reached: only {suitable} "
                                            "suitable {suitable:plural:mentee|mentees}"),
     "words.unused.mutual": ("{a} и {b} не могут одновременно быть наставником и наставляемым друг для друга: "
-                            "{a} уже наставник для {b}",
+                            "уже есть пара, где {a} — наставник, а {b} — {b:gender:наставляемый|наставляемая}",
                             "{a} and {b} cannot be each other's mentor and mentee at the same time: {a} already "
                             "mentors {b}"),
     "words.unused.group_rules": (
@@ -143,11 +143,10 @@ register({
         "{unpaired_candidates} suitable {unpaired_candidates:plural:mentee has|mentees have} no pair, but the rules "
         "of groups (smallest group size, spread of grades, no mutual mentoring) keep them from this mentor"),
     # people
-    # a person by role ("наставляемый" agrees with a woman, i18n), as the subject or (`.of`) after a noun
+    # a person by role ("наставляемый" agrees with a woman, i18n); a name stays in the nominative,
+    # so only "this mentee" has a form (`.of`) that follows a noun
     "words.who.mentee": ("наставляемый {id}", "mentee {id}"),
     "words.who.mentor": ("наставник {id}", "mentor {id}"),
-    "words.who.mentee.of": ("наставляемого {id}", "mentee {id}"),
-    "words.who.mentor.of": ("наставника {id}", "mentor {id}"),
     "words.this_mentee": ("{id:gender:этот наставляемый|эта наставляемая}", "this mentee"),
     "words.this_mentee.of": ("{id:gender:этого наставляемого|этой наставляемой}", "this mentee"),
     "words.about": ("{position} · {subjects}", "{position} · {subjects}"),
@@ -223,10 +222,11 @@ class Words:
 
     def who(self, role, pid, self_id: str | None = None, of: bool = False) -> Gendered:
         """'mentee E1' (the role and the person, agreeing with the person's gender); the mentee a
-        text is about is 'this mentee'. `of`: the form that follows a noun ("consent of ...")."""
+        text is about is 'this mentee', and `of` gives its form that follows a noun ("consent of
+        this mentee"). A name is never declined: a message puts it where the nominative reads right."""
         named = self.person(pid)
-        code = "words.this_mentee" if self_id is not None and pid == self_id else f"words.who.{role}"
-        code += ".of" if of else ""
+        this = self_id is not None and pid == self_id
+        code = ("words.this_mentee.of" if of else "words.this_mentee") if this else f"words.who.{role}"
         if not self.has(code):
             return Gendered(f"{role or ''} {named}".strip(), named.gender)
         return Gendered(self.text(code, {"id": named}), named.gender)

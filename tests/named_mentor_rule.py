@@ -14,9 +14,9 @@ CHANGES = ("mentor_name",)
 
 if CODE not in MESSAGES:  # the catalogue refuses a code twice; tests may import this twice
     register({
-        CODE: ("у наставника {id} не указано ФИО", "mentor {id} has no name on record"),
+        CODE: ("наставник {id}: не указано ФИО", "mentor {id} has no name on record"),
         "rule_title." + CODE: ("ФИО наставника", "mentor's name"),
-        "change.mentor_name": ("записать ФИО наставника {mentor}", "record the name of mentor {mentor}"),
+        "change.mentor_name": ("наставник {mentor}: записать ФИО", "record the name of mentor {mentor}"),
     })
 
 

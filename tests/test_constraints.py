@@ -458,7 +458,7 @@ def test_form_with_mentee_age_bounds_takes_only_mentees_of_those_whole_years():
     assert verdicts == {("e9", "r1"): False, ("e10", "r1"): True, ("e17", "r1"): True, ("e18", "r1"): False}
     d = why(mentee_bounds, roster, "e18", form="adult_child")
     assert (d["code"], d["age"], d["min_age"], d["max_age"]) == ("mentee_bounds.age", 18.0, 10.0, 17.0)
-    assert render(d["code"], d, "ru") == ("возраст наставляемого e18 — 18 (полных лет на 01.09.2026), а форма "
+    assert render(d["code"], d, "ru") == ("наставляемый e18: возраст — 18 (полных лет на 01.09.2026), а форма "
                                           "«adult_child» принимает наставляемых от 10 до 17 (в годах)")
 
 

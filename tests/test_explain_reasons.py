@@ -102,7 +102,7 @@ def test_mentee_whose_category_no_chosen_form_allows_is_told_so_not_blamed_on_me
     text = explain_text(doc, mentee="Y1", lang="en")
     assert "young teacher" in text and "Student – student" in text
     assert "grade" not in text
-    assert "класс наставника" not in explain_text(doc, mentee="Y1", lang="ru")
+    assert "класс не указан" not in explain_text(doc, mentee="Y1", lang="ru")
 
 
 def test_most_often_blocked_by_names_the_rule_among_mentors_who_fit_the_form_with_its_count():
@@ -173,7 +173,7 @@ def test_lowering_the_group_minimum_is_suggested_and_really_pairs_the_mentee():
     again = match(people, config)
     assert sorted(again.roster.mentees.ids[i] for i in again.matched_mentees()) == ["S1", "S2"]
     assert "lower the group minimum of mentor Person M1 (M1) from 3 to 2" in explain_text(doc, mentee="S1", lang="en")
-    assert "снизить наименьший размер группы наставника Person M1 (M1) с 3 до 2" in \
+    assert "наставник Person M1 (M1): снизить наименьший размер группы с 3 до 2" in \
         explain_text(doc, mentee="S1", lang="ru")
 
 

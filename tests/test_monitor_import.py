@@ -148,8 +148,8 @@ def test_russian_csv_from_excel_with_words_for_scores_warns_about_pairs_without_
             f"оценки удовлетворённости: наставляемых — {n - 2}, наставников — 0 (файл до.csv)") in done.output
     assert "Без мониторинга: 2 пары" in done.output
     for mentee, mentor in pairs[:2]:
-        assert any(line.startswith(f"{path}: предупреждение: нет мониторинга для пары ") and f"({mentor}) – " in line
-                   and f"({mentee})" in line for line in done.output.splitlines()), done.output
+        assert any(line.startswith(f"{path}: предупреждение: нет мониторинга для пары «") and f"({mentor}) – " in line
+                   and line.endswith(f"({mentee})»") for line in done.output.splitlines()), done.output
     _imports, scores, satisfaction = stored(db)
     assert scores == {pair: planned_scores(k) for k, pair in enumerate(pairs[2:])}
     assert {v for v in satisfaction.values()} == {(7.5, 10)}

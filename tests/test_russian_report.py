@@ -172,14 +172,14 @@ def test_what_is_said_of_a_mentee_agrees_with_her_or_his_gender(doc):
     assert ranks["F1"].startswith("Для наставляемого это наставник № ") and "; для наставника этот наставляемый — № " \
         in ranks["F1"]
     words = Words(doc, "ru", "report")
-    for pid, words_for in (("E1", ("наставляемая", "несовершеннолетняя", "наставляемой")),
-                           ("F1", ("наставляемый", "несовершеннолетний", "наставляемого"))):
+    for pid, words_for in (("E1", ("наставляемая", "несовершеннолетняя", "не дала")),
+                           ("F1", ("наставляемый", "несовершеннолетний", "не дал"))):
         name = next(p["mentee_name"] for p in doc["pairs"] if p["mentee_id"] == pid)
-        subject, minor, of = words_for
+        subject, minor, did_not_give = words_for
         assert words.rule("consent", {"code": "consent.mentee.guardian_consent", "id": pid}).startswith(
             f"{subject} {name} ({pid}) {minor}")
         assert words.rule("consent", {"code": "consent.mentee.data_consent", "id": pid}) == (
-            f"нет согласия {of} {name} ({pid}) на обработку персональных данных")
+            f"{subject} {name} ({pid}) {did_not_give} согласия на обработку персональных данных")
 
 
 def test_a_suggestion_that_kept_only_its_first_moves_counts_the_rest_and_names_no_unknown_mentor(doc):
@@ -189,7 +189,7 @@ def test_a_suggestion_that_kept_only_its_first_moves_counts_the_rest_and_names_n
     assert len(effect["moves"]) == 2
     effect.update(mentor_id=None, moves=effect["moves"][:1], moves_total=7)
     terminal = explain_text(cut, mentee="U0", lang="ru")
-    assert "→ наставляемых в парах: +1;" in terminal and "пара с наставником —" not in terminal
+    assert "→ наставляемых в парах: +1;" in terminal and "наставник — ;" not in terminal
     assert "перестановок у других: 7 (" in terminal and ", и ещё 6)" in terminal
     (row,) = [u for u in build_view(cut, "ru")["unmatched"] if u["mentee_id"] == "U0"]
     (item,) = row["explanation"]["main"][0]["entries"]

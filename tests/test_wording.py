@@ -84,7 +84,7 @@ def test_a_new_rule_blocks_the_pair_and_its_own_fix_is_a_verified_suggestion(wit
 def test_a_new_rules_fix_is_worded_from_its_own_messages_in_the_terminal_and_the_report(with_named_mentor_rule):
     _, doc = explained(unnamed_mentor_programme())
     assert "1. record the name of mentor R1 → paired with mentor R1" in explain_text(doc, mentee="E1", lang="en")
-    assert "записать ФИО наставника R1 → пара с наставником R1" in explain_text(doc, mentee="E1", lang="ru")
+    assert "наставник R1: записать ФИО → наставник — R1" in explain_text(doc, mentee="E1", lang="ru")
     (row,) = build_view(doc, "en")["unmatched"]
     (block,) = row["explanation"]["main"]
     assert [e["head"] for e in block["entries"]] == ["record the name of mentor R1"]
@@ -114,11 +114,11 @@ def test_consents_to_obtain_are_said_person_by_person_agreeing_with_a_womans_gen
         {"who": "mentor", "id": "R1", "consent": "guardian_consent"}]}}
     words = Words(doc, "ru", "report")
     assert words.change(change, self_id="E1") == (
-        "получить согласие на участие и согласие на обработку персональных данных этой наставляемой, "
-        "согласие законного представителя наставника Петров Иван (R1)")
+        "получить согласие на участие и согласие на обработку персональных данных этой наставляемой; "
+        "согласие законного представителя: наставник Петров Иван (R1)")
     assert words.change(change) == (
-        "получить согласие на участие и согласие на обработку персональных данных наставляемой Смирнова Анна (E1), "
-        "согласие законного представителя наставника Петров Иван (R1)")
+        "получить согласие на участие и согласие на обработку персональных данных: наставляемая Смирнова Анна (E1); "
+        "согласие законного представителя: наставник Петров Иван (R1)")
     unknown = {"change": "consent", "params": {"missing": [{"who": "mentee", "id": "E2", "consent": "consent"}]}}
     assert words.change(unknown, self_id="E2") == "получить согласие на участие этого наставляемого"
     wish = {"change": "hard_wish", "params": {"who": "mentee", "id": "E1", "wish": "gender"}}
@@ -210,7 +210,8 @@ def test_reasons_and_changes_show_titles_and_the_readers_numbers_never_codes(lan
         assert raw not in text, raw
     if lang == "ru":
         assert "8,5" in text and "8.5" not in text
-        assert "получить согласие законного представителя наставляемого Tom Hall (E2)" in text
+        assert ("получить согласие законного представителя: наставляемый Tom Hall (E2); согласие на обработку "
+                "персональных данных: наставник Bob Smith (R1)") in text
     else:
         assert "8.5" in text and "«" not in text and "a legal guardian's consent for mentee Tom Hall (E2)" in text
         assert "completes the preparation required for form 'Teacher – student'" in text

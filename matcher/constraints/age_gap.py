@@ -29,14 +29,14 @@ register({
     # Russian numerals agree with the noun ("1 год", "2 года", "9 лет"), so years go in brackets.
     CODE: ("разница в возрасте меньше допустимой для формы «{form}»: {gap} при минимуме {min} (в годах)",
            "age gap of {gap} years is below the minimum of {min} for form '{form}'"),
-    "age_gap.dates": ("дата рождения наставника {mentor_id} — {mentor_birth_ru}, наставляемого {mentee_id} — "
-                      "{mentee_birth_ru}: между ними меньше {min} (в годах), как требует форма «{form}»; "
+    "age_gap.dates": ("даты рождения: наставник {mentor_id} — {mentor_birth_ru}, наставляемый {mentee_id} — "
+                      "{mentee_birth_ru}; между ними меньше {min} (в годах), как требует форма «{form}»; "
                       "с этим наставником наставляемый должен быть рождён не раньше {needed_birth_ru}",
                       "mentor {mentor_id} was born on {mentor_birth} and mentee {mentee_id} on {mentee_birth}: "
                       "less than the {min} years form '{form}' requires; with this mentor the mentee must "
                       "be born on {needed_birth} or later"),
-    "age_gap.unproven": ("возраст наставника {mentor_id} — {mentor_age}, наставляемого {mentee_id} — "
-                         "{mentee_age} (полных лет на {date_ru}), но даты рождения известны не у обоих, "
+    "age_gap.unproven": ("возраст (полных лет на {date_ru}): наставник {mentor_id} — {mentor_age}, "
+                         "наставляемый {mentee_id} — {mentee_age}; но даты рождения известны не у обоих, "
                          "и разница может составлять всего {provable_gap} (в годах) с небольшим; форма «{form}» "
                          "требует не меньше {min}, а это не доказано",
                          "mentor {mentor_id} is {mentor_age} and mentee {mentee_id} {mentee_age} "
@@ -46,11 +46,11 @@ register({
     "age_gap.unknown": ("возраст наставника и наставляемого неизвестен, а для формы «{form}» "
                         "минимальная разница в возрасте — {min} (в годах)",
                         "ages unknown, and form '{form}' requires an age gap of at least {min} years"),
-    "age_gap.mentor_age_unknown": ("возраст наставника {id} неизвестен, а для формы «{form}» "
+    "age_gap.mentor_age_unknown": ("наставник {id}: возраст неизвестен, а для формы «{form}» "
                                    "минимальная разница в возрасте — {min} (в годах)",
                                    "the age of mentor {id} is unknown, and form '{form}' requires "
                                    "an age gap of at least {min} years"),
-    "age_gap.mentee_age_unknown": ("возраст наставляемого {id} неизвестен, а для формы «{form}» "
+    "age_gap.mentee_age_unknown": ("наставляемый {id}: возраст неизвестен, а для формы «{form}» "
                                    "минимальная разница в возрасте — {min} (в годах)",
                                    "the age of mentee {id} is unknown, and form '{form}' requires "
                                    "an age gap of at least {min} years"),

@@ -16,12 +16,12 @@ FORM_DEPENDENT = False
 register({
     CODE: ("наставляемый {mentee_id} и наставник {mentor_id} не должны составлять пару",
            "mentee {mentee_id} and mentor {mentor_id} must not be paired"),
-    "avoid.mentee": ("наставляемый {mentee_id} {mentee_id:gender:просил|просила} не назначать {mentee_id:gender:ему|ей} "
-                     "наставника {mentor_id} (или {mentee_id:gender:просил|просила} о замене этого наставника)",
+    "avoid.mentee": ("наставник {mentor_id} — среди тех, кого наставляемый {mentee_id} {mentee_id:gender:просил|просила} "
+                     "не назначать {mentee_id:gender:ему|ей} (или {mentee_id:gender:просил|просила} заменить)",
                      "mentee {mentee_id} asked not to be paired with mentor {mentor_id} "
                      "(or asked to replace this mentor)"),
-    "avoid.mentor": ("наставник {mentor_id} {mentor_id:gender:просил|просила} не назначать {mentor_id:gender:ему|ей} "
-                     "наставляемого {mentee_id}",
+    "avoid.mentor": ("наставляемый {mentee_id} — среди тех, кого наставник {mentor_id} {mentor_id:gender:просил|просила} "
+                     "не назначать {mentor_id:gender:ему|ей}",
                      "mentor {mentor_id} asked not to be paired with mentee {mentee_id}"),
     "avoid.both": ("наставляемый {mentee_id} и наставник {mentor_id} оба просили не ставить их в пару",
                    "mentee {mentee_id} and mentor {mentor_id} both asked not to be paired"),

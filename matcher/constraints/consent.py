@@ -28,9 +28,9 @@ register({
                                "mentee {id} has not consented to take part in mentoring"),
     "consent.mentor.consent": ("наставник {id} {id:gender:не дал|не дала} согласия на участие в наставничестве",
                                "mentor {id} has not consented to take part in mentoring"),
-    "consent.mentee.data_consent": ("нет согласия наставляемого {id} на обработку персональных данных",
+    "consent.mentee.data_consent": ("наставляемый {id} {id:gender:не дал|не дала} согласия на обработку персональных данных",
                                     "mentee {id} has not consented to personal data processing"),
-    "consent.mentor.data_consent": ("нет согласия наставника {id} на обработку персональных данных",
+    "consent.mentor.data_consent": ("наставник {id} {id:gender:не дал|не дала} согласия на обработку персональных данных",
                                     "mentor {id} has not consented to personal data processing"),
     "consent.mentee.guardian_consent": ("наставляемый {id} {id:gender:несовершеннолетний|несовершеннолетняя}, а согласия "
                                         "{id:gender:его|её} "
@@ -41,9 +41,12 @@ register({
                                         "законного представителя нет",
                                         "mentor {id} is a minor without a legal guardian's consent"),
     "change.consent": ("получить {items}", "obtain {items}"),
-    # whose consents: «согласие на участие и согласие законного представителя этого наставляемого»
+    # whose consents: «согласие на участие и согласие законного представителя этого наставляемого»;
+    # a named person after a colon, in the nominative: «согласие на участие: наставник Петров Иван (R1)»
     "change.consent.item": ("{kinds} {who}", "{kinds} for {who}"),
+    "change.consent.item.named": ("{kinds}: {who}", "{kinds} for {who}"),
     "change.consent.sep": (", ", ", "),
+    "change.consent.items_sep": ("; ", ", "),
     "change.consent.and": (" и ", " and "),
     "change.consent.kind.consent": ("согласие на участие", "consent to take part"),
     "change.consent.kind.data_consent": ("согласие на обработку персональных данных", "consent to personal data processing"),
@@ -155,7 +158,7 @@ def change_words(change, words, self_id=None):
         kinds.setdefault((m.get("who"), m.get("id")), []).append(
             words.text(kind) if words.has(kind) else str(m.get("consent")))
     sep, last = words.text("change.consent.sep"), words.text("change.consent.and")
-    items = [words.text("change.consent.item", {
+    items = [words.text("change.consent.item" if pid == self_id else "change.consent.item.named", {
         "kinds": sep.join(names[:-1]) + last + names[-1] if len(names) > 1 else names[0],
         "who": words.who(who, pid, self_id, of=True)}) for (who, pid), names in kinds.items()]
-    return {"items": sep.join(items)}
+    return {"items": words.text("change.consent.items_sep").join(items)}

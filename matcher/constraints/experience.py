@@ -16,8 +16,8 @@ CODE = "experience"
 FORM_DEPENDENT = True
 
 register({
-    CODE: ("стаж наставника {mentor_id} ({mentor_experience}) не больше стажа наставляемого {mentee_id} "
-           "({mentee_experience}); в форме «{form}» наставник должен быть опытнее",
+    CODE: ("стаж наставника не больше стажа наставляемого: наставник {mentor_id} — {mentor_experience}, "
+           "наставляемый {mentee_id} — {mentee_experience}; в форме «{form}» наставник должен быть опытнее",
            "mentor {mentor_id} has no more years of experience ({mentor_experience}) than mentee {mentee_id} "
            "({mentee_experience}); form '{form}' needs the more experienced mentor"),
 })

@@ -21,18 +21,18 @@ register({
                                 "mentor {id} did not choose form '{form}'"),
     "form_compat.mentee_form": ("наставляемый {id} {id:gender:не выбрал|не выбрала} форму «{form}»",
                                 "mentee {id} did not choose form '{form}'"),
-    "form_compat.mentor_category": ("категория наставника {id} «{category}» не допускается в форме «{form}» "
+    "form_compat.mentor_category": ("наставник {id}: категория «{category}» не допускается в форме «{form}» "
                                     "(допустимы: {allowed})",
                                     "mentor {id} of category '{category}' is not allowed in form '{form}' "
                                     "(allowed: {allowed})"),
-    "form_compat.mentee_category": ("категория наставляемого {id} «{category}» не допускается в форме «{form}» "
+    "form_compat.mentee_category": ("наставляемый {id}: категория «{category}» не допускается в форме «{form}» "
                                     "(допустимы: {allowed})",
                                     "mentee {id} of category '{category}' is not allowed in form '{form}' "
                                     "(allowed: {allowed})"),
-    "form_compat.mentor_category_unknown": ("категория наставника {id} не указана, а форма «{form}» "
+    "form_compat.mentor_category_unknown": ("наставник {id}: категория не указана, а форма «{form}» "
                                             "допускает только: {allowed}",
                                             "mentor {id} has no category, and form '{form}' allows only: {allowed}"),
-    "form_compat.mentee_category_unknown": ("категория наставляемого {id} не указана, а форма «{form}» "
+    "form_compat.mentee_category_unknown": ("наставляемый {id}: категория не указана, а форма «{form}» "
                                             "допускает только: {allowed}",
                                             "mentee {id} has no category, and form '{form}' allows only: {allowed}"),
 })

@@ -20,11 +20,11 @@ register({
            "с разницей не меньше {min}",
            "mentor {mentor_id} is in grade {mentor_grade} and mentee {mentee_id} in grade {mentee_grade}; "
            "form '{form}' needs the mentor at least {min} {min:plural:grade|grades} higher"),
-    "grade_order.mentor_grade_unknown": ("класс наставника {id} не указан, а в форме «{form}» наставник "
+    "grade_order.mentor_grade_unknown": ("наставник {id}: класс не указан, а в форме «{form}» наставник "
                                          "должен учиться в более старшем классе",
                                          "the grade of mentor {id} is unknown, and form '{form}' needs "
                                          "the mentor in a higher grade"),
-    "grade_order.mentee_grade_unknown": ("класс наставляемого {id} не указан, а в форме «{form}» наставник "
+    "grade_order.mentee_grade_unknown": ("наставляемый {id}: класс не указан, а в форме «{form}» наставник "
                                          "должен учиться в более старшем классе",
                                          "the grade of mentee {id} is unknown, and form '{form}' needs "
                                          "the mentor in a higher grade"),

@@ -30,18 +30,18 @@ _MESSAGES = {
                                     "а наставник {partner_id} — женского",
                                     "mentee {id} accepts only a male mentor, and {partner_id} is female"),
     "hard_wishes.mentee.gender_unknown": ("наставляемый {id} {id:gender:сделал|сделала} пол наставника обязательным "
-                                          "условием, а пол наставника {partner_id} не указан",
+                                          "условием; наставник {partner_id}: пол не указан",
                                           "mentee {id} made the mentor's gender a hard wish, and the gender "
                                           "of {partner_id} is unknown"),
     "hard_wishes.mentee.age": ("наставляемый {id} {id:gender:согласен|согласна} только на наставника в возрасте "
-                               "{wanted} (в годах), а возраст наставника {partner_id} — {actual}",
+                               "{wanted} (в годах); наставник {partner_id}: возраст — {actual}",
                                "mentee {id} accepts only a mentor aged {wanted}, and {partner_id} is {actual}"),
     "hard_wishes.mentee.age_unknown": ("наставляемый {id} {id:gender:сделал|сделала} возраст наставника ({wanted}) "
-                                       "обязательным условием, а возраст наставника {partner_id} не указан",
+                                       "обязательным условием; наставник {partner_id}: возраст не указан",
                                        "mentee {id} made the mentor's age ({wanted}) a hard wish, and the age "
                                        "of {partner_id} is unknown"),
     "hard_wishes.mentee.interests": ("наставляемый {id} хочет наставника с интересами: {wanted}; "
-                                     "у наставника {partner_id} ни одного из них нет",
+                                     "наставник {partner_id} не разделяет ни одного из них",
                                      "mentee {id} wants a mentor interested in: {wanted}; {partner_id} "
                                      "shares none of them"),
     "hard_wishes.mentee.offers": ("наставляемый {id} хочет наставника, который предлагает: {wanted}; "
@@ -55,22 +55,22 @@ _MESSAGES = {
                                     "пола, а наставляемый {partner_id} — женского",
                                     "mentor {id} accepts only male mentees, and {partner_id} is female"),
     "hard_wishes.mentor.gender_unknown": ("наставник {id} {id:gender:сделал|сделала} пол наставляемого обязательным "
-                                          "условием, а пол наставляемого {partner_id} не указан",
+                                          "условием; наставляемый {partner_id}: пол не указан",
                                           "mentor {id} made the mentee's gender a hard wish, and the gender "
                                           "of {partner_id} is unknown"),
     "hard_wishes.mentor.age": ("наставник {id} {id:gender:готов|готова} работать только с наставляемыми в "
-                               "возрасте {wanted} (в годах), а возраст наставляемого {partner_id} — {actual}",
+                               "возрасте {wanted} (в годах); наставляемый {partner_id}: возраст — {actual}",
                                "mentor {id} accepts only mentees aged {wanted}, and {partner_id} is {actual}"),
     "hard_wishes.mentor.age_unknown": ("наставник {id} {id:gender:сделал|сделала} возраст наставляемого ({wanted}) "
-                                       "обязательным условием, а возраст наставляемого {partner_id} не указан",
+                                       "обязательным условием; наставляемый {partner_id}: возраст не указан",
                                        "mentor {id} made the mentee's age ({wanted}) a hard wish, and the age "
                                        "of {partner_id} is unknown"),
     "hard_wishes.mentor.interests": ("наставник {id} хочет наставляемого с интересами: {wanted}; "
-                                     "у наставляемого {partner_id} ни одного из них нет",
+                                     "наставляемый {partner_id} не разделяет ни одного из них",
                                      "mentor {id} wants a mentee interested in: {wanted}; {partner_id} "
                                      "shares none of them"),
     "hard_wishes.mentor.offers": ("наставник {id} {id:gender:готов|готова} работать только с запросами: {wanted}; "
-                                  "у наставляемого {partner_id} таких запросов нет",
+                                  "наставляемый {partner_id}: таких запросов нет",
                                   "mentor {id} takes only requests for: {wanted}; {partner_id} has none "
                                   "of them"),
     "change.hard_wish": ("{who} соглашается считать пожелание «{wish}» необязательным",

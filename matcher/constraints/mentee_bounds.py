@@ -19,18 +19,18 @@ register({
     "rule_title.mentee_bounds": ("возраст или класс наставляемого", "mentee's age or grade"),
     CODE: ("наставляемый {mentee_id} не подходит форме «{form}» по возрасту или классу",
            "mentee {mentee_id} is outside the ages or grades of form '{form}'"),
-    "mentee_bounds.age": ("возраст наставляемого {id} — {age} (полных лет на {date_ru}), а форма «{form}» "
+    "mentee_bounds.age": ("наставляемый {id}: возраст — {age} (полных лет на {date_ru}), а форма «{form}» "
                           "принимает наставляемых {age_bounds_ru} (в годах)",
                           "mentee {id} is {age} (whole years on {date}), and form '{form}' takes mentees "
                           "{age_bounds_en}"),
-    "mentee_bounds.age_unknown": ("возраст наставляемого {id} неизвестен, а форма «{form}» принимает "
+    "mentee_bounds.age_unknown": ("наставляемый {id}: возраст неизвестен, а форма «{form}» принимает "
                                   "наставляемых {age_bounds_ru} (в годах)",
                                   "the age of mentee {id} is unknown, and form '{form}' takes mentees "
                                   "{age_bounds_en}"),
     "mentee_bounds.grade": ("наставляемый {id} учится в {grade} классе, а форма «{form}» принимает "
                             "наставляемых {grade_bounds_ru}",
                             "mentee {id} is in grade {grade}, and form '{form}' takes mentees {grade_bounds_en}"),
-    "mentee_bounds.grade_unknown": ("класс наставляемого {id} не указан, а форма «{form}» принимает "
+    "mentee_bounds.grade_unknown": ("наставляемый {id}: класс не указан, а форма «{form}» принимает "
                                     "наставляемых {grade_bounds_ru}",
                                     "the grade of mentee {id} is unknown, and form '{form}' takes mentees "
                                     "{grade_bounds_en}"),

@@ -25,20 +25,20 @@ register({
     "rule_title.mentee_variant": ("категория наставляемого", "kind of mentee"),
     CODE: ("наставляемый {mentee_id} не относится ни к одной категории наставляемых формы «{form}»",
            "mentee {mentee_id} is of no kind of mentee form '{form}' is for"),
-    "mentee_variant.none": ("в анкете наставляемого {id} нет ни одной категории наставляемых, которые "
-                            "принимает форма «{form}»: {accepted_ru}",
+    "mentee_variant.none": ("наставляемый {id} {id:gender:не указал|не указала} в анкете ни одной категории "
+                            "наставляемых, которые принимает форма «{form}»: {accepted_ru}",
                             "mentee {id} states none of the kinds of mentee form '{form}' accepts: {accepted_en}"),
-    "mentee_variant.too_experienced": ("стаж наставляемого {id} — {mentee_experience} (в годах), больше {max}, "
+    "mentee_variant.too_experienced": ("наставляемый {id}: стаж — {mentee_experience} (в годах), больше {max}, "
                                        "при которых в форме «{form}» считаются молодым специалистом, а других "
                                        "категорий, которые она принимает ({others_ru}), в анкете нет",
                                        "mentee {id} has {mentee_experience} years of experience, more than the "
                                        "{max} of a young specialist in form '{form}', and states none of the "
                                        "other kinds of mentee it accepts ({others_en})"),
-    "mentee_variant.not_young_specialist": ("стаж наставляемого {id} — {mentee_experience} (в годах), а форма "
+    "mentee_variant.not_young_specialist": ("наставляемый {id}: стаж — {mentee_experience} (в годах), а форма "
                                             "«{form}» рассчитана на молодых специалистов со стажем не более {max}",
                                             "mentee {id} has {mentee_experience} years of experience, and form "
                                             "'{form}' is for young specialists with at most {max} years"),
-    "mentee_variant.experience_unknown": ("стаж наставляемого {id} не указан, поэтому не доказано, что это "
+    "mentee_variant.experience_unknown": ("наставляемый {id}: стаж не указан, поэтому не доказано, что это "
                                           "молодой специалист (стаж не более {max}, в годах), а других "
                                           "категорий, которые принимает форма «{form}», в анкете нет; "
                                           "форма принимает: {accepted_ru}",

@@ -13,9 +13,9 @@ from .fix import Fix, update_people
 CHANGES = ("capacity", "group_min")
 
 register({
-    "change.capacity": ("дать наставнику {mentor} ещё одно место ({from} → {to})",
+    "change.capacity": ("наставник {mentor}: дать ещё одно место ({from} → {to})",
                         "give mentor {mentor} one more place ({from} → {to})"),
-    "change.group_min": ("снизить наименьший размер группы наставника {mentor} с {from} до {to}",
+    "change.group_min": ("наставник {mentor}: снизить наименьший размер группы с {from} до {to}",
                          "lower the group minimum of mentor {mentor} from {from} to {to}"),
 })
 

@@ -15,7 +15,7 @@ CODE = "same_subject"
 FORM_DEPENDENT = True
 
 register({
-    CODE: ("у наставника {mentor_id} и наставляемого {mentee_id} нет общего предмета, "
+    CODE: ("наставник {mentor_id} и наставляемый {mentee_id}: нет общего предмета, "
            "а форма «{form}» его требует",
            "mentor {mentor_id} and mentee {mentee_id} share no subject, which form '{form}' requires"),
 })

@@ -14,7 +14,7 @@ CODE = "self_pair"
 FORM_DEPENDENT = False
 
 register({
-    CODE: ("{id} не может быть наставником самому себе",
+    CODE: ("{id} не может быть наставником {id:gender:самому себе|самой себе}",
            "{id} cannot be their own mentor"),
 })
 

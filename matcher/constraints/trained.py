@@ -23,7 +23,7 @@ register({
                         "для формы «{form}»",
                         "it is unknown whether mentor {id} has completed the preparation required "
                         "for form '{form}'"),
-    "change.trained": ("наставнику {mentor} пройти подготовку, обязательную для формы «{form}»",
+    "change.trained": ("наставник {mentor}: пройти подготовку, обязательную для формы «{form}»",
                        "mentor {mentor} completes the preparation required for form '{form}'"),
 })
 

@@ -37,7 +37,7 @@ register({
                                   "the mentor left the programme"),
     "rematch.cause.mentor_withdrew": ("наставник {the_mentor:gender:отказался|отказалась} от наставничества",
                                       "the mentor withdrew from mentoring"),
-    "rematch.cause.not_in_questionnaires": ("{person} нет в текущих анкетах",
+    "rematch.cause.not_in_questionnaires": ("{person} отсутствует в текущих анкетах",
                                             "{person} is not in the current questionnaires"),
     "rematch.cause.replacement_requested": ("{the_mentee:gender:наставляемый попросил|наставляемая попросила} "
                                             "другого наставника ({source}): прежний для "
@@ -48,7 +48,7 @@ register({
     "rematch.cause.forbidden": ("пару запретил консилиум", "the consilium forbade the pair"),
     "rematch.cause.capacity_reduced": ("наставник теперь берёт не больше {capacity}",
                                        "the mentor now takes at most {capacity}"),
-    "rematch.cause.consilium_lock": ("консилиум закрепил наставляемого за наставником {mentor}",
+    "rematch.cause.consilium_lock": ("консилиум закрепил наставляемого за другим наставником: {mentor}",
                                      "the consilium locked the mentee with mentor {mentor}"),
     "rematch.cause.made_room": ("перемещение дало пару: {mentees}", "the move let these mentees be paired: {mentees}"),
     "rematch.cause.could_not_stay": ("пару не удалось сохранить: этого не допускают места и правила групп",
@@ -107,16 +107,16 @@ register({
     "rematch.report.nothing": ("С прошлого тура ничего не изменилось.", "Nothing changed since the previous round."),
     "rematch.report.badge": ("с прошлого тура", "since the previous round"),
     # matcher explain
-    "rematch.explain.kept": ("Наставляемый {mentee}: пара с наставником {mentor} сохранена с прошлого тура: "
+    "rematch.explain.kept": ("Наставляемый {mentee}: пара с прошлого тура сохранена (наставник — {mentor}): "
                              "{reason}.",
                              "Mentee {mentee}: the pair with {mentor} is kept from the previous round: {reason}."),
-    "rematch.explain.new": ("Наставляемый {mentee}: пара с наставником {mentor} — новая в этом туре: {reason}.",
+    "rematch.explain.new": ("Наставляемый {mentee}: новая пара в этом туре (наставник — {mentor}): {reason}.",
                             "Mentee {mentee}: the pair with {mentor} is new this round: {reason}."),
     "rematch.explain.moved": ("Наставляемый {mentee}: смена наставника с прошлого тура, прежний — {previous}, "
                               "теперь — {mentor}; причина: {reason}.",
                               "Mentee {mentee}: moved since the previous round from {previous} to {mentor}; why: "
                               "{reason}."),
-    "rematch.explain.dissolved": ("Наставляемый {mentee}: пара с наставником {previous} расформирована: {reason}.",
+    "rematch.explain.dissolved": ("Наставляемый {mentee}: пара расформирована (прежний наставник — {previous}): {reason}.",
                                   "Mentee {mentee}: the pair with {previous} was dissolved: {reason}."),
 })
 
