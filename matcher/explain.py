@@ -27,7 +27,8 @@ What is added (keys of the document):
 - mentor["explanation"]: status (full | free_places | unused | no_capacity), load,
   capacity, free, group_min, candidates, mentees [{mentee_id, form, score, locked}],
   why_unused (no_candidates | group_min_unreachable | mutual | group_rules |
-  candidates_paired_elsewhere) and blocked_by for a mentor without mentees.
+  candidates_paired_elsewhere, with proven: false in an answer without proof) and blocked_by
+  for a mentor without mentees.
 - doc["analysis"]: rules {code: {pairs_blocked, only_reason}}, pairs_total, components
   {name: {weight, total_contribution, mean_value}}, total_score, match_rate {overall,
   by_form, by_priority: {mentees, matched, rate}}.
@@ -1685,6 +1686,8 @@ def _why_unused(run, j: int, n_cand: int, n_free: int, n_mutual: int) -> dict:
         return {"why_unused": "group_min_unreachable", "group_min": int(run.roster.mentors.group_min[j]),
                 "suitable": run.context.unreachable[j]}
     if not n_free:
+        if run.solution.status != "OPTIMAL":  # "not better with this mentor" is what the optimum proves
+            return {"why_unused": "candidates_paired_elsewhere", "proven": False}
         return {"why_unused": "candidates_paired_elsewhere"}
     if n_mutual == n_free:
         g = run.graph

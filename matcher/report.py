@@ -101,8 +101,10 @@ register({
     "report.status_feasible_time": ("Оптимальность не доказана: истекло отведённое время",
                                     "Optimality not proven: the time limit was reached"),
     "report.score_resolution": ("Внимание: {text}.", "Note: {text}."),
-    "report.proof.flow_repaired": ("лучшее допустимое решение на основе точного алгоритма потока",
-                                   "the best legal answer built on the exact min-cost flow"),
+    "report.proof.flow_repaired": ("допустимое решение из точного потока: группы, нарушившие правила, "
+                                   "расформированы, их участники поставлены на свободные места",
+                                   "a legal answer built on the exact min-cost flow: groups that broke a rule "
+                                   "dissolved, their members given free places"),
     "report.proof.level_bounds": ("граница оптимума по каждому уровню цели",
                                   "the optimum's bound on every level of the objective"),
     "report.x.unchecked_title_deadline": ("Не проверены: не хватило отведённого времени (--time-limit)",

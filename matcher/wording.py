@@ -118,10 +118,18 @@ register({
     # why a mentor has no mentees (or places left)
     "words.unused.no_candidates": ("ни один наставляемый не проходит обязательные правила с этим наставником",
                                    "no mentee passes the hard rules with this mentor"),
+    # What the optimum proves: not better with this mentor (a tie is possible); without a proof, not even that.
     "words.unused.candidates_paired_elsewhere": ("подходящие наставляемые ({candidates}) получили других "
-                                                 "наставников: так общий результат лучше",
+                                                 "наставников: если поставить их к этому наставнику, общий "
+                                                 "результат лучше не станет",
                                                  "the suitable mentees ({candidates}) were paired with other "
-                                                 "mentors: the overall result is better that way"),
+                                                 "mentors: pairing them with this mentor does not make the overall "
+                                                 "result better"),
+    "words.unused.candidates_paired_elsewhere.unproven": (
+        "подходящие наставляемые ({candidates}) получили других наставников, а решатель остановился по лимиту "
+        "времени (--time-limit) раньше, чем проверил, не лучше ли было бы с этим наставником",
+        "the suitable mentees ({candidates}) were paired with other mentors, and the solver stopped at the time "
+        "limit (--time-limit) before checking whether this mentor would be better"),
     "words.unused.others_paired_elsewhere": (
         "{others} {others:plural:другой подходящий наставляемый получил другого наставника|других подходящих "
         "наставляемых получили других наставников|других подходящих наставляемых получили других наставников}, "
@@ -477,6 +485,8 @@ class Words:
         code = f"words.unused.{why}"
         if not self.has(code):
             return str(why)
+        if explanation.get("proven") is False and self.has(f"{code}.unproven"):
+            code += ".unproven"  # an answer cut short proves nothing about the better choice
         text = self.text(code, {**explanation, "candidates": explanation.get("candidates", 0),
                                 "a": self.person(pair.get("mentor_id")), "b": self.person(pair.get("mentee_id"))})
         return sentence(text) if as_sentence else text

@@ -359,3 +359,38 @@ def test_a_tie_is_named_as_an_equal_option_not_as_a_loss():
             f"Person R1 (R1) → без наставника)." in explain_text(doc, mentee=u["mentee_id"], lang="ru"))
     for lang in ("ru", "en"):
         assert ("станет хуже" if lang == "ru" else "worse") not in all_words(doc)[lang]
+
+
+def test_a_mentor_left_unused_is_told_what_the_answer_proves():
+    """R1 and R2 have a place each; E1 shares more with R1. Optimal: E1 with R1, and R2 is
+    told that pairing E1 with R2 makes the result no better. Cut short (E1 with R2, marked
+    FEASIBLE by hand), R1 is not told that the result is better that way (it is worse): only
+    that E1 has another mentor and the solver stopped before checking."""
+    import dataclasses
+
+    import numpy as np
+
+    people = [person("R1", "mentor", "teacher", ["teacher_student"], interests=["chess", "music"]),
+              person("R2", "mentor", "teacher", ["teacher_student"], interests=["chess", "football"]),
+              person("E1", "mentee", "student", ["teacher_student"], interests=["chess", "music"])]
+    result, doc = explained(people)
+    assert [(p["mentor_id"], p["mentee_id"]) for p in doc["pairs"]] == [("R1", "E1")]
+    r2 = mentor(doc, "R2")["explanation"]
+    assert r2["why_unused"] == "candidates_paired_elsewhere" and "proven" not in r2
+    assert ("подходящие наставляемые (1) получили других наставников: если поставить их к этому наставнику, "
+            "общий результат лучше не станет") in explain_text(doc, mentor="R2", lang="ru").lower()
+    assert ("the suitable mentees (1) were paired with other mentors: pairing them with this mentor does not make "
+            "the overall result better") in explain_text(doc, mentor="R2", lang="en").lower()
+
+    g, roster = result.graph, result.roster
+    worse = next(e for e in range(g.n_edges) if roster.mentors.ids[int(g.mentor[e])] == "R2")
+    result.solution = dataclasses.replace(result.solution, status="FEASIBLE", edges=np.array([worse]))
+    doc = result_document(result)
+    add_explanations(doc, result)
+    r1 = mentor(doc, "R1")["explanation"]
+    assert r1["why_unused"] == "candidates_paired_elsewhere" and r1["proven"] is False
+    assert ("подходящие наставляемые (1) получили других наставников, а решатель остановился по лимиту времени "
+            "(--time-limit) раньше, чем проверил, не лучше ли было бы с этим наставником") in \
+        explain_text(doc, mentor="R1", lang="ru").lower()
+    words = all_words(doc)
+    assert "лучше не станет" not in words["ru"] and "better that way" not in words["en"]
