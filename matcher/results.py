@@ -152,7 +152,7 @@ register({
     "gap.matched.one": ("ещё до {n} пары", "up to {n} more pair"),
     "gap.matched.few": ("ещё до {n} пар", "up to {n} more pairs"),
     "gap.matched.many": ("ещё до {n} пар", "up to {n} more pairs"),
-    "gap.score": ("сумма оценок — в пределах {pct} %", "score within {pct} %"),
+    "gap.score": ("сумма оценок — ещё до {gap} ({pct} %)", "sum of scores up to {gap} more ({pct} %)"),
     "gap.score_resolution": ("оценки пар сравнивались с шагом {step} вместо {finest}: сумма оценок может быть "
                              "ниже наилучшей менее чем на {step} на каждую пару",
                              "pair scores were compared in steps of {step} instead of {finest}: the total score may "
@@ -562,7 +562,7 @@ def _pct(x: float, lang: str) -> str:
 
 def gap_text(solver: dict, lang: str) -> str:
     """The unproven answer's gap in words, level by level: "up to 1 more priority-1 mentee, up
-    to 11 more pairs, score within 0.3 %" (levels that cannot gain are left out); the
+    to 11 more pairs, sum of scores up to 3.5 more (0.3 %)" (levels that cannot gain are left out); the
     relative gap of the combined objective for documents without level gaps."""
     parts = []
     for name, gap in (solver.get("level_gaps") or {}).items():
@@ -574,7 +574,8 @@ def gap_text(solver: dict, lang: str) -> str:
         elif name == "matched":
             parts.append(render(f"gap.matched.{plural_category(gap, lang)}", {"n": gap}, lang))
         elif name == "score":
-            parts.append(render("gap.score", {"pct": _pct(100 * float(solver.get("score_gap_relative") or 0), lang)},
+            parts.append(render("gap.score", {"gap": number(float(gap), lang),
+                                              "pct": _pct(100 * float(solver.get("score_gap_relative") or 0), lang)},
                                 lang))
     if not parts:
         return f"{_pct(100 * float(solver.get('gap') or 0), lang)} %"

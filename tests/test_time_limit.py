@@ -246,9 +246,10 @@ def test_russian_plural_categories_agree_with_numerals():
 def test_the_gap_is_said_per_level_in_both_languages():
     solver = {"status": "FEASIBLE", "gap": 0.0, "score_gap_relative": 0.003,
               "level_gaps": {"priority_2": 0, "priority_1": 1, "matched": 11, "score": 3.5}}
-    assert gap_text(solver, "en") == "up to 1 more priority-1 mentee, up to 11 more pairs, score within 0.3 %"
+    assert gap_text(solver, "en") == ("up to 1 more priority-1 mentee, up to 11 more pairs, "
+                                      "sum of scores up to 3.5 more (0.3 %)")
     assert gap_text(solver, "ru") == ("ещё до 1 наставляемого с приоритетом 1, ещё до 11 пар, "
-                                      "сумма оценок — в пределах 0,3 %")
+                                      "сумма оценок — ещё до 3,5 (0,3 %)")
     solver["level_gaps"] = {"priority_1": 2, "matched": 21, "score": 0}
     assert gap_text(solver, "en") == "up to 2 more priority-1 mentees, up to 21 more pairs"
     assert gap_text(solver, "ru") == "ещё до 2 наставляемых с приоритетом 1, ещё до 21 пары"
