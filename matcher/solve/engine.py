@@ -96,7 +96,8 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
     search. Past it the best legal assignment found so far is returned, FEASIBLE, with its
     bound and per-level gaps; the flow relaxation and its repair (the fallback answer) always
     run. Every answer without proof is completed (side.complete): a mentee left out beside a
-    free place that could legally take them gets it. An INFEASIBLE answer carries the raw clash (the locks and what they break); reducing
+    free place that could legally take them gets it. An INFEASIBLE answer carries the raw
+    clash (the locks and what they break); reducing
     it to minimal cores is the caller's (matcher.conflicts.explain_conflicts)."""
     t0 = time.perf_counter()
     deadline = t0 + time_limit if deadline is None else min(deadline, t0 + time_limit)
@@ -219,7 +220,8 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                                 time.perf_counter() - t0, objective, proof="flow_branch_and_bound", relaxed=relaxed)
             if bnb.status == "LIMIT":
                 # Too many group decisions for flows alone: CP-SAT continues from the best found.
-                hint = bnb.chosen if bnb.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges, value, slot)
+                hint = bnb.chosen if bnb.chosen is not None \
+                    else repair(graph, side, relaxed, capacity, lock_edges, value, slot)
                 upper = bnb.bound
             else:
                 hint = repair(graph, side, relaxed, capacity, lock_edges, value, slot)
@@ -232,7 +234,8 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
         upper = objective.total(np.flatnonzero(relaxed))
         dive = branch_and_bound(graph, value, slot, capacity, side, lock_edges, max_nodes=1 + 2 * bnb_nodes,
                                 dive_only=True, deadline=search_deadline)
-        hint = dive.chosen if dive.chosen is not None else repair(graph, side, relaxed, capacity, lock_edges, value, slot)
+        hint = dive.chosen if dive.chosen is not None \
+            else repair(graph, side, relaxed, capacity, lock_edges, value, slot)
 
     # 7. Out of time already.
     legal_hint = hint is not None and not side.violations(graph, hint, capacity) and all(hint[e] for e in lock_edges)
