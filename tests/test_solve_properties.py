@@ -366,3 +366,42 @@ def test_a_time_limited_group_answer_leaves_no_mentee_beside_a_free_place_that_c
     k = graph.mentor
     beside_a_free_place = np.flatnonzero(~filled[slot] & (load[k] < capacity[k]) & stands[k])
     assert beside_a_free_place.tolist() == []
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programmes(mentees=(2, 10), mentors=(1, 6), group_rate=0.6))
+def test_an_answer_cut_short_breaks_no_rule_and_leaves_no_one_beside_a_place_that_could_take_them(programme):
+    """The solver stopped as early as it can (one branch-and-bound node, no time for CP-SAT):
+    whatever it returns, OPTIMAL only with its proof, breaks no hard rule (the independent
+    checker), and leaves no mentee slot that one more pair could fill without breaking one."""
+    import dataclasses
+
+    from matcher.solve import solve
+    from matcher.solve.objective import slot_of_edges
+    from matcher.solve.side import side_constraints
+
+    result = match(programme.participants, programme.config, time_limit=20)
+    graph = result.graph
+    if not graph.n_edges:
+        return
+    cut = solve(graph, engine="auto", time_limit=0.0, bnb_nodes=1)
+    event(f"cut short: {cut.status} ({cut.proof})")
+    if cut.status not in ("OPTIMAL", "FEASIBLE"):
+        return
+    if cut.status == "OPTIMAL":
+        assert cut.objective == result.solution.objective
+    result.solution = dataclasses.replace(result.solution, edges=cut.edges)
+    assert not assignment_violations(programme.participants, programme.config, result_triples(result),
+                                     score=_score(programme))
+    side, slot = side_constraints(graph), slot_of_edges(graph)
+    capacity = graph.roster.mentors.capacity.astype(np.int64)
+    done = np.zeros(graph.n_edges, dtype=bool)
+    done[cut.edges] = True
+    filled = np.zeros(int(slot.max()) + 1, dtype=bool)
+    filled[slot[done]] = True
+    load = np.bincount(graph.mentor[done], minlength=len(capacity))
+    value = cut.objective_def.combined
+    addable = [e for e in np.flatnonzero(~done & (value > 0) & ~filled[slot]).tolist()
+               if load[graph.mentor[e]] < capacity[graph.mentor[e]]
+               and not side.violations(graph, np.where(np.arange(graph.n_edges) == e, True, done), capacity)]
+    assert addable == []
