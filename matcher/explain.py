@@ -83,6 +83,7 @@ from .constraints.fix import SCOPES, Fix
 from .arrays import build_roster, stable_order
 from .graph import SCORE_SCALE, build_graph
 from .solve import Lock, Solution, edges_of_locks, flow_with_locks, side_constraints, solve
+from .solve.side import decided_cell
 from .i18n import register
 from .jsonutil import jsonable
 from .solve.cells import PartCells, parts
@@ -245,7 +246,12 @@ class _Run:
         # of its own cell of group decisions, every group mentor closed or opened as it has
         # them; every flow of that cell is legal, so its residual graph answers questions
         # exactly *within the proposal's groups*; the relaxation bounds what regrouping adds.
-        self.grouped = optimal and self.side_active and bool(side.only_group_minimums(graph, self.capacity))
+        # So is an answer without proof that the solver made optimal in its cell (solve's
+        # unproven answers, when time allowed: sol.cell_optimal): its answers compare with the
+        # answer as it is. Any other answer without proof has no residual graph (Bellman-Ford
+        # would only find its negative cycles after a round per mentor).
+        solved = self.objective is not None and (optimal or (sol.status == "FEASIBLE" and sol.cell_optimal))
+        self.grouped = solved and self.side_active and bool(side.only_group_minimums(graph, self.capacity))
         # Other side rules: an answer that is the flow relaxation's optimum still has an exact
         # residual graph where a forced pair's relaxed optimum keeps every side rule.
         self.relaxation = optimal and self.side_active and not self.grouped and sol.proof == "flow_relaxation_feasible"
@@ -261,19 +267,21 @@ class _Run:
         elif self.pure_flow or self.relaxation:
             self.residual = FlowResidual(graph, self.objective, self.slot, self.chosen, self.lock_edges)
         elif self.grouped:
-            self.cell_capacity, self.cell_lower = _decided_cell(graph, side, self.capacity, self.chosen)
+            self.cell_capacity, self.cell_lower = decided_cell(graph, side, self.capacity, self.chosen)
             try:
                 self.residual = FlowResidual(graph, self.objective, self.slot, self.chosen, self.lock_edges,
                                              self.cell_capacity, self.cell_lower)
             except ValueError:  # pragma: no cover - an optimum is optimal in its own cell
-                self.grouped = False
+                self.grouped, self.cell_capacity, self.cell_lower = False, self.capacity, None
         # An optimum found by branch and bound or CP-SAT: the relaxation's residual graph bounds
         # every assignment holding a pair (and is one, when the forced relaxed optimum keeps
         # every side rule).
         self.relaxed, self._relaxed_residual = sol.relaxed, None
         self.relaxed_value = None  # the relaxed optimum's objective, with its residual graph
-        # Incremental checks of suggestions: on the flow, or within the proposal's groups.
-        self.incremental = self.residual is not None and (self.pure_flow or self.grouped)
+        # Incremental checks of suggestions: on the flow, or within the proposal's groups. A
+        # suggestion is verified against the optimum of the changed programme: not from an
+        # answer without proof.
+        self.incremental = self.residual is not None and (self.pure_flow or self.grouped) and optimal
         self.resolve_time_limit = min(limits.resolve_time_limit, max(1.0, 2.0 * float(sol.seconds)))
         self.resolves = 0
         # Cells of changed group decisions (solve.cells), by part: (part, flips) -> Cell.
@@ -384,9 +392,11 @@ class _Run:
     def relaxed_residual(self):
         """The residual graph of the flow relaxation's optimum (locks kept), built when first
         asked for (None when the answer has no relaxation, or past the deadline)."""
-        if self._relaxed_residual is None and self.side_active and self.solution.status == "OPTIMAL" \
+        if self._relaxed_residual is None and self.side_active and self.solution.status in ("OPTIMAL", "FEASIBLE") \
                 and self.objective is not None and not self.late():
             if self.relaxed is None:
+                if self.late(self.result.timings.get("flow", 0.0)):  # a flow that would end past the deadline
+                    return None
                 self.relaxed = flow_with_locks(self.graph, self.objective, self.slot, self.capacity, self.lock_edges)
             if self.relaxation and self.residual is not None and np.array_equal(self.relaxed, self.chosen):
                 self._relaxed_residual = self.residual  # the answer is the relaxation's optimum: one graph
@@ -687,21 +697,6 @@ class _SideCheck:
         gone = {e for e in missing if not changed.get(e, False)}
         gone.update(e for e, v in changed.items() if not v and e in chosen_edges)
         return sorted(new), sorted(gone)
-
-
-def _decided_cell(graph, side, capacity: np.ndarray, chosen: np.ndarray,
-                  flips: tuple = ()) -> tuple[np.ndarray, np.ndarray]:
-    """Capacities and lower bounds (per mentor, locks included) of the cell of group decisions
-    an assignment makes: a group mentor without mentees is closed (capacity 0), one with
-    mentees opened (at least its minimum). `flips`: (mentor, opened) decisions changed."""
-    load = np.bincount(graph.mentor[chosen], minlength=len(capacity))
-    group = (side.group_min > 1) & (capacity > 0)
-    opened = group & (load > 0)
-    for j, o in flips:
-        opened[j] = o
-    cap = np.where(group & ~opened, 0, capacity).astype(np.int64)
-    lower = np.where(opened, side.group_min, 0).astype(np.int64)
-    return cap, lower
 
 
 def _forbidden_pairs(result) -> np.ndarray:

@@ -852,3 +852,41 @@ def test_a_bound_the_relaxation_settles_asks_no_regrouping_cell(monkeypatch):
     monkeypatch.setattr(explain, "_upper", lambda run, d, n, reached=None: upper(run, d, n))
     assert _explained_doc(result) == filtered
     assert n_filtered < len(asked)
+
+
+def test_an_answer_without_proof_optimal_in_its_groups_is_explained_by_the_same_exact_machinery():
+    """A group programme's optimum, said FEASIBLE and optimal in its cell of group decisions
+    (as the solver marks an answer without proof that it made a flow optimum of that cell):
+    every alternative is answered on the residual graph of its cell, the same answers as for
+    the proven optimum, with the same bounds on regrouping; suggestions, which claim the optimum
+    of the changed programme, are not verified from it incrementally. An answer the solver did
+    not make optimal in its cell (a pair dropped) gets no residual answers (they would be
+    wrong): re-solves, or "not computed in time"."""
+    import dataclasses
+
+    from matcher.sample import generate_school
+
+    result = match(generate_school(200, seed=1), load_config())
+    assert result.solution.status == "OPTIMAL" and result.solution.proof == "flow_branch_and_bound"
+    proven = result_document(result)
+    add_explanations(proven, result)
+    assert proven["explanations"]["forcing_method"] == "residual_within_groups"
+
+    result.solution = dataclasses.replace(result.solution, status="FEASIBLE", cell_optimal=True)
+    unproven = result_document(result)
+    add_explanations(unproven, result, deadline=time.perf_counter() + 60)
+    assert unproven["explanations"]["forcing_method"] == "residual_within_groups"
+    assert unproven["explanations"]["baseline_proven_optimal"] is False
+    alternatives = [[a.get("forcing") for a in p["explanation"]["alternatives"]] for p in proven["pairs"]]
+    assert [[a.get("forcing") for a in p["explanation"]["alternatives"]] for p in unproven["pairs"]] == alternatives
+    assert all(f["checked"] for fs in alternatives for f in fs if f)
+    methods = {s["method"] for u in unproven["unmatched"] for s in u["explanation"]["suggestions"]}
+    assert methods <= {"resolve"}
+
+    g = result.graph
+    single = next(e for e in result.solution.edges.tolist() if result.roster.mentors.group_min[g.mentor[e]] <= 1)
+    result.solution = dataclasses.replace(result.solution, edges=result.solution.edges[result.solution.edges != single],
+                                          cell_optimal=False)
+    worse = result_document(result)
+    add_explanations(worse, result, deadline=time.perf_counter() + 2)
+    assert worse["explanations"]["forcing_method"] == "resolve"

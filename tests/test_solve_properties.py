@@ -405,3 +405,47 @@ def test_an_answer_cut_short_breaks_no_rule_and_leaves_no_one_beside_a_place_tha
                if load[graph.mentor[e]] < capacity[graph.mentor[e]]
                and not side.violations(graph, np.where(np.arange(graph.n_edges) == e, True, done), capacity)]
     assert addable == []
+
+
+def test_an_answer_without_proof_is_made_optimal_in_its_cell_of_groups_when_time_allows(monkeypatch):
+    """The group search and CP-SAT find nothing in time (simulated): the answer is the repaired
+    relaxation, completed, then the flow optimum of its own cell of group decisions (group minimums the only side
+    rule): legal, at least as good, marked cell_optimal, and the explanations' residual graph
+    of that cell builds on it (it raises for a flow not optimal there)."""
+    import matcher.solve.engine as engine
+    from matcher.solve import solve
+    from matcher.solve.cpsat import CpResult
+    from matcher.solve.objective import slot_of_edges
+    from matcher.solve.residual import FlowResidual
+    from matcher.solve.side import decided_cell, repair, side_constraints
+
+    people, config = scarce_groups(45, 30, seed=5)
+    result = match(people, config, time_limit=30)
+    graph = result.graph
+    side, slot = side_constraints(graph), slot_of_edges(graph)
+    capacity = graph.roster.mentors.capacity.astype(np.int64)
+    assert side.only_group_minimums(graph, capacity)
+    monkeypatch.setattr(engine, "solve_cpsat", lambda graph, value, *a, **k: CpResult(
+        "UNKNOWN", np.zeros(len(value), dtype=bool), 0, 0, []))
+    search = engine.warm_branch_and_bound
+
+    def nothing_in_time(*args, **kwargs):  # stopped at once: its bound, no incumbent
+        found = search(*args, **{**kwargs, "deadline": 0.0})
+        found.status, found.chosen = "LIMIT", None
+        return found
+
+    monkeypatch.setattr(engine, "warm_branch_and_bound", nothing_in_time)
+    cut = solve(graph, engine="auto", time_limit=30, bnb_nodes=1)
+    assert cut.proof == "flow_repaired"
+    objective = cut.objective_def
+    relaxed = engine.flow_with_locks(graph, objective, slot, capacity, [])
+    repaired = repair(graph, side, relaxed, capacity, [], objective.combined, slot)
+    assert cut.objective >= objective.total(np.flatnonzero(repaired))
+    chosen = np.zeros(graph.n_edges, dtype=bool)
+    chosen[cut.edges] = True
+    assert not side.violations(graph, chosen, capacity)
+    result.solution = cut
+    assert not assignment_violations(people, config, result_triples(result))
+    assert cut.status == "FEASIBLE" and cut.cell_optimal  # no search, no proof
+    cap, lower = decided_cell(graph, side, capacity, chosen)
+    FlowResidual(graph, objective, slot, chosen, [], cap, lower)  # raises unless optimal in its cell

@@ -20,7 +20,7 @@ from .flow import TOP_K, CostRangeError, top_k
 from .locks import Lock, edges_of_locks, flow_with_locks, precheck_locks
 from .objective import Objective, level_gaps, objective_for, slot_of_edges
 from .residual import prune_edges
-from .side import complete, repair, side_constraints
+from .side import complete, decided_cell, repair, side_constraints
 from .warm import warm_branch_and_bound
 
 FLOW_COST_LIMIT = 2 ** 62
@@ -52,6 +52,9 @@ class Solution:
     # The flow relaxation's optimum (bool per edge, locks kept) when the search started from it:
     # the explanations' residual graph needs it, and re-solving it costs as much as the relaxation.
     relaxed: np.ndarray | None = None
+    # When FEASIBLE: the answer is a flow optimum of its own cell of group decisions (side.decided_cell),
+    # group minimums the only side rule; the explanations' residual graph of that cell needs it.
+    cell_optimal: bool = False
 
     @property
     def gap(self) -> float:
@@ -148,8 +151,20 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
         chosen[edges] = True
         completed = complete(graph, side, chosen, capacity, value, slot, lock_edges)
         if not side.violations(graph, completed, capacity):
-            edges = np.flatnonzero(completed)
-            bound = max(bound, objective.total(edges))
+            chosen = completed
+        # With group minimums alone, every flow of the answer's own cell of group decisions is
+        # legal: its optimum is as good at least, and the explanations' residual graph needs an
+        # answer optimal in its cell. One more flow, started only if it ends by the deadline.
+        cell_optimal = False
+        if side.only_group_minimums(graph, capacity) and time.perf_counter() + t_flow < deadline:
+            cap, lower = decided_cell(graph, side, capacity, chosen)
+            polished = flow_with_locks(graph, objective, slot, cap, lock_edges, lower=lower)
+            if polished is not None and not side.violations(graph, polished, capacity) \
+                    and all(polished[e] for e in lock_edges) \
+                    and objective.total(np.flatnonzero(polished)) >= objective.total(np.flatnonzero(chosen)):
+                chosen, cell_optimal = polished, True
+        edges = np.flatnonzero(chosen)
+        bound = max(bound, objective.total(edges))
         levels = objective.level_totals(edges)
         # Levels above the first one the bound lets gain cannot gain: caps only help from there on.
         loose = level_gaps(objective, levels, bound)
@@ -161,7 +176,7 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                             time.perf_counter() - t0, objective, proof="level_bounds")
         return Solution("FEASIBLE", engine_name, edges, objective.total(edges), bound, levels,
                         time.perf_counter() - t0, objective, proof=proof, level_gaps=gaps,
-                        stopped_by_time_limit=by_time)
+                        stopped_by_time_limit=by_time, cell_optimal=cell_optimal)
 
     if engine != "cpsat":
         # 4. The relaxed optimum is legal.

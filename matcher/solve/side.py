@@ -59,6 +59,21 @@ def repair(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndarra
     return complete(graph, side, dropped, capacity, value, slot, lock_edges)
 
 
+def decided_cell(graph, side, capacity: np.ndarray, chosen: np.ndarray,
+                  flips: tuple = ()) -> tuple[np.ndarray, np.ndarray]:
+    """Capacities and lower bounds (per mentor, locks included) of the cell of group decisions
+    an assignment makes: a group mentor without mentees is closed (capacity 0), one with
+    mentees opened (at least its minimum). `flips`: (mentor, opened) decisions changed."""
+    load = np.bincount(graph.mentor[chosen], minlength=len(capacity))
+    group = (side.group_min > 1) & (capacity > 0)
+    opened = group & (load > 0)
+    for j, o in flips:
+        opened[j] = o
+    cap = np.where(group & ~opened, 0, capacity).astype(np.int64)
+    lower = np.where(opened, side.group_min, 0).astype(np.int64)
+    return cap, lower
+
+
 def complete(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndarray, value: np.ndarray,
              slot: np.ndarray, lock_edges: list[int] = ()) -> np.ndarray:
     """A legal assignment `chosen` with every slot left out that one more pair can fill
