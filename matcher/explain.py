@@ -55,7 +55,9 @@ How the answers are found:
   that one decision changed (solve.cells, by successive shortest paths). The relaxation's
   residual graph bounds what any regrouping could add: an answer it does not match is
   marked `within_groups`, with the `bound` per level, when only the last objective level
-  (the score) is open; when a higher level is, the pair is re-solved for real. Other side
+  (the score) is open; when a higher level is, the pair is re-solved for real. An answer
+  without proof that the solver made the flow optimum of its own cell (Solution.cell_optimal)
+  is answered the same way, relative to itself. Other side
   rules (grade spread, mutual mentoring, a pair in two forms): the relaxation's residual
   graph where the forced relaxed optimum keeps every rule, real re-solves otherwise.
   Re-solves run by the run's deadline; what it cuts is marked "not computed in time".
