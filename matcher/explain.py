@@ -394,7 +394,8 @@ class _Run:
     def relaxed_residual(self):
         """The residual graph of the flow relaxation's optimum (locks kept), built when first
         asked for (None when the answer has no relaxation, or past the deadline)."""
-        if self._relaxed_residual is None and self.side_active and self.solution.status in ("OPTIMAL", "FEASIBLE") \
+        # An answer without proof has one only when it is explained within its groups (cell_optimal).
+        if self._relaxed_residual is None and self.side_active and (self.solution.status == "OPTIMAL" or self.grouped) \
                 and self.objective is not None and not self.late():
             if self.relaxed is None:
                 if self.late(self.result.timings.get("flow", 0.0)):  # a flow that would end past the deadline

@@ -176,7 +176,8 @@ def solve(graph, locks: list[Lock] | None = None, engine: str = "auto", time_lim
                             time.perf_counter() - t0, objective, proof="level_bounds")
         return Solution("FEASIBLE", engine_name, edges, objective.total(edges), bound, levels,
                         time.perf_counter() - t0, objective, proof=proof, level_gaps=gaps,
-                        stopped_by_time_limit=by_time, cell_optimal=cell_optimal)
+                        stopped_by_time_limit=by_time, cell_optimal=cell_optimal,
+                        relaxed=relaxed if cell_optimal else None)
 
     if engine != "cpsat":
         # 4. The relaxed optimum is legal.
