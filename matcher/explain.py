@@ -1593,7 +1593,8 @@ def _unmatched_explanations(run) -> tuple[dict[int, dict], dict]:
     for ri, i in enumerate(rows.tolist()):
         code, why_params = run.context.reason(i)
         candidates = [_candidate_entry(run, x, forcing.get(x), status[x]) for x in cand[i][:limits.top_k]]
-        tied = next((c for c in candidates if code == "unmatched.candidates_taken" and _ties(c.get("forcing"))), None)
+        tied = next((c for c in candidates if _ties(c.get("forcing"))), None) \
+            if code == "unmatched.candidates_taken" else None
         if tied is not None:  # a legal assignment pairing them is as good: "no better" is a tie
             code, why_params = "unmatched.candidates_tied", {**why_params, "mentor": tied["mentor_id"]}
         why = WHY_OF_REASON.get(code, code.split(".", 1)[-1])

@@ -46,15 +46,15 @@ def side_constraints(graph) -> SideConstraints:
 
 
 def repair(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndarray, lock_edges: list[int],
-           value: np.ndarray | None = None, slot: np.ndarray | None = None) -> np.ndarray:
+           value: np.ndarray, slot: np.ndarray) -> np.ndarray:
     """A legal assignment near `chosen`: drop what breaks a side constraint (a group below its
     minimum, one of two mutual pairs, the grade outliers of a group). Dropping edges never
     breaks capacity or one-mentor rules, so the result is feasible unless it drops a lock.
-    With `value` and `slot` (the solver's per-edge objective and each edge's mentee slot), the
-    mentees dropped, and any other left out, then get the best pair one more can make
-    (`complete`): a dropped group's mentees join other mentors' free places."""
+    Then the mentees dropped, and any other left out, get the best pair one more can make
+    (`complete`, by the solver's per-edge `value`; `slot`: each edge's mentee slot): a dropped
+    group's mentees join other mentors' free places."""
     dropped = _drop_broken(graph, side, chosen, capacity, lock_edges)
-    if value is None or slot is None or side.violations(graph, dropped, capacity):
+    if side.violations(graph, dropped, capacity):  # a lock it could not drop: nothing to complete
         return dropped
     return complete(graph, side, dropped, capacity, value, slot, lock_edges)
 
@@ -106,7 +106,6 @@ def complete(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndar
     ends = np.r_[starts[1:], len(cand)]
     order = np.argsort(-value[cand[starts]], kind="stable")
     spread = side.max_grade_spread
-    grade = side.mentee_grade[graph.mentee[cand]].astype(np.int64).tolist() if spread is not None else None
     lo, hi = [99] * n_mentors, [-1] * n_mentors
     if spread is not None:
         picked = np.flatnonzero(chosen)
@@ -121,22 +120,23 @@ def complete(graph, side: SideConstraints, chosen: np.ndarray, capacity: np.ndar
         members = group.tolist()
         for e in members:
             partners.setdefault(e, []).extend(x for x in members if x != e)
-    edges, mentors, load_list, cap = cand.tolist(), mentor[cand].tolist(), load.tolist(), capacity.tolist()
-    is_chosen = chosen  # read per partner: few
+    load_list, cap = load.tolist(), capacity.tolist()
+    grade = side.mentee_grade.astype(np.int64).tolist() if spread is not None else None
     for q in order.tolist():
-        for at in range(int(starts[q]), int(ends[q])):
-            e, k = edges[at], mentors[at]
+        # A slot's pairs read as Python values only as far as its first that fits (most: the first).
+        mine = cand[int(starts[q]):int(ends[q])]
+        x = -1 if grade is None else grade[int(graph.mentee[mine[0]])]  # one mentee per slot
+        for e, k in zip(mine.tolist(), mentor[mine].tolist()):
             if load_list[k] >= cap[k]:
                 continue
-            if spread is not None and grade[at] >= 0 and hi[k] >= 0 and \
-                    max(hi[k], grade[at]) - min(lo[k], grade[at]) > spread:
+            if x >= 0 and hi[k] >= 0 and max(hi[k], x) - min(lo[k], x) > spread:
                 continue
-            if any(is_chosen[x] for x in partners.get(e, ())):
+            if any(chosen[p] for p in partners.get(e, ())):
                 continue
             chosen[e] = True
             load_list[k] += 1
-            if spread is not None and grade[at] >= 0:
-                lo[k], hi[k] = min(lo[k], grade[at]), max(hi[k], grade[at])
+            if x >= 0:
+                lo[k], hi[k] = min(lo[k], x), max(hi[k], x)
             break
     return chosen
 
